@@ -1,0 +1,225 @@
+//! The crate's single error type.
+//!
+//! Every variant names the field (or column, or document key) and the offending value, so a
+//! message read in a log, a notebook or a terminal says what to fix without a stack trace.
+
+use std::fmt;
+
+/// Result alias used by every fallible function of the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in cs-core.
+///
+/// Variants are generic over the domain (an out-of-range NPS answer and an out-of-range health
+/// weight are both [`Error::OutOfRange`]); the `field` says which one it is. Messages are stable
+/// and shared with the Python binding, which raises them as `cs_core.CsError`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value lies outside the range its field allows.
+    #[error("{field} {value}{} is outside {allowed}", Position(*.position))]
+    OutOfRange {
+        /// The field, e.g. `"nps score"`.
+        field: String,
+        /// The offending value, formatted.
+        value: String,
+        /// The allowed range or set, e.g. `"0..=10"`.
+        allowed: String,
+        /// Row or element index (0-based) when the value came from a column or list.
+        position: Option<usize>,
+    },
+    /// A value is not acceptable for a reason other than its range.
+    #[error("{field} {value}{} is invalid: {reason}", Position(*.position))]
+    Invalid {
+        /// The field.
+        field: String,
+        /// The offending value, formatted.
+        value: String,
+        /// Why it is rejected.
+        reason: String,
+        /// Row or element index (0-based) when the value came from a column or list.
+        position: Option<usize>,
+    },
+    /// A required value, column or key is absent (or null where nulls are not allowed).
+    #[error("{field} is missing{}", Position(*.position))]
+    Missing {
+        /// The field or column.
+        field: String,
+        /// Row index (0-based) when a single value of a column is null.
+        position: Option<usize>,
+    },
+    /// An input that must hold at least one element holds none.
+    #[error("{field} is empty: at least one value is needed")]
+    Empty {
+        /// The field or column.
+        field: String,
+    },
+    /// Two columns (or a column and its validity) that must have the same length do not.
+    #[error("column {field} has {actual} rows, expected {expected}")]
+    LengthMismatch {
+        /// The column.
+        field: String,
+        /// The length of the table (or of the first column).
+        expected: usize,
+        /// The length of this column.
+        actual: usize,
+    },
+    /// A name that should refer to something known does not.
+    #[error("unknown {kind} {name:?}{}", Known(.known))]
+    Unknown {
+        /// What kind of name, e.g. `"measure"`, `"activity"`.
+        kind: String,
+        /// The name given.
+        name: String,
+        /// The names that are known, when the list is short enough to help.
+        known: Vec<String>,
+    },
+    /// A value that must be unique appears twice.
+    #[error("duplicate {field} {value:?}")]
+    Duplicate {
+        /// The field, e.g. `"goal id"`.
+        field: String,
+        /// The repeated value.
+        value: String,
+    },
+    /// A document (TOML, JSON, CSV) could not be read.
+    #[error("invalid {format} document: {message}")]
+    Parse {
+        /// `"TOML"`, `"JSON"`, `"CSV"`.
+        format: String,
+        /// The parser's message, which names the key, line and column.
+        message: String,
+    },
+    /// A persisted document carries a schema version this build does not read.
+    #[error("{document} schema_version {found} is not supported (this version reads {supported})")]
+    SchemaVersion {
+        /// The kind of document.
+        document: String,
+        /// The version found.
+        found: u32,
+        /// The version this build reads.
+        supported: u32,
+    },
+    /// An iterative estimate did not converge or the data do not determine it.
+    #[error("{what} failed: {reason}")]
+    Estimation {
+        /// What was being estimated, e.g. `"logistic fit"`.
+        what: String,
+        /// Why, e.g. `"no convergence after 100 iterations"`.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// An [`Error::OutOfRange`] without a position.
+    pub fn out_of_range(
+        field: impl Into<String>,
+        value: impl fmt::Display,
+        allowed: impl Into<String>,
+    ) -> Self {
+        Error::OutOfRange {
+            field: field.into(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+            position: None,
+        }
+    }
+
+    /// An [`Error::Invalid`] without a position.
+    pub fn invalid(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+            position: None,
+        }
+    }
+
+    /// An [`Error::Missing`] without a position.
+    pub fn missing(field: impl Into<String>) -> Self {
+        Error::Missing {
+            field: field.into(),
+            position: None,
+        }
+    }
+
+    /// An [`Error::Empty`].
+    pub fn empty(field: impl Into<String>) -> Self {
+        Error::Empty { field: field.into() }
+    }
+
+    /// An [`Error::Unknown`] listing the known names.
+    pub fn unknown<S: AsRef<str>>(
+        kind: impl Into<String>,
+        name: impl Into<String>,
+        known: impl IntoIterator<Item = S>,
+    ) -> Self {
+        Error::Unknown {
+            kind: kind.into(),
+            name: name.into(),
+            known: known.into_iter().map(|s| s.as_ref().to_owned()).collect(),
+        }
+    }
+
+    /// The same error located at row or element `position` (0-based), when the variant has one.
+    #[must_use]
+    pub fn at(mut self, index: usize) -> Self {
+        match &mut self {
+            Error::OutOfRange { position, .. }
+            | Error::Invalid { position, .. }
+            | Error::Missing { position, .. } => {
+                *position = Some(index);
+            }
+            _ => {}
+        }
+        self
+    }
+}
+
+struct Position(Option<usize>);
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(i) => write!(f, " at position {i}"),
+            None => Ok(()),
+        }
+    }
+}
+
+struct Known<'a>(&'a [String]);
+
+impl fmt::Display for Known<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() || self.0.len() > 24 {
+            return Ok(());
+        }
+        write!(f, " (known: {})", self.0.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_range_message_names_field_value_position_and_range() {
+        let e = Error::out_of_range("nps score", 11, "0..=10").at(3);
+        assert_eq!(e.to_string(), "nps score 11 at position 3 is outside 0..=10");
+    }
+
+    #[test]
+    fn unknown_lists_known_names() {
+        let e = Error::unknown("measure", "logins", ["usage", "tickets"]);
+        assert_eq!(
+            e.to_string(),
+            "unknown measure \"logins\" (known: usage, tickets)"
+        );
+    }
+
+    #[test]
+    fn at_leaves_variants_without_position_unchanged() {
+        let e = Error::empty("answers").at(2);
+        assert_eq!(e, Error::empty("answers"));
+    }
+}

@@ -1,0 +1,33 @@
+//! # cs-core
+//!
+//! The Customer Success domain as a library: precise, explainable, fast definitions of the
+//! numbers CS teams run on. Each module owns one concept:
+//!
+//! | module | owns |
+//! | --- | --- |
+//! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
+//! | [`statistics`] | confidence levels and the normal distribution |
+//! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`document`] | versioned TOML / JSON documents |
+//!
+//! Conventions (see DESIGN.md): dates are [`chrono::NaiveDate`]; money is integer minor units;
+//! a missing value is `None`, never NaN; every error is an [`Error`] naming the field and value.
+//!
+//! ```
+//! use cs_core::nps::Nps;
+//! let nps = Nps::from_counts(120, 50, 30)?;
+//! assert_eq!(nps.score(), 45.0);
+//! let (low, high) = nps.confidence_interval(0.95)?;
+//! assert!(low < 45.0 && 45.0 < high);
+//! # Ok::<(), cs_core::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod document;
+mod error;
+pub mod nps;
+pub mod portfolio;
+pub mod statistics;
+
+pub use error::{Error, Result};

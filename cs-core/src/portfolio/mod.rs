@@ -1,0 +1,9 @@
+//! The columnar account table shared by the batch APIs.
+//!
+//! Batch functions take [`Column`]s: borrowed value slices with an optional Arrow-style validity
+//! bitmap, so numpy arrays and Arrow buffers arrive without a copy. They return plain vectors
+//! (one entry per row) that the Python binding hands back as Arrow arrays.
+
+mod column;
+
+pub use column::{Column, Validity};
