@@ -176,6 +176,27 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The same error with its position moved by `base` rows: a chunk's local row index becomes
+    /// the table's.
+    #[must_use]
+    pub fn offset_by(mut self, base: usize) -> Self {
+        match &mut self {
+            Error::OutOfRange {
+                position: Some(p), ..
+            }
+            | Error::Invalid {
+                position: Some(p), ..
+            }
+            | Error::Missing {
+                position: Some(p), ..
+            } => *p += base,
+            _ => {}
+        }
+        self
+    }
+}
+
 struct Position(Option<usize>);
 
 impl fmt::Display for Position {

@@ -1,1 +1,34 @@
-//! placeholder
+//! The Python binding of cs-core: `import cs_core`.
+//!
+//! This crate converts and detaches; every computation is a cs-core call. Columns arrive as
+//! borrowed numpy or Arrow memory (see `columns`), tables through the Arrow PyCapsule interface
+//! (see `table`), and errors leave as `cs_core.CsError` with the Rust message.
+// pyo3's macros expand to items clippy's pedantic set would flag in user code.
+#![allow(clippy::unnecessary_wraps, clippy::needless_pass_by_value, unreachable_pub)]
+
+use pyo3::prelude::*;
+
+mod columns;
+mod convert;
+mod error;
+mod nps;
+mod table;
+
+/// Customer Success logic from the cs-core Rust library.
+#[pymodule]
+mod _cs_core {
+    #[pymodule_export]
+    use super::error::CsError;
+    #[pymodule_export]
+    use super::nps::{
+        _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
+        nps_from_counts,
+    };
+
+    use pyo3::prelude::*;
+
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add("__version__", env!("CARGO_PKG_VERSION"))
+    }
+}

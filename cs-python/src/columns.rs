@@ -1,0 +1,278 @@
+//! Conversions of Python column-like objects (numpy arrays, Arrow arrays, pandas and polars
+//! Series, lists) into borrowed cs-core [`Column`]s. Numpy and Arrow memory is borrowed, never
+//! copied; lists go through `pyarrow.array`.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    ArrowPrimitiveType, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
+    UInt32Type, UInt64Type,
+};
+use arrow_array::{Array, ArrayRef};
+use arrow_schema::DataType;
+use cs_core::portfolio::{Column, Validity};
+use numpy::{PyReadonlyArray1, PyUntypedArray, PyUntypedArrayMethods};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3_arrow::input::AnyArray;
+
+use crate::error::{OrRaise, raise};
+
+/// A numeric column held by Python: a borrowed numpy array or Arrow chunks.
+pub(crate) enum Numeric<'py> {
+    U8(PyReadonlyArray1<'py, u8>),
+    U16(PyReadonlyArray1<'py, u16>),
+    U32(PyReadonlyArray1<'py, u32>),
+    U64(PyReadonlyArray1<'py, u64>),
+    I8(PyReadonlyArray1<'py, i8>),
+    I16(PyReadonlyArray1<'py, i16>),
+    I32(PyReadonlyArray1<'py, i32>),
+    I64(PyReadonlyArray1<'py, i64>),
+    F64(PyReadonlyArray1<'py, f64>),
+    Arrow(Vec<ArrayRef>),
+}
+
+/// A computation over the chunks of a numeric column, generic over the element type; the
+/// chunks come with their first row so errors can name table positions.
+pub(crate) trait NumericFn: Sync {
+    type Output: Send;
+    fn call<T: cs_core::nps::Answer>(
+        &self,
+        chunks: &[(usize, Column<'_, T>)],
+    ) -> cs_core::Result<Self::Output>;
+}
+
+impl<'py> Numeric<'py> {
+    /// Reads any column-like object; `name` is used in error messages.
+    pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
+        let py = obj.py();
+        if obj.is_instance_of::<PyUntypedArray>() {
+            let arr = obj.cast::<PyUntypedArray>()?;
+            if arr.ndim() != 1 {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("{}-dimensional array", arr.ndim()),
+                    "expected one dimension",
+                )));
+            }
+            let contiguous = if arr.is_contiguous() {
+                obj.clone()
+            } else {
+                py.import(intern!(py, "numpy"))?
+                    .call_method1(intern!(py, "ascontiguousarray"), (obj,))?
+            };
+            return Self::from_numpy(&contiguous, name);
+        }
+        let arrow_like = obj.hasattr(intern!(py, "__arrow_c_array__"))?
+            || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
+        let source = if arrow_like {
+            obj.clone()
+        } else if obj.hasattr(intern!(py, "to_numpy"))? && !obj.hasattr(intern!(py, "__arrow_c_stream__"))? {
+            // An older pandas Series without the Arrow stream protocol: its numpy view.
+            return Self::extract(&obj.call_method0(intern!(py, "to_numpy"))?, name);
+        } else {
+            py.import(intern!(py, "pyarrow"))?
+                .call_method1(intern!(py, "array"), (obj,))
+                .map_err(|e| {
+                    raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        obj.get_type().to_string(),
+                        e.to_string(),
+                    ))
+                })?
+        };
+        let chunked = source.extract::<AnyArray>()?.into_chunked_array()?;
+        let (chunks, _) = chunked.into_inner();
+        Ok(Numeric::Arrow(chunks))
+    }
+
+    fn from_numpy(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
+        macro_rules! try_dtype {
+            ($($variant:ident: $t:ty),*) => {$(
+                if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, $t>>() {
+                    return Ok(Numeric::$variant(a));
+                }
+            )*};
+        }
+        try_dtype!(U8: u8, I64: i64, I32: i32, F64: f64, I16: i16, I8: i8, U16: u16, U32: u32, U64: u64);
+        let dtype = obj.cast::<PyUntypedArray>()?.dtype().to_string();
+        Err(raise(cs_core::Error::invalid(
+            format!("column {name}"),
+            format!("dtype {dtype}"),
+            "expected integers or float64",
+        )))
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Numeric::U8(a) => a.len(),
+            Numeric::U16(a) => a.len(),
+            Numeric::U32(a) => a.len(),
+            Numeric::U64(a) => a.len(),
+            Numeric::I8(a) => a.len(),
+            Numeric::I16(a) => a.len(),
+            Numeric::I32(a) => a.len(),
+            Numeric::I64(a) => a.len(),
+            Numeric::F64(a) => a.len(),
+            Numeric::Arrow(chunks) => chunks.iter().map(|c| c.len()).sum(),
+        }
+    }
+
+    /// Runs `f` over the column with the GIL released.
+    pub(crate) fn run<F: NumericFn>(&self, py: Python<'_>, name: &str, f: &F) -> PyResult<F::Output> {
+        macro_rules! numpy {
+            ($a:expr) => {{
+                let values = $a.as_slice()?;
+                py.detach(|| f.call(&[(0, Column::new(name, values))]))
+                    .or_raise()
+            }};
+        }
+        match self {
+            Numeric::U8(a) => numpy!(a),
+            Numeric::U16(a) => numpy!(a),
+            Numeric::U32(a) => numpy!(a),
+            Numeric::U64(a) => numpy!(a),
+            Numeric::I8(a) => numpy!(a),
+            Numeric::I16(a) => numpy!(a),
+            Numeric::I32(a) => numpy!(a),
+            Numeric::I64(a) => numpy!(a),
+            Numeric::F64(a) => numpy!(a),
+            Numeric::Arrow(chunks) => {
+                let dtype = chunks.first().map_or(DataType::Int64, |c| c.data_type().clone());
+                macro_rules! arrow {
+                    ($p:ty) => {{
+                        let cols = arrow_chunks::<$p>(chunks, name).or_raise()?;
+                        py.detach(|| f.call(&cols)).or_raise()
+                    }};
+                }
+                match dtype {
+                    DataType::UInt8 => arrow!(UInt8Type),
+                    DataType::UInt16 => arrow!(UInt16Type),
+                    DataType::UInt32 => arrow!(UInt32Type),
+                    DataType::UInt64 => arrow!(UInt64Type),
+                    DataType::Int8 => arrow!(Int8Type),
+                    DataType::Int16 => arrow!(Int16Type),
+                    DataType::Int32 => arrow!(Int32Type),
+                    DataType::Int64 | DataType::Null => {
+                        if matches!(dtype, DataType::Null) {
+                            let n = self.len();
+                            return Err(raise(if n == 0 {
+                                cs_core::Error::empty(name)
+                            } else {
+                                cs_core::Error::Missing {
+                                    field: name.to_owned(),
+                                    position: Some(0),
+                                }
+                            }));
+                        }
+                        arrow!(Int64Type)
+                    }
+                    DataType::Float64 => arrow!(Float64Type),
+                    other => Err(raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        format!("type {other}"),
+                        "expected integers or float64",
+                    ))),
+                }
+            }
+        }
+    }
+}
+
+/// Borrows each Arrow chunk as a [`Column`] with its first row; validity only where nulls exist.
+fn arrow_chunks<'a, P: ArrowPrimitiveType>(
+    chunks: &'a [ArrayRef],
+    name: &'a str,
+) -> cs_core::Result<Vec<(usize, Column<'a, P::Native>)>> {
+    let mut out = Vec::with_capacity(chunks.len());
+    let mut base = 0;
+    for chunk in chunks {
+        let Some(a) = chunk.as_primitive_opt::<P>() else {
+            return Err(cs_core::Error::invalid(
+                format!("column {name}"),
+                format!("type {}", chunk.data_type()),
+                "chunks of one column must share a type",
+            ));
+        };
+        let validity = match a.nulls() {
+            Some(n) if n.null_count() > 0 => Some(Validity::new(n.validity(), n.offset(), n.len())?),
+            _ => None,
+        };
+        out.push((
+            base,
+            Column::new(name, a.values().as_ref()).with_optional_validity(validity)?,
+        ));
+        base += a.len();
+    }
+    Ok(out)
+}
+
+/// A float64 column held by Python: borrowed when it already is float64, converted otherwise.
+pub(crate) enum Float<'py> {
+    Numpy(PyReadonlyArray1<'py, f64>),
+    Arrow(Vec<ArrayRef>),
+}
+
+impl<'py> Float<'py> {
+    /// Reads any column-like object as float64 (integers are converted, nulls kept).
+    pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
+        let py = obj.py();
+        if obj.is_instance_of::<PyUntypedArray>() {
+            if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>() {
+                if a.as_slice().is_ok() {
+                    return Ok(Float::Numpy(a));
+                }
+            }
+            let np = py.import(intern!(py, "numpy"))?;
+            let converted = np
+                .call_method1(intern!(py, "ascontiguousarray"), (obj, intern!(py, "float64")))
+                .map_err(|e| {
+                    raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        "array",
+                        e.to_string(),
+                    ))
+                })?;
+            return Ok(Float::Numpy(converted.extract()?));
+        }
+        let numeric = Numeric::extract(obj, name)?;
+        let Numeric::Arrow(chunks) = numeric else {
+            // A pandas Series without the Arrow protocol came back as numpy; convert that.
+            let np = py.import(intern!(py, "numpy"))?;
+            let arr = np.call_method1(intern!(py, "asarray"), (obj, intern!(py, "float64")))?;
+            return Ok(Float::Numpy(arr.extract()?));
+        };
+        let mut out = Vec::with_capacity(chunks.len());
+        for c in chunks {
+            if c.data_type() == &DataType::Float64 {
+                out.push(c);
+            } else if c.data_type().is_numeric()
+                || c.data_type() == &DataType::Null
+                || c.data_type() == &DataType::Boolean
+            {
+                out.push(arrow_cast::cast(&c, &DataType::Float64).map_err(|e| {
+                    raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        format!("type {}", c.data_type()),
+                        e.to_string(),
+                    ))
+                })?);
+            } else {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {}", c.data_type()),
+                    "expected numbers",
+                )));
+            }
+        }
+        Ok(Float::Arrow(out))
+    }
+
+    /// Borrows the column as chunks with their first rows.
+    pub(crate) fn chunks<'a>(&'a self, name: &'a str) -> PyResult<Vec<(usize, Column<'a, f64>)>> {
+        match self {
+            Float::Numpy(a) => Ok(vec![(0, Column::new(name, a.as_slice()?))]),
+            Float::Arrow(chunks) => arrow_chunks::<Float64Type>(chunks, name).or_raise(),
+        }
+    }
+}
