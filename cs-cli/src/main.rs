@@ -1,2 +1,43 @@
-//! placeholder
-fn main() {}
+//! `cs`: Customer Success numbers from CSV files, on the command line.
+//!
+//! Every command reads a CSV (or the bundled sample when no file is given), calls cs-core, and
+//! prints a readable table or, with `--json`, JSON. Errors name the file, line and column.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod commands;
+mod csv_input;
+mod report;
+
+/// Customer Success analytics from CSV files.
+#[derive(Parser)]
+#[command(name = "cs", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// NPS table of a survey: score, confidence interval and counts, per group and period.
+    Nps(commands::nps::NpsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Nps(args) => commands::nps::run(&args),
+    };
+    match result {
+        Ok(output) => {
+            print!("{output}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("cs: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -82,6 +82,19 @@ impl<'py> Numeric<'py> {
         };
         let chunked = source.extract::<AnyArray>()?.into_chunked_array()?;
         let (chunks, _) = chunked.into_inner();
+        // A column of nothing but nulls has Arrow's null type: read it as nullable integers.
+        let chunks = chunks
+            .into_iter()
+            .map(|c| {
+                if c.data_type() == &DataType::Null {
+                    arrow_cast::cast(&c, &DataType::Int64).map_err(|e| {
+                        raise(cs_core::Error::invalid(format!("column {name}"), "nulls", e.to_string()))
+                    })
+                } else {
+                    Ok(c)
+                }
+            })
+            .collect::<PyResult<Vec<_>>>()?;
         Ok(Numeric::Arrow(chunks))
     }
 

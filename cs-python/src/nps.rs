@@ -205,7 +205,7 @@ impl NumericFn for CountNps {
             let part = Nps::from_column(*col, self.missing).map_err(|e| e.offset_by(*base))?;
             total = Some(total.map_or(part, |t| t.merge(&part)));
         }
-        total.ok_or_else(|| cs_core::Error::empty("nps answers"))
+        total.ok_or_else(|| cs_core::Error::empty("nps score"))
     }
 }
 

@@ -36,7 +36,7 @@ impl Csat {
         Csat::from_column(Column::new("csat rating", ratings), threshold)
     }
 
-    /// CSAT of a column; null ratings are an error naming their position.
+    /// CSAT of a column; null (or NaN) ratings are an error naming their position.
     pub fn from_column(ratings: Column<'_, f64>, threshold: Option<f64>) -> Result<Self> {
         let threshold = threshold.unwrap_or(Csat::DEFAULT_THRESHOLD);
         if !(1.0..=5.0).contains(&threshold) {
@@ -44,7 +44,8 @@ impl Csat {
         }
         let mut satisfied = 0u64;
         for i in 0..ratings.len() {
-            let r = ratings.get(i).ok_or_else(|| Error::Missing {
+            // Null and NaN (the float missing marker) are both a missing rating.
+            let r = ratings.get(i).filter(|r| !r.is_nan()).ok_or_else(|| Error::Missing {
                 field: ratings.name().to_owned(),
                 position: Some(i),
             })?;
@@ -93,7 +94,11 @@ mod tests {
         );
         assert_eq!(
             Csat::from_ratings(&[f64::NAN], None).unwrap_err().to_string(),
-            "csat rating NaN at position 0 is outside 1..=5"
+            "csat rating is missing at position 0"
+        );
+        assert_eq!(
+            Csat::from_ratings(&[f64::INFINITY], None).unwrap_err().to_string(),
+            "csat rating inf at position 0 is outside 1..=5"
         );
         assert!(Csat::from_ratings(&[], None).is_err());
         assert!(Csat::from_ratings(&[3.0], Some(0.5)).is_err());

@@ -89,6 +89,9 @@ impl Nps {
     /// counts (and so the result) do not depend on the number of threads, and the error reported
     /// is always the one at the lowest position.
     pub fn from_column<T: Answer>(answers: Column<'_, T>, missing: MissingAnswers) -> Result<Self> {
+        if answers.is_empty() {
+            return Err(Error::empty(answers.name()));
+        }
         let (counts, skipped) = if answers.len() > PARALLEL_CHUNK {
             let parts: Vec<Result<([u64; 11], u64)>> = (0..answers.len().div_ceil(PARALLEL_CHUNK))
                 .into_par_iter()

@@ -1,0 +1,164 @@
+//! `cs nps`: the NPS table of a survey.
+
+use chrono::NaiveDate;
+use clap::Args;
+use cs_core::nps::{Granularity, MissingAnswers, Nps, NpsScore, nps_by};
+use cs_core::portfolio::Column;
+use cs_core::statistics::Confidence;
+use serde_json::{Value, json};
+
+use crate::csv_input::CsvTable;
+use crate::report::TextTable;
+
+/// The bundled sample survey (examples/data/survey.csv), used when no file is given.
+pub(crate) const SAMPLE_SURVEY: (&str, &str) =
+    ("the bundled sample survey (examples/data/survey.csv)", include_str!("../../../examples/data/survey.csv"));
+
+#[derive(Args)]
+pub(crate) struct NpsArgs {
+    /// Survey CSV with one answer per row; the bundled sample survey when omitted.
+    file: Option<String>,
+    /// Column of 0-10 answers.
+    #[arg(long, default_value = "score")]
+    score: String,
+    /// Group by this column (repeat for several).
+    #[arg(long)]
+    by: Vec<String>,
+    /// Cut a trend by answer date: month, quarter or year.
+    #[arg(long)]
+    period: Option<String>,
+    /// Column of answer dates (YYYY-MM-DD), used with --period.
+    #[arg(long, default_value = "date")]
+    date: String,
+    /// Confidence level of the intervals.
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Skip empty answers instead of failing.
+    #[arg(long)]
+    skip_missing: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+type Key = (Vec<String>, Option<cs_core::nps::Period>);
+
+pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
+    let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
+    let granularity = args.period.as_deref().map(Granularity::parse).transpose().map_err(|e| e.to_string())?;
+    let table = CsvTable::read(args.file.as_deref(), SAMPLE_SURVEY)?;
+    // Answers: an empty cell is missing; anything else must be an integer 0..=10.
+    let answers: Vec<Option<NpsScore>> = table.parse_column(&args.score, |cell| {
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        let v: i64 = cell.parse().map_err(|_| format!("{cell:?} is not a whole number"))?;
+        NpsScore::new(v).map(Some).map_err(|e| e.to_string())
+    })?;
+    if !args.skip_missing {
+        if let Some(row) = answers.iter().position(Option::is_none) {
+            return Err(table.error_at(row, &args.score, "empty answer (use --skip-missing to skip it)"));
+        }
+    }
+    let dates: Option<Vec<NaiveDate>> = match granularity {
+        Some(_) => Some(table.parse_column(&args.date, |cell| {
+            NaiveDate::parse_from_str(cell, "%Y-%m-%d").map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
+        })?),
+        None => None,
+    };
+    let by_cols = args.by.iter().map(|b| table.column(b)).collect::<Result<Vec<_>, _>>()?;
+    // Missing answers become NaN, the missing marker of float columns.
+    let values: Vec<f64> = answers.iter().map(|a| a.map_or(f64::NAN, |s| f64::from(s.value()))).collect();
+    let missing = if args.skip_missing { MissingAnswers::Skip } else { MissingAnswers::Reject };
+    let groups = nps_by(Column::new(&args.score, &values), missing, |i| {
+        let keys: Vec<String> = by_cols.iter().map(|&c| table.cell(i, c).to_owned()).collect();
+        Ok::<Key, cs_core::Error>((keys, match (&dates, granularity) {
+            (Some(d), Some(g)) => Some(g.period_of(d[i])),
+            _ => None,
+        }))
+    })
+    .map_err(|e| format!("{}: {e}", table.source))?;
+    let total = Nps::from_column(Column::new(&args.score, &values), missing).map_err(|e| e.to_string())?;
+
+    let z = confidence.z();
+    let row_json = |keys: &Key, nps: Option<&Nps>, skipped: u64| -> Value {
+        let mut obj = serde_json::Map::new();
+        for (name, value) in args.by.iter().zip(&keys.0) {
+            obj.insert(name.clone(), json!(value));
+        }
+        if let Some(p) = keys.1 {
+            obj.insert("period".into(), json!(p.to_string()));
+        }
+        obj.insert("responses".into(), json!(nps.map_or(0, Nps::responses)));
+        obj.insert("promoters".into(), json!(nps.map_or(0, Nps::promoters)));
+        obj.insert("passives".into(), json!(nps.map_or(0, Nps::passives)));
+        obj.insert("detractors".into(), json!(nps.map_or(0, Nps::detractors)));
+        obj.insert("skipped".into(), json!(skipped));
+        obj.insert("nps".into(), json!(nps.map(Nps::score)));
+        obj.insert("standard_error".into(), json!(nps.map(Nps::standard_error)));
+        obj.insert("margin_of_error".into(), json!(nps.map(|n| z * n.standard_error())));
+        obj.insert("ci_low".into(), json!(nps.map(|n| (n.score() - z * n.standard_error()).max(-100.0))));
+        obj.insert("ci_high".into(), json!(nps.map(|n| (n.score() + z * n.standard_error()).min(100.0))));
+        Value::Object(obj)
+    };
+    if args.json {
+        let rows: Vec<Value> = groups.iter().map(|g| row_json(&g.key, g.nps.as_ref(), g.skipped)).collect();
+        let doc = json!({
+            "confidence": confidence.level(),
+            "groups": rows,
+            "total": row_json(&(Vec::new(), None), Some(&total), total.skipped()),
+        });
+        return serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string());
+    }
+
+    let mut headers: Vec<String> = args.by.clone();
+    if granularity.is_some() {
+        headers.push("period".into());
+    }
+    headers.extend(
+        ["n", "promoters", "passives", "detractors", "NPS", "±", &format!("{confidence} CI")].map(str::to_owned),
+    );
+    let mut text = TextTable::new(headers);
+    let mut push = |label: Vec<String>, nps: Option<&Nps>| {
+        let mut row = label;
+        match nps {
+            Some(n) => {
+                let m = z * n.standard_error();
+                row.extend([
+                    n.responses().to_string(),
+                    n.promoters().to_string(),
+                    n.passives().to_string(),
+                    n.detractors().to_string(),
+                    format!("{:+.1}", n.score()),
+                    format!("{m:.1}"),
+                    format!("{:+.1} .. {:+.1}", (n.score() - m).max(-100.0), (n.score() + m).min(100.0)),
+                ]);
+            }
+            None => row.extend(["0", "0", "0", "0", "-", "-", "-"].map(str::to_owned)),
+        }
+        text.push(row);
+    };
+    for g in &groups {
+        let mut label = g.key.0.clone();
+        if let Some(p) = g.key.1 {
+            label.push(p.to_string());
+        }
+        push(label, g.nps.as_ref());
+    }
+    if groups.len() > 1 {
+        let mut label = vec!["all".to_owned()];
+        label.resize(args.by.len() + usize::from(granularity.is_some()), String::new());
+        push(label, Some(&total));
+    }
+    let mut out = format!("NPS of {} ({} answers", table.source, total.responses());
+    if total.skipped() > 0 {
+        out += &format!(", {} empty skipped", total.skipped());
+    }
+    out += ")\n\n";
+    out += &text.render();
+    out += &format!(
+        "\nNPS = % promoters (9-10) - % detractors (0-6). ± is the margin of error at {confidence}\n\
+         (Wald interval, multinomial variance); a wide interval means a small group.\n"
+    );
+    Ok(out)
+}

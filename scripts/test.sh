@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every check CI runs (.ci/run calls exactly this). Idempotent: sets up .venv on first use.
+#   formatting, clippy, Rust tests + doctests, the Python extension build, pytest, ruff, stubtest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+start=$SECONDS
+step() { printf '\n== %s (%ss)\n' "$*" "$((SECONDS - start))"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+step "Rust tests and doctests"
+cargo test --workspace --exclude cs-python --locked
+step "build the Python extension (profile ci: optimised, no LTO)"
+(cd cs-python && maturin develop --quiet --profile ci --locked)
+step "pytest"
+python -m pytest tests/python -q -p no:cacheprovider
+step "ruff"
+ruff check .
+ruff format --check .
+step "stub check (mypy.stubtest)"
+python -m mypy.stubtest cs_core --allowlist tests/python/stubtest-allowlist.txt
+step "all checks passed"
