@@ -204,7 +204,8 @@ impl Scorecard {
         for (i, m) in plan.measures.iter().enumerate() {
             let obs = account.0.get(&m.name);
             let observed = obs.and_then(|o| o.observed).map(epoch_days);
-            let reading = if obs.is_some_and(|o| o.value.is_some()) && plan.is_stale(i, observed, today)? {
+            let present = obs.and_then(|o| o.value.as_ref()).is_some_and(|v| !(plan.nan_is_missing && matches!(v, Value::Number(x) if x.is_nan())));
+            let reading = if present && plan.is_stale(i, observed, today)? {
                 Reading::Stale
             } else {
                 plan.read_value(i, obs.and_then(|o| o.value.as_ref()))?
