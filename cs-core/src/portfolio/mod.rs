@@ -5,5 +5,6 @@
 //! (one entry per row) that the Python binding hands back as Arrow arrays.
 
 mod column;
+pub mod synthetic;
 
 pub use column::{Column, Validity};
