@@ -94,7 +94,9 @@ impl HealthScore {
     /// use chrono::NaiveDate;
     /// let card = Scorecard::default_card();
     /// let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    /// let health = card.score_account(&AccountMeasures::new().with("licence_utilisation", 0.9), day)?;
+    /// let account = AccountMeasures::new().with("licence_utilisation", 0.9).with("logins_per_user", 20.0).with("nps", 10.0);
+    /// let health = card.score_account(&account, day)?;
+    /// assert_eq!(health.score, Some(100.0)); // 60 % of the weight present, all of it perfect
     /// let manual = Override { score: Some(30.0), band: None, reason: "exec sponsor left".into(),
     ///     author: "dana".into(), expires: NaiveDate::from_ymd_opt(2026, 7, 31).unwrap(), lower_only: true };
     /// let health = health.with_override(&manual, &card)?;

@@ -199,22 +199,28 @@ impl Plan {
     #[inline]
     pub(crate) fn evaluate(&self, readings: &[Reading], slots: &mut [Slot]) -> std::result::Result<Outcome, usize> {
         let mut coverage = 0.0;
+        let mut absent = 0usize;
         for (i, (m, (r, slot))) in self.measures.iter().zip(readings.iter().zip(slots.iter_mut())).enumerate() {
-            let score = match *r {
-                Reading::Score(s) => {
-                    coverage += m.nominal;
-                    Some(s)
-                }
-                Reading::Missing | Reading::Stale => match m.policy {
+            let score = if let Reading::Score(s) = *r {
+                coverage += m.nominal;
+                Some(s)
+            } else {
+                absent += 1;
+                match m.policy {
                     MissingPolicy::Renormalise => None,
                     MissingPolicy::Zero => Some(0.0),
                     MissingPolicy::Neutral(v) => Some(v),
                     MissingPolicy::Fail => return Err(i),
-                },
+                }
             };
             *slot = Slot { score, weight: 0.0 };
         }
-        let coverage = coverage.clamp(0.0, 1.0);
+        // Exactly 1 with nothing absent and 0 with nothing present, whatever the rounding.
+        let coverage = match absent {
+            0 => 1.0,
+            a if a == self.measures.len() => 0.0,
+            _ => coverage.clamp(0.0, 1.0),
+        };
         let mut present_share = 0.0;
         for g in &self.groups {
             if self.weigh_group(g, slots) {
