@@ -1,12 +1,13 @@
 //! Scorecards as documents, scoring rules in context, missing data, staleness, overrides,
 //! trends, rollups and scorecard sets, with hand-computed values.
+#![allow(clippy::unwrap_used)]
 
 use chrono::NaiveDate;
 use cs_core::Error;
 use cs_core::document::Document;
 use cs_core::health::{
-    AccountMeasures, AttributeColumn, MeasureColumn, MeasureStatus, Override, OverrideStatus, RollupInput, Scorecard,
-    ScorecardSet, TrendDirection, TrendOptions, health_rollup, health_trend,
+    AccountMeasures, AttributeColumn, MeasureColumn, MeasureStatus, Override, OverrideStatus, RollupInput,
+    Scorecard, ScorecardSet, TrendDirection, TrendOptions, health_rollup, health_trend,
 };
 use cs_core::portfolio::{Column, Validity};
 use proptest::prelude::*;
@@ -156,19 +157,38 @@ fn documents_round_trip_and_reject_bad_input() {
     assert_eq!(Scorecard::from_toml(&c.to_toml().unwrap()).unwrap(), c);
     assert_eq!(Scorecard::from_json(&c.to_json().unwrap()).unwrap(), c);
     let builtin = Scorecard::default_card();
-    assert_eq!(Scorecard::from_toml(&builtin.to_toml().unwrap()).unwrap(), builtin);
+    assert_eq!(
+        Scorecard::from_toml(&builtin.to_toml().unwrap()).unwrap(),
+        builtin
+    );
     let unknown = CARD.replace("min_coverage = 0.3", "min_coverage = 0.3\ncolour = 1");
     assert!(matches!(Scorecard::from_toml(&unknown), Err(Error::Parse { .. })));
     let negative = CARD.replace("weight = 60", "weight = -60");
     let e = Scorecard::from_toml(&negative).unwrap_err();
     assert!(e.to_string().contains("group Adoption weight -60"), "{e}");
-    let zero = CARD.replace("weight = 60", "weight = 0").replace("weight = 40", "weight = 0");
-    assert!(Scorecard::from_toml(&zero).unwrap_err().to_string().contains("all weights are zero"));
-    let bands = format!("{CARD}\n[[bands]]\nname = \"hi\"\nmin = 50\nmax = 100\n[[bands]]\nname = \"lo\"\nmin = 0\nmax = 50\n");
+    let zero = CARD
+        .replace("weight = 60", "weight = 0")
+        .replace("weight = 40", "weight = 0");
+    assert!(
+        Scorecard::from_toml(&zero)
+            .unwrap_err()
+            .to_string()
+            .contains("all weights are zero")
+    );
+    let bands = format!(
+        "{CARD}\n[[bands]]\nname = \"hi\"\nmin = 50\nmax = 100\n[[bands]]\nname = \"lo\"\nmin = 0\nmax = 50\n"
+    );
     assert!(Scorecard::from_toml(&bands).is_err());
-    let e = card().score_account(&full().with("usage", 1.0), d(2026, 6, 30)).unwrap_err();
+    let e = card()
+        .score_account(&full().with("usage", 1.0), d(2026, 6, 30))
+        .unwrap_err();
     assert!(matches!(e, Error::Unknown { .. }), "{e}");
-    let e = card().score_account(&full().with("tier", "tin").with("utilisation", true), d(2026, 6, 30)).unwrap_err();
+    let e = card()
+        .score_account(
+            &full().with("tier", "tin").with("utilisation", true),
+            d(2026, 6, 30),
+        )
+        .unwrap_err();
     assert!(e.to_string().contains("measure utilisation"), "{e}");
 }
 
@@ -187,16 +207,31 @@ fn manual(score: Option<f64>, band: Option<&str>, lower_only: bool) -> Override 
 fn overrides_apply_expire_and_lower_only() {
     let c = card();
     let h = c.score_account(&full(), d(2026, 6, 30)).unwrap(); // 59, amber
-    let o = h.clone().with_override(&manual(Some(90.0), None, false), &c).unwrap();
+    let o = h
+        .clone()
+        .with_override(&manual(Some(90.0), None, false), &c)
+        .unwrap();
     assert_eq!((o.score, o.band.as_deref()), (Some(90.0), Some("green")));
-    let o = h.clone().with_override(&manual(Some(90.0), None, true), &c).unwrap();
-    assert_eq!(o.override_outcome.as_ref().unwrap().status, OverrideStatus::NotLower);
+    let o = h
+        .clone()
+        .with_override(&manual(Some(90.0), None, true), &c)
+        .unwrap();
+    assert_eq!(
+        o.override_outcome.as_ref().unwrap().status,
+        OverrideStatus::NotLower
+    );
     assert_eq!(o.score, h.score);
-    let o = h.clone().with_override(&manual(None, Some("red"), true), &c).unwrap();
+    let o = h
+        .clone()
+        .with_override(&manual(None, Some("red"), true), &c)
+        .unwrap();
     assert_eq!((o.score, o.band.as_deref()), (h.score, Some("red")));
     let later = c.score_account(&full(), d(2026, 7, 1)).unwrap();
     let o = later.with_override(&manual(Some(10.0), None, false), &c).unwrap();
-    assert_eq!(o.override_outcome.as_ref().unwrap().status, OverrideStatus::Expired);
+    assert_eq!(
+        o.override_outcome.as_ref().unwrap().status,
+        OverrideStatus::Expired
+    );
     assert_eq!(o.score.map(f64::round), Some(59.0));
     let mut blank = manual(Some(10.0), None, false);
     blank.reason = " ".into();
@@ -207,9 +242,13 @@ fn overrides_apply_expire_and_lower_only() {
 fn trend_explains_the_move_per_measure() {
     let c = card();
     let before = c.score_account(&full(), d(2026, 3, 1)).unwrap(); // 59
-    let after = c.score_account(&full().with("utilisation", 1.0), d(2026, 5, 1)).unwrap();
+    let after = c
+        .score_account(&full().with("utilisation", 1.0), d(2026, 5, 1))
+        .unwrap();
     // Adoption: 2/3 * 100 + 1/3 * 75 = 91.667; 0.6 * 91.667 + 24 = 79.
-    let too_old = c.score_account(&full().with("utilisation", 0.0), d(2025, 1, 1)).unwrap();
+    let too_old = c
+        .score_account(&full().with("utilisation", 0.0), d(2025, 1, 1))
+        .unwrap();
     let t = health_trend(&[after.clone(), too_old, before], TrendOptions::default()).unwrap();
     assert_eq!((t.from, t.to), (d(2026, 3, 1), d(2026, 5, 1)));
     assert!((t.delta.unwrap() - 20.0).abs() < 1e-9);
@@ -220,7 +259,10 @@ fn trend_explains_the_move_per_measure() {
     let sum: f64 = t.changes.iter().map(|c| c.change).sum();
     assert!((sum - 20.0).abs() < 1e-9);
     let single = health_trend(&[after], TrendOptions::default()).unwrap();
-    assert_eq!((single.delta, single.direction), (Some(0.0), Some(TrendDirection::Flat)));
+    assert_eq!(
+        (single.delta, single.direction),
+        (Some(0.0), Some(TrendDirection::Flat))
+    );
     assert!(health_trend(&[], TrendOptions::default()).is_err());
 }
 
@@ -239,12 +281,22 @@ fn rollup_by_key_reports_means_and_arr_shares() {
     let r = health_rollup(&keys, input).unwrap();
     assert_eq!(r.len(), 2);
     // kim: mean (80 + 40) / 2 = 60; ARR-weighted (100·80 + 300·40) / 400 = 50; red ARR 300/400.
-    assert_eq!((r[0].key.as_str(), r[0].mean, r[0].arr_weighted_mean), ("kim", Some(60.0), Some(50.0)));
+    assert_eq!(
+        (r[0].key.as_str(), r[0].mean, r[0].arr_weighted_mean),
+        ("kim", Some(60.0), Some(50.0))
+    );
     assert_eq!(r[0].arr_share_by_band, vec![0.75, 0.0, 0.25]);
     // lee: one scored account (amber), one with insufficient data.
     assert_eq!((r[1].scored, r[1].insufficient, r[1].band_share[1]), (1, 1, 1.0));
     let bad = [-1, 0, 0, 0];
-    let e = health_rollup(&keys, RollupInput { arr: Some(&bad), ..input }).unwrap_err();
+    let e = health_rollup(
+        &keys,
+        RollupInput {
+            arr: Some(&bad),
+            ..input
+        },
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("arr -1 at position 0"), "{e}");
 }
 
@@ -255,14 +307,23 @@ fn scorecard_sets_assign_by_segment_with_a_default() {
     strategic.groups[1].weight = 0.0; // adoption only
     let mut set = ScorecardSet::single(card());
     set.scorecards.push(strategic);
-    set.assignments.push(serde_json::from_str(r#"{"scorecard": "strategic", "when": {"segment": ["Strategic"]}}"#).unwrap());
+    set.assignments.push(
+        serde_json::from_str(r#"{"scorecard": "strategic", "when": {"segment": ["Strategic"]}}"#).unwrap(),
+    );
     let set = ScorecardSet::from_toml(&set.to_toml().unwrap()).unwrap();
-    assert_eq!(set.card_for(|k| (k == "segment").then_some("Strategic")).name, "strategic");
+    assert_eq!(
+        set.card_for(|k| (k == "segment").then_some("Strategic")).name,
+        "strategic"
+    );
     assert_eq!(set.card_for(|_| None).name, "test");
     let dict = vec!["Community".to_owned(), "Strategic".to_owned()];
     let codes = [0u32, 1];
     let rows = set
-        .assign_rows(&[AttributeColumn { name: "segment", codes: Column::new("segment", &codes), dictionary: &dict }])
+        .assign_rows(&[AttributeColumn {
+            name: "segment",
+            codes: Column::new("segment", &codes),
+            dictionary: &dict,
+        }])
         .unwrap();
     assert_eq!(rows, vec![0, 1]);
     let util = [0.5, 0.5];
@@ -290,14 +351,22 @@ fn batch_bad_input_names_column_and_row() {
     let util = [0.5, f64::INFINITY];
     let short = [1.0];
     let day = d(2026, 6, 30);
-    let only_util = [MeasureColumn::number("utilisation", Column::new("utilisation", &util))];
-    assert!(matches!(c.score_batch(&only_util, day), Err(Error::Missing { .. })));
+    let only_util = [MeasureColumn::number(
+        "utilisation",
+        Column::new("utilisation", &util),
+    )];
+    assert!(matches!(
+        c.score_batch(&only_util, day),
+        Err(Error::Missing { .. })
+    ));
     let ones = [1.0, 1.0];
     let flags = [true, false];
     let tiers = vec!["gold".to_owned(), "tin".to_owned()];
     let tier = [0u32, 1];
     let bits = [0b01u8];
-    let with_nulls = Column::new("logins", &ones).with_validity(Validity::new(&bits, 0, 2).unwrap()).unwrap();
+    let with_nulls = Column::new("logins", &ones)
+        .with_validity(Validity::new(&bits, 0, 2).unwrap())
+        .unwrap();
     let mut cols = vec![
         MeasureColumn::number("utilisation", Column::new("utilisation", &util)),
         MeasureColumn::number("logins", with_nulls),
@@ -306,15 +375,26 @@ fn batch_bad_input_names_column_and_row() {
         MeasureColumn::boolean("sponsor", Column::new("sponsor", &flags)),
     ];
     let e = c.score_batch(&cols, day).unwrap_err();
-    assert_eq!(e.to_string(), "measure utilisation inf at position 1 is invalid: must be a finite number");
+    assert_eq!(
+        e.to_string(),
+        "measure utilisation inf at position 1 is invalid: must be a finite number"
+    );
     cols[0] = MeasureColumn::number("utilisation", Column::new("utilisation", &ones));
     let out = c.score_batch(&cols, day).unwrap();
     assert_eq!(out.coverage[0], 1.0);
     assert!(out.coverage[1] < 1.0); // logins null on row 1
     cols[1] = MeasureColumn::number("logins", Column::new("logins", &short));
-    assert!(matches!(c.score_batch(&cols, day), Err(Error::LengthMismatch { .. })));
+    assert!(matches!(
+        c.score_batch(&cols, day),
+        Err(Error::LengthMismatch { .. })
+    ));
     cols[1] = MeasureColumn::boolean("logins", Column::new("logins", &flags));
-    assert!(c.score_batch(&cols, day).unwrap_err().to_string().contains("measure logins"));
+    assert!(
+        c.score_batch(&cols, day)
+            .unwrap_err()
+            .to_string()
+            .contains("measure logins")
+    );
     cols[1] = MeasureColumn::number("usage", Column::new("usage", &ones));
     assert!(matches!(c.score_batch(&cols, day), Err(Error::Unknown { .. })));
 }

@@ -50,7 +50,12 @@ impl AccountMeasures {
     }
 
     /// Adds a value observed on `observed`.
-    pub fn with_observed(mut self, measure: impl Into<String>, value: impl Into<Value>, observed: NaiveDate) -> Self {
+    pub fn with_observed(
+        mut self,
+        measure: impl Into<String>,
+        value: impl Into<Value>,
+        observed: NaiveDate,
+    ) -> Self {
         self.0.insert(
             measure.into(),
             Observation {
@@ -195,8 +200,16 @@ impl Scorecard {
     /// ```
     pub fn score_account(&self, account: &AccountMeasures, as_of: NaiveDate) -> Result<HealthScore> {
         let plan = Plan::new(self)?;
-        if let Some(name) = account.0.keys().find(|k| !plan.measures.iter().any(|m| &m.name == *k)) {
-            return Err(Error::unknown("measure", name, plan.measures.iter().map(|m| m.name.as_str())));
+        if let Some(name) = account
+            .0
+            .keys()
+            .find(|k| !plan.measures.iter().any(|m| &m.name == *k))
+        {
+            return Err(Error::unknown(
+                "measure",
+                name,
+                plan.measures.iter().map(|m| m.name.as_str()),
+            ));
         }
         let today = epoch_days(as_of);
         let n = plan.measures.len();
@@ -204,7 +217,9 @@ impl Scorecard {
         for (i, m) in plan.measures.iter().enumerate() {
             let obs = account.0.get(&m.name);
             let observed = obs.and_then(|o| o.observed).map(epoch_days);
-            let present = obs.and_then(|o| o.value.as_ref()).is_some_and(|v| !(plan.nan_is_missing && matches!(v, Value::Number(x) if x.is_nan())));
+            let present = obs
+                .and_then(|o| o.value.as_ref())
+                .is_some_and(|v| !(plan.nan_is_missing && matches!(v, Value::Number(x) if x.is_nan())));
             let reading = if present && plan.is_stale(i, observed, today)? {
                 Reading::Stale
             } else {
@@ -213,7 +228,9 @@ impl Scorecard {
             readings.push(reading);
         }
         let mut slots = vec![Slot::default(); n];
-        let out = plan.evaluate(&readings, &mut slots).map_err(|i| plan.fail_error(i))?;
+        let out = plan
+            .evaluate(&readings, &mut slots)
+            .map_err(|i| plan.fail_error(i))?;
         let mut contributions = Vec::with_capacity(n);
         let (mut stale, mut missing) = (Vec::new(), Vec::new());
         for ((m, r), s) in plan.measures.iter().zip(&readings).zip(&slots) {
@@ -249,7 +266,10 @@ impl Scorecard {
             coverage: out.coverage,
             stale,
             missing,
-            driver: out.driver.and_then(|d| plan.measures.get(usize::from(d))).map(|m| m.name.clone()),
+            driver: out
+                .driver
+                .and_then(|d| plan.measures.get(usize::from(d)))
+                .map(|m| m.name.clone()),
             contributions,
             override_outcome: None,
         })

@@ -53,7 +53,11 @@ impl Document for ScorecardSet {
             return Err(Error::empty("scorecards"));
         }
         if self.scorecards.len() > usize::from(u16::MAX) {
-            return Err(Error::out_of_range("scorecard count", self.scorecards.len(), "1..=65535"));
+            return Err(Error::out_of_range(
+                "scorecard count",
+                self.scorecards.len(),
+                "1..=65535",
+            ));
         }
         for (i, c) in self.scorecards.iter().enumerate() {
             if c.schema_version != Scorecard::SCHEMA_VERSION {
@@ -143,7 +147,14 @@ impl ScorecardSet {
                     let code = col.codes.get(row)?;
                     let v = col.dictionary.get(code as usize);
                     if v.is_none() {
-                        bad = Some(Error::out_of_range(format!("column {name} code"), code, format!("0..{}", col.dictionary.len())).at(row));
+                        bad = Some(
+                            Error::out_of_range(
+                                format!("column {name} code"),
+                                code,
+                                format!("0..{}", col.dictionary.len()),
+                            )
+                            .at(row),
+                        );
                     }
                     v.map(String::as_str)
                 });
@@ -155,7 +166,12 @@ impl ScorecardSet {
     /// Scores every row with its assigned scorecard (`assignment` from
     /// [`ScorecardSet::assign_rows`]). The columns must cover the measures of every scorecard;
     /// driver codes index the union of measure names in [`BatchScores::measure_names`].
-    pub fn score_batch(&self, assignment: &[u16], columns: &[MeasureColumn<'_>], as_of: NaiveDate) -> Result<BatchScores> {
+    pub fn score_batch(
+        &self,
+        assignment: &[u16],
+        columns: &[MeasureColumn<'_>],
+        as_of: NaiveDate,
+    ) -> Result<BatchScores> {
         let cards: Vec<&Scorecard> = self.scorecards.iter().collect();
         run(&cards, Some(assignment), columns, as_of)
     }

@@ -33,7 +33,7 @@ impl Band {
 /// The default bands: red `[0, 50]`, amber `(50, 75]`, green `(75, 100]`.
 ///
 /// The three-colour scheme is the one CS teams report as "% of accounts that are green"
-/// (shared/seeds/003_602ae97142dcc175.txt, key performance metrics); the 50 and 75 cut-offs
+/// (`shared/seeds/003_602ae97142dcc175.txt`, key performance metrics); the 50 and 75 cut-offs
 /// are this crate's defaults.
 pub fn default_bands() -> Vec<Band> {
     vec![
@@ -51,21 +51,36 @@ pub(crate) fn validate_bands(bands: &[Band]) -> Result<()> {
     if bands.len() > usize::from(u8::MAX) {
         return Err(Error::out_of_range("band count", bands.len(), "1..=255"));
     }
-    if first.min != 0.0 {
-        return Err(Error::invalid(format!("band {} min", first.name), first.min, "the first band must start at 0"));
+    if first.min.abs() > 0.0 || first.min.is_nan() {
+        return Err(Error::invalid(
+            format!("band {} min", first.name),
+            first.min,
+            "the first band must start at 0",
+        ));
     }
-    if last.max != 100.0 {
-        return Err(Error::invalid(format!("band {} max", last.name), last.max, "the last band must end at 100"));
+    if (last.max - 100.0).abs() > 0.0 || last.max.is_nan() {
+        return Err(Error::invalid(
+            format!("band {} max", last.name),
+            last.max,
+            "the last band must end at 100",
+        ));
     }
     for (i, b) in bands.iter().enumerate() {
         if b.name.trim().is_empty() {
-            return Err(Error::invalid("band name", format!("{:?}", b.name), "must not be blank"));
+            return Err(Error::invalid(
+                "band name",
+                format!("{:?}", b.name),
+                "must not be blank",
+            ));
         }
         if !(b.min.is_finite() && b.max.is_finite() && b.min < b.max) {
             return Err(Error::invalid(
                 format!("band {} max", b.name),
                 b.max,
-                format!("must exceed its min {} (bands are listed from the lowest up)", b.min),
+                format!(
+                    "must exceed its min {} (bands are listed from the lowest up)",
+                    b.min
+                ),
             ));
         }
         if bands[..i].iter().any(|o| o.name == b.name) {
@@ -102,6 +117,7 @@ pub(crate) fn band_index(bands: &[Band], score: f64) -> u8 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

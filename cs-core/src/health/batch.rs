@@ -181,7 +181,11 @@ pub(crate) fn run(
                 actual: a.len(),
             });
         }
-        if let Some((row, k)) = a.iter().enumerate().find(|(_, k)| usize::from(**k) >= plans.len()) {
+        if let Some((row, k)) = a
+            .iter()
+            .enumerate()
+            .find(|(_, k)| usize::from(**k) >= plans.len())
+        {
             return Err(Error::out_of_range("scorecard index", k, format!("0..{}", plans.len())).at(row));
         }
     }
@@ -308,13 +312,21 @@ impl Kernel<'_, '_> {
     ) -> Result<()> {
         let mut readings = vec![Reading::Missing; self.width];
         let mut slots = vec![Slot::default(); self.width];
-        for (r, (((s, b), c), d)) in score.iter_mut().zip(band.iter_mut()).zip(coverage.iter_mut()).zip(driver.iter_mut()).enumerate() {
+        for (r, (((s, b), c), d)) in score
+            .iter_mut()
+            .zip(band.iter_mut())
+            .zip(coverage.iter_mut())
+            .zip(driver.iter_mut())
+            .enumerate()
+        {
             let row = start + r;
             let k = self.assignment.map_or(0, |a| usize::from(a[row]));
             let plan = &self.plans[k];
             let n = plan.measures.len();
             for (i, (&col, reading)) in self.index[k].iter().zip(readings.iter_mut()).enumerate() {
-                *reading = self.read(plan, k, i, &self.inputs[col], row).map_err(|e| e.at(row))?;
+                *reading = self
+                    .read(plan, k, i, &self.inputs[col], row)
+                    .map_err(|e| e.at(row))?;
             }
             let out = plan
                 .evaluate(&readings[..n], &mut slots[..n])
@@ -341,7 +353,9 @@ impl Kernel<'_, '_> {
             return Ok(Reading::Stale);
         }
         match &input.source {
-            Source::Number(c) => c.get(row).map_or(Ok(Reading::Missing), |x| plan.read_number(i, x)),
+            Source::Number(c) => c
+                .get(row)
+                .map_or(Ok(Reading::Missing), |x| plan.read_number(i, x)),
             Source::Bool(c) => c.get(row).map_or(Ok(Reading::Missing), |x| plan.read_bool(i, x)),
             Source::Category {
                 codes,
@@ -355,8 +369,15 @@ impl Kernel<'_, '_> {
                 let table = &scores[k];
                 match table.get(code as usize) {
                     Some(Some(s)) => Ok(Reading::Score(*s)),
-                    Some(None) => Err(plan.unknown_category(i, dictionary.get(code as usize).map_or("", String::as_str))),
-                    None => Err(Error::out_of_range(format!("column {name} code"), code, format!("0..{}", table.len()))),
+                    Some(None) => {
+                        Err(plan
+                            .unknown_category(i, dictionary.get(code as usize).map_or("", String::as_str)))
+                    }
+                    None => Err(Error::out_of_range(
+                        format!("column {name} code"),
+                        code,
+                        format!("0..{}", table.len()),
+                    )),
                 }
             }
         }

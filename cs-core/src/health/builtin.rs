@@ -19,8 +19,8 @@ impl Scorecard {
     /// Missing data is renormalised and at least half the weight must be present. The groups
     /// follow the leading indicators CS teams watch: usage of the product, support and
     /// high-priority issues, NPS and engagement with the customer
-    /// (shared/seeds/003_602ae97142dcc175.txt, key performance metrics;
-    /// shared/seeds/000_6680eeaffff6ac1a.txt, health, support and NPS monitoring). The weights
+    /// (`shared/seeds/003_602ae97142dcc175.txt`, key performance metrics;
+    /// `shared/seeds/000_6680eeaffff6ac1a.txt`, health, support and NPS monitoring). The weights
     /// and cut-offs are this crate's choices.
     pub fn default_card() -> Scorecard {
         let higher = Direction::HigherIsBetter;
@@ -64,7 +64,8 @@ impl Scorecard {
                         },
                     )
                     .with_direction(lower),
-                    Measure::new("open_tickets", 40.0, Rule::Linear { min: 0.0, max: 12.0 }).with_direction(lower),
+                    Measure::new("open_tickets", 40.0, Rule::Linear { min: 0.0, max: 12.0 })
+                        .with_direction(lower),
                 ],
             ),
             group(
@@ -86,8 +87,15 @@ impl Scorecard {
                 "Engagement",
                 20.0,
                 vec![
-                    Measure::new("days_since_last_touch", 60.0, Rule::Linear { min: 14.0, max: 120.0 })
-                        .with_direction(lower),
+                    Measure::new(
+                        "days_since_last_touch",
+                        60.0,
+                        Rule::Linear {
+                            min: 14.0,
+                            max: 120.0,
+                        },
+                    )
+                    .with_direction(lower),
                     Measure::new(
                         "executive_sponsor",
                         40.0,

@@ -68,7 +68,13 @@ impl Override {
             (None, Some(b)) => {
                 card.band_named(b)?;
             }
-            _ => return Err(Error::invalid("override", "score and band", "give exactly one of score or band")),
+            _ => {
+                return Err(Error::invalid(
+                    "override",
+                    "score and band",
+                    "give exactly one of score or band",
+                ));
+            }
         }
         if self.reason.trim().is_empty() {
             return Err(Error::missing("override reason"));
@@ -109,9 +115,7 @@ impl HealthScore {
         manual.validate(card)?;
         let computed_score = self.score;
         let computed_band = self.band.clone();
-        let status = if !manual.is_active(self.as_of) {
-            OverrideStatus::Expired
-        } else {
+        let status = if manual.is_active(self.as_of) {
             let target_band = match (manual.score, &manual.band) {
                 (Some(s), _) => card.band_of(s),
                 (None, Some(b)) => card.band_named(b)?,
@@ -132,6 +136,8 @@ impl HealthScore {
                 self.band = card.bands.get(target_band).map(|b| b.name.clone());
                 OverrideStatus::Applied
             }
+        } else {
+            OverrideStatus::Expired
         };
         self.override_outcome = Some(OverrideOutcome {
             status,

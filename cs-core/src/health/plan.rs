@@ -79,8 +79,14 @@ impl Plan {
             + card.groups.iter().map(|g| g.weight).sum::<f64>();
         let mut measures = Vec::new();
         let mut groups = Vec::new();
-        let singletons = card.measures.iter().map(|m| (None, m.weight, Aggregation::Mean, std::slice::from_ref(m)));
-        let grouped = card.groups.iter().map(|g| (Some(&g.name), g.weight, g.aggregation, g.measures.as_slice()));
+        let singletons = card
+            .measures
+            .iter()
+            .map(|m| (None, m.weight, Aggregation::Mean, std::slice::from_ref(m)));
+        let grouped = card
+            .groups
+            .iter()
+            .map(|g| (Some(&g.name), g.weight, g.aggregation, g.measures.as_slice()));
         for (name, weight, aggregation, ms) in singletons.chain(grouped) {
             let group_share = share(weight, top_total);
             let total: f64 = ms.iter().map(|m| m.weight).sum();
@@ -140,7 +146,11 @@ impl Plan {
             return Ok(Reading::Missing);
         }
         if !x.is_finite() {
-            return Err(Error::invalid(format!("measure {}", m.name), x, "must be a finite number"));
+            return Err(Error::invalid(
+                format!("measure {}", m.name),
+                x,
+                "must be a finite number",
+            ));
         }
         m.rule
             .score_number(x, m.direction)
@@ -164,7 +174,10 @@ impl Plan {
         if m.rule.value_kind() != ValueKind::Category {
             return Err(self.wrong_kind(i, ValueKind::Category));
         }
-        m.rule.score_category(name).map(Reading::Score).ok_or_else(|| self.unknown_category(i, name))
+        m.rule
+            .score_category(name)
+            .map(Reading::Score)
+            .ok_or_else(|| self.unknown_category(i, name))
     }
 
     pub(crate) fn unknown_category(&self, i: usize, name: &str) -> Error {
@@ -172,7 +185,11 @@ impl Plan {
             Rule::Categorical { scores, .. } => scores.keys().map(String::as_str).collect(),
             _ => Vec::new(),
         };
-        Error::unknown(format!("category of measure {}", self.measures[i].name), name, known)
+        Error::unknown(
+            format!("category of measure {}", self.measures[i].name),
+            name,
+            known,
+        )
     }
 
     pub(crate) fn wrong_kind(&self, i: usize, got: ValueKind) -> Error {
@@ -180,7 +197,12 @@ impl Plan {
         Error::invalid(
             format!("measure {}", m.name),
             format!("{got:?}").to_lowercase(),
-            format!("the {:?} rule reads a {:?} value", rule_name(&m.rule), m.rule.value_kind()).to_lowercase(),
+            format!(
+                "the {:?} rule reads a {:?} value",
+                rule_name(&m.rule),
+                m.rule.value_kind()
+            )
+            .to_lowercase(),
         )
     }
 
@@ -197,10 +219,19 @@ impl Plan {
     /// The kernel. `readings` and `slots` have one entry per measure. On a missing measure
     /// whose policy is [`MissingPolicy::Fail`] it returns the measure's index.
     #[inline]
-    pub(crate) fn evaluate(&self, readings: &[Reading], slots: &mut [Slot]) -> std::result::Result<Outcome, usize> {
+    pub(crate) fn evaluate(
+        &self,
+        readings: &[Reading],
+        slots: &mut [Slot],
+    ) -> std::result::Result<Outcome, usize> {
         let mut coverage = 0.0;
         let mut absent = 0usize;
-        for (i, (m, (r, slot))) in self.measures.iter().zip(readings.iter().zip(slots.iter_mut())).enumerate() {
+        for (i, (m, (r, slot))) in self
+            .measures
+            .iter()
+            .zip(readings.iter().zip(slots.iter_mut()))
+            .enumerate()
+        {
             let score = if let Reading::Score(s) = *r {
                 coverage += m.nominal;
                 Some(s)
@@ -236,8 +267,6 @@ impl Plan {
                 band: None,
                 coverage,
                 driver: None,
-
-
             });
         }
         let mut total = 0.0;
@@ -270,7 +299,12 @@ impl Plan {
         let ss = &mut slots[g.start..g.end];
         match g.aggregation {
             Aggregation::Mean => {
-                let total: f64 = ms.iter().zip(ss.iter()).filter(|(_, s)| s.score.is_some()).map(|(m, _)| m.in_group).sum();
+                let total: f64 = ms
+                    .iter()
+                    .zip(ss.iter())
+                    .filter(|(_, s)| s.score.is_some())
+                    .map(|(m, _)| m.in_group)
+                    .sum();
                 if total <= 0.0 {
                     return false;
                 }
@@ -284,7 +318,9 @@ impl Plan {
             Aggregation::Min | Aggregation::Max => {
                 let mut best: Option<(usize, f64)> = None;
                 for (k, (m, s)) in ms.iter().zip(ss.iter()).enumerate() {
-                    let (Some(v), true) = (s.score, m.in_group > 0.0) else { continue };
+                    let (Some(v), true) = (s.score, m.in_group > 0.0) else {
+                        continue;
+                    };
                     let better = match best {
                         None => true,
                         Some((_, b)) if g.aggregation == Aggregation::Min => v < b,
@@ -307,7 +343,10 @@ impl Plan {
 
     /// The error for a missing measure under [`MissingPolicy::Fail`].
     pub(crate) fn fail_error(&self, i: usize) -> Error {
-        Error::missing(format!("measure {} (missing policy is fail)", self.measures[i].name))
+        Error::missing(format!(
+            "measure {} (missing policy is fail)",
+            self.measures[i].name
+        ))
     }
 }
 

@@ -122,8 +122,16 @@ impl RollupInput<'_> {
 impl Acc {
     fn finish(self, key: String, band_count: usize) -> HealthRollup {
         let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 0.0 };
-        let counts = if self.counts.is_empty() { vec![0; band_count] } else { self.counts };
-        let arr_by_band = if self.arr_by_band.is_empty() { vec![0; band_count] } else { self.arr_by_band };
+        let counts = if self.counts.is_empty() {
+            vec![0; band_count]
+        } else {
+            self.counts
+        };
+        let arr_by_band = if self.arr_by_band.is_empty() {
+            vec![0; band_count]
+        } else {
+            self.arr_by_band
+        };
         HealthRollup {
             key,
             accounts: self.accounts,
@@ -131,10 +139,16 @@ impl Acc {
             insufficient: self.accounts - self.scored,
             mean: (self.scored > 0).then(|| self.sum / self.scored as f64),
             arr_weighted_mean: (self.arr > 0).then(|| self.arr_score / self.arr as f64),
-            band_share: counts.iter().map(|c| share(*c as f64, self.scored as f64)).collect(),
+            band_share: counts
+                .iter()
+                .map(|c| share(*c as f64, self.scored as f64))
+                .collect(),
             band_counts: counts,
             arr: self.arr,
-            arr_share_by_band: arr_by_band.iter().map(|a| share(*a as f64, self.arr as f64)).collect(),
+            arr_share_by_band: arr_by_band
+                .iter()
+                .map(|a| share(*a as f64, self.arr as f64))
+                .collect(),
             arr_by_band,
         }
     }

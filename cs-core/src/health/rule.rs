@@ -175,7 +175,11 @@ impl Rule {
             }
             Rule::Piecewise { points } => {
                 if points.len() < 2 {
-                    return Err(Error::invalid(f("points"), points.len(), "need at least 2 points"));
+                    return Err(Error::invalid(
+                        f("points"),
+                        points.len(),
+                        "need at least 2 points",
+                    ));
                 }
                 for [x, s] in points {
                     check_finite(&f("point x"), *x)?;
@@ -187,18 +191,28 @@ impl Rule {
                 let scores: Vec<f64> = points.iter().map(|p| p[1]).collect();
                 check_monotone(&f("points"), &scores, direction)?;
             }
-            Rule::Steps { thresholds, scores, .. } => {
+            Rule::Steps {
+                thresholds, scores, ..
+            } => {
                 for t in thresholds {
                     check_finite(&f("threshold"), *t)?;
                 }
                 if let Some(w) = thresholds.windows(2).find(|w| w[0] >= w[1]) {
-                    return Err(Error::invalid(f("threshold"), w[1], "thresholds must strictly increase"));
+                    return Err(Error::invalid(
+                        f("threshold"),
+                        w[1],
+                        "thresholds must strictly increase",
+                    ));
                 }
                 if scores.len() != thresholds.len() + 1 {
                     return Err(Error::invalid(
                         f("scores"),
                         scores.len(),
-                        format!("{} thresholds need {} scores", thresholds.len(), thresholds.len() + 1),
+                        format!(
+                            "{} thresholds need {} scores",
+                            thresholds.len(),
+                            thresholds.len() + 1
+                        ),
                     ));
                 }
                 for s in scores {
@@ -214,7 +228,10 @@ impl Rule {
                     check_score(&f("category score"), *s)?;
                 }
             }
-            Rule::Boolean { when_true, when_false } => {
+            Rule::Boolean {
+                when_true,
+                when_false,
+            } => {
                 for s in when_true.iter().chain(when_false) {
                     check_score(&f("boolean score"), *s)?;
                 }
@@ -254,12 +271,19 @@ impl Rule {
     #[inline]
     pub(crate) fn score_bool(&self, b: bool, direction: Direction) -> Option<f64> {
         match self {
-            Rule::Boolean { when_true, when_false } => {
+            Rule::Boolean {
+                when_true,
+                when_false,
+            } => {
                 let (t, f) = match direction {
                     Direction::HigherIsBetter => (100.0, 0.0),
                     Direction::LowerIsBetter => (0.0, 100.0),
                 };
-                Some(if b { when_true.unwrap_or(t) } else { when_false.unwrap_or(f) })
+                Some(if b {
+                    when_true.unwrap_or(t)
+                } else {
+                    when_false.unwrap_or(f)
+                })
             }
             _ => None,
         }
@@ -290,6 +314,7 @@ fn piecewise(points: &[[f64; 2]], x: f64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use Direction::{HigherIsBetter as Up, LowerIsBetter as Down};
@@ -374,7 +399,9 @@ mod tests {
 
     #[test]
     fn invalid_rules_name_the_measure() {
-        let e = Rule::Linear { min: 1.0, max: 1.0 }.validate("usage", None).unwrap_err();
+        let e = Rule::Linear { min: 1.0, max: 1.0 }
+            .validate("usage", None)
+            .unwrap_err();
         assert!(e.to_string().contains("measure usage max 1"), "{e}");
         let e = Rule::Steps {
             thresholds: vec![2.0, 1.0],

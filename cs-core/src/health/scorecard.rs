@@ -196,7 +196,11 @@ impl Document for Scorecard {
                 check_policy(&format!("measure {} missing", m.name), p)?;
             }
             if m.validity_days == Some(0) {
-                return Err(Error::out_of_range(format!("measure {} validity_days", m.name), 0, "1.."));
+                return Err(Error::out_of_range(
+                    format!("measure {} validity_days", m.name),
+                    0,
+                    "1..",
+                ));
             }
         }
         if names.len() > usize::from(u16::MAX) {
@@ -208,12 +212,24 @@ impl Document for Scorecard {
                 return Err(Error::empty(format!("group {} measures", g.name)));
             }
             if g.measures.iter().all(|m| m.weight == 0.0) {
-                return Err(Error::invalid(format!("group {} weights", g.name), 0, "all weights are zero"));
+                return Err(Error::invalid(
+                    format!("group {} weights", g.name),
+                    0,
+                    "all weights are zero",
+                ));
             }
         }
-        let top = self.measures.iter().map(|m| m.weight).chain(self.groups.iter().map(|g| g.weight));
+        let top = self
+            .measures
+            .iter()
+            .map(|m| m.weight)
+            .chain(self.groups.iter().map(|g| g.weight));
         if top.into_iter().all(|w| w == 0.0) {
-            return Err(Error::invalid(format!("scorecard {} weights", self.name), 0, "all weights are zero"));
+            return Err(Error::invalid(
+                format!("scorecard {} weights", self.name),
+                0,
+                "all weights are zero",
+            ));
         }
         Ok(())
     }

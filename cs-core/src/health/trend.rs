@@ -106,7 +106,11 @@ pub fn explain_change(earlier: &HealthScore, later: &HealthScore) -> Vec<Measure
 /// a single score in the window the delta is 0.
 pub fn health_trend(history: &[HealthScore], options: TrendOptions) -> Result<Trend> {
     if !(options.flat_within.is_finite() && options.flat_within >= 0.0) {
-        return Err(Error::out_of_range("flat_within", options.flat_within, "a finite number >= 0"));
+        return Err(Error::out_of_range(
+            "flat_within",
+            options.flat_within,
+            "a finite number >= 0",
+        ));
     }
     let latest = history
         .iter()

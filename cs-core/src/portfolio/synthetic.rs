@@ -1,6 +1,6 @@
 //! A deterministic synthetic portfolio for tests, benchmarks, the CLI demo and examples.
 //!
-//! Account `i` of seed `s` is drawn from its own xoshiro256** stream seeded by SplitMix64
+//! Account `i` of seed `s` is drawn from its own `xoshiro256**` stream seeded by `SplitMix64`
 //! from `(s, i)`, with this crate's own generator and `libm` functions, so a portfolio never
 //! changes with a dependency upgrade or a platform, and the first `n` accounts are the same
 //! whatever the portfolio size.
@@ -22,7 +22,7 @@
 //! | ARR | lognormal, median 6 000 / 60 000 / 400 000 (major units), σ 0.6 / 0.5 / 0.4 |
 //! | contract | started 30 to 2 000 days ago; terms 12 / 12 / 36 months; renewal the next anniversary |
 //!
-//! The segments and their touch models follow shared/seeds/003_602ae97142dcc175.txt
+//! The segments and their touch models follow `shared/seeds/003_602ae97142dcc175.txt`
 //! (Community / Enterprise / Strategic); the numbers are this crate's choices.
 
 use std::fmt::Write as _;
@@ -83,8 +83,18 @@ impl Region {
 }
 
 const CSM_NAMES: [&str; 12] = [
-    "Avery Brooks", "Jordan Lee", "Sam Okafor", "Riley Chen", "Morgan Diaz", "Casey Novak",
-    "Taylor Haddad", "Jamie Rossi", "Drew Nakamura", "Quinn Adeyemi", "Parker Lindqvist", "Robin Sato",
+    "Avery Brooks",
+    "Jordan Lee",
+    "Sam Okafor",
+    "Riley Chen",
+    "Morgan Diaz",
+    "Casey Novak",
+    "Taylor Haddad",
+    "Jamie Rossi",
+    "Drew Nakamura",
+    "Quinn Adeyemi",
+    "Parker Lindqvist",
+    "Robin Sato",
 ];
 
 /// A synthetic portfolio as columns: entry `i` of every vector is account `i`.
@@ -134,7 +144,7 @@ pub struct SyntheticPortfolio {
     pub executive_sponsor: Vec<bool>,
 }
 
-/// xoshiro256** (Blackman and Vigna, 2018) seeded with SplitMix64.
+/// `xoshiro256**` (Blackman and Vigna, 2018) seeded with `SplitMix64`.
 struct Rng([u64; 4]);
 
 fn splitmix64(state: &mut u64) -> u64 {
@@ -148,7 +158,12 @@ fn splitmix64(state: &mut u64) -> u64 {
 impl Rng {
     fn for_account(seed: u64, index: u64) -> Rng {
         let mut s = seed ^ index.wrapping_mul(0xD605_BBB5_8C8A_BBFD);
-        Rng([splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s), splitmix64(&mut s)])
+        Rng([
+            splitmix64(&mut s),
+            splitmix64(&mut s),
+            splitmix64(&mut s),
+            splitmix64(&mut s),
+        ])
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -292,7 +307,9 @@ impl SyntheticPortfolio {
         let nps_age = r.below(541);
         let touch = -libm::log(1.0 - r.uniform()) * [75.0, 30.0, 12.0][k] * libm::exp(-0.35 * h);
         let sponsor = r.chance(logistic(logit([0.15, 0.55, 0.85][k]) + 0.8 * h));
-        let arr_major = r.lognormal([6_000.0, 60_000.0, 400_000.0][k], [0.6, 0.5, 0.4][k]).max(100.0);
+        let arr_major = r
+            .lognormal([6_000.0, 60_000.0, 400_000.0][k], [0.6, 0.5, 0.4][k])
+            .max(100.0);
         let start = self.as_of - TimeDelta::days(30 + r.below(1971) as i64);
         let term = [12u32, 12, 36][k];
         let mut renewal = start;
@@ -313,12 +330,18 @@ impl SyntheticPortfolio {
         self.licences.push(licences);
         self.active_users.push(active);
         self.logins_30d.push(logins);
-        self.licence_utilisation.push(f64::from(active) / f64::from(licences));
-        self.logins_per_user.push(if active > 0 { f64::from(logins) / f64::from(active) } else { 0.0 });
+        self.licence_utilisation
+            .push(f64::from(active) / f64::from(licences));
+        self.logins_per_user.push(if active > 0 {
+            f64::from(logins) / f64::from(active)
+        } else {
+            0.0
+        });
         self.open_tickets.push(tickets);
         self.high_priority_tickets.push(high);
         self.nps.push(answered.then_some(nps_value));
-        self.nps_date.push(answered.then(|| self.as_of - TimeDelta::days(nps_age as i64)));
+        self.nps_date
+            .push(answered.then(|| self.as_of - TimeDelta::days(nps_age as i64)));
         self.days_since_last_touch.push(libm::round(touch) as u32);
         self.executive_sponsor.push(sponsor);
     }
@@ -418,15 +441,31 @@ impl SyntheticMeasures {
     pub fn columns(&self) -> Result<Vec<MeasureColumn<'_>>> {
         let n = self.nps.len();
         let nps = Column::new("nps", &self.nps).with_validity(Validity::new(&self.nps_valid, 0, n)?)?;
-        let nps_date = Column::new("nps_date", &self.nps_date).with_validity(Validity::new(&self.nps_valid, 0, n)?)?;
+        let nps_date =
+            Column::new("nps_date", &self.nps_date).with_validity(Validity::new(&self.nps_valid, 0, n)?)?;
         Ok(vec![
-            MeasureColumn::number("licence_utilisation", Column::new("licence_utilisation", &self.licence_utilisation)),
-            MeasureColumn::number("logins_per_user", Column::new("logins_per_user", &self.logins_per_user)),
-            MeasureColumn::number("high_priority_tickets", Column::new("high_priority_tickets", &self.high_priority_tickets)),
+            MeasureColumn::number(
+                "licence_utilisation",
+                Column::new("licence_utilisation", &self.licence_utilisation),
+            ),
+            MeasureColumn::number(
+                "logins_per_user",
+                Column::new("logins_per_user", &self.logins_per_user),
+            ),
+            MeasureColumn::number(
+                "high_priority_tickets",
+                Column::new("high_priority_tickets", &self.high_priority_tickets),
+            ),
             MeasureColumn::number("open_tickets", Column::new("open_tickets", &self.open_tickets)),
             MeasureColumn::number("nps", nps).with_observed(nps_date),
-            MeasureColumn::number("days_since_last_touch", Column::new("days_since_last_touch", &self.days_since_last_touch)),
-            MeasureColumn::boolean("executive_sponsor", Column::new("executive_sponsor", &self.executive_sponsor)),
+            MeasureColumn::number(
+                "days_since_last_touch",
+                Column::new("days_since_last_touch", &self.days_since_last_touch),
+            ),
+            MeasureColumn::boolean(
+                "executive_sponsor",
+                Column::new("executive_sponsor", &self.executive_sponsor),
+            ),
         ])
     }
 }
