@@ -5,6 +5,7 @@
 //!
 //! | module | owns |
 //! | --- | --- |
+//! | [`health`] | health scorecards, explanations, trends, rollups, batch scoring |
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
@@ -26,6 +27,7 @@
 
 pub mod document;
 mod error;
+pub mod health;
 pub mod nps;
 pub mod portfolio;
 pub mod statistics;

@@ -1,0 +1,418 @@
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::plan::{Plan, Reading, Slot, epoch_days};
+use super::rule::ValueKind;
+use super::scorecard::Scorecard;
+use crate::portfolio::Column;
+use crate::{Error, Result};
+
+/// Rows per parallel task. Fixed, so the work split never depends on the thread count (each
+/// row is computed on its own anyway, so results are bit-identical for any thread count).
+pub const BATCH_CHUNK: usize = 16 * 1024;
+
+/// The raw values of one measure for every row.
+#[derive(Debug, Clone, Copy)]
+pub enum MeasureData<'a> {
+    /// Numbers (linear, piecewise and step rules). Integer columns are cast by the caller.
+    Number(Column<'a, f64>),
+    /// Booleans (boolean rules).
+    Bool(Column<'a, bool>),
+    /// Dictionary-encoded category names (categorical rules): row `i` is
+    /// `dictionary[codes[i]]`, as in an Arrow dictionary array.
+    Category {
+        /// Codes into `dictionary`.
+        codes: Column<'a, u32>,
+        /// The distinct names.
+        dictionary: &'a [String],
+    },
+}
+
+impl MeasureData<'_> {
+    fn kind(&self) -> ValueKind {
+        match self {
+            MeasureData::Number(_) => ValueKind::Number,
+            MeasureData::Bool(_) => ValueKind::Bool,
+            MeasureData::Category { .. } => ValueKind::Category,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            MeasureData::Number(c) => c.len(),
+            MeasureData::Bool(c) => c.len(),
+            MeasureData::Category { codes, .. } => codes.len(),
+        }
+    }
+}
+
+/// One measure's column for batch scoring, with its optional observation dates (days since
+/// 1970-01-01, Arrow `date32`; see [`epoch_days`]) for staleness.
+#[derive(Debug, Clone, Copy)]
+pub struct MeasureColumn<'a> {
+    /// The measure name.
+    pub measure: &'a str,
+    /// The values.
+    pub data: MeasureData<'a>,
+    /// When each value was observed; a null date (or no column) means current.
+    pub observed: Option<Column<'a, i32>>,
+}
+
+impl<'a> MeasureColumn<'a> {
+    /// A numeric measure column.
+    pub fn number(measure: &'a str, values: Column<'a, f64>) -> Self {
+        MeasureColumn {
+            measure,
+            data: MeasureData::Number(values),
+            observed: None,
+        }
+    }
+
+    /// A boolean measure column.
+    pub fn boolean(measure: &'a str, values: Column<'a, bool>) -> Self {
+        MeasureColumn {
+            measure,
+            data: MeasureData::Bool(values),
+            observed: None,
+        }
+    }
+
+    /// A dictionary-encoded categorical measure column.
+    pub fn category(measure: &'a str, codes: Column<'a, u32>, dictionary: &'a [String]) -> Self {
+        MeasureColumn {
+            measure,
+            data: MeasureData::Category { codes, dictionary },
+            observed: None,
+        }
+    }
+
+    /// The same column with observation dates.
+    pub fn with_observed(mut self, observed: Column<'a, i32>) -> Self {
+        self.observed = Some(observed);
+        self
+    }
+}
+
+/// Batch results: one entry per row in every column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchScores {
+    /// Scores, `None` for insufficient data.
+    pub score: Vec<Option<f64>>,
+    /// Band indexes into the row's scorecard bands (see `band_names`).
+    pub band: Vec<Option<u8>>,
+    /// Coverage, `0..=1`.
+    pub coverage: Vec<f64>,
+    /// The top negative driver: an index into `measure_names`.
+    pub driver: Vec<Option<u16>>,
+    /// The scorecard index of each row (all 0 for a single scorecard).
+    pub scorecard: Vec<u16>,
+    /// The measure names driver codes refer to.
+    pub measure_names: Vec<String>,
+    /// Per scorecard, its band names from the lowest up.
+    pub band_names: Vec<Vec<String>>,
+}
+
+impl BatchScores {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.score.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.score.is_empty()
+    }
+
+    /// The band name of row `i`.
+    pub fn band_name(&self, i: usize) -> Option<&str> {
+        let b = usize::from((*self.band.get(i)?)?);
+        let card = usize::from(*self.scorecard.get(i)?);
+        self.band_names.get(card)?.get(b).map(String::as_str)
+    }
+
+    /// The driver name of row `i`.
+    pub fn driver_name(&self, i: usize) -> Option<&str> {
+        let d = usize::from((*self.driver.get(i)?)?);
+        self.measure_names.get(d).map(String::as_str)
+    }
+}
+
+/// A measure column resolved for the kernel.
+enum Source<'a> {
+    Number(Column<'a, f64>),
+    Bool(Column<'a, bool>),
+    Category {
+        codes: Column<'a, u32>,
+        /// Per dictionary entry, per plan using the measure: the score, `None` if unknown.
+        scores: Vec<Vec<Option<f64>>>,
+        dictionary: &'a [String],
+        name: &'a str,
+    },
+}
+
+struct Input<'a> {
+    source: Source<'a>,
+    observed: Option<Column<'a, i32>>,
+}
+
+/// Scores plans over columns, each row with the plan `assignment[row]` (or plan 0).
+pub(crate) fn run(
+    cards: &[&Scorecard],
+    assignment: Option<&[u16]>,
+    columns: &[MeasureColumn<'_>],
+    as_of: NaiveDate,
+) -> Result<BatchScores> {
+    let plans = cards.iter().map(|c| Plan::new(c)).collect::<Result<Vec<_>>>()?;
+    let mut names: Vec<String> = Vec::new();
+    for p in &plans {
+        for m in &p.measures {
+            if !names.contains(&m.name) {
+                names.push(m.name.clone());
+            }
+        }
+    }
+    let rows = columns.first().map_or(0, |c| c.data.len());
+    if let Some(a) = assignment {
+        if a.len() != rows {
+            return Err(Error::LengthMismatch {
+                field: "scorecard assignment".into(),
+                expected: rows,
+                actual: a.len(),
+            });
+        }
+        if let Some((row, k)) = a
+            .iter()
+            .enumerate()
+            .find(|(_, k)| usize::from(**k) >= plans.len())
+        {
+            return Err(Error::out_of_range("scorecard index", k, format!("0..{}", plans.len())).at(row));
+        }
+    }
+    // Map each (plan, measure) to its column; check names, kinds and lengths.
+    for (k, c) in columns.iter().enumerate() {
+        if !names.iter().any(|n| n == c.measure) {
+            return Err(Error::unknown("measure", c.measure, &names));
+        }
+        if columns[..k].iter().any(|o| o.measure == c.measure) {
+            return Err(Error::Duplicate {
+                field: "measure column".into(),
+                value: c.measure.to_owned(),
+            });
+        }
+        if c.data.len() != rows {
+            return Err(Error::LengthMismatch {
+                field: c.measure.to_owned(),
+                expected: rows,
+                actual: c.data.len(),
+            });
+        }
+        if let Some(o) = &c.observed {
+            o.expect_len(rows)?;
+        }
+    }
+    let mut index: Vec<Vec<usize>> = Vec::with_capacity(plans.len());
+    for p in &plans {
+        let mut idx = Vec::with_capacity(p.measures.len());
+        for (i, m) in p.measures.iter().enumerate() {
+            let k = columns
+                .iter()
+                .position(|c| c.measure == m.name)
+                .ok_or_else(|| Error::missing(format!("column {}", m.name)))?;
+            let kind = columns[k].data.kind();
+            if kind != m.rule.value_kind() {
+                return Err(p.wrong_kind(i, kind));
+            }
+            idx.push(k);
+        }
+        index.push(idx);
+    }
+    let inputs: Vec<Input<'_>> = columns
+        .iter()
+        .map(|c| Input {
+            observed: c.observed,
+            source: match c.data {
+                MeasureData::Number(v) => Source::Number(v),
+                MeasureData::Bool(v) => Source::Bool(v),
+                MeasureData::Category { codes, dictionary } => Source::Category {
+                    codes,
+                    dictionary,
+                    name: c.measure,
+                    scores: plans
+                        .iter()
+                        .map(|p| match p.measures.iter().find(|m| m.name == c.measure) {
+                            Some(m) => dictionary.iter().map(|d| m.rule.score_category(d)).collect(),
+                            None => Vec::new(),
+                        })
+                        .collect(),
+                },
+            },
+        })
+        .collect();
+    let driver_map: Vec<Vec<u16>> = plans
+        .iter()
+        .map(|p| {
+            p.measures
+                .iter()
+                .map(|m| names.iter().position(|n| *n == m.name).unwrap_or(0) as u16)
+                .collect()
+        })
+        .collect();
+    let kernel = Kernel {
+        plans: &plans,
+        index: &index,
+        inputs: &inputs,
+        driver_map: &driver_map,
+        assignment,
+        today: epoch_days(as_of),
+        width: plans.iter().map(|p| p.measures.len()).max().unwrap_or(0),
+    };
+    let mut out = BatchScores {
+        score: vec![None; rows],
+        band: vec![None; rows],
+        coverage: vec![0.0; rows],
+        driver: vec![None; rows],
+        scorecard: assignment.map_or_else(|| vec![0; rows], <[u16]>::to_vec),
+        measure_names: names,
+        band_names: cards.iter().map(|c| c.band_names()).collect(),
+    };
+    let results: Vec<Result<()>> = out
+        .score
+        .par_chunks_mut(BATCH_CHUNK)
+        .zip(out.band.par_chunks_mut(BATCH_CHUNK))
+        .zip(out.coverage.par_chunks_mut(BATCH_CHUNK))
+        .zip(out.driver.par_chunks_mut(BATCH_CHUNK))
+        .enumerate()
+        .map(|(k, (((s, b), c), d))| kernel.chunk(k * BATCH_CHUNK, s, b, c, d))
+        .collect();
+    results.into_iter().collect::<Result<()>>()?;
+    Ok(out)
+}
+
+struct Kernel<'k, 'a> {
+    plans: &'k [Plan],
+    index: &'k [Vec<usize>],
+    inputs: &'k [Input<'a>],
+    driver_map: &'k [Vec<u16>],
+    assignment: Option<&'k [u16]>,
+    today: i32,
+    width: usize,
+}
+
+impl Kernel<'_, '_> {
+    /// Scores rows `start..start + score.len()`; the scratch buffers are allocated once per
+    /// chunk, never per row.
+    fn chunk(
+        &self,
+        start: usize,
+        score: &mut [Option<f64>],
+        band: &mut [Option<u8>],
+        coverage: &mut [f64],
+        driver: &mut [Option<u16>],
+    ) -> Result<()> {
+        let mut readings = vec![Reading::Missing; self.width];
+        let mut slots = vec![Slot::default(); self.width];
+        for (r, (((s, b), c), d)) in score
+            .iter_mut()
+            .zip(band.iter_mut())
+            .zip(coverage.iter_mut())
+            .zip(driver.iter_mut())
+            .enumerate()
+        {
+            let row = start + r;
+            let k = self.assignment.map_or(0, |a| usize::from(a[row]));
+            let plan = &self.plans[k];
+            let n = plan.measures.len();
+            for (i, (&col, reading)) in self.index[k].iter().zip(readings.iter_mut()).enumerate() {
+                *reading = self
+                    .read(plan, k, i, &self.inputs[col], row)
+                    .map_err(|e| e.at(row))?;
+            }
+            let out = plan
+                .evaluate(&readings[..n], &mut slots[..n])
+                .map_err(|i| plan.fail_error(i).at(row))?;
+            *s = out.score;
+            *b = out.band;
+            *c = out.coverage;
+            *d = out.driver.map(|i| self.driver_map[k][usize::from(i)]);
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn read(&self, plan: &Plan, k: usize, i: usize, input: &Input<'_>, row: usize) -> Result<Reading> {
+        let present = match &input.source {
+            Source::Number(c) => c.get(row).is_some_and(|x| !(x.is_nan() && plan.nan_is_missing)),
+            Source::Bool(c) => c.get(row).is_some(),
+            Source::Category { codes, .. } => codes.get(row).is_some(),
+        };
+        if !present {
+            return Ok(Reading::Missing);
+        }
+        if plan.is_stale(i, input.observed.and_then(|o| o.get(row)), self.today)? {
+            return Ok(Reading::Stale);
+        }
+        match &input.source {
+            Source::Number(c) => c
+                .get(row)
+                .map_or(Ok(Reading::Missing), |x| plan.read_number(i, x)),
+            Source::Bool(c) => c.get(row).map_or(Ok(Reading::Missing), |x| plan.read_bool(i, x)),
+            Source::Category {
+                codes,
+                scores,
+                dictionary,
+                name,
+            } => {
+                let Some(code) = codes.get(row) else {
+                    return Ok(Reading::Missing);
+                };
+                let table = &scores[k];
+                match table.get(code as usize) {
+                    Some(Some(s)) => Ok(Reading::Score(*s)),
+                    Some(None) => {
+                        Err(plan
+                            .unknown_category(i, dictionary.get(code as usize).map_or("", String::as_str)))
+                    }
+                    None => Err(Error::out_of_range(
+                        format!("column {name} code"),
+                        code,
+                        format!("0..{}", table.len()),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+impl Scorecard {
+    /// Scores every row of a table of measure columns on `as_of` (one column per measure; extra,
+    /// duplicate, mistyped or wrong-length columns are errors). Runs in parallel on the
+    /// current rayon pool in chunks of [`BATCH_CHUNK`] rows; the result is bit-identical for any
+    /// thread count and equal to [`Scorecard::score_account`] row by row. A bad value is an
+    /// error naming the measure and its row.
+    ///
+    /// ```
+    /// use cs_core::health::{MeasureColumn, Scorecard};
+    /// use cs_core::portfolio::Column;
+    /// use cs_core::document::Document;
+    /// use chrono::NaiveDate;
+    /// let card = Scorecard::from_toml(r#"
+    /// schema_version = 1
+    /// name = "usage"
+    /// [[measures]]
+    /// name = "utilisation"
+    /// weight = 1
+    /// rule = { kind = "linear", min = 0.0, max = 1.0 }
+    /// "#)?;
+    /// let values = [0.3, 0.9];
+    /// let out = card.score_batch(&[MeasureColumn::number("utilisation", Column::new("utilisation", &values))],
+    ///     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())?;
+    /// assert_eq!(out.score, vec![Some(30.0), Some(90.0)]);
+    /// assert_eq!(out.band_name(0), Some("red"));
+    /// assert_eq!(out.band_name(1), Some("green"));
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn score_batch(&self, columns: &[MeasureColumn<'_>], as_of: NaiveDate) -> Result<BatchScores> {
+        run(&[self], None, columns, as_of)
+    }
+}

@@ -1,0 +1,372 @@
+//! The compiled form of a scorecard and the one scoring kernel both shapes (per account and
+//! batch) call: readings in, effective weights, score, coverage and driver out, no allocation.
+
+use chrono::NaiveDate;
+
+use super::band::{Band, band_index};
+use super::rule::{Direction, Rule, Value, ValueKind};
+use super::scorecard::{Aggregation, MissingPolicy, Scorecard};
+use crate::{Error, Result};
+
+/// The state of one measure for one account after reading its raw value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Reading {
+    /// A fresh value with its measure score.
+    Score(f64),
+    /// No value.
+    Missing,
+    /// A value older than the measure's validity period.
+    Stale,
+}
+
+/// Per-measure kernel output: the score used (after substitution) and the effective weight.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Slot {
+    pub(crate) score: Option<f64>,
+    pub(crate) weight: f64,
+}
+
+/// Kernel output for one account.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Outcome {
+    pub(crate) score: Option<f64>,
+    pub(crate) band: Option<u8>,
+    pub(crate) coverage: f64,
+    pub(crate) driver: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct PlanMeasure {
+    pub(crate) name: String,
+    pub(crate) group: Option<String>,
+    pub(crate) rule: Rule,
+    pub(crate) direction: Direction,
+    pub(crate) policy: MissingPolicy,
+    pub(crate) validity_days: Option<u32>,
+    pub(crate) date_column: String,
+    /// Share of the group's weight.
+    pub(crate) in_group: f64,
+    /// Share of the whole card (group share × share in group).
+    pub(crate) nominal: f64,
+}
+
+#[derive(Debug, Clone)]
+struct PlanGroup {
+    start: usize,
+    end: usize,
+    share: f64,
+    aggregation: Aggregation,
+}
+
+/// A validated scorecard with normalised weights, ready to score.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    pub(crate) measures: Vec<PlanMeasure>,
+    groups: Vec<PlanGroup>,
+    pub(crate) bands: Vec<Band>,
+    min_coverage: f64,
+    pub(crate) nan_is_missing: bool,
+}
+
+fn share(w: f64, total: f64) -> f64 {
+    if total > 0.0 { w / total } else { 0.0 }
+}
+
+impl Plan {
+    pub(crate) fn new(card: &Scorecard) -> Result<Plan> {
+        crate::document::Document::validate(card)?;
+        let top_total: f64 = card.measures.iter().map(|m| m.weight).sum::<f64>()
+            + card.groups.iter().map(|g| g.weight).sum::<f64>();
+        let mut measures = Vec::new();
+        let mut groups = Vec::new();
+        let singletons = card
+            .measures
+            .iter()
+            .map(|m| (None, m.weight, Aggregation::Mean, std::slice::from_ref(m)));
+        let grouped = card
+            .groups
+            .iter()
+            .map(|g| (Some(&g.name), g.weight, g.aggregation, g.measures.as_slice()));
+        for (name, weight, aggregation, ms) in singletons.chain(grouped) {
+            let group_share = share(weight, top_total);
+            let total: f64 = ms.iter().map(|m| m.weight).sum();
+            let start = measures.len();
+            for m in ms {
+                let in_group = share(m.weight, total);
+                measures.push(PlanMeasure {
+                    name: m.name.clone(),
+                    group: name.cloned(),
+                    rule: m.rule.clone(),
+                    direction: m.effective_direction(),
+                    policy: m.missing.unwrap_or(card.missing),
+                    validity_days: m.validity_days,
+                    date_column: m.date_column_name(),
+                    in_group,
+                    nominal: group_share * in_group,
+                });
+            }
+            groups.push(PlanGroup {
+                start,
+                end: measures.len(),
+                share: group_share,
+                aggregation,
+            });
+        }
+        Ok(Plan {
+            measures,
+            groups,
+            bands: card.bands.clone(),
+            min_coverage: card.min_coverage,
+            nan_is_missing: card.nan_is_missing,
+        })
+    }
+
+    /// Whether the value observed on `observed` (days since 1970-01-01) is stale on `today`.
+    /// A date after `today` is an error; no date means current.
+    #[inline]
+    pub(crate) fn is_stale(&self, i: usize, observed: Option<i32>, today: i32) -> Result<bool> {
+        let (Some(days), Some(obs)) = (self.measures[i].validity_days, observed) else {
+            return Ok(false);
+        };
+        if obs > today {
+            return Err(Error::invalid(
+                self.measures[i].date_column.clone(),
+                day_label(obs),
+                format!("is after the scoring date {}", day_label(today)),
+            ));
+        }
+        Ok(i64::from(today) - i64::from(obs) > i64::from(days))
+    }
+
+    /// The reading of a number for measure `i` (NaN is missing or an error per the card).
+    #[inline]
+    pub(crate) fn read_number(&self, i: usize, x: f64) -> Result<Reading> {
+        let m = &self.measures[i];
+        if x.is_nan() && self.nan_is_missing {
+            return Ok(Reading::Missing);
+        }
+        if !x.is_finite() {
+            return Err(Error::invalid(
+                format!("measure {}", m.name),
+                x,
+                "must be a finite number",
+            ));
+        }
+        m.rule
+            .score_number(x, m.direction)
+            .map(Reading::Score)
+            .ok_or_else(|| self.wrong_kind(i, ValueKind::Number))
+    }
+
+    /// The reading of a boolean for measure `i`.
+    #[inline]
+    pub(crate) fn read_bool(&self, i: usize, b: bool) -> Result<Reading> {
+        let m = &self.measures[i];
+        m.rule
+            .score_bool(b, m.direction)
+            .map(Reading::Score)
+            .ok_or_else(|| self.wrong_kind(i, ValueKind::Bool))
+    }
+
+    /// The reading of a category name for measure `i`.
+    pub(crate) fn read_category(&self, i: usize, name: &str) -> Result<Reading> {
+        let m = &self.measures[i];
+        if m.rule.value_kind() != ValueKind::Category {
+            return Err(self.wrong_kind(i, ValueKind::Category));
+        }
+        m.rule
+            .score_category(name)
+            .map(Reading::Score)
+            .ok_or_else(|| self.unknown_category(i, name))
+    }
+
+    pub(crate) fn unknown_category(&self, i: usize, name: &str) -> Error {
+        let known: Vec<&str> = match &self.measures[i].rule {
+            Rule::Categorical { scores, .. } => scores.keys().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        Error::unknown(
+            format!("category of measure {}", self.measures[i].name),
+            name,
+            known,
+        )
+    }
+
+    pub(crate) fn wrong_kind(&self, i: usize, got: ValueKind) -> Error {
+        let m = &self.measures[i];
+        Error::invalid(
+            format!("measure {}", m.name),
+            format!("{got:?}").to_lowercase(),
+            format!(
+                "the {:?} rule reads a {:?} value",
+                rule_name(&m.rule),
+                m.rule.value_kind()
+            )
+            .to_lowercase(),
+        )
+    }
+
+    /// The reading of an optional per-account value.
+    pub(crate) fn read_value(&self, i: usize, value: Option<&Value>) -> Result<Reading> {
+        match value {
+            None => Ok(Reading::Missing),
+            Some(Value::Number(x)) => self.read_number(i, *x),
+            Some(Value::Bool(b)) => self.read_bool(i, *b),
+            Some(Value::Text(s)) => self.read_category(i, s),
+        }
+    }
+
+    /// The kernel. `readings` and `slots` have one entry per measure. On a missing measure
+    /// whose policy is [`MissingPolicy::Fail`] it returns the measure's index.
+    #[inline]
+    pub(crate) fn evaluate(
+        &self,
+        readings: &[Reading],
+        slots: &mut [Slot],
+    ) -> std::result::Result<Outcome, usize> {
+        let mut coverage = 0.0;
+        let mut absent = 0usize;
+        for (i, (m, (r, slot))) in self
+            .measures
+            .iter()
+            .zip(readings.iter().zip(slots.iter_mut()))
+            .enumerate()
+        {
+            let score = if let Reading::Score(s) = *r {
+                coverage += m.nominal;
+                Some(s)
+            } else {
+                absent += 1;
+                match m.policy {
+                    MissingPolicy::Renormalise => None,
+                    MissingPolicy::Zero => Some(0.0),
+                    MissingPolicy::Neutral(v) => Some(v),
+                    MissingPolicy::Fail => return Err(i),
+                }
+            };
+            *slot = Slot { score, weight: 0.0 };
+        }
+        // Exactly 1 with nothing absent and 0 with nothing present, whatever the rounding.
+        let coverage = match absent {
+            0 => 1.0,
+            a if a == self.measures.len() => 0.0,
+            _ => coverage.clamp(0.0, 1.0),
+        };
+        let mut present_share = 0.0;
+        for g in &self.groups {
+            if self.weigh_group(g, slots) {
+                present_share += g.share;
+            }
+        }
+        if present_share <= 0.0 || coverage + 1e-12 < self.min_coverage {
+            for s in slots.iter_mut() {
+                s.weight = 0.0;
+            }
+            return Ok(Outcome {
+                score: None,
+                band: None,
+                coverage,
+                driver: None,
+            });
+        }
+        let mut total = 0.0;
+        let mut driver: Option<(usize, f64)> = None;
+        for g in &self.groups {
+            let factor = g.share / present_share;
+            for (i, slot) in slots.iter_mut().enumerate().take(g.end).skip(g.start) {
+                slot.weight *= factor;
+                let s = slot.score.unwrap_or(0.0);
+                total += slot.weight * s;
+                let lost = slot.weight * (100.0 - s);
+                if lost > 0.0 && driver.is_none_or(|(_, best)| lost > best) {
+                    driver = Some((i, lost));
+                }
+            }
+        }
+        let score = total.clamp(0.0, 100.0);
+        Ok(Outcome {
+            score: Some(score),
+            band: Some(band_index(&self.bands, score)),
+            coverage,
+            driver: driver.map(|(i, _)| i as u16),
+        })
+    }
+
+    /// Sets the in-group weights of one group's slots; false when nothing in it is present.
+    #[inline]
+    fn weigh_group(&self, g: &PlanGroup, slots: &mut [Slot]) -> bool {
+        let ms = &self.measures[g.start..g.end];
+        let ss = &mut slots[g.start..g.end];
+        match g.aggregation {
+            Aggregation::Mean => {
+                let total: f64 = ms
+                    .iter()
+                    .zip(ss.iter())
+                    .filter(|(_, s)| s.score.is_some())
+                    .map(|(m, _)| m.in_group)
+                    .sum();
+                if total <= 0.0 {
+                    return false;
+                }
+                for (m, s) in ms.iter().zip(ss.iter_mut()) {
+                    if s.score.is_some() {
+                        s.weight = m.in_group / total;
+                    }
+                }
+                true
+            }
+            Aggregation::Min | Aggregation::Max => {
+                let mut best: Option<(usize, f64)> = None;
+                for (k, (m, s)) in ms.iter().zip(ss.iter()).enumerate() {
+                    let (Some(v), true) = (s.score, m.in_group > 0.0) else {
+                        continue;
+                    };
+                    let better = match best {
+                        None => true,
+                        Some((_, b)) if g.aggregation == Aggregation::Min => v < b,
+                        Some((_, b)) => v > b,
+                    };
+                    if better {
+                        best = Some((k, v));
+                    }
+                }
+                match best {
+                    Some((k, _)) => {
+                        ss[k].weight = 1.0;
+                        true
+                    }
+                    None => false,
+                }
+            }
+        }
+    }
+
+    /// The error for a missing measure under [`MissingPolicy::Fail`].
+    pub(crate) fn fail_error(&self, i: usize) -> Error {
+        Error::missing(format!(
+            "measure {} (missing policy is fail)",
+            self.measures[i].name
+        ))
+    }
+}
+
+fn rule_name(rule: &Rule) -> &'static str {
+    match rule {
+        Rule::Linear { .. } => "linear",
+        Rule::Piecewise { .. } => "piecewise",
+        Rule::Steps { .. } => "steps",
+        Rule::Categorical { .. } => "categorical",
+        Rule::Boolean { .. } => "boolean",
+    }
+}
+
+/// Days since 1970-01-01 (Arrow `date32`) of a date.
+pub fn epoch_days(date: NaiveDate) -> i32 {
+    (date - NaiveDate::default()).num_days() as i32
+}
+
+fn day_label(days: i32) -> String {
+    NaiveDate::default()
+        .checked_add_signed(chrono::TimeDelta::days(i64::from(days)))
+        .map_or_else(|| format!("day {days}"), |d| d.to_string())
+}

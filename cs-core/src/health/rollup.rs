@@ -1,0 +1,199 @@
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Health of a group of accounts (a CSM's book, a segment, a parent account, the portfolio).
+///
+/// Shares per band are over the accounts with a score (accounts with insufficient data are
+/// counted apart); ARR figures are over the same accounts. "% green" is
+/// `band_share[green index]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HealthRollup {
+    /// The group key (`"all"` for the whole portfolio).
+    pub key: String,
+    /// Accounts in the group.
+    pub accounts: u64,
+    /// Accounts with a score.
+    pub scored: u64,
+    /// Accounts with insufficient data (no score).
+    pub insufficient: u64,
+    /// Mean score of the scored accounts.
+    pub mean: Option<f64>,
+    /// ARR-weighted mean score: `Σ arr × score / Σ arr` over scored accounts.
+    pub arr_weighted_mean: Option<f64>,
+    /// Scored accounts per band (lowest band first).
+    pub band_counts: Vec<u64>,
+    /// Share of scored accounts per band, `0..=1`.
+    pub band_share: Vec<f64>,
+    /// ARR of the scored accounts, in minor units.
+    pub arr: i64,
+    /// ARR per band, in minor units.
+    pub arr_by_band: Vec<i64>,
+    /// Share of ARR per band, `0..=1`.
+    pub arr_share_by_band: Vec<f64>,
+}
+
+/// The inputs of a rollup: per account the score, band index and ARR (minor units).
+#[derive(Debug, Clone, Copy)]
+pub struct RollupInput<'a> {
+    /// Scores (`None` = insufficient data).
+    pub score: &'a [Option<f64>],
+    /// Band indexes.
+    pub band: &'a [Option<u8>],
+    /// ARR in minor units (non-negative); `None` leaves the ARR figures at 0 / `None`.
+    pub arr: Option<&'a [i64]>,
+    /// Number of bands.
+    pub band_count: usize,
+}
+
+#[derive(Default)]
+struct Acc {
+    accounts: u64,
+    scored: u64,
+    sum: f64,
+    arr_score: f64,
+    arr: i64,
+    counts: Vec<u64>,
+    arr_by_band: Vec<i64>,
+}
+
+fn add_arr(total: &mut i64, a: i64, row: usize) -> Result<()> {
+    *total = total
+        .checked_add(a)
+        .ok_or_else(|| Error::out_of_range("arr total", a, "a sum within i64").at(row))?;
+    Ok(())
+}
+
+impl RollupInput<'_> {
+    fn check(&self) -> Result<()> {
+        let n = self.score.len();
+        if self.band.len() != n {
+            return Err(Error::LengthMismatch {
+                field: "band".into(),
+                expected: n,
+                actual: self.band.len(),
+            });
+        }
+        if let Some(arr) = self.arr {
+            if arr.len() != n {
+                return Err(Error::LengthMismatch {
+                    field: "arr".into(),
+                    expected: n,
+                    actual: arr.len(),
+                });
+            }
+            if let Some((i, a)) = arr.iter().enumerate().find(|(_, a)| **a < 0) {
+                return Err(Error::out_of_range("arr", a, ">= 0").at(i));
+            }
+        }
+        Ok(())
+    }
+
+    fn add(&self, acc: &mut Acc, row: usize) -> Result<()> {
+        if acc.counts.is_empty() {
+            acc.counts = vec![0; self.band_count];
+            acc.arr_by_band = vec![0; self.band_count];
+        }
+        acc.accounts += 1;
+        let Some(s) = self.score[row] else { return Ok(()) };
+        if !(s.is_finite() && (0.0..=100.0).contains(&s)) {
+            return Err(Error::out_of_range("score", s, "0..=100").at(row));
+        }
+        let b = usize::from(self.band[row].ok_or_else(|| Error::missing("band").at(row))?);
+        if b >= self.band_count {
+            return Err(Error::out_of_range("band", b, format!("0..{}", self.band_count)).at(row));
+        }
+        acc.scored += 1;
+        acc.sum += s;
+        acc.counts[b] += 1;
+        if let Some(arr) = self.arr {
+            let a = arr[row];
+            acc.arr_score += a as f64 * s;
+            add_arr(&mut acc.arr, a, row)?;
+            add_arr(&mut acc.arr_by_band[b], a, row)?;
+        }
+        Ok(())
+    }
+}
+
+impl Acc {
+    fn finish(self, key: String, band_count: usize) -> HealthRollup {
+        let share = |x: f64, total: f64| if total > 0.0 { x / total } else { 0.0 };
+        let counts = if self.counts.is_empty() {
+            vec![0; band_count]
+        } else {
+            self.counts
+        };
+        let arr_by_band = if self.arr_by_band.is_empty() {
+            vec![0; band_count]
+        } else {
+            self.arr_by_band
+        };
+        HealthRollup {
+            key,
+            accounts: self.accounts,
+            scored: self.scored,
+            insufficient: self.accounts - self.scored,
+            mean: (self.scored > 0).then(|| self.sum / self.scored as f64),
+            arr_weighted_mean: (self.arr > 0).then(|| self.arr_score / self.arr as f64),
+            band_share: counts
+                .iter()
+                .map(|c| share(*c as f64, self.scored as f64))
+                .collect(),
+            band_counts: counts,
+            arr: self.arr,
+            arr_share_by_band: arr_by_band
+                .iter()
+                .map(|a| share(*a as f64, self.arr as f64))
+                .collect(),
+            arr_by_band,
+        }
+    }
+}
+
+/// The health of the whole portfolio (key `"all"`).
+///
+/// ```
+/// use cs_core::health::{RollupInput, health_summary};
+/// let score = [Some(80.0), Some(40.0), None, Some(90.0)];
+/// let band = [Some(2), Some(0), None, Some(2)];
+/// let arr = [100_00, 300_00, 50_00, 100_00];
+/// let all = health_summary(RollupInput { score: &score, band: &band, arr: Some(&arr), band_count: 3 })?;
+/// assert_eq!(all.band_share[2], 2.0 / 3.0); // two of three scored accounts are green
+/// assert_eq!(all.arr_share_by_band[2], 0.4); // 200_00 of 500_00 scored ARR
+/// // (100·80 + 300·40 + 100·90) / 500 = 58
+/// assert!((all.arr_weighted_mean.unwrap() - 58.0).abs() < 1e-12);
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn health_summary(input: RollupInput<'_>) -> Result<HealthRollup> {
+    input.check()?;
+    let mut acc = Acc::default();
+    for row in 0..input.score.len() {
+        input.add(&mut acc, row)?;
+    }
+    Ok(acc.finish("all".into(), input.band_count))
+}
+
+/// Rollups by any key (CSM, segment, parent account), sorted by key. Accumulation runs in
+/// row order, so results do not depend on threads or hashing.
+pub fn health_rollup<K: Ord + Display>(keys: &[K], input: RollupInput<'_>) -> Result<Vec<HealthRollup>> {
+    input.check()?;
+    if keys.len() != input.score.len() {
+        return Err(Error::LengthMismatch {
+            field: "rollup key".into(),
+            expected: input.score.len(),
+            actual: keys.len(),
+        });
+    }
+    let mut groups: BTreeMap<&K, Acc> = BTreeMap::new();
+    for (row, k) in keys.iter().enumerate() {
+        input.add(groups.entry(k).or_default(), row)?;
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(k, acc)| acc.finish(k.to_string(), input.band_count))
+        .collect())
+}
