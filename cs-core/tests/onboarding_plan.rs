@@ -1,4 +1,5 @@
 //! The Joint Impact Plan through its public API, on the example plan in examples/data.
+#![allow(clippy::unwrap_used, clippy::float_cmp)]
 
 use chrono::{NaiveDate, NaiveDateTime};
 use cs_core::Error;

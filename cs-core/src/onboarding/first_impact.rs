@@ -9,7 +9,7 @@ use crate::portfolio::Column;
 use crate::{Error, Result};
 
 /// Default Time to First Impact target in days. The operating model
-/// (shared/seeds/001_9e750d6bc0e45e83.txt, blueprint 04) asks for First Impact "quickly" and
+/// (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 04) asks for First Impact "quickly" and
 /// measures it in days without a number; 90 days (one quarter) is this crate's default, meant
 /// to be set per segment.
 pub const DEFAULT_TTFI_TARGET_DAYS: u32 = 90;
@@ -269,6 +269,7 @@ impl TtfiColumns {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)]
 mod tests {
     use super::*;
     use crate::portfolio::Validity;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// Short-term goals are reached within onboarding or the first months; long-term goals span
-/// the contract (shared/seeds/001_9e750d6bc0e45e83.txt, blueprint 03).
+/// the contract (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 03).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Horizon {
@@ -132,7 +132,11 @@ impl SuccessMetric {
                 ));
             }
         }
-        if self.target == self.baseline {
+        // Exact equality is the one case where progress is undefined (0 / 0); any other gap,
+        // however small, gives a finite clamped progress.
+        #[allow(clippy::float_cmp)]
+        let flat = self.target == self.baseline;
+        if flat {
             return Err(Error::invalid(
                 format!("{field}.target"),
                 self.target,
@@ -226,6 +230,7 @@ impl Goal {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)]
 mod tests {
     use super::*;
 

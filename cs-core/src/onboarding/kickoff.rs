@@ -64,7 +64,7 @@ pub struct NextStep {
 
 /// The customer kickoff: the CSM's formal introduction, where goals are confirmed, roles set,
 /// the First Impact defined and the CSM records the account's perceived NPS
-/// (shared/seeds/001_9e750d6bc0e45e83.txt, blueprint 02; shared/seeds/000_6680eeaffff6ac1a.txt,
+/// (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 02; `shared/seeds/000_6680eeaffff6ac1a.txt`,
 /// section 3.1: the customer key contacts, the CSM and the sales or account manager attend).
 ///
 /// ```
@@ -170,6 +170,7 @@ impl Document for Kickoff {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)]
 mod tests {
     use super::*;
     use crate::nps::{Category, NpsScore};

@@ -10,7 +10,7 @@ use crate::portfolio::Column;
 use crate::{Error, Result};
 
 /// Default length of the renewal window before the contract end, in months. The handbook in
-/// shared/seeds/000_6680eeaffff6ac1a.txt (section 2.2) starts the internal renewal review three
+/// `shared/seeds/000_6680eeaffff6ac1a.txt` (section 2.2) starts the internal renewal review three
 /// months before the customer's anniversary date.
 pub const DEFAULT_RENEWAL_WINDOW_MONTHS: u32 = 3;
 
@@ -206,15 +206,15 @@ impl<'a, D: DateLike + Debug> MilestoneColumns<'a, D> {
         let closed_on =
             date_at(&self.closed_on, i)?.ok_or_else(|| Error::missing(self.closed_on.name()).at(i))?;
         let get = |c: Option<&Column<'a, D>>| c.map_or(Ok(None), |c| date_at(c, i));
-        let [h, k, f, e, r, c] = self.optional();
+        let [handoff, kickoff, first_impact, end, renewed, churned] = self.optional();
         Ok(Milestones {
             closed_on,
-            handoff_completed: get(h)?,
-            kickoff: get(k)?,
-            first_impact: get(f)?,
-            contract_end: get(e)?,
-            renewed_on: get(r)?,
-            churned_on: get(c)?,
+            handoff_completed: get(handoff)?,
+            kickoff: get(kickoff)?,
+            first_impact: get(first_impact)?,
+            contract_end: get(end)?,
+            renewed_on: get(renewed)?,
+            churned_on: get(churned)?,
         })
     }
 }
@@ -248,6 +248,7 @@ pub fn lifecycle_stages<D: DateLike + Debug + Send + Sync>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)]
 mod tests {
     use super::*;
 

@@ -1,7 +1,7 @@
 //! Onboarding: the Sales-to-CS handoff, the kickoff, the Joint Impact Plan and Time to First
 //! Impact.
 //!
-//! Onboarding lays the foundation of the relationship (shared/seeds/001_9e750d6bc0e45e83.txt,
+//! Onboarding lays the foundation of the relationship (`shared/seeds/001_9e750d6bc0e45e83.txt`,
 //! the operating model's onboarding part, blueprints 01-04):
 //!
 //! 1. **Handoff** ([`Handoff`]): Sales transfers what it learned in the SPICED frame

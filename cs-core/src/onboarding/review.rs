@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::days_between;
 
-/// Default review interval of a plan: twelve months. Seed 000 (shared/seeds/000_6680eeaffff6ac1a.txt,
+/// Default review interval of a plan: twelve months. Seed 000 (`shared/seeds/000_6680eeaffff6ac1a.txt`,
 /// section 2.1) reviews the success plan at least yearly in the gap analysis of its lightest
 /// package; busier packages review every six or two months and set a shorter interval.
 pub const DEFAULT_REVIEW_INTERVAL_MONTHS: u32 = 12;

@@ -278,6 +278,7 @@ fn resolve_list<'v>(root: &'v mut Value, path: &str) -> Result<&'v mut Vec<Value
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)]
 mod tests {
     use serde_json::json;
 
@@ -330,7 +331,7 @@ mod tests {
         .apply(&mut v)
         .unwrap();
         assert_eq!(v["goals"], json!([{"id": "c"}, {"id": "b", "metric": null}]));
-        for c in [rem2, rem, ins].iter() {
+        for c in &[rem2, rem, ins] {
             c.undo(&mut v).unwrap();
         }
         assert_eq!(v, doc());

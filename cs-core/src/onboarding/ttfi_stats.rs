@@ -192,6 +192,7 @@ pub fn still_onboarding(statuses: &[FirstImpactStatus]) -> Vec<OpenOnboarding> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)]
 mod tests {
     use super::*;
 
