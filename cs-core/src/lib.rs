@@ -6,6 +6,7 @@
 //! | module | owns |
 //! | --- | --- |
 //! | [`health`] | health scorecards, explanations, trends, rollups, batch scoring |
+//! | [`onboarding`] | handoff (SPICED), kickoff, Joint Impact Plan with revisions, Time to First Impact, lifecycle stage |
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
@@ -29,6 +30,7 @@ pub mod document;
 mod error;
 pub mod health;
 pub mod nps;
+pub mod onboarding;
 pub mod portfolio;
 pub mod statistics;
 
