@@ -6,6 +6,7 @@
 //! | module | owns |
 //! | --- | --- |
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
+//! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
 //! | [`document`] | versioned TOML / JSON documents |
@@ -28,6 +29,7 @@ pub mod document;
 mod error;
 pub mod nps;
 pub mod portfolio;
+pub mod retention;
 pub mod statistics;
 
 pub use error::{Error, Result};
