@@ -1,6 +1,8 @@
 //! Agreement with lifelines (Kaplan-Meier, log-rank), scikit-learn (ROC AUC) and scipy (sBG
-//! maximum likelihood, ₂F₁) on the data of retention_reference.json, which
-//! retention_reference.py regenerates.
+//! maximum likelihood, ₂F₁) on the data of `retention_reference.json`, which
+//! `retention_reference.py` regenerates.
+
+#![allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 
 use cs_core::retention::{SbgModel, kaplan_meier, logrank, roc_auc};
 use cs_core::statistics::Confidence;

@@ -154,6 +154,7 @@ pub(crate) fn unsortable(k: u64) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use proptest::prelude::*;
 

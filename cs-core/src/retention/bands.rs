@@ -85,7 +85,7 @@ pub struct LeadTimes<K> {
     pub flagged_share: Option<f64>,
     /// Accounts of the history that were red at some point but did not churn (false alarms).
     pub red_retained: u64,
-    /// flagged / (flagged + red_retained): the share of red accounts that churned.
+    /// `flagged / (flagged + red_retained)`: the share of red accounts that churned.
     pub red_precision: Option<f64>,
     /// Mean lead time in days over flagged accounts.
     pub mean_lead_days: Option<f64>,
@@ -191,7 +191,7 @@ where
     let median = match leads.len() {
         0 => None,
         n if n % 2 == 1 => Some(leads[n / 2] as f64),
-        n => Some((leads[n / 2 - 1] as f64 + leads[n / 2] as f64) / 2.0),
+        n => Some(f64::midpoint(leads[n / 2 - 1] as f64, leads[n / 2] as f64)),
     };
     Ok(LeadTimes {
         accounts: out,
@@ -206,6 +206,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use super::*;
 

@@ -211,6 +211,7 @@ fn pack(durations: &[f64], observed: &[bool]) -> Vec<u64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use super::*;
 

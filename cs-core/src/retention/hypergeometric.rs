@@ -22,6 +22,7 @@ const MAX_TERMS: u64 = 100_000_000;
 /// assert!((hyp2f1_one(1.0, 2.0, z)? + (1.0 - z).ln() / z).abs() < 1e-14);
 /// # Ok::<(), cs_core::Error>(())
 /// ```
+#[allow(clippy::many_single_char_names)] // the function's standard notation
 pub fn hyp2f1_one(b: f64, c: f64, z: f64) -> Result<f64> {
     if !(b > 0.0 && b.is_finite()) {
         return Err(Error::out_of_range(
@@ -69,6 +70,7 @@ pub fn hyp2f1_one(b: f64, c: f64, z: f64) -> Result<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use super::*;
 

@@ -287,6 +287,7 @@ impl KaplanMeier {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use proptest::prelude::*;
 

@@ -72,6 +72,7 @@ pub fn logrank_groups<K: Clone>(groups: &[SurvivalGroup<K>]) -> Result<LogRank<K
     )
 }
 
+#[allow(clippy::many_single_char_names)] // the textbook's notation
 fn from_tables<K>(tables: Vec<(K, &EventTable)>) -> Result<LogRank<K>> {
     let k = tables.len();
     if k < 2 {
@@ -103,7 +104,7 @@ fn from_tables<K>(tables: Vec<(K, &EventTable)>) -> Result<LogRank<K>> {
         let time = rows[i].0;
         let start = i;
         let mut deaths = 0u64;
-        while i < rows.len() && rows[i].0 == time {
+        while i < rows.len() && rows[i].0.total_cmp(&time).is_eq() {
             deaths += rows[i].3;
             observed[rows[i].1] += rows[i].3;
             i += 1;
@@ -159,6 +160,7 @@ fn from_tables<K>(tables: Vec<(K, &EventTable)>) -> Result<LogRank<K>> {
 /// `zᵀ A⁺ z` for a symmetric positive semi-definite `m × m` matrix `a` (row-major), with the
 /// Moore-Penrose pseudo-inverse from a cyclic Jacobi eigendecomposition; eigenvalues below
 /// 1e-15 × the largest are treated as zero, as numpy's `pinv` does.
+#[allow(clippy::many_single_char_names)] // the textbook's notation
 fn quadratic_form_pinv(a: &[f64], z: &[f64], m: usize) -> f64 {
     let mut a = a.to_vec();
     // Eigenvectors as columns of `q`.
@@ -221,6 +223,7 @@ fn quadratic_form_pinv(a: &[f64], z: &[f64], m: usize) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use super::*;
     use crate::retention::kaplan_meier_by;

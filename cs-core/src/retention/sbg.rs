@@ -434,7 +434,7 @@ fn evaluate(theta: [f64; 2], cohorts: &[&[u64]]) -> (f64, [f64; 2], [[f64; 2]; 2
 fn newton_step(grad: [f64; 2], hess: [[f64; 2]; 2]) -> [f64; 2] {
     // Solve (-H + λ I) δ = g with λ making -H + λ I positive definite.
     let (p, q, r) = (-hess[0][0], -hess[0][1], -hess[1][1]);
-    let mean = (p + r) / 2.0;
+    let mean = f64::midpoint(p, r);
     let spread = (((p - r) / 2.0).powi(2) + q * q).sqrt();
     let smallest = mean - spread;
     let scale = p.abs().max(r.abs()).max(1e-12);
@@ -454,6 +454,7 @@ fn newton_step(grad: [f64; 2], hess: [[f64; 2]; 2]) -> [f64; 2] {
     ]
 }
 
+#[allow(clippy::many_single_char_names)] // α, β and the 2 × 2 matrix entries
 fn finish(
     theta: [f64; 2],
     ll: f64,
@@ -487,6 +488,7 @@ fn finish(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use super::*;
 
