@@ -155,7 +155,7 @@ where
         .collect())
 }
 
-fn all_censored() -> Error {
+pub(crate) fn all_censored() -> Error {
     Error::invalid(
         "observed",
         "all false",

@@ -2,7 +2,7 @@ use std::hash::Hash;
 
 use serde::{Deserialize, Serialize};
 
-use super::kaplan_meier::event_tables_by;
+use super::kaplan_meier::{all_censored, event_tables_by};
 use super::{EventTable, SurvivalGroup, chi_square_sf};
 use crate::{Error, Result};
 
@@ -81,6 +81,9 @@ fn from_tables<K>(tables: Vec<(K, &EventTable)>) -> Result<LogRank<K>> {
             k,
             "the log-rank test compares at least two groups",
         ));
+    }
+    if tables.iter().all(|(_, t)| t.total_events() == 0) {
+        return Err(all_censored());
     }
     // (time, group, removed, events) for every row of every group, merged in time order.
     let mut rows: Vec<(f64, usize, u64, u64)> = Vec::new();
@@ -269,6 +272,12 @@ mod tests {
         // Same result from the fitted curves.
         let curves = kaplan_meier_by(&t, &e, Confidence::NINETY_FIVE, |i| Ok(g[i])).unwrap();
         assert_eq!(logrank_groups(&curves).unwrap(), test);
+    }
+
+    #[test]
+    fn all_censored_is_an_error() {
+        let e = logrank(&[1.0, 2.0], &[false, false], |i| Ok(i)).unwrap_err();
+        assert!(e.to_string().starts_with("observed all false is invalid"), "{e}");
     }
 
     #[test]

@@ -299,8 +299,8 @@ impl SbgModel {
     /// ```
     /// use cs_core::retention::SbgModel;
     /// let m = SbgModel::new(1.0, 1.0)?;
-    /// // α = β = 1, n = 1, d = 1: (1/2) ₂F₁(1, 2; 3; 1/2) = (1/2)(4 ln 2 - 2) = 0.7726...
-    /// let want = 0.5 * (4.0 * 2f64.ln() - 2.0);
+    /// // α = β = 1, n = 1, d = 1: (1/2) ₂F₁(1, 2; 3; 1/2) = (1/2)(8 ln 2 - 4) = 0.7726...
+    /// let want = 4.0 * 2f64.ln() - 2.0;
     /// assert!((m.derl(1.0, 0)? - want).abs() < 1e-14);
     /// # Ok::<(), cs_core::Error>(())
     /// ```
