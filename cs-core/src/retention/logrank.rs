@@ -276,7 +276,7 @@ mod tests {
 
     #[test]
     fn all_censored_is_an_error() {
-        let e = logrank(&[1.0, 2.0], &[false, false], |i| Ok(i)).unwrap_err();
+        let e = logrank(&[1.0, 2.0], &[false, false], Ok).unwrap_err();
         assert!(e.to_string().starts_with("observed all false is invalid"), "{e}");
     }
 
