@@ -1,0 +1,267 @@
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Largest whole-number duration counted in an array instead of sorted (2^20 periods).
+const COUNTING_LIMIT: u64 = 1 << 20;
+
+/// The life table behind a Kaplan-Meier curve: for each distinct time, how many subjects were
+/// still at risk just before it, how many had the event (churned) and how many were censored
+/// (still active when last seen) at exactly that time.
+///
+/// The first row is always time 0 with every subject at risk, as in lifelines'
+/// `survival_table_from_events` (all subjects enter at time 0). Later rows are the distinct
+/// durations in increasing order.
+///
+/// ```
+/// use cs_core::retention::EventTable;
+/// let table = EventTable::from_durations(&[3.0, 1.0, 3.0, 5.0], &[true, false, true, false])?;
+/// assert_eq!(table.times(), &[0.0, 1.0, 3.0, 5.0]);
+/// assert_eq!(table.at_risk(), &[4, 4, 3, 1]);
+/// assert_eq!(table.events(), &[0, 0, 2, 0]);
+/// assert_eq!(table.censored(), &[0, 1, 0, 1]);
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventTable {
+    times: Vec<f64>,
+    at_risk: Vec<u64>,
+    events: Vec<u64>,
+    censored: Vec<u64>,
+}
+
+impl EventTable {
+    /// Builds the table from one duration per subject and whether its event (churn) was observed
+    /// (`false` = right-censored, e.g. a customer still active).
+    ///
+    /// Durations must be finite and non-negative. Whole-number durations up to 2^20 (days or
+    /// months of tenure) are counted in one pass; other inputs are sorted once (parallel
+    /// unstable sort of packed 64-bit keys).
+    pub fn from_durations(durations: &[f64], observed: &[bool]) -> Result<Self> {
+        let stats = validate(durations, observed)?;
+        if stats.integral && stats.max <= COUNTING_LIMIT.min(4 * durations.len() as u64 + 1024) {
+            return Ok(Self::by_counting(durations, observed, stats.max));
+        }
+        let mut keys = pack(durations, observed);
+        keys.par_sort_unstable();
+        Ok(Self::from_sorted_keys(&keys))
+    }
+
+    /// The table of subjects whose packed keys (see [`pack_key`]) are sorted ascending.
+    pub(crate) fn from_sorted_keys(keys: &[u64]) -> Self {
+        let mut builder = Builder::new(keys.len() as u64);
+        let mut i = 0;
+        while i < keys.len() {
+            let time_bits = keys[i] >> 1;
+            let mut events = 0u64;
+            let start = i;
+            while i < keys.len() && keys[i] >> 1 == time_bits {
+                events += keys[i] & 1;
+                i += 1;
+            }
+            builder.push(f64::from_bits(time_bits), (i - start) as u64, events);
+        }
+        builder.finish()
+    }
+
+    fn by_counting(durations: &[f64], observed: &[bool], max: u64) -> Self {
+        let mut removed = vec![0u64; max as usize + 1];
+        let mut events = vec![0u64; max as usize + 1];
+        for (&d, &o) in durations.iter().zip(observed) {
+            let t = d as usize;
+            removed[t] += 1;
+            events[t] += u64::from(o);
+        }
+        let mut builder = Builder::new(durations.len() as u64);
+        for (t, (&r, &e)) in removed.iter().zip(&events).enumerate() {
+            if r > 0 {
+                builder.push(t as f64, r, e);
+            }
+        }
+        builder.finish()
+    }
+
+    /// The distinct times, starting with 0.
+    pub fn times(&self) -> &[f64] {
+        &self.times
+    }
+
+    /// Subjects at risk just before each time.
+    pub fn at_risk(&self) -> &[u64] {
+        &self.at_risk
+    }
+
+    /// Events (churns) at each time.
+    pub fn events(&self) -> &[u64] {
+        &self.events
+    }
+
+    /// Censored subjects at each time.
+    pub fn censored(&self) -> &[u64] {
+        &self.censored
+    }
+
+    /// Number of subjects.
+    pub fn subjects(&self) -> u64 {
+        self.at_risk.first().copied().unwrap_or(0)
+    }
+
+    /// Total number of observed events.
+    pub fn total_events(&self) -> u64 {
+        self.events.iter().sum()
+    }
+
+    /// Number of subjects removed (event or censored) at row `i`.
+    pub(crate) fn removed(&self, i: usize) -> u64 {
+        self.events[i] + self.censored[i]
+    }
+}
+
+/// Accumulates rows in increasing time order, inserting the time-0 row first.
+struct Builder {
+    remaining: u64,
+    table: EventTable,
+}
+
+impl Builder {
+    fn new(subjects: u64) -> Self {
+        Builder {
+            remaining: subjects,
+            table: EventTable {
+                times: vec![0.0],
+                at_risk: vec![subjects],
+                events: vec![0],
+                censored: vec![0],
+            },
+        }
+    }
+
+    fn push(&mut self, time: f64, removed: u64, events: u64) {
+        let t = &mut self.table;
+        if time == 0.0 {
+            // Subjects with a zero duration leave in the time-0 row itself.
+            t.events[0] += events;
+            t.censored[0] += removed - events;
+        } else {
+            t.times.push(time);
+            t.at_risk.push(self.remaining);
+            t.events.push(events);
+            t.censored.push(removed - events);
+        }
+        self.remaining -= removed;
+    }
+
+    fn finish(self) -> EventTable {
+        self.table
+    }
+}
+
+pub(crate) struct DurationStats {
+    pub(crate) integral: bool,
+    pub(crate) max: u64,
+}
+
+/// Checks lengths, emptiness and that every duration is finite and non-negative.
+pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<DurationStats> {
+    if observed.len() != durations.len() {
+        return Err(Error::LengthMismatch {
+            field: "observed".into(),
+            expected: durations.len(),
+            actual: observed.len(),
+        });
+    }
+    if durations.is_empty() {
+        return Err(Error::empty("durations"));
+    }
+    let mut integral = true;
+    let mut max = 0.0f64;
+    for (i, &d) in durations.iter().enumerate() {
+        if !d.is_finite() {
+            return Err(Error::invalid("duration", d, "durations must be finite numbers").at(i));
+        }
+        if d < 0.0 {
+            return Err(Error::out_of_range("duration", d, "0 or more").at(i));
+        }
+        integral &= d.fract() == 0.0;
+        max = max.max(d);
+    }
+    let max = if integral && max <= COUNTING_LIMIT as f64 {
+        max as u64
+    } else {
+        u64::MAX
+    };
+    Ok(DurationStats { integral, max })
+}
+
+/// A duration and its event flag packed into one integer whose order is the order of durations:
+/// the bits of a non-negative f64 (63 bits, sign clear) shifted left, event flag in bit 0.
+/// `-0.0` is folded into `0.0`.
+#[inline]
+pub(crate) fn pack_key(duration: f64, observed: bool) -> u64 {
+    ((duration + 0.0).to_bits() << 1) | u64::from(observed)
+}
+
+fn pack(durations: &[f64], observed: &[bool]) -> Vec<u64> {
+    durations
+        .par_iter()
+        .zip(observed.par_iter())
+        .map(|(&d, &o)| pack_key(d, o))
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counting_and_sorting_paths_agree() {
+        let durations = [5.0, 0.0, 2.0, 2.0, 7.0, 5.0, 0.0, 1.0];
+        let observed = [true, true, false, true, false, true, false, true];
+        let counted = EventTable::from_durations(&durations, &observed).unwrap();
+        let mut keys: Vec<u64> = durations
+            .iter()
+            .zip(&observed)
+            .map(|(&d, &o)| pack_key(d, o))
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(counted, EventTable::from_sorted_keys(&keys));
+        // Two zero durations (one event, one censored) land in the time-0 row.
+        assert_eq!(counted.times(), &[0.0, 1.0, 2.0, 5.0, 7.0]);
+        assert_eq!(counted.at_risk(), &[8, 6, 5, 3, 1]);
+        assert_eq!(counted.events(), &[1, 1, 1, 2, 0]);
+        assert_eq!(counted.censored(), &[1, 0, 1, 0, 1]);
+    }
+
+    #[test]
+    fn fractional_durations_take_the_sorting_path() {
+        let t = EventTable::from_durations(&[0.5, 2.25, 0.5], &[true, true, false]).unwrap();
+        assert_eq!(t.times(), &[0.0, 0.5, 2.25]);
+        assert_eq!(t.at_risk(), &[3, 3, 1]);
+        assert_eq!(t.events(), &[0, 1, 1]);
+    }
+
+    #[test]
+    fn bad_durations_are_typed_errors() {
+        let e = EventTable::from_durations(&[1.0, -2.0], &[true, true]).unwrap_err();
+        assert_eq!(e.to_string(), "duration -2 at position 1 is outside 0 or more");
+        let e = EventTable::from_durations(&[f64::NAN], &[true]).unwrap_err();
+        assert!(e.to_string().starts_with("duration NaN at position 0 is invalid"));
+        assert!(matches!(
+            EventTable::from_durations(&[1.0], &[true, false]),
+            Err(Error::LengthMismatch { .. })
+        ));
+        assert_eq!(
+            EventTable::from_durations(&[], &[]),
+            Err(Error::empty("durations"))
+        );
+    }
+
+    #[test]
+    fn negative_zero_is_zero() {
+        let t = EventTable::from_durations(&[-0.0, 0.5], &[true, true]).unwrap();
+        assert_eq!(t.times(), &[0.0, 0.5]);
+        assert_eq!(t.events(), &[1, 1]);
+    }
+}
