@@ -6,6 +6,7 @@
 //! | module | owns |
 //! | --- | --- |
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
+//! | [`package`] | success packages and entitlements, the built-in catalog, the engagement calendar (iCalendar export), delivered-vs-entitled compliance |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
 //! | [`document`] | versioned TOML / JSON documents |
@@ -27,6 +28,7 @@
 pub mod document;
 mod error;
 pub mod nps;
+pub mod package;
 pub mod portfolio;
 pub mod statistics;
 
