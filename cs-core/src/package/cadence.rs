@@ -246,8 +246,31 @@ impl fmt::Display for Cadence {
         match *self {
             Cadence::AtStart { offset_days: 0 } => f.write_str("once at start"),
             Cadence::AtStart { offset_days } => write!(f, "once, {} after start", plural(offset_days, "day")),
-            Cadence::EveryWeeks { weeks, .. } => write!(f, "every {}", plural(weeks, "week")),
-            Cadence::EveryMonths { months, .. } => write!(f, "every {}", plural(months, "month")),
+            Cadence::EveryWeeks { weeks, offset_weeks } => {
+                let every = if weeks == 1 {
+                    "every week".to_owned()
+                } else {
+                    format!("every {weeks} weeks")
+                };
+                match offset_weeks {
+                    Some(o) if o != weeks => write!(f, "{every}, first at week {o}"),
+                    _ => f.write_str(&every),
+                }
+            }
+            Cadence::EveryMonths {
+                months,
+                offset_months,
+            } => {
+                let every = if months == 1 {
+                    "every month".to_owned()
+                } else {
+                    format!("every {months} months")
+                };
+                match offset_months {
+                    Some(o) if o != months => write!(f, "{every}, first at month {o}"),
+                    _ => f.write_str(&every),
+                }
+            }
             Cadence::Annually => f.write_str("annually on the anniversary"),
             Cadence::BeforeAnniversary { months, days } => {
                 write!(f, "{} before each anniversary", lead(months, days))
@@ -367,5 +390,26 @@ mod tests {
         );
         assert!(serde_json::from_str::<Cadence>(r#"{"kind":"every_months","months":6,"x":1}"#).is_err());
         assert_eq!(c.to_string(), "every 6 months");
+        let gap = Cadence::EveryMonths {
+            months: 12,
+            offset_months: Some(6),
+        };
+        assert_eq!(gap.to_string(), "every 12 months, first at month 6");
+        assert_eq!(
+            Cadence::EveryMonths {
+                months: 1,
+                offset_months: None
+            }
+            .to_string(),
+            "every month"
+        );
+        assert_eq!(
+            Cadence::BeforeAnniversary { months: 3, days: 0 }.to_string(),
+            "3 months before each anniversary"
+        );
+        assert_eq!(
+            Cadence::AtStart { offset_days: 14 }.to_string(),
+            "once, 14 days after start"
+        );
     }
 }

@@ -268,7 +268,9 @@ fn match_activity(
         .copied()
         .filter(|d| d.activity == activity)
         .collect();
-    deliveries.sort_by_key(|d| d.date);
+    // Same-day deliveries: leanest channel first, so a richer one stays available for an item
+    // that needs it; the full key makes the result independent of the log's order.
+    deliveries.sort_by_key(|d| (d.date, d.channel.touch_level(), d.channel));
     let mut used = vec![false; deliveries.len()];
     let mut first_open = 0;
     let mut matched = 0u32;
