@@ -268,6 +268,27 @@ mod tests {
     }
 
     #[test]
+    fn leap_day_start_over_four_years() {
+        // Start 29 Feb 2028, 48 months: renewal 29 Feb 2032. Anniversaries counted back from the
+        // renewal: 28 Feb 2029, 2030, 2031 (no 29th) and 29 Feb 2032.
+        let term = ContractTerm::with_term_months(d(2028, 2, 29), 48).unwrap();
+        assert_eq!(term.renewal(), d(2032, 2, 29));
+        let cal = engagement_calendar(&SuccessPackage::builtin("commerce").unwrap(), &term).unwrap();
+        // Internal review 3 months before each: 28 Nov (2028, 2029, 2030) and 29 Nov 2031.
+        assert_eq!(
+            dates(&cal, "internal_renewal_review"),
+            vec![d(2028, 11, 28), d(2029, 11, 28), d(2030, 11, 28), d(2031, 11, 29)]
+        );
+        // Monthly items keep the 29th (28th only in non-leap Februaries): 29 Mar 2028 first,
+        // 28 Feb 2029, 29 Mar 2029.
+        let monthly = dates(&cal, "feedback_monitoring");
+        assert_eq!(monthly[0], d(2028, 3, 29));
+        assert_eq!(monthly[11], d(2029, 2, 28));
+        assert_eq!(monthly[12], d(2029, 3, 29));
+        assert_eq!(monthly.len(), 47);
+    }
+
+    #[test]
     fn range_restricts_and_clips_to_the_term() {
         let term = ContractTerm::one_year(d(2026, 1, 15)).unwrap();
         let p = SuccessPackage::builtin("enterprise").unwrap();
