@@ -9,6 +9,7 @@
 //! | [`onboarding`] | handoff (SPICED), kickoff, Joint Impact Plan with revisions, Time to First Impact, lifecycle stage |
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
 //! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
+//! | [`package`] | success packages and entitlements, the built-in catalog, the engagement calendar (iCalendar export), delivered-vs-entitled compliance |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
 //! | [`document`] | versioned TOML / JSON documents |
@@ -32,6 +33,7 @@ mod error;
 pub mod health;
 pub mod nps;
 pub mod onboarding;
+pub mod package;
 pub mod portfolio;
 pub mod retention;
 pub mod statistics;
