@@ -8,6 +8,8 @@
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`renewal`] | contracts, renewal stages, the churn-risk model (fit, score, evaluate), ARR at risk, GRR / NRR, churn reasons, expansion signals |
+//! | [`playbook`] | rules that turn account state into calls to action (CTAs) |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
 //! Conventions (see DESIGN.md): dates are [`chrono::NaiveDate`]; money is integer minor units;
@@ -27,7 +29,9 @@
 pub mod document;
 mod error;
 pub mod nps;
+pub mod playbook;
 pub mod portfolio;
+pub mod renewal;
 pub mod statistics;
 
 pub use error::{Error, Result};
