@@ -163,6 +163,7 @@ pub fn arr_at_risk<S: AsRef<str>>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
 

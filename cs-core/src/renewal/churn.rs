@@ -7,7 +7,7 @@ use crate::{Error, Result};
 
 /// Why a customer cancelled: a fixed taxonomy, so reasons captured by surveys and exit
 /// interviews add up across accounts ("understand objections",
-/// shared/seeds/004_dba25813dee18999.txt).
+/// `shared/seeds/004_dba25813dee18999.txt`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChurnReason {
@@ -157,6 +157,7 @@ pub fn churn_reasons(reasons: &[ChurnReason], arr: Column<'_, i64>) -> Result<Ve
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
 

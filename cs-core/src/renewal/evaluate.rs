@@ -60,6 +60,7 @@ pub struct Evaluation {
 
 /// ROC AUC by the Mann-Whitney statistic: the chance that a random churned row scores above a
 /// random renewed one, ties counting one half (mid-ranks). `None` without both classes.
+#[allow(clippy::float_cmp)] // ties are exactly equal scores
 fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {
     let n1 = positive.iter().filter(|p| **p).count();
     let n0 = positive.len() - n1;
@@ -88,6 +89,7 @@ impl RiskModel {
     /// Scores `table` and compares the risks with the outcomes `churned` (no nulls): ROC AUC,
     /// Brier score, log-loss, churn rate and ARR per tier, calibration by decile. `arr`, when
     /// given, must have the table's length and no nulls or negative values.
+    #[allow(clippy::many_single_char_names)]
     pub fn evaluate(
         &self,
         table: &RiskTable<'_>,
@@ -188,6 +190,7 @@ fn checked(a: i64, b: i64) -> Result<i64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -30,7 +30,7 @@ pub enum Evidence {
 }
 
 /// An account that needs more: usage close to its limit while the relationship is strong
-/// (shared/seeds/004_dba25813dee18999.txt, "Grow Relationship Value": identify customers that
+/// (`shared/seeds/004_dba25813dee18999.txt`, "Grow Relationship Value": identify customers that
 /// need more from their usage patterns and propose an expanded relationship).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpansionOpportunity {
@@ -131,9 +131,11 @@ impl ExpansionCriteria {
         let c = table.require(inputs::NPS_CATEGORY)?;
         Ok((0..table.len())
             .map(|i| {
+                // Category codes are 0, 1, 2; anything else is unknown.
                 let cat = c
                     .get(i)
-                    .and_then(|v| Category::ALL.into_iter().find(|k| k.index() as f64 == v));
+                    .filter(|v| v.is_finite() && v.fract() == 0.0 && *v >= 0.0)
+                    .and_then(|v| Category::ALL.get(v as usize).copied());
                 self.met(
                     u.get(i).filter(|v| v.is_finite()),
                     h.get(i).filter(|v| v.is_finite()),
@@ -145,6 +147,7 @@ impl ExpansionCriteria {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use crate::portfolio::Column;

@@ -113,7 +113,7 @@ impl<'a> RiskTable<'a> {
 
     /// The column names, in insertion order.
     pub fn names(&self) -> Vec<&'a str> {
-        self.columns.iter().map(|c| c.name()).collect()
+        self.columns.iter().map(Column::name).collect()
     }
 
     /// The value of `name` at `row`: `None` when the column is absent, the value null or not
@@ -198,6 +198,7 @@ impl AccountFactors {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
 

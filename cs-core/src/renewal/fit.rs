@@ -113,6 +113,7 @@ impl Problem<'_, '_> {
     }
 
     /// Objective, gradient and (optionally) Hessian at `beta`; chunks are reduced in order.
+    #[allow(clippy::many_single_char_names)] // matrix notation: p, g, h, x, y
     fn eval(&self, beta: &[f64], hessian: bool) -> Eval {
         let p = self.p;
         let chunks = self.n.div_ceil(CHUNK);
@@ -225,6 +226,7 @@ fn solve_spd(upper: &[f64], rhs: &[f64], p: usize) -> Option<Vec<f64>> {
     None
 }
 
+#[allow(clippy::many_single_char_names)] // matrix notation
 fn cholesky_solve(upper: &[f64], rhs: &[f64], p: usize, jitter: f64) -> Option<Vec<f64>> {
     // L stored row-major lower triangle.
     let mut l = vec![0.0; p * p];
@@ -472,6 +474,7 @@ impl RiskModel {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use crate::renewal::model::{FactorSpec, Transform};

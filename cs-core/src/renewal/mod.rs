@@ -6,10 +6,10 @@
 //! A [`Contract`] holds an account's ARR (integer minor units), term dates, auto-renewal and
 //! notice period, and the renewal contact with whether they are the confirmed decision maker.
 //! Asking the wrong person is a leading cause of late and lost renewals
-//! (shared/seeds/004_dba25813dee18999.txt, "Secure Renewal"), hence the flag.
+//! (`shared/seeds/004_dba25813dee18999.txt`, "Secure Renewal"), hence the flag.
 //! [`RenewalWindows`] cuts the days to renewal into [`RenewalStage`]s: planning from 180 days,
 //! the internal review from 90 days (three months before the anniversary,
-//! shared/seeds/000_6680eeaffff6ac1a.txt), imminent from 30 days, then overdue for a 30-day
+//! `shared/seeds/000_6680eeaffff6ac1a.txt`), imminent from 30 days, then overdue for a 30-day
 //! grace period and lapsed after it. An auto-renewing contract has a notice deadline
 //! (renewal date − notice period).
 //!
@@ -32,21 +32,21 @@
 //!
 //! | factor | input, transform | center / scale | β | why |
 //! | --- | --- | --- | --- | --- |
-//! | low_health | health_score, clamp 0..=100 | 70 / 10 | −0.35 | health is the summary of the leading indicators |
-//! | health_red | health_band = 0 | 0 / 1 | +0.6 | red is where the escalation playbooks start |
-//! | health_declining | health_delta, clamp ±50 | 0 / 10 | −0.3 | a falling score precedes a low one |
-//! | nps_detractor | nps_category = detractor | 0 / 1 | +0.8 | detractors are the unhappy customers |
-//! | nps_promoter | nps_category = promoter | 0 / 1 | −0.5 | promoters are loyal |
-//! | nps_overestimated | nps_gap, clamp ±10 | 0 / 3 | +0.25 | the CSM misreads the account (NPS perceived, seed 000) |
-//! | low_utilisation | utilisation, clamp 0..=1.2 | 0.8 / 0.2 | −0.5 | customers who use little question the value (seed 004, "Measure Success") |
-//! | open_high_priority_cases | cases, ln(1 + x) | 0 / ln 2 | +0.4 | unresolved high-priority issues |
-//! | under_delivery | under_delivery, clamp 0..=1 | 0 / 0.25 | +0.3 | under-delivered entitlements put relationships at risk (seed 004, "Manage Entitlement") |
-//! | no_first_impact | first_impact_reached = 0 | 0 / 1 | +0.7 | no value delivered yet (seed 001) |
-//! | ttfi_past_target | ttfi_past_target, clamp 0..=1 | 0 / 1 | +0.4 | value later than promised |
-//! | no_reviewed_plan | plan_reviewed = 0 | 0 / 1 | +0.5 | no agreed definition of success (seed 000, 3.2-3.3) |
-//! | contact_unconfirmed | contact_confirmed = 0, missing = 1 | 0 / 1 | +0.6 | renewal asked of the wrong person (seed 004) |
-//! | renewal_close | days_to_renewal, clamp 0..=365 | 180 / 90 | −0.1 | less time left to recover |
-//! | arr_contraction | arr_change, clamp ±1 | 0 / 0.1 | −0.2 | contraction often precedes churn; expansion the opposite |
+//! | `low_health` | `health_score`, clamp 0..=100 | 70 / 10 | −0.35 | health is the summary of the leading indicators |
+//! | `health_red` | `health_band` = 0 | 0 / 1 | +0.6 | red is where the escalation playbooks start |
+//! | `health_declining` | `health_delta`, clamp ±50 | 0 / 10 | −0.3 | a falling score precedes a low one |
+//! | `nps_detractor` | `nps_category` = detractor | 0 / 1 | +0.8 | detractors are the unhappy customers |
+//! | `nps_promoter` | `nps_category` = promoter | 0 / 1 | −0.5 | promoters are loyal |
+//! | `nps_overestimated` | `nps_gap`, clamp ±10 | 0 / 3 | +0.25 | the CSM misreads the account (NPS perceived, seed 000) |
+//! | `low_utilisation` | `utilisation`, clamp 0..=1.2 | 0.8 / 0.2 | −0.5 | customers who use little question the value (seed 004, "Measure Success") |
+//! | `open_high_priority_cases` | `open_high_priority_cases`, ln(1 + x) | 0 / ln 2 | +0.4 | unresolved high-priority issues |
+//! | `under_delivery` | `under_delivery`, clamp 0..=1 | 0 / 0.25 | +0.3 | under-delivered entitlements put relationships at risk (seed 004, "Manage Entitlement") |
+//! | `no_first_impact` | `first_impact_reached` = 0 | 0 / 1 | +0.7 | no value delivered yet (seed 001) |
+//! | `ttfi_past_target` | `ttfi_past_target`, clamp 0..=1 | 0 / 1 | +0.4 | value later than promised |
+//! | `no_reviewed_plan` | `plan_reviewed` = 0 | 0 / 1 | +0.5 | no agreed definition of success (seed 000, 3.2-3.3) |
+//! | `contact_unconfirmed` | `contact_confirmed` = 0, missing = 1 | 0 / 1 | +0.6 | renewal asked of the wrong person (seed 004) |
+//! | `renewal_close` | `days_to_renewal`, clamp 0..=365 | 180 / 90 | −0.1 | less time left to recover |
+//! | `arr_contraction` | `arr_change`, clamp ±1 | 0 / 0.1 | −0.2 | contraction often precedes churn; expansion the opposite |
 //!
 //! Tiers ([`TierThresholds`]): medium from 0.15, high from 0.30, critical from 0.50.
 //!

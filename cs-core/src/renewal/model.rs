@@ -55,6 +55,7 @@ pub enum Transform {
 impl Transform {
     /// Applies the transform to a finite input.
     #[inline]
+    #[allow(clippy::float_cmp)] // `Equals` matches category codes and flags exactly, by design.
     pub fn apply(self, x: f64) -> f64 {
         let indicator = |b: bool| if b { 1.0 } else { 0.0 };
         match self {
@@ -723,6 +724,7 @@ impl RiskModel {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use crate::nps::Category;

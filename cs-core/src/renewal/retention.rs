@@ -223,6 +223,7 @@ pub fn revenue_retention(start: &Snapshot, end: &Snapshot) -> Result<RevenueRete
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

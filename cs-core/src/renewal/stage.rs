@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// Stages follow the days left to the renewal date, with the boundaries of
 /// [`RenewalWindows`] (defaults in brackets): `Early` (more than 180 days), `Planning`
 /// (180 days or fewer), `InternalReviewDue` (90 or fewer: the internal review held in the lead-up
-/// to three months before the anniversary, shared/seeds/000_6680eeaffff6ac1a.txt, "A Year in the
+/// to three months before the anniversary, `shared/seeds/000_6680eeaffff6ac1a.txt`, "A Year in the
 /// Life"), `Imminent` (30 or fewer, including the renewal day itself), then after the date
 /// `Overdue` (within the grace period) and `Lapsed` (past it). `Renewed` and `Churned` record a
 /// known outcome; an auto-renewing contract whose date passes without a recorded outcome is
@@ -114,7 +114,7 @@ pub struct RenewalWindows {
     /// the renewal contact should be confirmed).
     pub planning_days: u32,
     /// The internal renewal review is due this many days before (default 90: "three months
-    /// prior to the customer's anniversary", shared/seeds/000_6680eeaffff6ac1a.txt).
+    /// prior to the customer's anniversary", `shared/seeds/000_6680eeaffff6ac1a.txt`).
     pub internal_review_days: u32,
     /// The renewal is imminent this many days before (default 30).
     pub imminent_days: u32,
@@ -270,6 +270,7 @@ pub fn renewal_stage(contract: &Contract, as_of: NaiveDate, outcome: RenewalOutc
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

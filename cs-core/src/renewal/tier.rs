@@ -117,6 +117,7 @@ impl TierThresholds {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
 mod tests {
     use super::*;
 
