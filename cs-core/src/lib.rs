@@ -12,6 +12,8 @@
 //! | [`package`] | success packages and entitlements, the built-in catalog, the engagement calendar (iCalendar export), delivered-vs-entitled compliance |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`renewal`] | contracts, renewal stages, the churn-risk model (fit, score, evaluate), ARR at risk, GRR / NRR, churn reasons, expansion signals |
+//! | [`playbook`] | rules that turn account state into calls to action (CTAs) |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
 //! Conventions (see DESIGN.md): dates are [`chrono::NaiveDate`]; money is integer minor units;
@@ -36,6 +38,8 @@ pub mod onboarding;
 pub mod package;
 pub mod portfolio;
 pub mod retention;
+pub mod playbook;
+pub mod renewal;
 pub mod statistics;
 
 pub use error::{Error, Result};

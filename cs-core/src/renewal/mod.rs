@@ -1,0 +1,105 @@
+//! Renewals: contracts and their renewal windows, an explainable and fittable churn-risk
+//! model, ARR at risk, revenue retention (GRR / NRR / logo churn), churn reasons and expansion
+//! signals.
+//!
+//! # Contracts and renewal stages
+//! A [`Contract`] holds an account's ARR (integer minor units), term dates, auto-renewal and
+//! notice period, and the renewal contact with whether they are the confirmed decision maker.
+//! Asking the wrong person is a leading cause of late and lost renewals
+//! (`shared/seeds/004_dba25813dee18999.txt`, "Secure Renewal"), hence the flag.
+//! [`RenewalWindows`] cuts the days to renewal into [`RenewalStage`]s: planning from 180 days,
+//! the internal review from 90 days (three months before the anniversary,
+//! `shared/seeds/000_6680eeaffff6ac1a.txt`), imminent from 30 days, then overdue for a 30-day
+//! grace period and lapsed after it. An auto-renewing contract has a notice deadline
+//! (renewal date − notice period).
+//!
+//! # The risk model
+//! [`RiskModel`] is a logistic model over named factors:
+//! `risk = σ(intercept + Σ_j β_j (t_j(x_j) − c_j) / s_j)` with `t_j` a [`Transform`], `c_j` a
+//! center and `s_j` a scale. Each term is the factor's contribution in log-odds; the largest
+//! positive ones are the account's reason codes. Inputs come from a columnar [`RiskTable`]
+//! (names in [`inputs`]) or a typed [`AccountFactors`]; both go through the same row function.
+//! A null input takes the factor's `missing` value, or its center (contributing nothing).
+//!
+//! ## Default coefficients
+//! The built-in model ([`RiskModel::default`]) is an expert prior, to be replaced by a fitted
+//! model once a history of renewals exists. Its intercept, ln(0.1 / 0.9) = −2.197, gives a
+//! 10 % churn risk to an account with every factor at its center: health 70, no trend, a
+//! passive NPS answer read accurately by the CSM, 80 % utilisation, no open high-priority
+//! case, entitlements delivered, First Impact reached on time, a reviewed success plan, a
+//! confirmed decision maker, six months to renewal and flat ARR. Coefficients are log-odds per
+//! scale unit (e^0.35 = 1.42: a 42 % rise in the odds):
+//!
+//! | factor | input, transform | center / scale | β | why |
+//! | --- | --- | --- | --- | --- |
+//! | `low_health` | `health_score`, clamp 0..=100 | 70 / 10 | −0.35 | health is the summary of the leading indicators |
+//! | `health_red` | `health_band` = 0 | 0 / 1 | +0.6 | red is where the escalation playbooks start |
+//! | `health_declining` | `health_delta`, clamp ±50 | 0 / 10 | −0.3 | a falling score precedes a low one |
+//! | `nps_detractor` | `nps_category` = detractor | 0 / 1 | +0.8 | detractors are the unhappy customers |
+//! | `nps_promoter` | `nps_category` = promoter | 0 / 1 | −0.5 | promoters are loyal |
+//! | `nps_overestimated` | `nps_gap`, clamp ±10 | 0 / 3 | +0.25 | the CSM misreads the account (NPS perceived, seed 000) |
+//! | `low_utilisation` | `utilisation`, clamp 0..=1.2 | 0.8 / 0.2 | −0.5 | customers who use little question the value (seed 004, "Measure Success") |
+//! | `open_high_priority_cases` | `open_high_priority_cases`, ln(1 + x) | 0 / ln 2 | +0.4 | unresolved high-priority issues |
+//! | `under_delivery` | `under_delivery`, clamp 0..=1 | 0 / 0.25 | +0.3 | under-delivered entitlements put relationships at risk (seed 004, "Manage Entitlement") |
+//! | `no_first_impact` | `first_impact_reached` = 0 | 0 / 1 | +0.7 | no value delivered yet (seed 001) |
+//! | `ttfi_past_target` | `ttfi_past_target`, clamp 0..=1 | 0 / 1 | +0.4 | value later than promised |
+//! | `no_reviewed_plan` | `plan_reviewed` = 0 | 0 / 1 | +0.5 | no agreed definition of success (seed 000, 3.2-3.3) |
+//! | `contact_unconfirmed` | `contact_confirmed` = 0, missing = 1 | 0 / 1 | +0.6 | renewal asked of the wrong person (seed 004) |
+//! | `renewal_close` | `days_to_renewal`, clamp 0..=365 | 180 / 90 | −0.1 | less time left to recover |
+//! | `arr_contraction` | `arr_change`, clamp ±1 | 0 / 0.1 | −0.2 | contraction often precedes churn; expansion the opposite |
+//!
+//! Tiers ([`TierThresholds`]): medium from 0.15, high from 0.30, critical from 0.50.
+//!
+//! ## Fitting and evaluating
+//! [`RiskModel::fit`] estimates the coefficients from past renewals by L2-regularised logistic
+//! regression with scikit-learn's parametrisation (`C`, intercept not penalised), by Newton's
+//! method with a line search; it reports convergence and perfect separation
+//! ([`FitReport`]) and never returns non-finite coefficients. [`RiskModel::evaluate`] gives ROC
+//! AUC, Brier score, log-loss, churn rate and ARR per tier and calibration by decile.
+//! [`RiskModel::design_matrix`] exposes the standardised inputs for comparisons with other
+//! implementations.
+//!
+//! # Revenue
+//! [`arr_at_risk`] sums expected loss (Σ ARR × risk) by tier, renewal month and segment.
+//! [`revenue_retention`] compares two [`Snapshot`]s: GRR (each account capped at its starting
+//! ARR), NRR, logo churn, expansion and contraction, with exact integer sums and new accounts
+//! excluded. [`churn_reasons`] breaks lost accounts down by [`ChurnReason`] (capture the
+//! reasons for every cancellation, seed 004 "Understand Objections").
+//! [`ExpansionCriteria`] flags accounts near their usage limit with strong health and NPS.
+
+mod arr;
+mod churn;
+mod contract;
+mod evaluate;
+mod expansion;
+mod factors;
+mod fit;
+mod model;
+mod retention;
+mod stage;
+mod tier;
+
+pub use arr::{ArrAtRisk, ArrGroup, arr_at_risk};
+pub use churn::{ChurnReason, ReasonShare, churn_reasons};
+pub use contract::{Contract, ContractRecord, MAX_NOTICE_DAYS, MAX_TERM_MONTHS, RenewalContact};
+pub use evaluate::{CalibrationBin, Evaluation, TierOutcome};
+pub use expansion::{Evidence, ExpansionCriteria, ExpansionOpportunity};
+pub use factors::{AccountFactors, RiskTable, inputs};
+pub use fit::{FitOptions, FitReport};
+pub use model::{FactorSpec, MAX_FACTORS, MAX_REASONS, Reason, RiskModel, RiskScore, RiskScores, Transform};
+pub use retention::{RetentionSummary, RevenueRetention, Snapshot, revenue_retention};
+pub use stage::{RenewalOutcome, RenewalStage, RenewalStatus, RenewalWindows, renewal_stage};
+pub use tier::{RiskTier, TierThresholds};
+
+/// [`crate::Error::LengthMismatch`] unless a per-row input has the table's length.
+pub(crate) fn check_len(field: &str, actual: usize, expected: usize) -> crate::Result<()> {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(crate::Error::LengthMismatch {
+            field: field.to_owned(),
+            expected,
+            actual,
+        })
+    }
+}

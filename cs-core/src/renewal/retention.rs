@@ -1,0 +1,294 @@
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use super::Contract;
+use crate::portfolio::Column;
+use crate::{Error, Result};
+
+/// The ARR of every account at one point in time, keyed by account id (unique).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Snapshot {
+    accounts: BTreeMap<String, (i64, Option<String>)>,
+}
+
+impl Snapshot {
+    /// A snapshot from columns: account ids (unique, non-blank), ARR (no nulls, `>= 0`) and
+    /// optional segments. A repeated id is [`Error::Duplicate`].
+    pub fn new<S: AsRef<str>, G: AsRef<str>>(
+        ids: &[S],
+        arr: Column<'_, i64>,
+        segment: Option<&[G]>,
+    ) -> Result<Self> {
+        arr.expect_len(ids.len())?;
+        if let Some(s) = segment {
+            super::check_len("segment", s.len(), ids.len())?;
+        }
+        let mut accounts = BTreeMap::new();
+        for (i, id) in ids.iter().enumerate() {
+            let id = id.as_ref();
+            if id.trim().is_empty() {
+                return Err(Error::invalid("account id", "\"\"", "must not be blank").at(i));
+            }
+            let a = arr.get(i).ok_or_else(|| Error::missing(arr.name()).at(i))?;
+            if a < 0 {
+                return Err(Error::out_of_range(arr.name(), a, ">= 0").at(i));
+            }
+            let seg = segment.map(|s| s[i].as_ref().to_owned());
+            if accounts.insert(id.to_owned(), (a, seg)).is_some() {
+                return Err(Error::Duplicate {
+                    field: "account id".into(),
+                    value: id.to_owned(),
+                });
+            }
+        }
+        Ok(Snapshot { accounts })
+    }
+
+    /// A snapshot of contracts (ARR and segment of each); duplicate account ids are an error.
+    pub fn from_contracts(contracts: &[Contract]) -> Result<Self> {
+        let mut accounts = BTreeMap::new();
+        for c in contracts {
+            let v = (c.arr(), c.segment().map(str::to_owned));
+            if accounts.insert(c.account_id().to_owned(), v).is_some() {
+                return Err(Error::Duplicate {
+                    field: "account id".into(),
+                    value: c.account_id().to_owned(),
+                });
+            }
+        }
+        Ok(Snapshot { accounts })
+    }
+
+    /// Number of accounts.
+    pub fn len(&self) -> usize {
+        self.accounts.len()
+    }
+
+    /// True when the snapshot holds no account.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+    }
+
+    /// The ARR of an account, if present.
+    pub fn arr(&self, account_id: &str) -> Option<i64> {
+        self.accounts.get(account_id).map(|(a, _)| *a)
+    }
+}
+
+/// Revenue retention of one cohort (the accounts of the starting snapshot) over a period.
+///
+/// With `start_i` and `end_i` each starting account's ARR at both ends (`end_i = 0` when it is
+/// gone): GRR `= Σ min(end_i, start_i) ÷ Σ start_i` (expansion does not count, so GRR <= 1);
+/// NRR `= Σ end_i ÷ Σ start_i`; logo churn = accounts with `end_i = 0` ÷ accounts. Accounts
+/// that appear only in the end snapshot are new business: counted in `new_*`, excluded from
+/// every ratio. Identity: `end_arr = start_arr + expansion − contraction − churned_arr`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetentionSummary {
+    /// Accounts in the starting cohort.
+    pub start_accounts: u64,
+    /// Their ARR at the start.
+    pub start_arr: i64,
+    /// Their ARR at the end (0 for churned accounts).
+    pub end_arr: i64,
+    /// Σ min(end, start): the GRR numerator.
+    pub retained_arr: i64,
+    /// Accounts with ARR 0 or absent at the end (that had ARR at the start).
+    pub churned_accounts: u64,
+    /// Starting ARR of the churned accounts.
+    pub churned_arr: i64,
+    /// Σ (end − start) over accounts that grew.
+    pub expansion_arr: i64,
+    /// Σ (start − end) over accounts that shrank but stayed.
+    pub contraction_arr: i64,
+    /// Accounts present only at the end (excluded from the ratios).
+    pub new_accounts: u64,
+    /// Their ARR.
+    pub new_arr: i64,
+    /// Gross revenue retention, 0..=1; `None` when the starting ARR is 0.
+    pub grr: Option<f64>,
+    /// Net revenue retention; `None` when the starting ARR is 0.
+    pub nrr: Option<f64>,
+    /// Share of starting accounts lost; `None` without starting accounts.
+    pub logo_churn: Option<f64>,
+}
+
+/// Retention overall and per segment (the segment of the starting snapshot; accounts without
+/// one are grouped under `None`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevenueRetention {
+    /// The whole cohort.
+    pub overall: RetentionSummary,
+    /// Per segment, sorted by segment.
+    pub by_segment: Vec<(Option<String>, RetentionSummary)>,
+}
+
+#[derive(Default)]
+struct Tally {
+    start_accounts: u64,
+    start_arr: i128,
+    end_arr: i128,
+    retained: i128,
+    churned_accounts: u64,
+    churned_arr: i128,
+    expansion: i128,
+    contraction: i128,
+    new_accounts: u64,
+    new_arr: i128,
+}
+
+impl Tally {
+    fn add(&mut self, start: i64, end: i64) {
+        let (s, e) = (i128::from(start), i128::from(end));
+        self.start_accounts += 1;
+        self.start_arr += s;
+        self.end_arr += e;
+        self.retained += s.min(e);
+        if e == 0 && s > 0 {
+            self.churned_accounts += 1;
+            self.churned_arr += s;
+        } else if e > s {
+            self.expansion += e - s;
+        } else {
+            self.contraction += s - e;
+        }
+    }
+
+    fn summary(&self) -> Result<RetentionSummary> {
+        let fit =
+            |v: i128, what: &str| i64::try_from(v).map_err(|_| Error::out_of_range(what, v, "the i64 range"));
+        let ratio = |num: i128| (self.start_arr > 0).then(|| num as f64 / self.start_arr as f64);
+        Ok(RetentionSummary {
+            start_accounts: self.start_accounts,
+            start_arr: fit(self.start_arr, "start arr")?,
+            end_arr: fit(self.end_arr, "end arr")?,
+            retained_arr: fit(self.retained, "retained arr")?,
+            churned_accounts: self.churned_accounts,
+            churned_arr: fit(self.churned_arr, "churned arr")?,
+            expansion_arr: fit(self.expansion, "expansion arr")?,
+            contraction_arr: fit(self.contraction, "contraction arr")?,
+            new_accounts: self.new_accounts,
+            new_arr: fit(self.new_arr, "new arr")?,
+            grr: ratio(self.retained),
+            nrr: ratio(self.end_arr),
+            logo_churn: (self.start_accounts > 0)
+                .then(|| self.churned_accounts as f64 / self.start_accounts as f64),
+        })
+    }
+}
+
+/// Gross and net revenue retention, logo churn, expansion and contraction between two
+/// snapshots, overall and per segment. Sums are exact (integer); new accounts are excluded.
+///
+/// ```
+/// use cs_core::portfolio::Column;
+/// use cs_core::renewal::{revenue_retention, Snapshot};
+/// let start = Snapshot::new(&["a", "b", "c"], Column::new("arr", &[100i64, 200, 300]), None::<&[&str]>)?;
+/// let end = Snapshot::new(&["a", "b", "d"], Column::new("arr", &[150i64, 100, 999]), None::<&[&str]>)?;
+/// let r = revenue_retention(&start, &end)?.overall;
+/// // GRR = (100 + 100 + 0) / 600; NRR = (150 + 100 + 0) / 600; c churned; d is new.
+/// assert_eq!(r.grr, Some(200.0 / 600.0));
+/// assert_eq!(r.nrr, Some(250.0 / 600.0));
+/// assert_eq!((r.expansion_arr, r.contraction_arr, r.churned_arr), (50, 100, 300));
+/// assert_eq!((r.new_accounts, r.new_arr), (1, 999));
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn revenue_retention(start: &Snapshot, end: &Snapshot) -> Result<RevenueRetention> {
+    let mut overall = Tally::default();
+    let mut segments: HashMap<Option<&str>, Tally> = HashMap::new();
+    for (id, (s, seg)) in &start.accounts {
+        let e = end.arr(id).unwrap_or(0);
+        overall.add(*s, e);
+        segments.entry(seg.as_deref()).or_default().add(*s, e);
+    }
+    for (id, (e, seg)) in &end.accounts {
+        if !start.accounts.contains_key(id) {
+            overall.new_accounts += 1;
+            overall.new_arr += i128::from(*e);
+            let t = segments.entry(seg.as_deref()).or_default();
+            t.new_accounts += 1;
+            t.new_arr += i128::from(*e);
+        }
+    }
+    let mut keys: Vec<Option<&str>> = segments.keys().copied().collect();
+    keys.sort_unstable();
+    let by_segment = keys
+        .into_iter()
+        .map(|k| Ok((k.map(str::to_owned), segments[&k].summary()?)))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(RevenueRetention {
+        overall: overall.summary()?,
+        by_segment,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::float_cmp, clippy::many_single_char_names)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let e = Snapshot::new(
+            &["a", "b", "a"],
+            Column::new("arr", &[1i64, 2, 3]),
+            None::<&[&str]>,
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "duplicate account id \"a\"");
+    }
+
+    #[test]
+    fn by_segment_uses_the_starting_segment() {
+        let start = Snapshot::new(
+            &["a", "b"],
+            Column::new("arr", &[100i64, 100]),
+            Some(&["ent", "smb"]),
+        )
+        .unwrap();
+        let end = Snapshot::new(
+            &["a", "b", "c"],
+            Column::new("arr", &[120i64, 0, 50]),
+            Some(&["smb", "smb", "smb"]),
+        )
+        .unwrap();
+        let r = revenue_retention(&start, &end).unwrap();
+        assert_eq!(r.by_segment.len(), 2);
+        let (ent, smb) = (&r.by_segment[0].1, &r.by_segment[1].1);
+        // a moved to smb but stays in its starting segment: ent GRR 1.0, NRR 1.2.
+        assert_eq!((ent.grr, ent.nrr), (Some(1.0), Some(1.2)));
+        // b went to 0 ARR: churned. c is new in smb.
+        assert_eq!(
+            (smb.churned_accounts, smb.logo_churn, smb.new_accounts),
+            (1, Some(1.0), 1)
+        );
+        assert_eq!(r.overall.logo_churn, Some(0.5));
+    }
+
+    #[test]
+    fn empty_start_gives_no_ratios() {
+        let start = Snapshot::default();
+        let end = Snapshot::new(&["x"], Column::new("arr", &[5i64]), None::<&[&str]>).unwrap();
+        let r = revenue_retention(&start, &end).unwrap().overall;
+        assert_eq!((r.grr, r.nrr, r.logo_churn), (None, None, None));
+        assert_eq!(r.new_arr, 5);
+    }
+
+    proptest! {
+        #[test]
+        fn retention_identities_hold(rows in prop::collection::vec((0i64..1_000_000, 0i64..1_000_000, any::<bool>()), 1..60)) {
+            let ids: Vec<String> = (0..rows.len()).map(|i| format!("acct{i}")).collect();
+            let s: Vec<i64> = rows.iter().map(|r| r.0).collect();
+            let e: Vec<i64> = rows.iter().map(|r| if r.2 { r.1 } else { 0 }).collect();
+            let start = Snapshot::new(&ids, Column::new("arr", &s), None::<&[&str]>).unwrap();
+            let end = Snapshot::new(&ids, Column::new("arr", &e), None::<&[&str]>).unwrap();
+            let r = revenue_retention(&start, &end).unwrap().overall;
+            prop_assert_eq!(r.end_arr, r.start_arr + r.expansion_arr - r.contraction_arr - r.churned_arr);
+            if let (Some(g), Some(n)) = (r.grr, r.nrr) {
+                prop_assert!((0.0..=1.0).contains(&g));
+                prop_assert!(g <= n + 1e-12);
+            }
+        }
+    }
+}
