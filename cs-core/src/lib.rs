@@ -5,15 +5,15 @@
 //!
 //! | module | owns |
 //! | --- | --- |
-//! | [`health`] | health scorecards, explanations, trends, rollups, batch scoring |
-//! | [`onboarding`] | handoff (SPICED), kickoff, Joint Impact Plan with revisions, Time to First Impact, lifecycle stage |
 //! | [`nps`] | NPS answers, score and statistics, comparisons, NPS perceived, trends, CSAT |
-//! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
+//! | [`health`] | health scorecards, explanations, trends, rollups, batch scoring |
 //! | [`package`] | success packages and entitlements, the built-in catalog, the engagement calendar (iCalendar export), delivered-vs-entitled compliance |
-//! | [`statistics`] | confidence levels and the normal distribution |
-//! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`onboarding`] | handoff (SPICED), kickoff, Joint Impact Plan with revisions, Time to First Impact, lifecycle stage |
 //! | [`renewal`] | contracts, renewal stages, the churn-risk model (fit, score, evaluate), ARR at risk, GRR / NRR, churn reasons, expansion signals |
 //! | [`playbook`] | rules that turn account state into calls to action (CTAs) |
+//! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
+//! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
 //! Conventions (see DESIGN.md): dates are [`chrono::NaiveDate`]; money is integer minor units;
@@ -36,10 +36,10 @@ pub mod health;
 pub mod nps;
 pub mod onboarding;
 pub mod package;
-pub mod portfolio;
-pub mod retention;
 pub mod playbook;
+pub mod portfolio;
 pub mod renewal;
+pub mod retention;
 pub mod statistics;
 
 pub use error::{Error, Result};
