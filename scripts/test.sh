@@ -21,5 +21,5 @@ step "ruff"
 ruff check .
 ruff format --check .
 step "stub check (mypy.stubtest)"
-python -m mypy.stubtest cs_core --allowlist tests/python/stubtest-allowlist.txt
+python -m mypy.stubtest cs_core --mypy-config-file mypy.ini --allowlist tests/python/stubtest-allowlist.txt
 step "all checks passed"

@@ -15,10 +15,15 @@ impl CsvTable {
     /// Reads a file, or the bundled text when `path` is None.
     pub(crate) fn read(path: Option<&str>, bundled: (&str, &str)) -> Result<CsvTable, String> {
         let (source, text) = match path {
-            Some(p) => (p.to_owned(), std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?),
+            Some(p) => (
+                p.to_owned(),
+                std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?,
+            ),
             None => (bundled.0.to_owned(), bundled.1.to_owned()),
         };
-        let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
         let headers = reader
             .headers()
             .map_err(|e| format!("{source}: {e}"))?
@@ -35,7 +40,12 @@ impl CsvTable {
             lines.push(record.position().map_or(0, csv::Position::line));
             rows.push(record);
         }
-        Ok(CsvTable { source, headers, rows, lines })
+        Ok(CsvTable {
+            source,
+            headers,
+            rows,
+            lines,
+        })
     }
 
     /// Number of data rows.
@@ -46,7 +56,11 @@ impl CsvTable {
     /// Index of a column, or an error listing the columns there are.
     pub(crate) fn column(&self, name: &str) -> Result<usize, String> {
         self.headers.iter().position(|h| h == name).ok_or_else(|| {
-            format!("{}: no column {name:?} (columns: {})", self.source, self.headers.join(", "))
+            format!(
+                "{}: no column {name:?} (columns: {})",
+                self.source,
+                self.headers.join(", ")
+            )
         })
     }
 

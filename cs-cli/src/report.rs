@@ -8,7 +8,10 @@ pub(crate) struct TextTable {
 
 impl TextTable {
     pub(crate) fn new(headers: impl IntoIterator<Item = impl Into<String>>) -> TextTable {
-        TextTable { headers: headers.into_iter().map(Into::into).collect(), rows: Vec::new() }
+        TextTable {
+            headers: headers.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
     }
 
     pub(crate) fn push(&mut self, row: Vec<String>) {
@@ -32,7 +35,10 @@ impl TextTable {
                 self.rows.iter().filter_map(|r| r.get(c)).all(|s| {
                     s.is_empty()
                         || s == "-"
-                        || s.trim_start_matches(['+', '-', '±']).replace(['.', ',', '%'], "").chars().all(|ch| ch.is_ascii_digit())
+                        || s.trim_start_matches(['+', '-', '±'])
+                            .replace(['.', ',', '%'], "")
+                            .chars()
+                            .all(|ch| ch.is_ascii_digit())
                 })
             })
             .collect();
@@ -41,13 +47,22 @@ impl TextTable {
                 .iter()
                 .enumerate()
                 .map(|(c, s)| {
-                    if numeric[c] { format!("{s:>w$}", w = widths[c]) } else { format!("{s:<w$}", w = widths[c]) }
+                    if numeric[c] {
+                        format!("{s:>w$}", w = widths[c])
+                    } else {
+                        format!("{s:<w$}", w = widths[c])
+                    }
                 })
                 .collect();
             parts.join("  ").trim_end().to_owned() + "\n"
         };
         let mut out = line(&self.headers);
-        out += &(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  ") + "\n");
+        out += &(widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+            + "\n");
         for r in &self.rows {
             out += &line(r);
         }

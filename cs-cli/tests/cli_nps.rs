@@ -1,16 +1,26 @@
 //! The `cs nps` command end to end: the binary, real files, exit codes and messages.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use std::io::Write;
 use std::process::Command;
 
 fn cs(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cs")).args(args).output().expect("run cs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_cs"))
+        .args(args)
+        .output()
+        .expect("run cs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn temp_csv(name: &str, text: &str) -> String {
     let path = std::env::temp_dir().join(format!("cs-cli-test-{}-{name}.csv", std::process::id()));
-    std::fs::File::create(&path).and_then(|mut f| f.write_all(text.as_bytes())).expect("write csv");
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .expect("write csv");
     path.to_string_lossy().into_owned()
 }
 
@@ -18,7 +28,10 @@ fn temp_csv(name: &str, text: &str) -> String {
 fn bundled_sample_prints_a_table_by_segment() {
     let (ok, out, err) = cs(&["nps", "--by", "segment"]);
     assert!(ok, "{err}");
-    assert!(out.contains("Community") && out.contains("Strategic") && out.contains("95% CI"), "{out}");
+    assert!(
+        out.contains("Community") && out.contains("Strategic") && out.contains("95% CI"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -40,20 +53,34 @@ fn malformed_rows_are_reported_with_their_line() {
     let path = temp_csv("bad", "score,seg\n10,a\n11,a\n");
     let (ok, _, err) = cs(&["nps", &path]);
     assert!(!ok);
-    assert!(err.contains("line 3, column score: nps score 11 is outside 0..=10"), "{err}");
+    assert!(
+        err.contains("line 3, column score: nps score 11 is outside 0..=10"),
+        "{err}"
+    );
     let path = temp_csv("text", "score\n9\nnine\n");
     let (_, _, err) = cs(&["nps", &path]);
-    assert!(err.contains("line 3, column score: \"nine\" is not a whole number"), "{err}");
-    let path = temp_csv("empty", "score\n9\n\n,\n");
+    assert!(
+        err.contains("line 3, column score: \"nine\" is not a whole number"),
+        "{err}"
+    );
+    let path = temp_csv("empty", "score,seg\n9,a\n,b\n");
     let (ok, _, err) = cs(&["nps", &path]);
-    assert!(!ok && err.contains("empty answer"), "{err}");
+    assert!(!ok && err.contains("line 3, column score: empty answer"), "{err}");
+    let (ok, out, err) = cs(&["nps", &path, "--skip-missing"]);
+    assert!(ok && out.contains("1 empty skipped"), "{err}");
+    let path = temp_csv("ragged", "score,seg\n9,a\n8\n");
+    let (ok, _, err) = cs(&["nps", &path]);
+    assert!(!ok && err.contains("line 3"), "{err}");
 }
 
 #[test]
 fn missing_column_lists_the_columns() {
     let (ok, _, err) = cs(&["nps", "--by", "tier"]);
     assert!(!ok);
-    assert!(err.contains("no column \"tier\"") && err.contains("segment"), "{err}");
+    assert!(
+        err.contains("no column \"tier\"") && err.contains("segment"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -88,7 +88,11 @@ impl<'py> Numeric<'py> {
             .map(|c| {
                 if c.data_type() == &DataType::Null {
                     arrow_cast::cast(&c, &DataType::Int64).map_err(|e| {
-                        raise(cs_core::Error::invalid(format!("column {name}"), "nulls", e.to_string()))
+                        raise(cs_core::Error::invalid(
+                            format!("column {name}"),
+                            "nulls",
+                            e.to_string(),
+                        ))
                     })
                 } else {
                     Ok(c)
@@ -127,7 +131,7 @@ impl<'py> Numeric<'py> {
             Numeric::I32(a) => a.len(),
             Numeric::I64(a) => a.len(),
             Numeric::F64(a) => a.len(),
-            Numeric::Arrow(chunks) => chunks.iter().map(|c| c.len()).sum(),
+            Numeric::Arrow(chunks) => chunks.iter().map(Array::len).sum(),
         }
     }
 
@@ -231,10 +235,10 @@ impl<'py> Float<'py> {
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
         if obj.is_instance_of::<PyUntypedArray>() {
-            if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>() {
-                if a.as_slice().is_ok() {
-                    return Ok(Float::Numpy(a));
-                }
+            if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>()
+                && a.as_slice().is_ok()
+            {
+                return Ok(Float::Numpy(a));
             }
             let np = py.import(intern!(py, "numpy"))?;
             let converted = np

@@ -5,6 +5,8 @@
 //! (see `table`), and errors leave as `cs_core.CsError` with the Rust message.
 // pyo3's macros expand to items clippy's pedantic set would flag in user code.
 #![allow(clippy::unnecessary_wraps, clippy::needless_pass_by_value, unreachable_pub)]
+// Doc comments here become Python docstrings, written for Python readers, not rustdoc.
+#![allow(clippy::doc_markdown)]
 
 use pyo3::prelude::*;
 

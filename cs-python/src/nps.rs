@@ -528,7 +528,7 @@ pub(crate) fn _nps_by<'py>(
             Arc::new(starts) as ArrayRef,
         ));
     }
-    let u = |f: &dyn Fn(&core_nps::NpsGroup<(u64, Option<core_nps::Period>)>) -> u64| -> ArrayRef {
+    let u = |f: &dyn Fn(&Group) -> u64| -> ArrayRef {
         Arc::new(result.iter().map(|g| Some(f(g))).collect::<UInt64Array>())
     };
     let fl = |f: &dyn Fn(&Nps) -> f64| -> ArrayRef {
@@ -577,6 +577,8 @@ pub(crate) fn _nps_by<'py>(
     crate::table::to_pyarrow(py, columns)
 }
 
+type Group = core_nps::NpsGroup<(u64, Option<core_nps::Period>)>;
+
 struct GroupedNps<'a> {
     codes: &'a [u64],
     dates: Option<&'a [chrono::NaiveDate]>,
@@ -585,7 +587,7 @@ struct GroupedNps<'a> {
 }
 
 impl NumericFn for GroupedNps<'_> {
-    type Output = Vec<core_nps::NpsGroup<(u64, Option<core_nps::Period>)>>;
+    type Output = Vec<Group>;
     fn call<T: Answer>(&self, chunks: &[(usize, Column<'_, T>)]) -> cs_core::Result<Self::Output> {
         let Some((_, col)) = chunks.first() else {
             return Err(cs_core::Error::empty("nps answers"));

@@ -60,7 +60,9 @@ def main() -> None:
     rows.sort(key=lambda r: (r[0], r[1]))
     with OUT.open("w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["response_id", "date", "account_id", "segment", "region", "csm", "score", "perceived", "csat"])
+        w.writerow(
+            ["response_id", "date", "account_id", "segment", "region", "csm", "score", "perceived", "csat"]
+        )
         for i, (day, account, segment, region, csm, score, perceived, csat) in enumerate(rows, 1):
             w.writerow([f"R{i:05d}", day.isoformat(), account, segment, region, csm, score, perceived, csat])
     print(f"wrote {len(rows)} answers to {OUT}")

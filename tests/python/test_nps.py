@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import pickle
+import re
 import subprocess
 from pathlib import Path
 from statistics import NormalDist
@@ -29,7 +30,13 @@ def reference(answers: list[int], confidence: float = 0.95) -> dict[str, float]:
     score = 100 * (p - d)
     se = 100 * math.sqrt((p + d - (p - d) ** 2) / n)
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    return {"score": score, "se": se, "moe": z * se, "low": max(-100, score - z * se), "high": min(100, score + z * se)}
+    return {
+        "score": score,
+        "se": se,
+        "moe": z * se,
+        "low": max(-100, score - z * se),
+        "high": min(100, score + z * se),
+    }
 
 
 def test_hand_computed_score_and_statistics() -> None:
@@ -102,7 +109,7 @@ def test_missing_answers_raise_or_are_skipped() -> None:
 
 def test_positions_are_global_across_chunks() -> None:
     chunked = pa.chunked_array([[9, 9, 9], [10, 11]])
-    with pytest.raises(cs.CsError, match="nps score 11 at position 4 is outside 0..=10"):
+    with pytest.raises(cs.CsError, match=r"nps score 11 at position 4 is outside 0\.\.=10"):
         cs.nps(chunked)
 
 
@@ -131,14 +138,14 @@ def test_positions_are_global_across_chunks() -> None:
         (lambda: cs.nps_calibration(["fan"], [9]), 'unknown nps category "fan"'),
         (lambda: cs.nps_calibration([12], [9]), "nps score 12 at position 0 is outside 0..=10"),
         (lambda: cs.nps_calibration([None], [9]), "perceived vs actual pairs is empty"),
-        (lambda: cs.nps_by({"score": [9]}, by="segment"), 'unknown column "segment" \\(known: score\\)'),
+        (lambda: cs.nps_by({"score": [9]}, by="segment"), 'unknown column "segment" (known: score)'),
         (lambda: cs.nps_by({"score": [9], "date": ["x"]}, period="week"), 'unknown period "week"'),
         (lambda: cs.nps_by({"score": [9, 12]}), "score 12 at position 1 is outside 0..=10"),
         (lambda: cs.NpsResult.from_json('{"promoters": 1}'), "invalid JSON document"),
     ],
 )
 def test_bad_input_raises_cs_error_with_the_rust_message(call, message: str) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(cs.CsError, match=message) as info:
+    with pytest.raises(cs.CsError, match=re.escape(message)) as info:
         call()
     assert isinstance(info.value, ValueError)
 
@@ -182,7 +189,15 @@ def survey() -> pd.DataFrame:
             "score": [10, 3, 9, 8, 10, 6, 7],
             "segment": ["smb", "smb", "ent", "ent", "smb", "ent", None],
             "date": pd.to_datetime(
-                ["2026-01-05", "2026-02-11", "2026-04-02", "2026-05-20", "2026-06-01", "2026-06-30", "2026-07-01"]
+                [
+                    "2026-01-05",
+                    "2026-02-11",
+                    "2026-04-02",
+                    "2026-05-20",
+                    "2026-06-01",
+                    "2026-06-30",
+                    "2026-07-01",
+                ]
             ),
         }
     )
@@ -223,7 +238,10 @@ def test_python_and_rust_cli_agree(cs_binary: Path) -> None:
     csv = Path(__file__).resolve().parents[2] / "examples" / "data" / "survey.csv"
     cli = json.loads(
         subprocess.run(
-            [str(cs_binary), "nps", str(csv), "--by", "segment", "--json"], check=True, capture_output=True, text=True
+            [str(cs_binary), "nps", str(csv), "--by", "segment", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     )
     py = cs.nps_by(pd.read_csv(csv), by="segment")

@@ -1,5 +1,7 @@
 //! `cs nps`: the NPS table of a survey.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 use clap::Args;
 use cs_core::nps::{Granularity, MissingAnswers, Nps, NpsScore, nps_by};
@@ -11,8 +13,10 @@ use crate::csv_input::CsvTable;
 use crate::report::TextTable;
 
 /// The bundled sample survey (examples/data/survey.csv), used when no file is given.
-pub(crate) const SAMPLE_SURVEY: (&str, &str) =
-    ("the bundled sample survey (examples/data/survey.csv)", include_str!("../../../examples/data/survey.csv"));
+pub(crate) const SAMPLE_SURVEY: (&str, &str) = (
+    "the bundled sample survey (examples/data/survey.csv)",
+    include_str!("../../../examples/data/survey.csv"),
+);
 
 #[derive(Args)]
 pub(crate) struct NpsArgs {
@@ -45,37 +49,59 @@ type Key = (Vec<String>, Option<cs_core::nps::Period>);
 
 pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
     let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
-    let granularity = args.period.as_deref().map(Granularity::parse).transpose().map_err(|e| e.to_string())?;
+    let granularity = args
+        .period
+        .as_deref()
+        .map(Granularity::parse)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let table = CsvTable::read(args.file.as_deref(), SAMPLE_SURVEY)?;
     // Answers: an empty cell is missing; anything else must be an integer 0..=10.
     let answers: Vec<Option<NpsScore>> = table.parse_column(&args.score, |cell| {
         if cell.is_empty() {
             return Ok(None);
         }
-        let v: i64 = cell.parse().map_err(|_| format!("{cell:?} is not a whole number"))?;
+        let v: i64 = cell
+            .parse()
+            .map_err(|_| format!("{cell:?} is not a whole number"))?;
         NpsScore::new(v).map(Some).map_err(|e| e.to_string())
     })?;
-    if !args.skip_missing {
-        if let Some(row) = answers.iter().position(Option::is_none) {
-            return Err(table.error_at(row, &args.score, "empty answer (use --skip-missing to skip it)"));
-        }
+    if !args.skip_missing
+        && let Some(row) = answers.iter().position(Option::is_none)
+    {
+        return Err(table.error_at(row, &args.score, "empty answer (use --skip-missing to skip it)"));
     }
     let dates: Option<Vec<NaiveDate>> = match granularity {
         Some(_) => Some(table.parse_column(&args.date, |cell| {
-            NaiveDate::parse_from_str(cell, "%Y-%m-%d").map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
+            NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+                .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
         })?),
         None => None,
     };
-    let by_cols = args.by.iter().map(|b| table.column(b)).collect::<Result<Vec<_>, _>>()?;
+    let by_cols = args
+        .by
+        .iter()
+        .map(|b| table.column(b))
+        .collect::<Result<Vec<_>, _>>()?;
     // Missing answers become NaN, the missing marker of float columns.
-    let values: Vec<f64> = answers.iter().map(|a| a.map_or(f64::NAN, |s| f64::from(s.value()))).collect();
-    let missing = if args.skip_missing { MissingAnswers::Skip } else { MissingAnswers::Reject };
+    let values: Vec<f64> = answers
+        .iter()
+        .map(|a| a.map_or(f64::NAN, |s| f64::from(s.value())))
+        .collect();
+    let missing = if args.skip_missing {
+        MissingAnswers::Skip
+    } else {
+        MissingAnswers::Reject
+    };
     let groups = nps_by(Column::new(&args.score, &values), missing, |i| {
         let keys: Vec<String> = by_cols.iter().map(|&c| table.cell(i, c).to_owned()).collect();
-        Ok::<Key, cs_core::Error>((keys, match (&dates, granularity) {
-            (Some(d), Some(g)) => Some(g.period_of(d[i])),
-            _ => None,
-        }))
+        Ok::<Key, cs_core::Error>((
+            keys,
+            match (&dates, granularity) {
+                (Some(d), Some(g)) => Some(g.period_of(d[i])),
+                _ => None,
+            },
+        ))
     })
     .map_err(|e| format!("{}: {e}", table.source))?;
     let total = Nps::from_column(Column::new(&args.score, &values), missing).map_err(|e| e.to_string())?;
@@ -96,19 +122,33 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         obj.insert("skipped".into(), json!(skipped));
         obj.insert("nps".into(), json!(nps.map(Nps::score)));
         obj.insert("standard_error".into(), json!(nps.map(Nps::standard_error)));
-        obj.insert("margin_of_error".into(), json!(nps.map(|n| z * n.standard_error())));
-        obj.insert("ci_low".into(), json!(nps.map(|n| (n.score() - z * n.standard_error()).max(-100.0))));
-        obj.insert("ci_high".into(), json!(nps.map(|n| (n.score() + z * n.standard_error()).min(100.0))));
+        obj.insert(
+            "margin_of_error".into(),
+            json!(nps.map(|n| z * n.standard_error())),
+        );
+        obj.insert(
+            "ci_low".into(),
+            json!(nps.map(|n| (n.score() - z * n.standard_error()).max(-100.0))),
+        );
+        obj.insert(
+            "ci_high".into(),
+            json!(nps.map(|n| (n.score() + z * n.standard_error()).min(100.0))),
+        );
         Value::Object(obj)
     };
     if args.json {
-        let rows: Vec<Value> = groups.iter().map(|g| row_json(&g.key, g.nps.as_ref(), g.skipped)).collect();
+        let rows: Vec<Value> = groups
+            .iter()
+            .map(|g| row_json(&g.key, g.nps.as_ref(), g.skipped))
+            .collect();
         let doc = json!({
             "confidence": confidence.level(),
             "groups": rows,
             "total": row_json(&(Vec::new(), None), Some(&total), total.skipped()),
         });
-        return serde_json::to_string_pretty(&doc).map(|s| s + "\n").map_err(|e| e.to_string());
+        return serde_json::to_string_pretty(&doc)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string());
     }
 
     let mut headers: Vec<String> = args.by.clone();
@@ -116,7 +156,16 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         headers.push("period".into());
     }
     headers.extend(
-        ["n", "promoters", "passives", "detractors", "NPS", "±", &format!("{confidence} CI")].map(str::to_owned),
+        [
+            "n",
+            "promoters",
+            "passives",
+            "detractors",
+            "NPS",
+            "±",
+            &format!("{confidence} CI"),
+        ]
+        .map(str::to_owned),
     );
     let mut text = TextTable::new(headers);
     let mut push = |label: Vec<String>, nps: Option<&Nps>| {
@@ -131,7 +180,11 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
                     n.detractors().to_string(),
                     format!("{:+.1}", n.score()),
                     format!("{m:.1}"),
-                    format!("{:+.1} .. {:+.1}", (n.score() - m).max(-100.0), (n.score() + m).min(100.0)),
+                    format!(
+                        "{:+.1} .. {:+.1}",
+                        (n.score() - m).max(-100.0),
+                        (n.score() + m).min(100.0)
+                    ),
                 ]);
             }
             None => row.extend(["0", "0", "0", "0", "-", "-", "-"].map(str::to_owned)),
@@ -152,11 +205,12 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
     }
     let mut out = format!("NPS of {} ({} answers", table.source, total.responses());
     if total.skipped() > 0 {
-        out += &format!(", {} empty skipped", total.skipped());
+        let _ = write!(out, ", {} empty skipped", total.skipped());
     }
     out += ")\n\n";
     out += &text.render();
-    out += &format!(
+    let _ = write!(
+        out,
         "\nNPS = % promoters (9-10) - % detractors (0-6). ± is the margin of error at {confidence}\n\
          (Wald interval, multinomial variance); a wide interval means a small group.\n"
     );

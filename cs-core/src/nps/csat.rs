@@ -6,7 +6,7 @@ use crate::{Error, Result};
 
 /// Customer satisfaction: the share of survey ratings on a 1..=5 scale strictly above a
 /// threshold. The default threshold 3.5 follows the KPI "% of surveys > 3.5 (out of 5)"
-/// (source: shared/seeds/003_602ae97142dcc175.txt).
+/// (source: `shared/seeds/003_602ae97142dcc175.txt`).
 ///
 /// ```
 /// use cs_core::nps::Csat;
@@ -45,10 +45,13 @@ impl Csat {
         let mut satisfied = 0u64;
         for i in 0..ratings.len() {
             // Null and NaN (the float missing marker) are both a missing rating.
-            let r = ratings.get(i).filter(|r| !r.is_nan()).ok_or_else(|| Error::Missing {
-                field: ratings.name().to_owned(),
-                position: Some(i),
-            })?;
+            let r = ratings
+                .get(i)
+                .filter(|r| !r.is_nan())
+                .ok_or_else(|| Error::Missing {
+                    field: ratings.name().to_owned(),
+                    position: Some(i),
+                })?;
             if !(1.0..=5.0).contains(&r) {
                 return Err(Error::out_of_range(ratings.name(), r, "1..=5").at(i));
             }
@@ -97,7 +100,9 @@ mod tests {
             "csat rating is missing at position 0"
         );
         assert_eq!(
-            Csat::from_ratings(&[f64::INFINITY], None).unwrap_err().to_string(),
+            Csat::from_ratings(&[f64::INFINITY], None)
+                .unwrap_err()
+                .to_string(),
             "csat rating inf at position 0 is outside 1..=5"
         );
         assert!(Csat::from_ratings(&[], None).is_err());

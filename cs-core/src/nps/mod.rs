@@ -5,7 +5,7 @@
 //! Definitions: an answer is an integer 0..=10; promoters answer 9-10, passives 7-8 and
 //! detractors 0-6; NPS = % promoters − % detractors, in points from −100 to 100. The handbook
 //! this crate follows tracks NPS alongside "NPS perceived", the CSM's own estimate captured at
-//! kickoff (shared/seeds/000_6680eeaffff6ac1a.txt, section 3.5).
+//! kickoff (`shared/seeds/000_6680eeaffff6ac1a.txt`, section 3.5).
 //!
 //! ```
 //! use cs_core::nps::Nps;

@@ -324,9 +324,18 @@ mod tests {
     fn empty_input_is_an_error_not_zero() {
         assert_eq!(
             Nps::from_answers::<u8>(&[]).unwrap_err(),
+            Error::empty("nps score")
+        );
+        assert_eq!(
+            Nps::from_counts(0, 0, 0).unwrap_err(),
             Error::empty("nps answers")
         );
-        assert!(Nps::from_counts(0, 0, 0).is_err());
+        // Every answer skipped: nothing to score either.
+        let nan = [f64::NAN];
+        assert_eq!(
+            Nps::from_column(Column::new("nps score", &nan), MissingAnswers::Skip).unwrap_err(),
+            Error::empty("nps answers")
+        );
     }
 
     #[test]
