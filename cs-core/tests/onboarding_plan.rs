@@ -339,9 +339,3 @@ fn unknown_keys_and_versions_are_rejected_whole() {
     let err = load_err(|v| v["schema_version"] = json!(2));
     assert!(matches!(err, Error::SchemaVersion { found: 2, .. }));
 }
-
-#[test]
-#[ignore = "prints the example rendering; run with --ignored --nocapture"]
-fn print_markdown() {
-    println!("{}", example().to_markdown_as_of(d(5, 15)).unwrap());
-}

@@ -189,7 +189,7 @@ proptest! {
                 ItemStatus::Due => prop_assert!(it.item.date <= as_of),
                 ItemStatus::Delivered => {
                     let late = it.days_late.unwrap();
-                    prop_assert!(-(early as i64) <= late && late <= grace as i64);
+                    prop_assert!(-i64::from(early) <= late && late <= i64::from(grace));
                 }
             }
         }

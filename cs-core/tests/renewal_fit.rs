@@ -1,7 +1,7 @@
 //! End-to-end checks of the renewal risk model: fitting recovers known coefficients, satisfies
 //! the penalised optimality conditions scikit-learn's `LogisticRegression(C)` solves, and
 //! batch scoring does not depend on the thread count.
-#![allow(clippy::unwrap_used, clippy::float_cmp)]
+#![allow(clippy::many_single_char_names, clippy::unwrap_used, clippy::float_cmp)]
 
 use cs_core::document::Document;
 use cs_core::portfolio::Column;
