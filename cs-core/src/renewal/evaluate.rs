@@ -58,31 +58,10 @@ pub struct Evaluation {
     pub calibration: Vec<CalibrationBin>,
 }
 
-/// ROC AUC by the Mann-Whitney statistic: the chance that a random churned row scores above a
-/// random renewed one, ties counting one half (mid-ranks). `None` without both classes.
-#[allow(clippy::float_cmp)] // ties are exactly equal scores
+/// ROC AUC of the risks against the outcomes ([`crate::retention::roc_auc`]: Mann-Whitney,
+/// ties one half); `None` without both classes.
 fn roc_auc(scores: &[f64], positive: &[bool]) -> Option<f64> {
-    let n1 = positive.iter().filter(|p| **p).count();
-    let n0 = positive.len() - n1;
-    if n1 == 0 || n0 == 0 {
-        return None;
-    }
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-    let mut rank_sum = 0.0;
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
-            j += 1;
-        }
-        // Ranks i+1 ..= j+1 share their mean.
-        let mid = (i + j) as f64 / 2.0 + 1.0;
-        rank_sum += mid * order[i..=j].iter().filter(|&&k| positive[k]).count() as f64;
-        i = j + 1;
-    }
-    let (n1, n0) = (n1 as f64, n0 as f64);
-    Some((rank_sum - n1 * (n1 + 1.0) / 2.0) / (n1 * n0))
+    crate::retention::roc_auc(scores, positive).ok()
 }
 
 impl RiskModel {
