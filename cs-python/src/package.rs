@@ -48,7 +48,7 @@ fn term_of(obj: &Bound<'_, PyAny>) -> PyResult<ContractTerm> {
     let Ok(d) = obj.cast::<PyDict>() else {
         return Err(raise(cs_core::Error::invalid(
             "contract",
-            obj.get_type().to_string(),
+            obj.repr()?.to_string(),
             "expected a ContractTerm or a dict with start and renewal (or term_months)",
         )));
     };
