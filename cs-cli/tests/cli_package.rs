@@ -72,7 +72,10 @@ fn calendar_prints_a_year_in_the_life() {
         "{out}"
     );
     // Kickoff on day 14, on-site preferred; bimonthly reviews.
-    assert!(out.contains("2026-01-29  Thu     1  Customer Success kickoff"), "{out}");
+    assert!(
+        out.contains("2026-01-29  Thu     1  Customer Success kickoff"),
+        "{out}"
+    );
     assert!(out.contains("2026-03-15  Sun     1  Success review"), "{out}");
     // The renewal date belongs to the next term: no item on it.
     assert!(!out.contains("\n2027-01-15"), "{out}");
@@ -152,7 +155,10 @@ fn calendar_bad_input_is_reported() {
         "{err}"
     );
     let (ok, _, err) = cs(&["calendar", "--package", "enterprise", "--start", "15/01/2026"]);
-    assert!(!ok && err.contains("\"15/01/2026\" is not a date (YYYY-MM-DD)"), "{err}");
+    assert!(
+        !ok && err.contains("\"15/01/2026\" is not a date (YYYY-MM-DD)"),
+        "{err}"
+    );
     let (ok, _, err) = cs(&["calendar", "--package", "gold", "--start", "2026-01-15"]);
     assert!(!ok && err.contains("unknown success package \"gold\""), "{err}");
     let (ok, _, err) = cs(&[
@@ -190,7 +196,10 @@ fn compliance_of_the_example_portfolio() {
         "Globex",
     ]);
     assert!(ok, "{err}");
-    assert!(out.starts_with("Entitlement compliance as of 2026-06-30 (8 accounts"), "{out}");
+    assert!(
+        out.starts_with("Entitlement compliance as of 2026-06-30 (8 accounts"),
+        "{out}"
+    );
     assert!(out.contains("Wayne Enterprises"), "{out}");
     assert!(out.contains("UNDER") && out.contains("OVER"), "{out}");
     assert!(out.contains("Globex (commerce): per entitlement"), "{out}");
@@ -233,11 +242,21 @@ fn compliance_hand_computed() {
          acme,2026-03-16,success review,virtual,60,4\n\
          acme,2026-02-20,proactive_outreach,phone,15,1\n",
     );
-    let (ok, out, err) = cs(&["compliance", &contracts, &delivered, "--as-of", "2026-03-31", "--json"]);
+    let (ok, out, err) = cs(&[
+        "compliance",
+        &contracts,
+        &delivered,
+        "--as-of",
+        "2026-03-31",
+        "--json",
+    ]);
     assert!(ok, "{err}");
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     let a = &doc["accounts"][0];
-    assert_eq!((a["delivered"].as_u64(), a["overdue"].as_u64(), a["due"].as_u64()), (Some(4), Some(2), Some(2)));
+    assert_eq!(
+        (a["delivered"].as_u64(), a["overdue"].as_u64(), a["due"].as_u64()),
+        (Some(4), Some(2), Some(2))
+    );
     assert_eq!(a["ratio"].as_f64().unwrap(), 4.0 / 6.0);
     assert_eq!(a["under_delivered"], true);
     assert_eq!(a["minutes_with_customer"], 225);
@@ -252,27 +271,62 @@ fn compliance_bad_rows_name_line_and_column() {
     let log = |name: &str, rows: &str| {
         temp_file(
             name,
-            &format!("account,date,activity,channel,minutes,participants\nacme,2026-02-01,kickoff,on_site,60,2\n{rows}"),
+            &format!(
+                "account,date,activity,channel,minutes,participants\nacme,2026-02-01,kickoff,on_site,60,2\n{rows}"
+            ),
         )
     };
     let run = |c: &str, d: &str| cs(&["compliance", c, d, "--as-of", "2026-03-31"]);
 
-    let (ok, _, err) = run(&contracts, &log("d1.csv", "acme,2026-02-03,golf_day,on_site,60,2\n"));
+    let (ok, _, err) = run(
+        &contracts,
+        &log("d1.csv", "acme,2026-02-03,golf_day,on_site,60,2\n"),
+    );
     assert!(!ok);
-    assert!(err.contains("line 3, column activity: unknown activity \"golf_day\""), "{err}");
-    let (_, _, err) = run(&contracts, &log("d2.csv", "acme,2026-02-03,kickoff,pigeon,60,2\n"));
-    assert!(err.contains("line 3, column channel: unknown channel \"pigeon\""), "{err}");
-    let (_, _, err) = run(&contracts, &log("d3.csv", "acme,2026-02-30,kickoff,on_site,60,2\n"));
-    assert!(err.contains("line 3, column date: \"2026-02-30\" is not a date"), "{err}");
-    let (_, _, err) = run(&contracts, &log("d4.csv", "globex,2026-01-20,kickoff,on_site,60,2\n"));
+    assert!(
+        err.contains("line 3, column activity: unknown activity \"golf_day\""),
+        "{err}"
+    );
+    let (_, _, err) = run(
+        &contracts,
+        &log("d2.csv", "acme,2026-02-03,kickoff,pigeon,60,2\n"),
+    );
+    assert!(
+        err.contains("line 3, column channel: unknown channel \"pigeon\""),
+        "{err}"
+    );
+    let (_, _, err) = run(
+        &contracts,
+        &log("d3.csv", "acme,2026-02-30,kickoff,on_site,60,2\n"),
+    );
+    assert!(
+        err.contains("line 3, column date: \"2026-02-30\" is not a date"),
+        "{err}"
+    );
+    let (_, _, err) = run(
+        &contracts,
+        &log("d4.csv", "globex,2026-01-20,kickoff,on_site,60,2\n"),
+    );
     assert!(
         err.contains("line 3, column date: delivered activity date 2026-01-20 is before the contract start 2026-02-01 of account globex"),
         "{err}"
     );
-    let (_, _, err) = run(&contracts, &log("d5.csv", "initech,2026-02-03,kickoff,on_site,60,2\n"));
-    assert!(err.contains("line 3, column account: account \"initech\" has no row in"), "{err}");
-    let (_, _, err) = run(&contracts, &log("d6.csv", "acme,2026-02-03,kickoff,on_site,-5,2\n"));
-    assert!(err.contains("line 3, column minutes: \"-5\" is not a whole number"), "{err}");
+    let (_, _, err) = run(
+        &contracts,
+        &log("d5.csv", "initech,2026-02-03,kickoff,on_site,60,2\n"),
+    );
+    assert!(
+        err.contains("line 3, column account: account \"initech\" has no row in"),
+        "{err}"
+    );
+    let (_, _, err) = run(
+        &contracts,
+        &log("d6.csv", "acme,2026-02-03,kickoff,on_site,-5,2\n"),
+    );
+    assert!(
+        err.contains("line 3, column minutes: \"-5\" is not a whole number"),
+        "{err}"
+    );
 
     let bad_contracts = temp_file(
         "c3.csv",
@@ -283,15 +337,32 @@ fn compliance_bad_rows_name_line_and_column() {
         err.contains("line 2, column renewal: renewal date 2025-01-15 is invalid: it must be after the contract start 2026-01-15"),
         "{err}"
     );
-    let unknown_package = temp_file("c4.csv", "account,package,start,renewal\nacme,platinum,2026-01-15,2027-01-15\n");
+    let unknown_package = temp_file(
+        "c4.csv",
+        "account,package,start,renewal\nacme,platinum,2026-01-15,2027-01-15\n",
+    );
     let (_, _, err) = run(&unknown_package, &log("d8.csv", ""));
-    assert!(err.contains("line 2, column package: unknown success package \"platinum\""), "{err}");
+    assert!(
+        err.contains("line 2, column package: unknown success package \"platinum\""),
+        "{err}"
+    );
     let duplicate = temp_file(
         "c5.csv",
         "account,package,start,renewal\nacme,enterprise,2026-01-15,2027-01-15\nacme,commerce,2026-01-15,2027-01-15\n",
     );
     let (_, _, err) = run(&duplicate, &log("d9.csv", ""));
-    assert!(err.contains("line 3, column account: duplicate account \"acme\""), "{err}");
-    let (_, _, err) = cs(&["compliance", &contracts, &log("d10.csv", ""), "--as-of", "2026-03-31", "--account", "zz"]);
+    assert!(
+        err.contains("line 3, column account: duplicate account \"acme\""),
+        "{err}"
+    );
+    let (_, _, err) = cs(&[
+        "compliance",
+        &contracts,
+        &log("d10.csv", ""),
+        "--as-of",
+        "2026-03-31",
+        "--account",
+        "zz",
+    ]);
     assert!(err.contains("--account \"zz\": no such account"), "{err}");
 }

@@ -374,7 +374,9 @@ impl Counts {
     pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, u32>> {
         let a = self.array.as_primitive::<UInt32Type>();
         let validity = match a.nulls() {
-            Some(n) if n.null_count() > 0 => Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?),
+            Some(n) if n.null_count() > 0 => {
+                Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?)
+            }
             _ => None,
         };
         Column::new(name, a.values().as_ref())

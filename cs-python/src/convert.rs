@@ -30,7 +30,13 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_
     kwargs.set_item("default", py.import(intern!(py, "builtins"))?.getattr("str")?)?;
     let text: String = json
         .call_method("dumps", (obj,), Some(&kwargs))
-        .map_err(|e| raise(cs_core::Error::invalid(what, obj.get_type().to_string(), e.to_string())))?
+        .map_err(|e| {
+            raise(cs_core::Error::invalid(
+                what,
+                obj.get_type().to_string(),
+                e.to_string(),
+            ))
+        })?
         .extract()?;
     serde_json::from_str(&text).map_err(|e| {
         raise(cs_core::Error::Parse {
@@ -78,7 +84,10 @@ pub(crate) fn date_of(obj: &Bound<'_, PyAny>, field: &str) -> PyResult<chrono::N
 }
 
 /// [`date_of`] for an optional argument.
-pub(crate) fn optional_date(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<chrono::NaiveDate>> {
+pub(crate) fn optional_date(
+    obj: Option<&Bound<'_, PyAny>>,
+    field: &str,
+) -> PyResult<Option<chrono::NaiveDate>> {
     match obj {
         Some(o) if !o.is_none() => date_of(o, field).map(Some),
         _ => Ok(None),

@@ -156,7 +156,11 @@ impl Columns {
         self.push(name, false, Arc::new(values.map(Some).collect::<StringArray>()))
     }
     fn date(&mut self, name: &str, values: impl Iterator<Item = NaiveDate>) -> &mut Self {
-        self.push(name, false, Arc::new(Date32Array::from_iter_values(values.map(date32))))
+        self.push(
+            name,
+            false,
+            Arc::new(Date32Array::from_iter_values(values.map(date32))),
+        )
     }
     fn u32(&mut self, name: &str, values: impl Iterator<Item = u32>) -> &mut Self {
         self.push(name, false, Arc::new(UInt32Array::from_iter_values(values)))
@@ -285,7 +289,11 @@ impl PySuccessPackage {
     }
 }
 
-fn describe<'py>(py: Python<'py>, packages: &[SuccessPackage], with_package: bool) -> PyResult<Bound<'py, PyAny>> {
+fn describe<'py>(
+    py: Python<'py>,
+    packages: &[SuccessPackage],
+    with_package: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     let rows: Vec<(&SuccessPackage, &core::Entitlement)> = packages
         .iter()
         .flat_map(|p| p.entitlements.iter().map(move |e| (p, e)))
@@ -542,13 +550,9 @@ impl PyEngagementCalendar {
         let timeline = timeline_of(package, changes)?;
         let range = match (optional_date(from_, "from")?, optional_date(to, "to")?) {
             (None, None) => None,
-            (from, to) => Some(
-                DateRange::new(
-                    from.unwrap_or(term.start()),
-                    to.unwrap_or(term.last_day()),
-                )
-                .or_raise()?,
-            ),
+            (from, to) => {
+                Some(DateRange::new(from.unwrap_or(term.start()), to.unwrap_or(term.last_day())).or_raise()?)
+            }
         };
         let inner = py
             .detach(|| EngagementCalendar::build(&timeline, &term, range))
@@ -558,7 +562,9 @@ impl PyEngagementCalendar {
     /// The contract term.
     #[getter]
     fn term(&self) -> PyContractTerm {
-        PyContractTerm { inner: self.inner.term }
+        PyContractTerm {
+            inner: self.inner.term,
+        }
     }
     /// The dates covered, ``(from, to)`` inclusive, or None when the range misses the term.
     #[getter]
@@ -695,20 +701,21 @@ pub(crate) fn _time_with_customer<'py>(
             )));
         }
     };
-    let table = DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
+    let table =
+        DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
     let log = table.log(py)?;
     let periods = py.detach(|| core::time_with_customer(&log, granularity, range));
     let labels: Vec<String> = periods.iter().map(|p| p.period.to_string()).collect();
     let mut cols = Columns::default();
     cols.text("period", labels.iter().map(String::as_str));
-    let starts: Date32Array = periods
-        .iter()
-        .map(|p| p.period.start().map(date32))
-        .collect();
+    let starts: Date32Array = periods.iter().map(|p| p.period.start().map(date32)).collect();
     cols.push("period_start", true, Arc::new(starts))
         .u32("touches", periods.iter().map(|p| p.touches))
         .u64("minutes", periods.iter().map(|p| p.minutes))
-        .u64("participant_minutes", periods.iter().map(|p| p.participant_minutes));
+        .u64(
+            "participant_minutes",
+            periods.iter().map(|p| p.participant_minutes),
+        );
     cols.table(py)
 }
 
@@ -738,7 +745,9 @@ impl PyAccountCompliance {
     /// The contract term.
     #[getter]
     fn term(&self) -> PyContractTerm {
-        PyContractTerm { inner: self.inner.term }
+        PyContractTerm {
+            inner: self.inner.term,
+        }
     }
     /// Items delivered.
     #[getter]
@@ -1067,7 +1076,8 @@ pub(crate) fn _entitlement_compliance_batch(
     let package = Text::new(column(&batch, "package")?, "package")?;
     let start = dates(column(&batch, "start")?, "start")?;
     let renewal = dates(column(&batch, "renewal")?, "renewal")?;
-    let log = DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
+    let log =
+        DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
     let log_account = Text::new(column(&log.batch, "account")?, "account")?;
 
     let (account_values, package_values) = (account.values()?, package.values()?);

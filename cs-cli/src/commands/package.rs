@@ -32,13 +32,23 @@ fn json_out(value: &Value) -> Result<String, String> {
 /// "digital touch", "high touch", "personal touch".
 fn touch(p: &SuccessPackage) -> String {
     let name = p.touch_model.name().replace('_', " ");
-    if name.ends_with("touch") { name } else { format!("{name} touch") }
+    if name.ends_with("touch") {
+        name
+    } else {
+        format!("{name} touch")
+    }
+}
+
+fn extension_is(path: &str, ext: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// Reads a custom package document (TOML, or JSON when the file ends in `.json`).
 fn read_package(path: &str) -> Result<SuccessPackage, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let parsed = if path.ends_with(".json") {
+    let parsed = if extension_is(path, "json") {
         SuccessPackage::from_json(&text)
     } else {
         SuccessPackage::from_toml(&text)
@@ -48,7 +58,7 @@ fn read_package(path: &str) -> Result<SuccessPackage, String> {
 
 /// A package by built-in name, or from a file when the argument names a `.toml` / `.json` file.
 fn package_arg(arg: &str, custom: &[SuccessPackage]) -> Result<SuccessPackage, String> {
-    if (arg.ends_with(".toml") || arg.ends_with(".json")) && std::path::Path::new(arg).exists() {
+    if (extension_is(arg, "toml") || extension_is(arg, "json")) && std::path::Path::new(arg).exists() {
         return read_package(arg);
     }
     resolve(arg, custom).map_err(|e| e.to_string())
@@ -109,8 +119,7 @@ pub(crate) fn packages(args: &PackagesArgs) -> Result<String, String> {
 
 #[derive(Args)]
 pub(crate) struct CalendarArgs {
-    /// The package: a built-in name (commerce, enterprise, community_segment,
-    /// enterprise_segment, strategic_segment) or a custom package file (.toml / .json).
+    /// The package: a built-in name (see `cs packages`) or a custom package file (.toml / .json).
     #[arg(long)]
     package: String,
     /// Contract start date (YYYY-MM-DD).
@@ -160,11 +169,8 @@ pub(crate) fn calendar(args: &CalendarArgs) -> Result<String, String> {
     let range = match (args.from, args.to) {
         (None, None) => None,
         (from, to) => Some(
-            DateRange::new(
-                from.unwrap_or(term.start()),
-                to.unwrap_or(term.last_day()),
-            )
-            .map_err(|e| e.to_string())?,
+            DateRange::new(from.unwrap_or(term.start()), to.unwrap_or(term.last_day()))
+                .map_err(|e| e.to_string())?,
         ),
     };
     let cal = EngagementCalendar::build(&timeline, &term, range).map_err(|e| e.to_string())?;
@@ -241,7 +247,7 @@ pub(crate) struct ComplianceArgs {
     /// A custom package file (.toml / .json) the package column may name (repeat for several).
     #[arg(long = "package-file", value_name = "FILE")]
     package_files: Vec<String>,
-    /// Matching rules file (TOML): grace_days, early_days, substitutions.
+    /// Matching rules file (TOML): grace and early windows in days, channel substitutions.
     #[arg(long, value_name = "FILE")]
     rules: Option<String>,
     /// Also show the per-entitlement detail of this account.
@@ -442,7 +448,12 @@ pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
         ]);
     }
     let sum = |f: fn(&cs_core::package::AccountCompliance) -> u32| -> String {
-        portfolio.reports.iter().map(|r| u64::from(f(r))).sum::<u64>().to_string()
+        portfolio
+            .reports
+            .iter()
+            .map(|r| u64::from(f(r)))
+            .sum::<u64>()
+            .to_string()
     };
     table.push(vec![
         "all".to_owned(),
@@ -495,7 +506,12 @@ pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
             .activities
             .iter()
             .filter(|a| a.extra > 0 || a.upgraded > 0)
-            .map(|a| format!("{} ({} extra, {} channel upgrades)", a.activity, a.extra, a.upgraded))
+            .map(|a| {
+                format!(
+                    "{} ({} extra, {} channel upgrades)",
+                    a.activity, a.extra, a.upgraded
+                )
+            })
             .collect();
         if !extra.is_empty() {
             let _ = writeln!(out, "\nover-delivered: {}", extra.join(", "));

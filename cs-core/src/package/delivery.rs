@@ -292,11 +292,16 @@ mod tests {
             &[d(2026, 1, 20), d(2026, 3, 2)],
             &["kickoff", "check in"],
             &["on_site", "call"],
-            Column::new("minutes", &[90, 7]).with_validity(Validity::new(&bits, 0, 2).unwrap()).unwrap(),
+            Column::new("minutes", &[90, 7])
+                .with_validity(Validity::new(&bits, 0, 2).unwrap())
+                .unwrap(),
             Column::new("participants", &[4, 1]),
         )
         .unwrap();
-        assert_eq!(log[1], DeliveredActivity::new(d(2026, 3, 2), Activity::CheckIn, Channel::Phone, 0, 1));
+        assert_eq!(
+            log[1],
+            DeliveredActivity::new(d(2026, 3, 2), Activity::CheckIn, Channel::Phone, 0, 1)
+        );
         let e = delivered_from_columns(
             &[d(2026, 1, 20)],
             &["kickoff", "kickoff"],
