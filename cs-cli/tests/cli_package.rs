@@ -366,3 +366,48 @@ fn compliance_bad_rows_name_line_and_column() {
     ]);
     assert!(err.contains("--account \"zz\": no such account"), "{err}");
 }
+
+#[test]
+fn compliance_with_custom_package_and_rules_files() {
+    let premier = temp_file(
+        "premier.toml",
+        "schema_version = 1\nname = \"premier\"\ntouch_model = \"high_touch\"\n[[entitlements]]\nname = \"qbr\"\nactivity = \"success_review\"\nchannel = \"virtual_meeting\"\ncadence = { kind = \"every_months\", months = 3 }\n",
+    );
+    let contracts = temp_file(
+        "c6.csv",
+        "account,package,start,renewal\nacme,premier,2026-01-15,2027-01-15\n",
+    );
+    // The 15 April review was delivered 20 days late.
+    let log = temp_file(
+        "d11.csv",
+        "account,date,activity,channel\nacme,2026-05-05,qbr,virtual_meeting\n",
+    );
+    let args = |rules: Option<&str>| {
+        let mut a = vec![
+            "compliance".to_owned(),
+            contracts.clone(),
+            log.clone(),
+            "--as-of".to_owned(),
+            "2026-06-30".to_owned(),
+            "--package-file".to_owned(),
+            premier.clone(),
+            "--json".to_owned(),
+        ];
+        if let Some(r) = rules {
+            a.extend(["--rules".to_owned(), r.to_owned()]);
+        }
+        a
+    };
+    let run = |a: Vec<String>| {
+        let refs: Vec<&str> = a.iter().map(String::as_str).collect();
+        let (ok, out, err) = cs(&refs);
+        assert!(ok, "{err}");
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()
+    };
+    let doc = run(args(None));
+    assert_eq!(doc["accounts"][0]["delivered"], 1); // within the default 30 days' grace
+    let strict = temp_file("rules.toml", "schema_version = 1\ngrace_days = 14\n");
+    let doc = run(args(Some(&strict)));
+    assert_eq!(doc["accounts"][0]["delivered"], 0); // 20 days late is too late with 14
+    assert_eq!(doc["accounts"][0]["overdue"], 1);
+}
