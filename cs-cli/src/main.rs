@@ -23,12 +23,22 @@ struct Cli {
 enum Command {
     /// NPS table of a survey: score, confidence interval and counts, per group and period.
     Nps(commands::nps::NpsArgs),
+    // --- package ---
+    /// The built-in success packages: each entitlement with its cadence, channel and source.
+    Packages(commands::package::PackagesArgs),
+    /// The dated engagement calendar of a contract ("a year in the life"), optionally as .ics.
+    Calendar(commands::package::CalendarArgs),
+    /// Delivered-vs-entitled compliance of a portfolio from contracts and delivery CSV files.
+    Compliance(commands::package::ComplianceArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Nps(args) => commands::nps::run(&args),
+        Command::Packages(args) => commands::package::packages(&args),
+        Command::Calendar(args) => commands::package::calendar(&args),
+        Command::Compliance(args) => commands::package::compliance(&args),
     };
     match result {
         Ok(output) => {

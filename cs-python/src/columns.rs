@@ -293,3 +293,94 @@ impl<'py> Float<'py> {
         }
     }
 }
+
+// --- package ---
+
+/// A text column of a table: utf8 as is (borrowed), any other type (large utf8, string view,
+/// dictionary, integers) cast to utf8 first.
+pub(crate) struct Text {
+    array: ArrayRef,
+    name: String,
+}
+
+impl Text {
+    /// Reads `array` as text; `name` is used in error messages.
+    pub(crate) fn new(array: &ArrayRef, name: &str) -> PyResult<Text> {
+        let array = if array.data_type() == &DataType::Utf8 {
+            array.clone()
+        } else {
+            arrow_cast::cast(array, &DataType::Utf8).map_err(|e| {
+                raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {}", array.data_type()),
+                    e.to_string(),
+                ))
+            })?
+        };
+        Ok(Text {
+            array,
+            name: name.to_owned(),
+        })
+    }
+
+    /// The values, borrowed; a null is an error naming its row.
+    pub(crate) fn values(&self) -> PyResult<Vec<&str>> {
+        let strings = self.array.as_string::<i32>();
+        if let Some(row) = (0..strings.len()).find(|&i| strings.is_null(i)) {
+            return Err(raise(cs_core::Error::Missing {
+                field: self.name.clone(),
+                position: Some(row),
+            }));
+        }
+        Ok(strings.iter().map(Option::unwrap_or_default).collect())
+    }
+}
+
+/// A column of counts (minutes, participants) as u32: borrowed when it already is uint32,
+/// cast otherwise (a negative or too large value is an error); nulls are kept.
+pub(crate) struct Counts {
+    array: ArrayRef,
+}
+
+impl Counts {
+    /// Reads `array` as u32 counts; `name` is used in error messages.
+    pub(crate) fn new(array: &ArrayRef, name: &str) -> PyResult<Counts> {
+        let array = if array.data_type() == &DataType::UInt32 {
+            array.clone()
+        } else {
+            let options = arrow_cast::CastOptions {
+                safe: false,
+                ..arrow_cast::CastOptions::default()
+            };
+            arrow_cast::cast_with_options(array, &DataType::UInt32, &options).map_err(|e| {
+                raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {}", array.data_type()),
+                    format!("expected whole numbers 0..={}: {e}", u32::MAX),
+                ))
+            })?
+        };
+        Ok(Counts { array })
+    }
+
+    /// `rows` zeros, for a column the table does not have.
+    pub(crate) fn zeros(rows: usize) -> Counts {
+        Counts {
+            array: std::sync::Arc::new(arrow_array::UInt32Array::from(vec![0; rows])),
+        }
+    }
+
+    /// The column, borrowed.
+    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, u32>> {
+        let a = self.array.as_primitive::<UInt32Type>();
+        let validity = match a.nulls() {
+            Some(n) if n.null_count() > 0 => {
+                Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?)
+            }
+            _ => None,
+        };
+        Column::new(name, a.values().as_ref())
+            .with_optional_validity(validity)
+            .or_raise()
+    }
+}

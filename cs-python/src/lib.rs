@@ -14,6 +14,7 @@ mod columns;
 mod convert;
 mod error;
 mod nps;
+mod package;
 mod table;
 
 /// Customer Success logic from the cs-core Rust library.
@@ -25,6 +26,12 @@ mod _cs_core {
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
         nps_from_counts,
+    };
+    #[pymodule_export]
+    use super::package::{
+        _entitlement_compliance, _entitlement_compliance_batch, _time_with_customer, PyAccountCompliance,
+        PyContractTerm, PyEngagementCalendar, PyMatchingRules, PyPortfolioCompliance, PySuccessPackage,
+        package_catalog,
     };
 
     use pyo3::prelude::*;

@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AccountCompliance, Activity, Channel, ContractTerm, DeliveredActivity, MatchingRules, PackageTimeline,
-    SuccessPackage, resolve, timeline_compliance,
+    AccountCompliance, ContractTerm, DeliveredActivity, MatchingRules, PackageTimeline, SuccessPackage,
+    delivered_from_columns, resolve, timeline_compliance,
 };
 use crate::document::Document;
 use crate::portfolio::Column;
@@ -189,22 +189,25 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
         package_keys.push(key);
     }
 
-    // Names repeat across millions of rows: parse each distinct one once.
-    let mut activities: HashMap<&str, Activity> = HashMap::new();
-    let mut channels: HashMap<&str, Channel> = HashMap::new();
+    let log = delivered_from_columns(
+        deliveries.date,
+        deliveries.activity,
+        deliveries.channel,
+        deliveries.minutes,
+        deliveries.participants,
+    )?;
     let mut logs: Vec<Vec<DeliveredActivity>> = vec![Vec::new(); rows];
-    for entry in 0..log_rows {
+    for (entry, delivery) in log.into_iter().enumerate() {
         let account = deliveries.account[entry].as_ref();
         let Some(&row) = index.get(account) else {
             return Err(
                 Error::invalid("delivery account", account, "no contract row has this account").at(entry),
             );
         };
-        let date = deliveries.date[entry];
-        if date < terms[row].start() {
+        if delivery.date < terms[row].start() {
             return Err(Error::invalid(
                 "delivered activity date",
-                date,
+                delivery.date,
                 format!(
                     "it is before the contract start {} of account {account}",
                     terms[row].start()
@@ -212,27 +215,7 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
             )
             .at(entry));
         }
-        let activity_name = deliveries.activity[entry].as_ref();
-        let activity = match activities.get(activity_name) {
-            Some(&known) => known,
-            None => *activities
-                .entry(activity_name)
-                .or_insert(Activity::parse(activity_name)?),
-        };
-        let channel_name = deliveries.channel[entry].as_ref();
-        let channel = match channels.get(channel_name) {
-            Some(&known) => known,
-            None => *channels
-                .entry(channel_name)
-                .or_insert(Channel::parse(channel_name)?),
-        };
-        logs[row].push(DeliveredActivity::new(
-            date,
-            activity,
-            channel,
-            deliveries.minutes.get(entry).unwrap_or(0),
-            deliveries.participants.get(entry).unwrap_or(0),
-        ));
+        logs[row].push(delivery);
     }
 
     let results: Vec<Result<AccountCompliance>> = (0..rows)

@@ -1,11 +1,12 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Activity, Channel, DateRange};
-use crate::Result;
 use crate::nps::{Granularity, Period};
+use crate::portfolio::Column;
+use crate::{Error, Result};
 
 /// One delivered activity from the CSM's log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -65,6 +66,73 @@ impl DeliveredActivity {
     pub fn is_with_customer(&self) -> bool {
         self.channel != Channel::Internal && !self.activity.is_internal()
     }
+}
+
+/// A delivery log from columns, one row per delivery (the shape of a table or CSV file).
+///
+/// Activity and channel names are parsed with [`Activity::parse`] and [`Channel::parse`]
+/// (each distinct name once); a null minutes or participants value counts as 0. Errors: a
+/// column whose length differs from `date`'s, an unknown activity or channel name.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use cs_core::package::{delivered_from_columns, Activity, Channel};
+/// use cs_core::portfolio::Column;
+/// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+/// let log = delivered_from_columns(
+///     &[d(1, 20), d(3, 2)],
+///     &["kickoff", "QBR"],
+///     &["on-site", "virtual"],
+///     Column::new("minutes", &[90, 45]),
+///     Column::new("participants", &[4, 2]),
+/// )?;
+/// assert_eq!(log[1].activity, Activity::SuccessReview);
+/// assert_eq!(log[1].channel, Channel::VirtualMeeting);
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn delivered_from_columns<S: AsRef<str>>(
+    date: &[NaiveDate],
+    activity: &[S],
+    channel: &[S],
+    minutes: Column<'_, u32>,
+    participants: Column<'_, u32>,
+) -> Result<Vec<DeliveredActivity>> {
+    let rows = date.len();
+    for (field, len) in [("activity", activity.len()), ("channel", channel.len())] {
+        if len != rows {
+            return Err(Error::LengthMismatch {
+                field: field.into(),
+                expected: rows,
+                actual: len,
+            });
+        }
+    }
+    minutes.expect_len(rows)?;
+    participants.expect_len(rows)?;
+    // Names repeat across millions of rows: parse each distinct one once.
+    let mut activities: HashMap<&str, Activity> = HashMap::new();
+    let mut channels: HashMap<&str, Channel> = HashMap::new();
+    let mut out = Vec::with_capacity(rows);
+    for i in 0..rows {
+        let name = activity[i].as_ref();
+        let a = match activities.get(name) {
+            Some(&known) => known,
+            None => *activities.entry(name).or_insert(Activity::parse(name)?),
+        };
+        let name = channel[i].as_ref();
+        let c = match channels.get(name) {
+            Some(&known) => known,
+            None => *channels.entry(name).or_insert(Channel::parse(name)?),
+        };
+        out.push(DeliveredActivity::new(
+            date[i],
+            a,
+            c,
+            minutes.get(i).unwrap_or(0),
+            participants.get(i).unwrap_or(0),
+        ));
+    }
+    Ok(out)
 }
 
 /// Time spent with the customer in one calendar period.
@@ -214,6 +282,44 @@ mod tests {
         assert_eq!(t[4].minutes, 15);
         assert_eq!(t.iter().map(|p| p.minutes).sum::<u64>(), 15);
         assert!(time_with_customer(&[], Granularity::Month, None).is_empty());
+    }
+
+    #[test]
+    fn columns_become_a_log_with_nulls_as_zero() {
+        use crate::portfolio::Validity;
+        let bits = [0b01u8];
+        let log = delivered_from_columns(
+            &[d(2026, 1, 20), d(2026, 3, 2)],
+            &["kickoff", "check in"],
+            &["on_site", "call"],
+            Column::new("minutes", &[90, 7])
+                .with_validity(Validity::new(&bits, 0, 2).unwrap())
+                .unwrap(),
+            Column::new("participants", &[4, 1]),
+        )
+        .unwrap();
+        assert_eq!(
+            log[1],
+            DeliveredActivity::new(d(2026, 3, 2), Activity::CheckIn, Channel::Phone, 0, 1)
+        );
+        let e = delivered_from_columns(
+            &[d(2026, 1, 20)],
+            &["kickoff", "kickoff"],
+            &["on_site"],
+            Column::new("minutes", &[1]),
+            Column::new("participants", &[1]),
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "column activity has 2 rows, expected 1");
+        let e = delivered_from_columns(
+            &[d(2026, 1, 20)],
+            &["golf_day"],
+            &["on_site"],
+            Column::new("minutes", &[1]),
+            Column::new("participants", &[1]),
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with("unknown activity \"golf_day\""), "{e}");
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub use compliance::{
     entitlement_compliance, timeline_compliance,
 };
 pub use contract::{ContractTerm, MAX_TERM_MONTHS};
-pub use delivery::{DeliveredActivity, TimeWithCustomer, time_with_customer};
+pub use delivery::{DeliveredActivity, TimeWithCustomer, delivered_from_columns, time_with_customer};
 pub use entitlement::Entitlement;
 pub use ical::IcalOptions;
 pub use rules::MatchingRules;

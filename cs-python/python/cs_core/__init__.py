@@ -14,33 +14,55 @@ from typing import Any
 import pyarrow as pa
 
 from cs_core._cs_core import (
+    AccountCompliance,
     Calibration,
+    ContractTerm,
     Csat,
     CsError,
+    EngagementCalendar,
+    MatchingRules,
     NpsComparison,
     NpsResult,
+    PortfolioCompliance,
+    SuccessPackage,
     __version__,
+    _entitlement_compliance,
+    _entitlement_compliance_batch,
     _nps_by,
+    _time_with_customer,
     csat,
     nps,
     nps_calibration,
     nps_compare,
     nps_from_counts,
+    package_catalog,
 )
 
 __all__ = [
+    "AccountCompliance",
     "Calibration",
+    "ContractTerm",
     "CsError",
     "Csat",
+    "EngagementCalendar",
+    "MatchingRules",
     "NpsComparison",
     "NpsResult",
+    "PortfolioCompliance",
+    "SuccessPackage",
     "__version__",
     "csat",
+    "engagement_calendar",
+    "engagement_calendar_ics",
+    "entitlement_compliance",
+    "entitlement_compliance_batch",
     "nps",
     "nps_by",
     "nps_calibration",
     "nps_compare",
     "nps_from_counts",
+    "package_catalog",
+    "time_with_customer",
 ]
 
 
@@ -110,3 +132,156 @@ def nps_by(
     kind = _table_kind(table)
     result = _nps_by(_to_arrow(table), score, _names(by), period, date, confidence, skip_missing)
     return _like(kind, result)
+
+
+# --- package ---
+
+
+def _rows_to_arrow(table: Any) -> Any:
+    """``_to_arrow``, also accepting a list of row dicts."""
+    if isinstance(table, list):
+        return pa.Table.from_pylist(table)
+    return _to_arrow(table)
+
+
+def engagement_calendar(
+    package: Any,
+    start: Any,
+    renewal: Any = None,
+    *,
+    term_months: int | None = None,
+    from_: Any = None,
+    to: Any = None,
+    changes: Any = None,
+    as_: str = "arrow",
+) -> Any:
+    """The dated schedule of every entitled activity of a contract ("a year in the life").
+
+    Args:
+        package: a :class:`SuccessPackage`, the name of a built-in package (``"enterprise"``)
+            or a package dict.
+        start: the contract start (``datetime.date``, ``"YYYY-MM-DD"``, numpy ``datetime64``),
+            or a :class:`ContractTerm`.
+        renewal: the renewal date; default ``start + term_months``.
+        term_months: the term in months when no renewal date is given (default 12).
+        from_, to: restrict to this inclusive date range (clipped to the term).
+        changes: package changes during the term, ``[(date, package), ...]``.
+        as_: ``"arrow"`` (default), ``"pandas"`` or ``"polars"``.
+
+    Returns:
+        A table sorted by date with ``date``, ``contract_year``, ``package``, ``entitlement``,
+        ``activity``, ``channel`` and ``title``. Items on or after the renewal date belong to
+        the next term and are dropped; month ends clamp (31 January + 1 month = 28/29 February).
+    """
+    calendar = EngagementCalendar(
+        package, start, renewal, term_months=term_months, from_=from_, to=to, changes=changes
+    )
+    return _like(_kind_of(as_), calendar.to_table())
+
+
+def engagement_calendar_ics(
+    package: Any,
+    start: Any,
+    renewal: Any = None,
+    *,
+    term_months: int | None = None,
+    from_: Any = None,
+    to: Any = None,
+    changes: Any = None,
+    calendar_name: str | None = None,
+    account: str | None = None,
+    uid_domain: str | None = None,
+    stamp: Any = None,
+) -> str:
+    """The engagement calendar as an iCalendar (RFC 5545) document, ready to import.
+
+    Takes the arguments of :func:`engagement_calendar`, plus the options of
+    :meth:`EngagementCalendar.to_ics` (``calendar_name``, ``account`` prefixed to every event,
+    ``uid_domain``, ``stamp``).
+    """
+    calendar = EngagementCalendar(
+        package, start, renewal, term_months=term_months, from_=from_, to=to, changes=changes
+    )
+    return calendar.to_ics(calendar_name=calendar_name, account=account, uid_domain=uid_domain, stamp=stamp)
+
+
+def _kind_of(as_: str) -> str:
+    kinds = {"arrow": "arrow", "pyarrow": "arrow", "pandas": "pandas", "polars": "polars"}
+    if as_ not in kinds:
+        raise CsError(f"unknown table type {as_!r} (known: arrow, pandas, polars)")
+    return kinds[as_]
+
+
+def entitlement_compliance(
+    package: Any,
+    contract: Any,
+    delivered: Any,
+    as_of: Any,
+    *,
+    rules: Any = None,
+    changes: Any = None,
+) -> AccountCompliance:
+    """Delivered-vs-entitled compliance of one account as of a date.
+
+    Args:
+        package: a :class:`SuccessPackage`, a built-in name or a package dict.
+        contract: a :class:`ContractTerm` or ``{"start": ..., "renewal": ...}`` (or
+            ``"term_months"`` instead of ``"renewal"``).
+        delivered: the delivery log, a table (pandas, polars, pyarrow, dict of columns or list
+            of row dicts) with ``date``, ``activity``, ``channel`` and optional ``minutes`` and
+            ``participants``; ``None`` for no deliveries.
+        as_of: the date the comparison is made on.
+        rules: :class:`MatchingRules` or a rules dict (default grace 30 days, early 30 days,
+            the documented channel substitutions).
+        changes: package changes during the term, ``[(date, package), ...]``.
+
+    Returns:
+        An :class:`AccountCompliance` with counts, ``ratio``, the under/over-delivery flags,
+        ``minutes_with_customer`` and per-entitlement, per-item and per-activity tables.
+    """
+    log = None if delivered is None else _rows_to_arrow(delivered)
+    return _entitlement_compliance(package, contract, log, as_of, rules, changes)
+
+
+def entitlement_compliance_batch(
+    contracts: Any,
+    delivered: Any,
+    as_of: Any,
+    *,
+    packages: Any = None,
+    rules: Any = None,
+) -> PortfolioCompliance:
+    """Entitlement compliance of a portfolio, from two tables.
+
+    Args:
+        contracts: one row per account: ``account``, ``package`` (a custom package name or a
+            built-in one), ``start``, ``renewal``.
+        delivered: one row per delivery: ``account``, ``date``, ``activity``, ``channel`` and
+            optional ``minutes`` and ``participants`` (null counts as 0).
+        as_of: the date the comparison is made on.
+        packages: custom :class:`SuccessPackage` objects (or dicts) the ``package`` column may
+            name, looked up before the built-in catalog.
+        rules: :class:`MatchingRules` or a rules dict.
+
+    Returns:
+        A :class:`PortfolioCompliance`: totals, ``accounts`` (one row per contract) and
+        ``report(account)``. Equal to calling :func:`entitlement_compliance` per account.
+    """
+    return _entitlement_compliance_batch(
+        _rows_to_arrow(contracts), _rows_to_arrow(delivered), as_of, packages, rules
+    )
+
+
+def time_with_customer(delivered: Any, period: str = "month", *, from_: Any = None, to: Any = None) -> Any:
+    """Time spent with the customer per calendar period, from a delivery log.
+
+    Only customer-facing deliveries count (not internal activities or the internal channel).
+    With ``from_`` and ``to`` every period overlapping the range is reported, zero when nothing
+    happened; otherwise periods run from the first to the last delivery.
+
+    Returns:
+        A table of the caller's kind with ``period``, ``period_start``, ``touches``,
+        ``minutes`` and ``participant_minutes`` (minutes x customer participants).
+    """
+    kind = _table_kind(delivered)
+    return _like(kind, _time_with_customer(_rows_to_arrow(delivered), period, from_, to))

@@ -1,5 +1,6 @@
 """Type stubs of the compiled cs-core extension (checked against it by mypy.stubtest)."""
 
+from datetime import date
 from typing import Any, final
 
 import pyarrow as pa
@@ -158,3 +159,322 @@ def _nps_by(
     confidence: float,
     skip_missing: bool,
 ) -> pa.Table: ...
+
+# --- package ---
+
+@final
+class SuccessPackage:
+    """A success package: what a customer bought from Customer Success. A touch model and a list
+    of entitlements (activity x cadence x channel).
+
+    Built-in packages come from ``SuccessPackage.builtin(name)`` (``commerce``, ``enterprise``,
+    ``community_segment``, ``enterprise_segment``, ``strategic_segment``); custom ones from a
+    TOML / JSON document or a dict (``schema_version = 1``, unknown keys rejected, errors
+    naming the entitlement).
+    """
+
+    @staticmethod
+    def builtin(name: str) -> SuccessPackage:
+        """A built-in package by name (case-insensitive)."""
+    @staticmethod
+    def catalog() -> list[SuccessPackage]:
+        """Every built-in package, in catalog order."""
+    @staticmethod
+    def from_toml(text: str) -> SuccessPackage:
+        """Reads and validates a TOML package document."""
+    @staticmethod
+    def from_json(text: str) -> SuccessPackage:
+        """Reads and validates a JSON package document."""
+    @staticmethod
+    def from_dict(data: Any) -> SuccessPackage:
+        """Reads and validates a package from a dict (the shape of ``to_dict``)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The package as a dict (the document shape)."""
+    def to_json(self) -> str:
+        """The package as a JSON document."""
+    def to_toml(self) -> str:
+        """The package as a TOML document."""
+    @property
+    def name(self) -> str:
+        """The package name."""
+    @property
+    def touch_model(self) -> str:
+        """The touch model: ``"digital"``, ``"high_touch"`` or ``"personal"``."""
+    @property
+    def description(self) -> str | None:
+        """A one-line description, if any."""
+    @property
+    def source(self) -> str | None:
+        """Where the package definition comes from, if known."""
+    @property
+    def entitlements(self) -> list[dict[str, Any]]:
+        """The entitlements as dicts (activity, cadence, channel, optional name and source)."""
+    def describe(self) -> pa.Table:
+        """The entitlements as a pyarrow Table: entitlement, activity, cadence (readable), channel,
+        source."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def package_catalog() -> pa.Table:
+    """The built-in catalog as a pyarrow Table: one row per entitlement of every built-in
+    package (package, touch_model, entitlement, activity, cadence, channel, source)."""
+
+@final
+class ContractTerm:
+    """The dates of one contract term: start and renewal (the first day of the next term).
+
+    ``ContractTerm(start, renewal)`` or ``ContractTerm(start, term_months=24)`` (default 12
+    months; month ends clamp: 31 January + 1 month renews on 28/29 February). The term is
+    half-open, ``[start, renewal)``.
+    """
+
+    def __new__(cls, start: Any, renewal: Any = None, *, term_months: int | None = None) -> ContractTerm: ...
+    @property
+    def start(self) -> date:
+        """The first day of the term."""
+    @property
+    def renewal(self) -> date:
+        """The renewal (anniversary) date: the first day after the term."""
+    @property
+    def last_day(self) -> date:
+        """The last day of the term (the day before renewal)."""
+    @property
+    def term_months(self) -> int:
+        """Whole months from start to renewal."""
+    @property
+    def anniversaries(self) -> list[date]:
+        """The anniversaries after the start, ascending; the last one is the renewal date."""
+    def contract_year(self, date: Any) -> int:
+        """The contract year (1-based) that a date falls in."""
+    def contains(self, date: Any) -> bool:
+        """Whether start <= date < renewal."""
+    def next(self) -> ContractTerm:
+        """The next term of the same length, starting on the renewal date."""
+    def to_dict(self) -> dict[str, date]:
+        """``{"start": date, "renewal": date}``."""
+    def __reduce__(self) -> tuple[Any, tuple[date, date]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+@final
+class MatchingRules:
+    """How delivered activities are matched to calendar items.
+
+    An item due on ``d`` is fulfilled by a delivery of the same activity dated in
+    ``[d - early_days, d + grace_days]`` through the entitled channel or one the substitution
+    table accepts for it. Defaults: 30 days each way and the documented substitution table
+    (a richer channel stands in for a leaner one; "on-site if location allows" falls back to a
+    virtual meeting). ``substitutions`` replaces the default table entirely.
+    """
+
+    def __new__(
+        cls, *, grace_days: int = 30, early_days: int = 30, substitutions: Any = None
+    ) -> MatchingRules: ...
+    @property
+    def grace_days(self) -> int:
+        """Days after its due date a delivery still counts."""
+    @property
+    def early_days(self) -> int:
+        """Days before its due date a delivery already counts."""
+    @property
+    def substitutions(self) -> dict[str, list[str]]:
+        """For each entitled channel, the channels accepted in its place."""
+    def accepts(self, entitled: str, delivered: str) -> bool:
+        """Whether a delivery through ``delivered`` counts for an item entitled through ``entitled``."""
+    @staticmethod
+    def from_toml(text: str) -> MatchingRules:
+        """Reads and validates a TOML rules document (every key optional)."""
+    @staticmethod
+    def from_json(text: str) -> MatchingRules:
+        """Reads and validates a JSON rules document."""
+    @staticmethod
+    def from_dict(data: Any) -> MatchingRules:
+        """Reads and validates rules from a dict."""
+    def to_dict(self) -> dict[str, Any]:
+        """The rules as a dict."""
+    def to_json(self) -> str:
+        """The rules as a JSON document."""
+    def to_toml(self) -> str:
+        """The rules as a TOML document."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class EngagementCalendar:
+    """The dated schedule of every entitled activity of a contract term (or of ``from_..to``).
+
+    ``EngagementCalendar(package, start, renewal=None, *, term_months=12, from_=None, to=None,
+    changes=None)``: ``package`` is a ``SuccessPackage``, a built-in name or a dict; ``changes``
+    lists upgrades / downgrades as ``[(date, package), ...]``. Items land in ``[start,
+    renewal)``; recurring cadences count from the start in whole months or weeks, so month ends
+    clamp without drifting (31 January + 1 month = 28/29 February).
+    """
+
+    def __new__(
+        cls,
+        package: Any,
+        start: Any,
+        renewal: Any = None,
+        *,
+        term_months: int | None = None,
+        from_: Any = None,
+        to: Any = None,
+        changes: Any = None,
+    ) -> EngagementCalendar: ...
+    @property
+    def term(self) -> ContractTerm:
+        """The contract term."""
+    @property
+    def window(self) -> tuple[date, date] | None:
+        """The dates covered, ``(from, to)`` inclusive, or None when the range misses the term."""
+    def to_table(self) -> pa.Table:
+        """The items as a pyarrow Table: date, contract_year, package, entitlement, activity,
+        channel, title (a readable summary), sorted by date."""
+    def to_ics(
+        self,
+        *,
+        calendar_name: str | None = None,
+        account: str | None = None,
+        uid_domain: str | None = None,
+        stamp: Any = None,
+    ) -> str:
+        """The calendar as an iCalendar (RFC 5545) document: one all-day, non-blocking event per
+        item, with stable UIDs so a re-import updates rather than duplicates. ``stamp`` (the
+        DTSTAMP, UTC) defaults to midnight of the contract start, keeping the output
+        reproducible."""
+    def to_dict(self) -> dict[str, Any]:
+        """The calendar as a dict (term, window, items)."""
+    def __len__(self) -> int: ...
+
+@final
+class AccountCompliance:
+    """Delivered-vs-entitled compliance of one account as of a date.
+
+    An item is delivered (matched by the rules), upcoming (due after ``as_of``), due (within the
+    grace period) or overdue. owed = delivered + overdue; ``ratio`` = delivered / owed (None
+    when nothing is owed yet). ``under_delivered``: some item is overdue (a risk);
+    ``over_delivered``: more customer-facing deliveries than entitled to date, or a richer
+    channel than entitled (margin and value erosion).
+    """
+
+    @property
+    def as_of(self) -> date:
+        """The as-of date."""
+    @property
+    def term(self) -> ContractTerm:
+        """The contract term."""
+    @property
+    def delivered(self) -> int:
+        """Items delivered."""
+    @property
+    def due(self) -> int:
+        """Items due, within the grace period."""
+    @property
+    def overdue(self) -> int:
+        """Items overdue: promised service missing."""
+    @property
+    def upcoming(self) -> int:
+        """Items not due yet."""
+    @property
+    def owed(self) -> int:
+        """Delivered + overdue."""
+    @property
+    def ratio(self) -> float | None:
+        """Delivered / owed; None when nothing is owed yet."""
+    @property
+    def under_delivered(self) -> bool:
+        """Some item is overdue."""
+    @property
+    def over_delivered(self) -> bool:
+        """Some activity has deliveries beyond what is entitled, or a channel upgrade."""
+    @property
+    def minutes_with_customer(self) -> int:
+        """Minutes of customer-facing deliveries counted."""
+    @property
+    def ignored(self) -> int:
+        """Deliveries ignored: after ``as_of`` or on/after the renewal date."""
+    @property
+    def entitlements(self) -> pa.Table:
+        """Per entitlement, a pyarrow Table: package, entitlement, activity, channel, in_term,
+        delivered, due, overdue, upcoming, ratio, under_delivered."""
+    @property
+    def items(self) -> pa.Table:
+        """Every calendar item with its status, a pyarrow Table: date, contract_year, package,
+        entitlement, activity, channel, status, delivered_on, days_late, channel_upgrade."""
+    @property
+    def activities(self) -> pa.Table:
+        """Per activity entitled or delivered, a pyarrow Table: activity, logged, matched,
+        upgraded, entitled_to_date, downgraded, extra (over-delivery)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The full report as a dict (the serialised Rust value)."""
+    def to_json(self) -> str:
+        """The full report as JSON."""
+    @staticmethod
+    def from_json(text: str) -> AccountCompliance:
+        """Reads a report written by ``to_json``."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class PortfolioCompliance:
+    """Entitlement compliance of a portfolio: one report per contract row and the totals.
+
+    ``ratio`` pools items over accounts (delivered / owed); ``mean_account_ratio`` averages the
+    account ratios of accounts that owe something.
+    """
+
+    @property
+    def as_of(self) -> date:
+        """The as-of date."""
+    @property
+    def delivered(self) -> int:
+        """Items delivered, all accounts."""
+    @property
+    def owed(self) -> int:
+        """Items owed (delivered + overdue), all accounts."""
+    @property
+    def overdue(self) -> int:
+        """Items overdue, all accounts."""
+    @property
+    def ratio(self) -> float | None:
+        """Pooled delivered / owed; None when nothing is owed."""
+    @property
+    def mean_account_ratio(self) -> float | None:
+        """Mean of the account ratios over accounts that owe something."""
+    @property
+    def under_delivered_accounts(self) -> int:
+        """Accounts with some overdue item."""
+    @property
+    def over_delivered_accounts(self) -> int:
+        """Accounts with some over-delivery."""
+    @property
+    def minutes_with_customer(self) -> int:
+        """Minutes with customers, all accounts."""
+    @property
+    def accounts(self) -> pa.Table:
+        """One row per account, in contract order, a pyarrow Table: account, package, start,
+        renewal (as given), delivered, due, overdue, upcoming, owed, ratio, under_delivered,
+        over_delivered, minutes_with_customer, ignored."""
+    def report(self, account: Any) -> AccountCompliance:
+        """The report of one account."""
+    def to_dict(self) -> dict[str, Any]:
+        """The totals and every account report as a dict."""
+    def __len__(self) -> int: ...
+
+def _entitlement_compliance(
+    package: Any,
+    contract: Any,
+    delivered: Any,
+    as_of: Any,
+    rules: Any = None,
+    changes: Any = None,
+) -> AccountCompliance: ...
+def _entitlement_compliance_batch(
+    contracts: Any,
+    delivered: Any,
+    as_of: Any,
+    packages: Any = None,
+    rules: Any = None,
+) -> PortfolioCompliance: ...
+def _time_with_customer(delivered: Any, period: str, from_: Any, to: Any) -> pa.Table: ...
