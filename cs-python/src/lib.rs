@@ -14,6 +14,7 @@ mod columns;
 mod convert;
 mod error;
 mod nps;
+mod onboarding;
 mod table;
 
 /// Customer Success logic from the cs-core Rust library.
@@ -25,6 +26,11 @@ mod _cs_core {
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
         nps_from_counts,
+    };
+    #[pymodule_export]
+    use super::onboarding::{
+        _lifecycle_stage, _still_onboarding, _time_to_first_impact, _ttfi_summary, PyHandoff,
+        PyJointImpactPlan, PyKickoff,
     };
 
     use pyo3::prelude::*;
