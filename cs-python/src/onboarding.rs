@@ -131,7 +131,8 @@ impl PyHandoff {
     }
     /// Days from the close date to completion (or to ``as_of`` while pending) against
     /// ``target_days``: {"days", "completed", "target_days", "late"}.
-    #[pyo3(signature = (as_of, target_days = core::DEFAULT_HANDOFF_LAG_TARGET_DAYS))]
+    // 5 = core::DEFAULT_HANDOFF_LAG_TARGET_DAYS (a literal, so Python signatures show it).
+    #[pyo3(signature = (as_of, target_days = 5))]
     fn lag<'py>(&self, py: Python<'py>, as_of: &Bound<'py, PyAny>, target_days: u32) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.inner.lag(date_arg(as_of, "as_of")?, target_days))
     }
@@ -353,7 +354,8 @@ impl PyJointImpactPlan {
     /// Everything ``cs plan show`` reports: progress, overdue items, review status, the next
     /// ``limit`` actions and the Time to First Impact (from ``origin``, "kickoff" or
     /// "contract_start", against ``target_days``).
-    #[pyo3(signature = (as_of, limit = 5, origin = "kickoff", target_days = core::DEFAULT_TTFI_TARGET_DAYS))]
+    // 90 = core::DEFAULT_TTFI_TARGET_DAYS (a literal, so Python signatures show it).
+    #[pyo3(signature = (as_of, limit = 5, origin = "kickoff", target_days = 90))]
     fn status<'py>(
         &self,
         py: Python<'py>,
@@ -716,3 +718,8 @@ pub(crate) fn _lifecycle_stage<'py>(
         vec![(Field::new("stage", DataType::Utf8, true), Arc::new(stage) as ArrayRef)],
     )
 }
+
+// The Python defaults above are literals; keep them equal to the Rust defaults.
+const _: () = assert!(core::DEFAULT_HANDOFF_LAG_TARGET_DAYS == 5);
+const _: () = assert!(core::DEFAULT_TTFI_TARGET_DAYS == 90);
+const _: () = assert!(core::DEFAULT_RENEWAL_WINDOW_MONTHS == 3);

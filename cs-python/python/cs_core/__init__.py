@@ -142,7 +142,7 @@ def _with_columns(table: Any, kind: str, new: pa.Table) -> Any:
     """``table`` with the columns of ``new`` appended, as the caller's table type (a pandas
     DataFrame keeps its index; nullable integer columns become pandas ``Int64``)."""
     if kind == "pandas":
-        import pandas as pd
+        import pandas as pd  # type: ignore[import-untyped]
 
         extra = new.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
         extra.index = table.index
@@ -150,7 +150,7 @@ def _with_columns(table: Any, kind: str, new: pa.Table) -> Any:
     if kind == "polars":
         import polars as pl
 
-        return table.hstack(pl.from_arrow(new).get_columns())
+        return table.hstack(pl.DataFrame(new).get_columns())
     base = table if isinstance(table, pa.Table) else pa.table(_to_arrow(table))
     for name in new.column_names:
         base = base.append_column(name, new[name])
