@@ -23,12 +23,21 @@ struct Cli {
 enum Command {
     /// NPS table of a survey: score, confidence interval and counts, per group and period.
     Nps(commands::nps::NpsArgs),
+    /// Joint Impact Plans: `show` a plan's status, `check` it (exit 0: fine, 1: something is
+    /// overdue, 2: invalid or unreadable file).
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
+    /// Time to First Impact across a portfolio (median, p90, share past target, by segment or
+    /// CSM) and the accounts still onboarding.
+    Onboarding(commands::onboarding::OnboardingArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Nps(args) => commands::nps::run(&args),
+        Command::Plan(command) => return commands::plan::run(&command),
+        Command::Onboarding(args) => commands::onboarding::run(&args),
     };
     match result {
         Ok(output) => {

@@ -1,3 +1,5 @@
 //! One module per subcommand.
 
 pub(crate) mod nps;
+pub(crate) mod onboarding;
+pub(crate) mod plan;
