@@ -293,7 +293,8 @@ def test_first_impact_before_kickoff() -> None:
 def test_a_revision_editing_a_missing_field() -> None:
     msg = load_error(lambda v: v["revisions"][0]["changes"][2].update(path="goals/adoption/metric/curent"))
     assert msg == (
-        'unknown revision 1: plan field "goals/adoption/metric/curent" (known: baseline, current, name, target, unit)'
+        'unknown revision 1: plan field "goals/adoption/metric/curent" '
+        "(known: baseline, current, name, target, unit)"
     )
 
 
@@ -482,8 +483,8 @@ def test_ttfi_bad_input() -> None:
     with pytest.raises(
         cs.CsError,
         match=re.escape(
-            "first_impact 2026-01-15 at position 1 is invalid: First Impact cannot be achieved before the kickoff "
-            "date 2026-02-01"
+            "first_impact 2026-01-15 at position 1 is invalid: "
+            "First Impact cannot be achieved before the kickoff date 2026-02-01"
         ),
     ):
         cs.time_to_first_impact(ROWS, as_of="2026-06-01")
