@@ -40,16 +40,26 @@ fn plan_with(name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
 fn plan_show_summarises_progress_overdue_items_review_and_ttfi() {
     let (code, out, err) = cs(&["plan", "show", PLAN, "--as-of", "2026-05-15"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("Northwind Grocers – Joint Impact Plan 2026\n"), "{out}");
+    assert!(
+        out.starts_with("Northwind Grocers – Joint Impact Plan 2026\n"),
+        "{out}"
+    );
     assert!(out.contains("Ana Ruiz, Head of Supply Chain (customer)"), "{out}");
     // (1 + 11/18 + 5/12 + 2 · 7/16) / 5 = 209/360 = 58%
-    assert!(out.contains("Overall progress [############--------] 58%"), "{out}");
+    assert!(
+        out.contains("Overall progress [############--------] 58%"),
+        "{out}"
+    );
     // adoption (26 − 4) / (40 − 4) = 61%; training 5/12 = 42%, due 04-30 and at risk
     assert!(out.contains("[######----]   61%"), "{out}");
     assert!(out.contains("At risk (overdue)"), "{out}");
     assert!(out.contains("Overdue: 1 goal(s), 3 action item(s)"), "{out}");
     // training-plan due 03-06: 25 + 30 + 15 = 70 days overdue
-    assert!(out.lines().any(|l| l.contains("training-plan") && l.ends_with(" 70")), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("training-plan") && l.ends_with(" 70")),
+        "{out}"
+    );
     assert!(out.contains("Review: last 2026-03-20, next due 2026-09-20 (every 6 months): on schedule"));
     // kickoff 01-20 -> First Impact 02-24 = 11 + 24 = 35 days
     assert!(out.contains("Time to First Impact: achieved in 35 days from kickoff (target 90 days)"));
@@ -70,7 +80,10 @@ fn plan_show_from_contract_start_and_as_recorded_in_the_past() {
     ]);
     assert_eq!(code, 0);
     // contract start 01-05 -> 02-24 = 26 + 24 = 50 days > 45
-    assert!(out.contains("achieved in 50 days from contract start (target 45 days, past target)"), "{out}");
+    assert!(
+        out.contains("achieved in 50 days from contract start (target 45 days, past target)"),
+        "{out}"
+    );
     // On 02-05 only revision 1 applied: overall 1/36 = 3%, First Impact open 16 days.
     let (code, out, _) = cs(&["plan", "show", PLAN, "--as-of", "2026-02-05"]);
     assert_eq!(code, 0);
@@ -83,11 +96,23 @@ fn plan_show_from_contract_start_and_as_recorded_in_the_past() {
 fn plan_show_markdown_and_json() {
     let (code, md, _) = cs(&["plan", "show", PLAN, "--markdown"]);
     assert_eq!(code, 0);
-    assert!(md.starts_with("# Northwind Grocers – Joint Impact Plan 2026\n"), "{md}");
+    assert!(
+        md.starts_with("# Northwind Grocers – Joint Impact Plan 2026\n"),
+        "{md}"
+    );
     assert!(md.contains("**Overall progress:** 58%"));
     let (_, dated, _) = cs(&["plan", "show", PLAN, "--markdown", "--as-of", "2026-05-15"]);
     assert!(dated.contains("_Status as of 2026-05-15._") && dated.contains("At risk (overdue)"));
-    let (code, out, _) = cs(&["plan", "show", PLAN, "--as-of", "2026-05-15", "--json", "--limit", "2"]);
+    let (code, out, _) = cs(&[
+        "plan",
+        "show",
+        PLAN,
+        "--as-of",
+        "2026-05-15",
+        "--json",
+        "--limit",
+        "2",
+    ]);
     assert_eq!(code, 0);
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!((doc["progress"]["overall"].as_f64().unwrap() - 209.0 / 360.0).abs() < 1e-12);
@@ -101,11 +126,17 @@ fn plan_check_exit_codes() {
     // 02-12: everything due was done, review not yet due -> 0
     let (code, out, _) = cs(&["plan", "check", PLAN, "--as-of", "2026-02-12"]);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("valid joint impact plan") && out.contains("Overdue: nothing"), "{out}");
+    assert!(
+        out.contains("valid joint impact plan") && out.contains("Overdue: nothing"),
+        "{out}"
+    );
     // 02-09: the ERP export (due 02-06) still in progress: 3 days overdue -> 1
     let (code, out, _) = cs(&["plan", "check", PLAN, "--as-of", "2026-02-09"]);
     assert_eq!(code, 1);
-    assert!(out.lines().any(|l| l.contains("erp-export") && l.ends_with(" 3")), "{out}");
+    assert!(
+        out.lines().any(|l| l.contains("erp-export") && l.ends_with(" 3")),
+        "{out}"
+    );
     // review overdue alone: last review 03-20 + 6 months = 09-20; with the items done on
     // 10-01 only the review is late.
     let done = plan_with("reviewed.json", |v| {
@@ -119,12 +150,18 @@ fn plan_check_exit_codes() {
     });
     let (code, out, err) = cs(&["plan", "check", &done, "--as-of", "2026-10-01"]);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("Overdue: nothing") && out.contains("OVERDUE (no review for 195 days)"), "{out}");
+    assert!(
+        out.contains("Overdue: nothing") && out.contains("OVERDUE (no review for 195 days)"),
+        "{out}"
+    );
 }
+
+/// A change to a plan's JSON.
+type Edit = fn(&mut serde_json::Value);
 
 #[test]
 fn plan_check_invalid_files_exit_2_naming_the_field() {
-    let cases: [(&str, fn(&mut serde_json::Value), &str); 4] = [
+    let cases: [(&str, Edit, &str); 4] = [
         (
             "dup.json",
             |v| v["goals"][1]["id"] = serde_json::json!("training"),
@@ -189,7 +226,10 @@ fn onboarding_statistics_hand_computed() {
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     let total = &doc["total"];
     assert_eq!(total["accounts"], 6);
-    assert_eq!((total["achieved"].as_u64(), total["not_started"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(
+        (total["achieved"].as_u64(), total["not_started"].as_u64()),
+        (Some(3), Some(1))
+    );
     // median of 10, 20, 40 = 20; p90: position 1.8 -> 20 + 0.8 · 20 = 36
     assert_eq!(total["median_days"], 20.0);
     assert!((total["p90_days"].as_f64().unwrap() - 36.0).abs() < 1e-12);
@@ -204,10 +244,21 @@ fn onboarding_statistics_hand_computed() {
     assert_eq!(open.len(), 2);
     assert_eq!(
         (&open[0]["account"], &open[0]["days_open"], &open[0]["overdue"]),
-        (&serde_json::json!("d"), &serde_json::json!(31), &serde_json::json!(true))
+        (
+            &serde_json::json!("d"),
+            &serde_json::json!(31),
+            &serde_json::json!(true)
+        )
     );
     // From contract start instead: the column is required.
-    let (code, _, err) = cs(&["onboarding", &path, "--as-of", "2026-06-01", "--origin", "contract_start"]);
+    let (code, _, err) = cs(&[
+        "onboarding",
+        &path,
+        "--as-of",
+        "2026-06-01",
+        "--origin",
+        "contract_start",
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("no column \"contract_start\""), "{err}");
 }
@@ -216,18 +267,32 @@ fn onboarding_statistics_hand_computed() {
 fn onboarding_table_of_the_sample_portfolio() {
     let (code, out, err) = cs(&["onboarding", ACCOUNTS, "--as-of", "2026-06-30", "--by", "segment"]);
     assert_eq!(code, 0, "{err}");
-    for needle in ["Community", "Enterprise", "Strategic", "median", "p90", "past target", "Still onboarding"] {
+    for needle in [
+        "Community",
+        "Enterprise",
+        "Strategic",
+        "median",
+        "p90",
+        "past target",
+        "Still onboarding",
+    ] {
         assert!(out.contains(needle), "{needle}: {out}");
     }
     // The bundled sample is used when no file is given.
     let (code, bundled, _) = cs(&["onboarding", "--as-of", "2026-06-30", "--by", "segment"]);
     assert_eq!(code, 0);
-    assert_eq!(bundled.lines().skip(1).collect::<Vec<_>>(), out.lines().skip(1).collect::<Vec<_>>());
+    assert_eq!(
+        bundled.lines().skip(1).collect::<Vec<_>>(),
+        out.lines().skip(1).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn onboarding_bad_rows_name_their_line() {
-    let path = temp_file("bad.csv", "account,kickoff,first_impact\na,2026-01-10,2026-02-01\nb,2026-02-01,2026-01-15\n");
+    let path = temp_file(
+        "bad.csv",
+        "account,kickoff,first_impact\na,2026-01-10,2026-02-01\nb,2026-02-01,2026-01-15\n",
+    );
     let (code, _, err) = cs(&["onboarding", &path, "--as-of", "2026-06-01"]);
     assert_eq!(code, 1);
     assert!(
@@ -237,7 +302,10 @@ fn onboarding_bad_rows_name_their_line() {
     let path = temp_file("text.csv", "account,kickoff,first_impact\na,soon,\n");
     let (code, _, err) = cs(&["onboarding", &path, "--as-of", "2026-06-01"]);
     assert_eq!(code, 1);
-    assert!(err.contains("line 2, column kickoff: \"soon\" is not a date"), "{err}");
+    assert!(
+        err.contains("line 2, column kickoff: \"soon\" is not a date"),
+        "{err}"
+    );
     let (code, _, err) = cs(&["onboarding", &path, "--as-of", "June"]);
     assert_eq!(code, 1);
     assert!(err.contains("--as-of \"June\" is not a date"), "{err}");

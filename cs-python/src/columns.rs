@@ -321,7 +321,8 @@ impl Dates {
                 arrow_cast::cast(array, &DataType::Date32).map_err(|e| invalid_type(e.to_string()))?
             }
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                let text = arrow_cast::cast(array, &DataType::Utf8).map_err(|e| invalid_type(e.to_string()))?;
+                let text =
+                    arrow_cast::cast(array, &DataType::Utf8).map_err(|e| invalid_type(e.to_string()))?;
                 let text = text.as_string::<i32>();
                 let mut days = Vec::with_capacity(text.len());
                 for i in 0..text.len() {
@@ -331,7 +332,10 @@ impl Dates {
                     }
                     let cell = text.value(i);
                     let date = cell.trim().parse::<chrono::NaiveDate>().map_err(|_| {
-                        raise(cs_core::Error::invalid(name, format!("{cell:?}"), "not a date (YYYY-MM-DD)").at(i))
+                        raise(
+                            cs_core::Error::invalid(name, format!("{cell:?}"), "not a date (YYYY-MM-DD)")
+                                .at(i),
+                        )
                     })?;
                     days.push(Some(arrow_array::types::Date32Type::from_naive_date(date)));
                 }
@@ -350,7 +354,9 @@ impl Dates {
     pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, i32>> {
         let a = self.array.as_primitive::<arrow_array::types::Date32Type>();
         let validity = match a.nulls() {
-            Some(n) if n.null_count() > 0 => Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?),
+            Some(n) if n.null_count() > 0 => {
+                Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?)
+            }
             _ => None,
         };
         Column::new(name, a.values().as_ref())

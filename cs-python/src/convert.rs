@@ -63,7 +63,11 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
             .ok_or_else(|| bad("must be a finite number (use None for a missing value)"));
     }
     if obj.is_instance_of::<PyDateTime>() {
-        return Ok(Value::String(datetime_arg(obj, path)?.format("%Y-%m-%dT%H:%M:%S%.f").to_string()));
+        return Ok(Value::String(
+            datetime_arg(obj, path)?
+                .format("%Y-%m-%dT%H:%M:%S%.f")
+                .to_string(),
+        ));
     }
     if obj.is_instance_of::<PyDate>() {
         return Ok(Value::String(date_arg(obj, path)?.to_string()));
@@ -94,7 +98,7 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
     }
     let module = obj.get_type().module().map(|m| m.to_string()).unwrap_or_default();
     if module == "numpy" {
-        if obj.get_type().name()?.to_string() == "datetime64" {
+        if obj.get_type().name()? == "datetime64" {
             return Ok(Value::String(date_arg(obj, path)?.to_string()));
         }
         // numpy scalars (bool_, integers, floats): their Python value.
@@ -104,7 +108,10 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
         return from_python(&obj.call_method0(intern!(py, "as_py"))?, path);
     }
     if obj.is_instance_of::<pyo3::types::PyMapping>() {
-        let as_dict = py.import(intern!(py, "builtins"))?.getattr(intern!(py, "dict"))?.call1((obj,))?;
+        let as_dict = py
+            .import(intern!(py, "builtins"))?
+            .getattr(intern!(py, "dict"))?
+            .call1((obj,))?;
         return from_python(&as_dict, path);
     }
     Err(bad(
@@ -115,10 +122,15 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
 /// An error for a value that is not a date.
 fn not_a_date(obj: &Bound<'_, PyAny>, name: &str, expected: &str) -> PyErr {
     let shown = obj.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string());
-    raise(cs_core::Error::invalid(name, shown, format!("expected {expected}")))
+    raise(cs_core::Error::invalid(
+        name,
+        shown,
+        format!("expected {expected}"),
+    ))
 }
 
-const DATE_KINDS: &str = "a date (datetime.date, an ISO string YYYY-MM-DD, numpy.datetime64 or an Arrow date)";
+const DATE_KINDS: &str =
+    "a date (datetime.date, an ISO string YYYY-MM-DD, numpy.datetime64 or an Arrow date)";
 
 /// A date argument: `datetime.date` (a `datetime` gives its date), an ISO string
 /// (`YYYY-MM-DD`), `numpy.datetime64`, or a pyarrow date / timestamp scalar. `name` is the
@@ -140,7 +152,7 @@ pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::N
         return obj.extract().map_err(|_| not_a_date(obj, name, DATE_KINDS));
     }
     let module = obj.get_type().module().map(|m| m.to_string()).unwrap_or_default();
-    if module == "numpy" && obj.get_type().name()?.to_string() == "datetime64" {
+    if module == "numpy" && obj.get_type().name()? == "datetime64" {
         let text = py
             .import(intern!(py, "numpy"))?
             .call_method1(intern!(py, "datetime_as_string"), (obj,))?;
@@ -160,8 +172,7 @@ pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::N
     Err(not_a_date(obj, name, DATE_KINDS))
 }
 
-const DATETIME_KINDS: &str =
-    "a date and time (datetime.datetime without a time zone, an ISO string YYYY-MM-DDTHH:MM:SS, a date, or numpy.datetime64)";
+const DATETIME_KINDS: &str = "a date and time (datetime.datetime without a time zone, an ISO string YYYY-MM-DDTHH:MM:SS, a date, or numpy.datetime64)";
 
 /// A date-and-time argument: a naive `datetime.datetime`, an ISO string
 /// (`YYYY-MM-DDTHH:MM[:SS[.f]]`, a space also separates), a date (midnight), or
@@ -171,10 +182,19 @@ pub(crate) fn datetime_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chron
     let py = obj.py();
     let parse = |text: &str| -> Option<chrono::NaiveDateTime> {
         let text = text.trim();
-        ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
-            .or_else(|| text.parse::<chrono::NaiveDate>().ok().map(|d| d.and_time(chrono::NaiveTime::MIN)))
+        [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ]
+        .iter()
+        .find_map(|f| chrono::NaiveDateTime::parse_from_str(text, f).ok())
+        .or_else(|| {
+            text.parse::<chrono::NaiveDate>()
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN))
+        })
     };
     if let Ok(s) = obj.cast::<PyString>() {
         return parse(s.to_str()?).ok_or_else(|| not_a_date(obj, name, DATETIME_KINDS));
@@ -190,7 +210,7 @@ pub(crate) fn datetime_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chron
         return Ok(date_arg(obj, name)?.and_time(chrono::NaiveTime::MIN));
     }
     let module = obj.get_type().module().map(|m| m.to_string()).unwrap_or_default();
-    if module == "numpy" && obj.get_type().name()?.to_string() == "datetime64" {
+    if module == "numpy" && obj.get_type().name()? == "datetime64" {
         let text: String = py
             .import(intern!(py, "numpy"))?
             .call_method1(intern!(py, "datetime_as_string"), (obj,))?

@@ -56,7 +56,10 @@ fn dict_of<'py, D: Document>(py: Python<'py>, doc: &D) -> PyResult<Bound<'py, Py
     to_python(py, &doc.to_json_value().or_raise()?)
 }
 
-fn reduce<'py, T: pyo3::PyClass>(slf: &Bound<'py, T>, json: String) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+fn reduce<'py, T: pyo3::PyClass>(
+    slf: &Bound<'py, T>,
+    json: String,
+) -> PyResult<(Bound<'py, PyAny>, (String,))> {
     Ok((slf.as_any().get_type().getattr("from_json")?, (json,)))
 }
 
@@ -133,7 +136,12 @@ impl PyHandoff {
     /// ``target_days``: {"days", "completed", "target_days", "late"}.
     // 5 = core::DEFAULT_HANDOFF_LAG_TARGET_DAYS (a literal, so Python signatures show it).
     #[pyo3(signature = (as_of, target_days = 5))]
-    fn lag<'py>(&self, py: Python<'py>, as_of: &Bound<'py, PyAny>, target_days: u32) -> PyResult<Bound<'py, PyAny>> {
+    fn lag<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        target_days: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.inner.lag(date_arg(as_of, "as_of")?, target_days))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -145,7 +153,9 @@ impl PyHandoff {
             "Handoff(account={:?}, closed_on={}, completed_on={}, complete={}/{})",
             self.inner.account,
             self.inner.closed_on,
-            self.inner.completed_on.map_or_else(|| "None".to_owned(), |d| d.to_string()),
+            self.inner
+                .completed_on
+                .map_or_else(|| "None".to_owned(), |d| d.to_string()),
             c.complete,
             c.total
         )
@@ -212,7 +222,11 @@ impl PyKickoff {
         to_python(py, &self.inner.missing_attendees())
     }
     /// Next steps due on or before ``date``, earliest first, as dicts.
-    fn next_steps_due_by<'py>(&self, py: Python<'py>, date: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    fn next_steps_due_by<'py>(
+        &self,
+        py: Python<'py>,
+        date: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.inner.next_steps_due_by(date_arg(date, "date")?))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -343,13 +357,27 @@ impl PyJointImpactPlan {
     }
     /// Open action items at ``as_of``, earliest due first, at most ``limit``.
     #[pyo3(signature = (as_of, limit = 5))]
-    fn next_actions<'py>(&self, py: Python<'py>, as_of: &Bound<'py, PyAny>, limit: usize) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.inner.next_actions(date_arg(as_of, "as_of")?, limit).or_raise()?)
+    fn next_actions<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: &Bound<'py, PyAny>,
+        limit: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        to_python(
+            py,
+            &self
+                .inner
+                .next_actions(date_arg(as_of, "as_of")?, limit)
+                .or_raise()?,
+        )
     }
     /// Whether the plan was reviewed within its interval: {"last_review", "next_due",
     /// "overdue", "days_since"}.
     fn review_status<'py>(&self, py: Python<'py>, as_of: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        to_python(py, &self.inner.review_status(date_arg(as_of, "as_of")?).or_raise()?)
+        to_python(
+            py,
+            &self.inner.review_status(date_arg(as_of, "as_of")?).or_raise()?,
+        )
     }
     /// Everything ``cs plan show`` reports: progress, overdue items, review status, the next
     /// ``limit`` actions and the Time to First Impact (from ``origin``, "kickoff" or
@@ -365,7 +393,13 @@ impl PyJointImpactPlan {
         target_days: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cfg = ttfi_config(origin, target_days)?;
-        to_python(py, &self.inner.status(date_arg(as_of, "as_of")?, limit, cfg).or_raise()?)
+        to_python(
+            py,
+            &self
+                .inner
+                .status(date_arg(as_of, "as_of")?, limit, cfg)
+                .or_raise()?,
+        )
     }
     /// The customer-facing Markdown rendering; with ``as_of``, the plan as recorded then with
     /// overdue goals and actions marked.
@@ -488,8 +522,13 @@ fn check_new_columns(batch: &RecordBatch, names: &[&str]) -> PyResult<()> {
 }
 
 fn target(target_days: i64) -> PyResult<u32> {
-    u32::try_from(target_days)
-        .map_err(|_| raise(cs_core::Error::out_of_range("target_days", target_days, "0..=4294967295")))
+    u32::try_from(target_days).map_err(|_| {
+        raise(cs_core::Error::out_of_range(
+            "target_days",
+            target_days,
+            "0..=4294967295",
+        ))
+    })
 }
 
 /// Time to First Impact per row: the columns state, days, days_open and past_target as a
@@ -537,7 +576,10 @@ pub(crate) fn _time_to_first_impact<'py>(
     to_pyarrow(
         py,
         vec![
-            (Field::new("state", DataType::Utf8, false), Arc::new(state) as ArrayRef),
+            (
+                Field::new("state", DataType::Utf8, false),
+                Arc::new(state) as ArrayRef,
+            ),
             (
                 Field::new("days", DataType::Int64, true),
                 Arc::new(Int64Array::from(cols.days)) as ArrayRef,
@@ -589,31 +631,25 @@ pub(crate) fn _ttfi_summary<'py>(
         columns = groups.key_columns(&batch, &by, &order)?;
         result.into_iter().map(|g| g.summary).collect()
     };
-    let u = |f: &dyn Fn(&core::TtfiSummary) -> u64| -> ArrayRef {
-        Arc::new(summaries.iter().map(|s| Some(f(s))).collect::<UInt64Array>())
+    let count = |name: &str, f: fn(&core::TtfiSummary) -> u64| -> (Field, ArrayRef) {
+        let values: UInt64Array = summaries.iter().map(|s| Some(f(s))).collect();
+        (Field::new(name, DataType::UInt64, false), Arc::new(values))
     };
-    let fl = |f: &dyn Fn(&core::TtfiSummary) -> Option<f64>| -> ArrayRef {
-        Arc::new(summaries.iter().map(f).collect::<Float64Array>())
+    let stat = |name: &str, f: fn(&core::TtfiSummary) -> Option<f64>| -> (Field, ArrayRef) {
+        let values: Float64Array = summaries.iter().map(f).collect();
+        (Field::new(name, DataType::Float64, true), Arc::new(values))
     };
-    let counts: [(&str, &dyn Fn(&core::TtfiSummary) -> u64); 6] = [
-        ("accounts", &|s| s.accounts),
-        ("not_started", &|s| s.not_started),
-        ("onboarding", &|s| s.onboarding),
-        ("overdue", &|s| s.overdue),
-        ("achieved", &|s| s.achieved),
-        ("achieved_late", &|s| s.achieved_late),
-    ];
-    for (name, f) in counts {
-        columns.push((Field::new(name, DataType::UInt64, false), u(f)));
-    }
-    let stats: [(&str, &dyn Fn(&core::TtfiSummary) -> Option<f64>); 3] = [
-        ("median_days", &|s| s.median_days),
-        ("p90_days", &|s| s.p90_days),
-        ("share_past_target", &|s| s.share_past_target),
-    ];
-    for (name, f) in stats {
-        columns.push((Field::new(name, DataType::Float64, true), fl(f)));
-    }
+    columns.extend([
+        count("accounts", |s| s.accounts),
+        count("not_started", |s| s.not_started),
+        count("onboarding", |s| s.onboarding),
+        count("overdue", |s| s.overdue),
+        count("achieved", |s| s.achieved),
+        count("achieved_late", |s| s.achieved_late),
+        stat("median_days", |s| s.median_days),
+        stat("p90_days", |s| s.p90_days),
+        stat("share_past_target", |s| s.share_past_target),
+    ]);
     to_pyarrow(py, columns)
 }
 
@@ -649,16 +685,29 @@ pub(crate) fn _still_onboarding<'py>(
     to_pyarrow(
         py,
         vec![
-            (Field::new("row", DataType::UInt64, false), Arc::new(rows) as ArrayRef),
-            (Field::new("days_open", DataType::Int64, false), Arc::new(days) as ArrayRef),
-            (Field::new("overdue", DataType::Boolean, false), Arc::new(overdue) as ArrayRef),
+            (
+                Field::new("row", DataType::UInt64, false),
+                Arc::new(rows) as ArrayRef,
+            ),
+            (
+                Field::new("days_open", DataType::Int64, false),
+                Arc::new(days) as ArrayRef,
+            ),
+            (
+                Field::new("overdue", DataType::Boolean, false),
+                Arc::new(overdue) as ArrayRef,
+            ),
         ],
     )
 }
 
 /// An optional milestone column: an explicit name must exist; the default name is used when
 /// the table has it.
-fn milestone<'b>(batch: &'b RecordBatch, explicit: Option<&str>, default: &str) -> PyResult<Option<(String, &'b ArrayRef)>> {
+fn milestone<'b>(
+    batch: &'b RecordBatch,
+    explicit: Option<&str>,
+    default: &str,
+) -> PyResult<Option<(String, &'b ArrayRef)>> {
     match explicit {
         Some(name) => Ok(Some((name.to_owned(), column(batch, name)?))),
         None => Ok(batch.column_by_name(default).map(|c| (default.to_owned(), c))),
@@ -696,7 +745,10 @@ pub(crate) fn _lifecycle_stage<'py>(
     ];
     let read: Vec<Option<(String, Dates)>> = optional
         .into_iter()
-        .map(|m| m.map(|(name, a)| Dates::from_arrow(a, &name).map(|d| (name, d))).transpose())
+        .map(|m| {
+            m.map(|(name, a)| Dates::from_arrow(a, &name).map(|d| (name, d)))
+                .transpose()
+        })
         .collect::<PyResult<_>>()?;
     let cols: Vec<Option<cs_core::portfolio::Column<'_, i32>>> = read
         .iter()
@@ -715,7 +767,10 @@ pub(crate) fn _lifecycle_stage<'py>(
     let stage: StringArray = stages.into_iter().map(|s| s.map(label)).collect();
     to_pyarrow(
         py,
-        vec![(Field::new("stage", DataType::Utf8, true), Arc::new(stage) as ArrayRef)],
+        vec![(
+            Field::new("stage", DataType::Utf8, true),
+            Arc::new(stage) as ArrayRef,
+        )],
     )
 }
 

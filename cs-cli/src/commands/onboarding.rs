@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use clap::Args;
 use cs_core::onboarding::{
-    DEFAULT_TTFI_TARGET_DAYS, FirstImpactStatus, TtfiConfig, TtfiOrigin, TtfiSummary, still_onboarding, ttfi_by,
-    ttfi_summary,
+    DEFAULT_TTFI_TARGET_DAYS, FirstImpactStatus, TtfiConfig, TtfiOrigin, TtfiSummary, still_onboarding,
+    ttfi_by, ttfi_summary,
 };
 use serde_json::{Value, json};
 
@@ -20,6 +20,8 @@ pub(crate) const SAMPLE_ACCOUNTS: (&str, &str) = (
     include_str!("../../../examples/data/onboarding.csv"),
 );
 
+// Doc comments here are `--help` text for users, not rustdoc.
+#[allow(clippy::doc_markdown)]
 #[derive(Args)]
 pub(crate) struct OnboardingArgs {
     /// Accounts CSV, one account per row, dates as YYYY-MM-DD (empty: not yet); the bundled
@@ -115,7 +117,8 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
     };
     let id_col = table.column(&args.id).ok();
     let open = still_onboarding(&statuses);
-    let account = |row: usize| id_col.map_or_else(|| format!("row {}", row + 1), |c| table.cell(row, c).to_owned());
+    let account =
+        |row: usize| id_col.map_or_else(|| format!("row {}", row + 1), |c| table.cell(row, c).to_owned());
 
     if args.json {
         let group_rows: Vec<Value> = groups
@@ -223,7 +226,11 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
             r.extend(by_cols.iter().map(|&c| table.cell(o.row, c).to_owned()));
             r.push(table.cell(o.row, origin_col).to_owned());
             r.push(o.days_open.to_string());
-            r.push(if o.overdue { "overdue".into() } else { String::new() });
+            r.push(if o.overdue {
+                "overdue".into()
+            } else {
+                String::new()
+            });
             list.push(r);
         }
         out += &list.render();

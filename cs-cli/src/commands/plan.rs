@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use cs_core::document::Document;
 use cs_core::onboarding::{
-    DEFAULT_TTFI_TARGET_DAYS, FirstImpactState, GoalStatus, JointImpactPlan, Overdue, PlanStatus, ReviewStatus,
-    TtfiConfig, TtfiOrigin,
+    DEFAULT_TTFI_TARGET_DAYS, FirstImpactState, GoalStatus, JointImpactPlan, Overdue, PlanStatus,
+    ReviewStatus, TtfiConfig, TtfiOrigin,
 };
 
 use crate::report::TextTable;
@@ -33,6 +33,8 @@ pub(crate) enum PlanCommand {
     Check(CheckArgs),
 }
 
+// Doc comments here are `--help` text for users, not rustdoc.
+#[allow(clippy::doc_markdown)]
 #[derive(Args)]
 pub(crate) struct ShowArgs {
     /// The plan: JSON (or TOML when the name ends in .toml).
@@ -57,6 +59,8 @@ pub(crate) struct ShowArgs {
     target_days: u32,
 }
 
+// Doc comments here are `--help` text for users, not rustdoc.
+#[allow(clippy::doc_markdown)]
 #[derive(Args)]
 pub(crate) struct CheckArgs {
     /// The plan: JSON (or TOML when the name ends in .toml).
@@ -133,7 +137,11 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 fn days(n: i64) -> String {
-    if n == 1 { "1 day".into() } else { format!("{n} days") }
+    if n == 1 {
+        "1 day".into()
+    } else {
+        format!("{n} days")
+    }
 }
 
 fn overdue_lines(out: &mut String, overdue: &Overdue) {
@@ -184,7 +192,11 @@ fn review_line(review: &ReviewStatus, interval: u32) -> String {
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.lines() {
+        let _ = writeln!(out, "  {line}");
+    }
+    out
 }
 
 fn show(args: &ShowArgs) -> Outcome {
@@ -203,7 +215,9 @@ fn show(args: &ShowArgs) -> Outcome {
         };
         return text.map(|t| (t, 0)).map_err(|e| (e.to_string(), INVALID));
     }
-    let status = plan.status(as_of, args.limit, cfg).map_err(|e| (e.to_string(), INVALID))?;
+    let status = plan
+        .status(as_of, args.limit, cfg)
+        .map_err(|e| (e.to_string(), INVALID))?;
     if args.json {
         let text = serde_json::to_string_pretty(&status).map_err(|e| (e.to_string(), INVALID))?;
         return Ok((text + "\n", 0));
@@ -241,7 +255,10 @@ fn summary(past: &JointImpactPlan, status: &PlanStatus, revisions: usize, cfg: T
     if !status.progress.goals.is_empty() {
         let mut table = TextTable::new(["goal", "title", "kind", "due", "status", "progress", "%"]);
         for g in &status.progress.goals {
-            let due = past.goal(&g.id).map(|goal| goal.due.to_string()).unwrap_or_default();
+            let due = past
+                .goal(&g.id)
+                .map(|goal| goal.due.to_string())
+                .unwrap_or_default();
             let mut state = g.status.label().to_owned();
             if g.overdue {
                 state += " (overdue)";
@@ -330,6 +347,10 @@ fn check(args: &CheckArgs) -> Outcome {
     );
     overdue_lines(&mut out, &overdue);
     out.push_str(&review_line(&review, plan.review_interval_months));
-    let code = if overdue.is_empty() && !review.overdue { 0 } else { OVERDUE };
+    let code = if overdue.is_empty() && !review.overdue {
+        0
+    } else {
+        OVERDUE
+    };
     Ok((out, code))
 }

@@ -128,15 +128,6 @@ def nps_by(
 
 # --- onboarding ---
 
-_TTFI_ARGS = """
-        as_of: the date to evaluate at (datetime.date, ISO string, numpy.datetime64 or a
-            pyarrow scalar); First Impact dates after it count as not reached yet.
-        origin: where the clock starts: ``"kickoff"`` or ``"contract_start"``.
-        target_days: the TTFI target in days; onboarding is overdue once it passes.
-        kickoff, contract_start, first_impact: the date columns (date32/date64, timestamps
-            or ISO strings; nulls allowed). Only the origin column ``origin`` names and the
-            First Impact column are read."""
-
 
 def _with_columns(table: Any, kind: str, new: pa.Table) -> Any:
     """``table`` with the columns of ``new`` appended, as the caller's table type (a pandas
@@ -184,7 +175,14 @@ def time_to_first_impact(
 
     Args:
         table: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
-            columns, one account per row.{args}
+            columns, one account per row.
+        as_of: the date to evaluate at (datetime.date, ISO string, numpy.datetime64 or a
+            pyarrow scalar); First Impact dates after it count as not reached yet.
+        origin: where the clock starts: ``"kickoff"`` or ``"contract_start"``.
+        target_days: the TTFI target in days; onboarding is overdue once it passes.
+        kickoff, contract_start, first_impact: the date columns (date32/date64, timestamps
+            or ISO strings; nulls allowed). Only the origin column ``origin`` names and the
+            First Impact column are read.
 
     Returns:
         The caller's table (pandas in, pandas out; polars in, polars out; pyarrow otherwise)
@@ -216,7 +214,14 @@ def ttfi_summary(
     Args:
         table: accounts, one per row (pandas, polars, pyarrow or a dict of columns).
         by: one key column or several (``"segment"``, ``["segment", "csm"]``); ``None`` for
-            one row over all accounts.{args}
+            one row over all accounts.
+        as_of: the date to evaluate at (datetime.date, ISO string, numpy.datetime64 or a
+            pyarrow scalar); First Impact dates after it count as not reached yet.
+        origin: where the clock starts: ``"kickoff"`` or ``"contract_start"``.
+        target_days: the TTFI target in days; onboarding is overdue once it passes.
+        kickoff, contract_start, first_impact: the date columns (date32/date64, timestamps
+            or ISO strings; nulls allowed). Only the origin column ``origin`` names and the
+            First Impact column are read.
 
     Returns:
         A table of the caller's kind: the key columns, then ``accounts``, ``not_started``,
@@ -251,7 +256,14 @@ def still_onboarding(
     """The accounts still onboarding (clock started, no First Impact yet), longest open first.
 
     Args:
-        table: accounts, one per row (pandas, polars, pyarrow or a dict of columns).{args}
+        table: accounts, one per row (pandas, polars, pyarrow or a dict of columns).
+        as_of: the date to evaluate at (datetime.date, ISO string, numpy.datetime64 or a
+            pyarrow scalar); First Impact dates after it count as not reached yet.
+        origin: where the clock starts: ``"kickoff"`` or ``"contract_start"``.
+        target_days: the TTFI target in days; onboarding is overdue once it passes.
+        kickoff, contract_start, first_impact: the date columns (date32/date64, timestamps
+            or ISO strings; nulls allowed). Only the origin column ``origin`` names and the
+            First Impact column are read.
 
     Returns:
         Those rows of the caller's table (a pandas DataFrame keeps its index), sorted by
@@ -313,8 +325,3 @@ def lifecycle_stage(
         churned_on,
     )
     return _with_columns(table, kind, new)
-
-
-for _f in (time_to_first_impact, ttfi_summary, still_onboarding):
-    _f.__doc__ = (_f.__doc__ or "").replace("{args}", _TTFI_ARGS)
-del _f
