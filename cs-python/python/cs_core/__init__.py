@@ -201,8 +201,9 @@ def time_to_first_impact(
 
 def ttfi_summary(
     table: Any,
-    as_of: Any,
     by: str | Sequence[str] | None = None,
+    *,
+    as_of: Any,
     origin: str = "kickoff",
     target_days: int = 90,
     kickoff: str = "kickoff",
