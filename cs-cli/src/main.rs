@@ -30,6 +30,13 @@ enum Command {
     Calendar(commands::package::CalendarArgs),
     /// Delivered-vs-entitled compliance of a portfolio from contracts and delivery CSV files.
     Compliance(commands::package::ComplianceArgs),
+    /// Joint Impact Plans: `show` a plan's status, `check` it (exit 0: fine, 1: something is
+    /// overdue, 2: invalid or unreadable file).
+    #[command(subcommand)]
+    Plan(commands::plan::PlanCommand),
+    /// Time to First Impact across a portfolio (median, p90, share past target, by segment or
+    /// CSM) and the accounts still onboarding.
+    Onboarding(commands::onboarding::OnboardingArgs),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +46,8 @@ fn main() -> ExitCode {
         Command::Packages(args) => commands::package::packages(&args),
         Command::Calendar(args) => commands::package::calendar(&args),
         Command::Compliance(args) => commands::package::compliance(&args),
+        Command::Plan(command) => return commands::plan::run(&command),
+        Command::Onboarding(args) => commands::onboarding::run(&args),
     };
     match result {
         Ok(output) => {

@@ -196,6 +196,25 @@ impl<'py> Numeric<'py> {
     }
 }
 
+/// Borrows one Arrow primitive array as a [`Column`]; validity only where nulls exist.
+pub(crate) fn primitive_column<'a, P: ArrowPrimitiveType>(
+    array: &'a ArrayRef,
+    name: &'a str,
+) -> cs_core::Result<Column<'a, P::Native>> {
+    let Some(a) = array.as_primitive_opt::<P>() else {
+        return Err(cs_core::Error::invalid(
+            format!("column {name}"),
+            format!("type {}", array.data_type()),
+            format!("expected {}", P::DATA_TYPE),
+        ));
+    };
+    let validity = match a.nulls() {
+        Some(n) if n.null_count() > 0 => Some(Validity::new(n.validity(), n.offset(), n.len())?),
+        _ => None,
+    };
+    Column::new(name, a.values().as_ref()).with_optional_validity(validity)
+}
+
 /// Borrows each Arrow chunk as a [`Column`] with its first row; validity only where nulls exist.
 fn arrow_chunks<'a, P: ArrowPrimitiveType>(
     chunks: &'a [ArrayRef],
@@ -204,22 +223,8 @@ fn arrow_chunks<'a, P: ArrowPrimitiveType>(
     let mut out = Vec::with_capacity(chunks.len());
     let mut base = 0;
     for chunk in chunks {
-        let Some(a) = chunk.as_primitive_opt::<P>() else {
-            return Err(cs_core::Error::invalid(
-                format!("column {name}"),
-                format!("type {}", chunk.data_type()),
-                "chunks of one column must share a type",
-            ));
-        };
-        let validity = match a.nulls() {
-            Some(n) if n.null_count() > 0 => Some(Validity::new(n.validity(), n.offset(), n.len())?),
-            _ => None,
-        };
-        out.push((
-            base,
-            Column::new(name, a.values().as_ref()).with_optional_validity(validity)?,
-        ));
-        base += a.len();
+        out.push((base, primitive_column::<P>(chunk, name)?));
+        base += chunk.len();
     }
     Ok(out)
 }
@@ -372,15 +377,68 @@ impl Counts {
 
     /// The column, borrowed.
     pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, u32>> {
-        let a = self.array.as_primitive::<UInt32Type>();
-        let validity = match a.nulls() {
-            Some(n) if n.null_count() > 0 => {
-                Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?)
-            }
-            _ => None,
+        primitive_column::<UInt32Type>(&self.array, name).or_raise()
+    }
+}
+
+// --- date columns ---
+
+/// A date column as Arrow `date32` (days since 1970-01-01, the layout cs-core's `DateLike`
+/// reads for `i32`): borrowed when the table already holds `date32`; `date64` and timestamps
+/// are cast (to their calendar date) and ISO strings (`YYYY-MM-DD`) parsed, a bad string being
+/// an error naming the column and row. Nulls stay nulls.
+pub(crate) struct Dates {
+    array: ArrayRef,
+}
+
+impl Dates {
+    /// Reads an Arrow column of a table; `name` is the column name used in errors.
+    pub(crate) fn from_arrow(array: &ArrayRef, name: &str) -> PyResult<Dates> {
+        use arrow_array::Date32Array;
+        let invalid_type = |reason: String| {
+            raise(cs_core::Error::invalid(
+                format!("column {name}"),
+                format!("type {}", array.data_type()),
+                reason,
+            ))
         };
-        Column::new(name, a.values().as_ref())
-            .with_optional_validity(validity)
-            .or_raise()
+        let array = match array.data_type() {
+            DataType::Date32 => array.clone(),
+            DataType::Date64 | DataType::Timestamp(..) | DataType::Null => {
+                arrow_cast::cast(array, &DataType::Date32).map_err(|e| invalid_type(e.to_string()))?
+            }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                let text =
+                    arrow_cast::cast(array, &DataType::Utf8).map_err(|e| invalid_type(e.to_string()))?;
+                let text = text.as_string::<i32>();
+                let mut days = Vec::with_capacity(text.len());
+                for i in 0..text.len() {
+                    if text.is_null(i) || text.value(i).trim().is_empty() {
+                        days.push(None);
+                        continue;
+                    }
+                    let cell = text.value(i);
+                    let date = cell.trim().parse::<chrono::NaiveDate>().map_err(|_| {
+                        raise(
+                            cs_core::Error::invalid(name, format!("{cell:?}"), "not a date (YYYY-MM-DD)")
+                                .at(i),
+                        )
+                    })?;
+                    days.push(Some(arrow_array::types::Date32Type::from_naive_date(date)));
+                }
+                std::sync::Arc::new(Date32Array::from(days)) as ArrayRef
+            }
+            other => {
+                return Err(invalid_type(format!(
+                    "expected dates (date32, date64, timestamps or ISO strings), not {other}"
+                )));
+            }
+        };
+        Ok(Dates { array })
+    }
+
+    /// Borrows the days as a cs-core column (validity only where nulls exist).
+    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, i32>> {
+        primitive_column::<arrow_array::types::Date32Type>(&self.array, name).or_raise()
     }
 }

@@ -14,6 +14,7 @@ mod columns;
 mod convert;
 mod error;
 mod nps;
+mod onboarding;
 mod package;
 mod table;
 
@@ -26,6 +27,11 @@ mod _cs_core {
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
         nps_from_counts,
+    };
+    #[pymodule_export]
+    use super::onboarding::{
+        _lifecycle_stage, _still_onboarding, _time_to_first_impact, _ttfi_summary, PyHandoff,
+        PyJointImpactPlan, PyKickoff,
     };
     #[pymodule_export]
     use super::package::{

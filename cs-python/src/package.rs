@@ -22,7 +22,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::columns::{Counts, Text};
-use crate::convert::{date_of, from_python, optional_date, to_python};
+use crate::convert::{date_arg, from_python, optional_date, to_python};
 use crate::error::{OrRaise, raise};
 use crate::table::{column, dates, read_table, to_pyarrow};
 
@@ -78,7 +78,7 @@ fn make_term(
     renewal: Option<&Bound<'_, PyAny>>,
     term_months: Option<u32>,
 ) -> PyResult<ContractTerm> {
-    let start = date_of(start, "contract start")?;
+    let start = date_arg(start, "contract start")?;
     match (optional_date(renewal, "renewal date")?, term_months) {
         (Some(r), None) => ContractTerm::new(start, r).or_raise(),
         (None, months) => ContractTerm::with_term_months(start, months.unwrap_or(12)).or_raise(),
@@ -124,7 +124,7 @@ fn timeline_of(package: &Bound<'_, PyAny>, changes: Option<&Bound<'_, PyAny>>) -
                 "expected a (date, package) pair",
             ))
         })?;
-        timeline = timeline.with_change(date_of(&date, "package change date")?, package_of(&package)?);
+        timeline = timeline.with_change(date_arg(&date, "package change date")?, package_of(&package)?);
     }
     Ok(timeline)
 }
@@ -374,11 +374,11 @@ impl PyContractTerm {
     }
     /// The contract year (1-based) that a date falls in.
     fn contract_year(&self, date: &Bound<'_, PyAny>) -> PyResult<u32> {
-        Ok(self.inner.contract_year(date_of(date, "date")?))
+        Ok(self.inner.contract_year(date_arg(date, "date")?))
     }
     /// Whether start <= date < renewal.
     fn contains(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
-        Ok(self.inner.contains(date_of(date, "date")?))
+        Ok(self.inner.contains(date_arg(date, "date")?))
     }
     /// The next term of the same length, starting on the renewal date.
     fn next(&self) -> PyResult<PyContractTerm> {
@@ -607,7 +607,7 @@ impl PyEngagementCalendar {
             Some(s) => Some(if let Ok(dt) = s.extract::<NaiveDateTime>() {
                 dt
             } else {
-                date_of(s, "stamp")?.and_time(chrono::NaiveTime::MIN)
+                date_arg(s, "stamp")?.and_time(chrono::NaiveTime::MIN)
             }),
         };
         let options = IcalOptions {
@@ -923,7 +923,7 @@ pub(crate) fn _entitlement_compliance(
 ) -> PyResult<PyAccountCompliance> {
     let timeline = timeline_of(package, changes)?;
     let term = term_of(contract)?;
-    let as_of = date_of(as_of, "as_of")?;
+    let as_of = date_arg(as_of, "as_of")?;
     let rules = rules_of(rules)?;
     let log = match DeliveryTable::read(delivered)? {
         Some(t) => t.log(py)?,
@@ -1058,7 +1058,7 @@ pub(crate) fn _entitlement_compliance_batch(
     packages: Option<&Bound<'_, PyAny>>,
     rules: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PyPortfolioCompliance> {
-    let as_of = date_of(as_of, "as_of")?;
+    let as_of = date_arg(as_of, "as_of")?;
     let rules = rules_of(rules)?;
     let mut custom = Vec::new();
     if let Some(p) = packages.filter(|p| !p.is_none()) {

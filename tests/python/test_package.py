@@ -172,7 +172,11 @@ def test_contract_term_dates_and_inputs() -> None:
             {"term_months": 12},
             "contract term months 12 is invalid: give the renewal date 2027-01-15 or the term in months",
         ),
-        (("2026-13-01",), {}, 'contract start "2026-13-01" is invalid: expected a date (YYYY-MM-DD)'),
+        (
+            ("2026-13-01",),
+            {},
+            'contract start "2026-13-01" is invalid: expected a date (datetime.date, an ISO string YYYY-MM-DD',
+        ),
         ((42,), {}, "contract start 42 is invalid: expected a date"),
     ],
 )

@@ -1,4 +1,6 @@
 //! One module per subcommand.
 
 pub(crate) mod nps;
+pub(crate) mod onboarding;
 pub(crate) mod package;
+pub(crate) mod plan;

@@ -1,7 +1,9 @@
 """Type stubs of the compiled cs-core extension (checked against it by mypy.stubtest)."""
 
+import datetime
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, final
+from typing import Any, ClassVar, final
 
 import pyarrow as pa
 
@@ -478,3 +480,215 @@ def _entitlement_compliance_batch(
     rules: Any = None,
 ) -> PortfolioCompliance: ...
 def _time_with_customer(delivered: Any, period: str, from_: Any, to: Any) -> pa.Table: ...
+
+# --- onboarding ---
+
+@final
+class Handoff:
+    """The Sales-to-CS handoff of one account: the SPICED frame (situation, pain, impact, critical
+    event, decision), the five handoff questions, org structure, personas, key contacts and red
+    flags.
+
+    Build it from a dict and/or keyword fields in the JSON form (dates as datetime.date or ISO
+    strings); `schema_version` defaults to the current version. Invalid input raises CsError
+    naming the field, and nothing is built.
+    """
+
+    def __new__(cls, data: Mapping[str, Any] | None = None, /, **fields: Any) -> Handoff: ...
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Handoff:
+        """A handoff from a dict in the JSON form."""
+    @classmethod
+    def from_json(cls, text: str) -> Handoff:
+        """Reads and validates a handoff from JSON text."""
+    def to_dict(self) -> dict[str, Any]:
+        """The handoff as a dict (the JSON form: dates as ISO strings)."""
+    def to_json(self) -> str:
+        """The handoff as pretty JSON."""
+    @property
+    def account(self) -> str:
+        """The account name or id."""
+    @property
+    def closed_on(self) -> datetime.date:
+        """The commit (close) date of the deal."""
+    @property
+    def completed_on(self) -> datetime.date | None:
+        """When the handoff was completed; None while pending."""
+    def completeness(self) -> dict[str, Any]:
+        """Which of the 14 parts are missing: {"missing": [field names], "complete", "total",
+        "share"}. A blank text counts as missing; an empty red-flag list counts as assessed."""
+    def lag(self, as_of: Any, target_days: int = 5) -> dict[str, Any]:
+        """Days from the close date to completion (or to ``as_of`` while pending) against
+        ``target_days``: {"days", "completed", "target_days", "late"}."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class Kickoff:
+    """The customer kickoff: attendees, goals confirmed, roles, the First Impact definition, the
+    CSM's perceived NPS and next steps with owners and due dates.
+
+    Build it from a dict and/or keyword fields in the JSON form; `schema_version` defaults to
+    the current version.
+    """
+
+    def __new__(cls, data: Mapping[str, Any] | None = None, /, **fields: Any) -> Kickoff: ...
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Kickoff:
+        """A kickoff from a dict in the JSON form."""
+    @classmethod
+    def from_json(cls, text: str) -> Kickoff:
+        """Reads and validates a kickoff from JSON text."""
+    def to_dict(self) -> dict[str, Any]:
+        """The kickoff as a dict (the JSON form)."""
+    def to_json(self) -> str:
+        """The kickoff as pretty JSON."""
+    @property
+    def account(self) -> str:
+        """The account name or id."""
+    @property
+    def date(self) -> datetime.date:
+        """The date of the kickoff meeting."""
+    @property
+    def perceived_nps(self) -> dict[str, Any] | None:
+        """The CSM's perceived NPS ({"score": 0-10} or {"category": ...}), or None."""
+    def missing_attendees(self) -> list[str]:
+        """Recommended attendee roles that are absent: "key_contact", "csm", "sales"."""
+    def next_steps_due_by(self, date: Any) -> list[dict[str, Any]]:
+        """Next steps due on or before ``date``, earliest first, as dicts."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class JointImpactPlan:
+    """The Joint Impact Plan (success plan): owners on both sides, goals with success metrics,
+    action items, challenges, opportunities, important dates, reviews, and the revision history
+    that rebuilds the plan on any past date.
+
+    Build it from a dict and/or keyword fields in the JSON form (see examples/data/plan.json);
+    `schema_version` defaults to the current version. The whole plan, including every state its
+    revision history passes through, is validated: a plan that fails is never partially loaded.
+    Methods taking ``as_of`` evaluate the plan as recorded on that date; dates are
+    datetime.date, ISO strings, numpy.datetime64 or pyarrow scalars. Results are dicts in the
+    JSON form (dates as ISO strings).
+    """
+
+    def __new__(cls, data: Mapping[str, Any] | None = None, /, **fields: Any) -> JointImpactPlan: ...
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JointImpactPlan:
+        """A plan from a dict in the JSON form."""
+    @classmethod
+    def from_json(cls, text: str) -> JointImpactPlan:
+        """Reads and validates a plan from JSON text (schema_version required)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as a dict (the JSON form)."""
+    def to_json(self) -> str:
+        """The plan as pretty JSON; ``from_json`` reads it back exactly."""
+    @property
+    def account(self) -> str:
+        """The account name or id."""
+    @property
+    def title(self) -> str:
+        """The plan's title."""
+    @property
+    def created_on(self) -> datetime.date:
+        """When the plan was created."""
+    @property
+    def kickoff_on(self) -> datetime.date | None:
+        """The kickoff date, once held."""
+    @property
+    def contract_start(self) -> datetime.date | None:
+        """The contract start date."""
+    @property
+    def review_interval_months(self) -> int:
+        """Months without a review after which the plan is flagged."""
+    @property
+    def goals(self) -> list[dict[str, Any]]:
+        """The goals, as dicts."""
+    @property
+    def action_items(self) -> list[dict[str, Any]]:
+        """The action items, as dicts."""
+    @property
+    def revisions(self) -> list[dict[str, Any]]:
+        """The revisions (author, time, summary, changes), oldest first, as dicts."""
+    @property
+    def reviews(self) -> list[dict[str, Any]]:
+        """The reviews held with the customer, as dicts."""
+    def progress(self, as_of: Any) -> dict[str, Any]:
+        """Goal progress (clamp((current - baseline) / (target - baseline), 0, 1); 1 once achieved)
+        and the weighted overall progress over goals not dropped: {"as_of", "goals", "overall"}."""
+    def overdue(self, as_of: Any) -> dict[str, Any]:
+        """Goals and action items past due and not closed at ``as_of``, earliest due first:
+        {"as_of", "goals": [...], "actions": [...]}, each item with "days_overdue"."""
+    def next_actions(self, as_of: Any, limit: int = 5) -> list[dict[str, Any]]:
+        """Open action items at ``as_of``, earliest due first, at most ``limit``."""
+    def review_status(self, as_of: Any) -> dict[str, Any]:
+        """Whether the plan was reviewed within its interval: {"last_review", "next_due",
+        "overdue", "days_since"}."""
+    def status(
+        self, as_of: Any, limit: int = 5, origin: str = "kickoff", target_days: int = 90
+    ) -> dict[str, Any]:
+        """Everything ``cs plan show`` reports: progress, overdue items, review status, the next
+        ``limit`` actions and the Time to First Impact (from ``origin``, "kickoff" or
+        "contract_start", against ``target_days``)."""
+    def to_markdown(self, as_of: Any = None) -> str:
+        """The customer-facing Markdown rendering; with ``as_of``, the plan as recorded then with
+        overdue goals and actions marked."""
+    def revision_at(self, date: Any) -> JointImpactPlan:
+        """The plan as it stood at the end of ``date`` (later revisions undone)."""
+    def revise(
+        self, author: str, at: Any, summary: str, edits: Iterable[Mapping[str, Any]]
+    ) -> dict[str, Any]:
+        """Applies ``edits`` as one new revision by ``author`` at ``at`` (a datetime or ISO
+        string) and returns the recorded revision as a dict. Edits are dicts:
+        {"op": "set", "path": "goals/adoption/metric/current", "value": 30},
+        {"op": "insert", "path": "action_items", "value": {...}, "index": 0 (optional)},
+        {"op": "remove", "path": "challenges/1"}. Paths address list elements by id (goals,
+        action items) or index. If any edit fails, or the result is not a valid plan, CsError
+        is raised and the plan is left unchanged."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def _time_to_first_impact(
+    table: Any,
+    as_of: Any,
+    origin: str,
+    target_days: int,
+    kickoff: str,
+    contract_start: str,
+    first_impact: str,
+) -> pa.Table: ...
+def _ttfi_summary(
+    table: Any,
+    by: list[str],
+    as_of: Any,
+    origin: str,
+    target_days: int,
+    kickoff: str,
+    contract_start: str,
+    first_impact: str,
+) -> pa.Table: ...
+def _still_onboarding(
+    table: Any,
+    as_of: Any,
+    origin: str,
+    target_days: int,
+    kickoff: str,
+    contract_start: str,
+    first_impact: str,
+) -> pa.Table: ...
+def _lifecycle_stage(
+    table: Any,
+    as_of: Any,
+    window_months: int,
+    closed_on: str,
+    handoff_completed: str | None,
+    kickoff: str | None,
+    first_impact: str | None,
+    contract_end: str | None,
+    renewed_on: str | None,
+    churned_on: str | None,
+) -> pa.Table: ...
