@@ -175,7 +175,7 @@ def test_contract_term_dates_and_inputs() -> None:
         (
             ("2026-13-01",),
             {},
-            'contract start "2026-13-01" is invalid: expected a date (datetime.date, an ISO string YYYY-MM-DD',
+            'contract start "2026-13-01" is invalid: expected a date (datetime.date',
         ),
         ((42,), {}, "contract start 42 is invalid: expected a date"),
     ],
