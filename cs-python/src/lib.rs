@@ -14,6 +14,7 @@ mod columns;
 mod convert;
 mod error;
 mod nps;
+mod retention;
 mod table;
 
 /// Customer Success logic from the cs-core Rust library.
@@ -25,6 +26,12 @@ mod _cs_core {
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
         nps_from_counts,
+    };
+    // --- retention ---
+    #[pymodule_export]
+    use super::retention::{
+        _kaplan_meier_by, _logrank_by, _red_lead_times, PyBacktest, PyKaplanMeier, PyLeadTimes, PyLogRank,
+        PySbgFit, PySbgModel, backtest, churn_by_band, kaplan_meier, logrank, roc_auc,
     };
 
     use pyo3::prelude::*;

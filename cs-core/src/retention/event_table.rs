@@ -349,13 +349,17 @@ mod tests {
 
     #[test]
     fn serde_round_trip_and_inconsistent_tables_are_rejected() {
-        let t = EventTable::from_durations(&[0.0, 1.0, 2.0, 2.0, 5.5], &[true, false, true, true, false]).unwrap();
+        let t = EventTable::from_durations(&[0.0, 1.0, 2.0, 2.0, 5.5], &[true, false, true, true, false])
+            .unwrap();
         let text = serde_json::to_string(&t).unwrap();
         assert_eq!(serde_json::from_str::<EventTable>(&text).unwrap(), t);
         let bad = |json: &str| serde_json::from_str::<EventTable>(json).unwrap_err().to_string();
         // 3 at risk, 1 removed at 0, so 2 must be at risk at time 1, not 3.
         let e = bad(r#"{"times":[0,1],"at_risk":[3,3],"events":[1,3],"censored":[0,0]}"#);
-        assert!(e.contains("event table at_risk 3 at position 1 is invalid: expected 2"), "{e}");
+        assert!(
+            e.contains("event table at_risk 3 at position 1 is invalid: expected 2"),
+            "{e}"
+        );
         let e = bad(r#"{"times":[0,1],"at_risk":[2,2],"events":[0,1],"censored":[0,0]}"#);
         assert!(e.contains("still at risk after the last time"), "{e}");
         let e = bad(r#"{"times":[0,0],"at_risk":[2,2],"events":[0,2],"censored":[0,0]}"#);
@@ -365,7 +369,10 @@ mod tests {
         let e = bad(r#"{"times":[0],"at_risk":[1],"events":[1,0],"censored":[0]}"#);
         assert!(e.contains("event table events has 2 rows, expected 1"), "{e}");
         let e = bad(r#"{"times":[0],"at_risk":[1],"events":[2],"censored":[0]}"#);
-        assert!(e.contains("more subjects churned or censored than were at risk"), "{e}");
+        assert!(
+            e.contains("more subjects churned or censored than were at risk"),
+            "{e}"
+        );
     }
 
     #[test]

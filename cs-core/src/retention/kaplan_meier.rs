@@ -413,7 +413,9 @@ mod tests {
         assert_eq!(serde_json::from_str::<KaplanMeier>(&text).unwrap(), km);
         // S(2) = 0.8 by the table; a tampered curve is rejected.
         let tampered = text.replacen("0.8", "0.7", 1);
-        let e = serde_json::from_str::<KaplanMeier>(&tampered).unwrap_err().to_string();
+        let e = serde_json::from_str::<KaplanMeier>(&tampered)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("does not match its event table"), "{e}");
         let e = serde_json::from_str::<KaplanMeier>(&text.replace("0.95", "1.5")).unwrap_err();
         assert!(e.to_string().contains("confidence level 1.5"), "{e}");

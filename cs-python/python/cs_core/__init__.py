@@ -13,34 +13,63 @@ from typing import Any
 
 import pyarrow as pa
 
+# --- retention ---
 from cs_core._cs_core import (
+    Backtest,
     Calibration,
     Csat,
     CsError,
+    KaplanMeier,
+    LeadTimes,
+    LogRankResult,
     NpsComparison,
     NpsResult,
+    SbgFit,
+    SbgModel,
     __version__,
+    _kaplan_meier_by,
+    _logrank_by,
     _nps_by,
+    _red_lead_times,
+    backtest,
+    churn_by_band,
     csat,
+    kaplan_meier,
+    logrank,
     nps,
     nps_calibration,
     nps_compare,
     nps_from_counts,
+    roc_auc,
 )
 
 __all__ = [
+    "Backtest",
     "Calibration",
     "CsError",
     "Csat",
+    "KaplanMeier",
+    "LeadTimes",
+    "LogRankResult",
     "NpsComparison",
     "NpsResult",
+    "SbgFit",
+    "SbgModel",
     "__version__",
+    "backtest",
+    "churn_by_band",
     "csat",
+    "kaplan_meier",
+    "kaplan_meier_by",
+    "logrank",
+    "logrank_by",
     "nps",
     "nps_by",
     "nps_calibration",
     "nps_compare",
     "nps_from_counts",
+    "red_lead_times",
+    "roc_auc",
 ]
 
 
@@ -110,3 +139,67 @@ def nps_by(
     kind = _table_kind(table)
     result = _nps_by(_to_arrow(table), score, _names(by), period, date, confidence, skip_missing)
     return _like(kind, result)
+
+
+# --- retention ---
+
+
+def kaplan_meier_by(
+    table: Any,
+    duration: str = "duration",
+    observed: str | None = "observed",
+    by: str | Sequence[str] = "segment",
+    confidence: float = 0.95,
+) -> dict[Any, KaplanMeier]:
+    """Kaplan-Meier estimates of tenure per group (segment, package, CSM, ...) of a table.
+
+    Args:
+        table: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
+            columns.
+        duration: the column of tenures (any unit, >= 0).
+        observed: the column of churn flags (booleans or 0/1; ``False`` = still a customer,
+            censored), or ``None`` when every customer churned.
+        by: one key column or several.
+        confidence: level of the confidence bands, in (0, 1).
+
+    Returns:
+        ``{key: KaplanMeier}`` sorted by key; a key is the column's value (one ``by`` column)
+        or a tuple of values (several). A group without any churn gets a flat curve at 1.
+    """
+    return _kaplan_meier_by(_to_arrow(table), duration, observed, _names(by), confidence)
+
+
+def logrank_by(
+    table: Any,
+    duration: str = "duration",
+    observed: str | None = "observed",
+    by: str | Sequence[str] = "segment",
+) -> LogRankResult:
+    """Log-rank test of equal survival between the groups of a table (columns as in
+    :func:`kaplan_meier_by`); the result's ``groups`` table is keyed by the ``by`` columns."""
+    return _logrank_by(_to_arrow(table), duration, observed, _names(by))
+
+
+def red_lead_times(
+    history: Any,
+    churns: Any,
+    account: str = "account",
+    date: str = "date",
+    red: str = "red",
+    churn_date: str = "churn_date",
+) -> LeadTimes:
+    """Lead time between an account's first red health band and its churn.
+
+    Args:
+        history: a table with one row per account and date: ``account``, ``date`` and ``red``
+            (a boolean column: was the account's band red that day; e.g.
+            ``history.assign(red=history.band == "red")`` in pandas).
+        churns: a table with one row per churned account: ``account`` and ``churn_date``.
+        account, date, red, churn_date: the column names.
+
+    Returns:
+        A :class:`LeadTimes`: per churned account the first red date on or before churn and the
+        days between, plus how many churns the red band flagged and how many red accounts did
+        not churn (false alarms).
+    """
+    return _red_lead_times(_to_arrow(history), _to_arrow(churns), account, date, red, churn_date)
