@@ -391,8 +391,12 @@ impl<'py> Bool<'py> {
         let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
         for chunk in chunks {
             let base = out.len();
-            if chunk.null_count() > 0 {
-                let i = (0..chunk.len()).find(|&i| chunk.is_null(i)).unwrap_or(0);
+            if chunk.data_type() == &DataType::Null && chunk.is_empty() {
+                continue;
+            }
+            if chunk.data_type() == &DataType::Null || chunk.null_count() > 0 {
+                let i = (0..chunk.len()).find(|&i| chunk.is_null(i) || chunk.data_type() == &DataType::Null);
+                let i = i.unwrap_or(0);
                 return Err(raise(cs_core::Error::Missing {
                     field: name.to_owned(),
                     position: Some(base + i),

@@ -575,7 +575,7 @@ pub(crate) fn _logrank_by(
 // sBG
 
 fn period(t: i64) -> PyResult<u32> {
-    u32::try_from(t).map_err(|_| raise(cs_core::Error::out_of_range("period", t, "0..=4294967295")))
+    u32::try_from(t).map_err(|_| raise(cs_core::Error::out_of_range("period", t, "0 or more")))
 }
 
 fn renewal_count(n: i64) -> PyResult<u32> {

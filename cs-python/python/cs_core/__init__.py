@@ -13,7 +13,6 @@ from typing import Any
 
 import pyarrow as pa
 
-# --- retention ---
 from cs_core._cs_core import (
     Backtest,
     Calibration,
