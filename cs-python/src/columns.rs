@@ -235,6 +235,14 @@ impl<'py> Float<'py> {
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
         if obj.is_instance_of::<PyUntypedArray>() {
+            let ndim = obj.cast::<PyUntypedArray>()?.ndim();
+            if ndim != 1 {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("{ndim}-dimensional array"),
+                    "expected one dimension",
+                )));
+            }
             if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>()
                 && a.as_slice().is_ok()
             {
