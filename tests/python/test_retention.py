@@ -274,7 +274,10 @@ def test_logrank_three_groups_matches_lifelines_multivariate(seed: int) -> None:
     for key, test in (
         ("group", cs.logrank(frame.tenure, frame.churned, frame.segment)),
         ("segment", cs.logrank_by(frame, duration="tenure", observed="churned", by="segment")),
-        ("segment", cs.logrank_by(pl.from_pandas(frame), duration="tenure", observed="churned", by="segment")),
+        (
+            "segment",
+            cs.logrank_by(pl.from_pandas(frame), duration="tenure", observed="churned", by="segment"),
+        ),
     ):
         assert test.statistic == pytest.approx(ref.test_statistic, rel=0, abs=1e-9)
         assert test.p_value == pytest.approx(ref.p_value, rel=0, abs=1e-9)
@@ -509,7 +512,10 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
     ("call", "message"),
     [
         (lambda: cs.kaplan_meier([1, -2], [True, True]), "duration -2 at position 1 is outside 0 or more"),
-        (lambda: cs.kaplan_meier(pa.chunked_array([[1.0], [2.0, -1.0]]), [1, 1, 1]), "duration -1 at position 2"),
+        (
+            lambda: cs.kaplan_meier(pa.chunked_array([[1.0], [2.0, -1.0]]), [1, 1, 1]),
+            "duration -1 at position 2",
+        ),
         (lambda: cs.kaplan_meier([1, math.nan], [True, True]), "duration NaN at position 1 is invalid"),
         (lambda: cs.kaplan_meier([1, math.inf], [True, True]), "duration inf at position 1 is invalid"),
         (lambda: cs.kaplan_meier([1, None], [True, True]), "duration is missing at position 1"),
@@ -542,7 +548,10 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
             lambda: cs.kaplan_meier_by({"d": [-1], "o": [True], "s": ["a"]}, "d", "o", by="s"),
             "duration -1 at position 0",
         ),
-        (lambda: cs.logrank([1, 2], [True, True], ["a", "a"]), "the log-rank test compares at least two groups"),
+        (
+            lambda: cs.logrank([1, 2], [True, True], ["a", "a"]),
+            "the log-rank test compares at least two groups",
+        ),
         (lambda: cs.logrank([1, 2], [True, True], ["a"]), "column group has 1 rows, expected 2"),
         (lambda: cs.logrank([1, 2], [False, False], ["a", "b"]), "observed all false is invalid"),
         (lambda: cs.logrank_by({"d": [1], "o": [True]}, "d", "o", by="s"), 'unknown column "s"'),
@@ -555,7 +564,10 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
         (lambda: cs.SbgModel.fit([100, 90]), "at least one cohort needs three counts"),
         (lambda: cs.SbgModel.fit([100, -1, 3]), "alive count (cohort 0) -1 at position 1 is outside"),
         (lambda: cs.SbgModel.fit([100, 50.5, 3]), "alive count (cohort 0) 50.5 at position 1"),
-        (lambda: cs.SbgModel.fit([[100, 90, 80], [100, 120, 80]]), "alive count (cohort 1) 120 at position 1"),
+        (
+            lambda: cs.SbgModel.fit([[100, 90, 80], [100, 120, 80]]),
+            "alive count (cohort 1) 120 at position 1",
+        ),
         (lambda: cs.SbgModel.fit([100, 100, 100]), "sBG fit failed: no customer churned"),
         (lambda: cs.SbgModel.fit([1000, 900, 700, 400, 100]), "the likelihood has no interior maximum"),
         (lambda: cs.SbgModel.fit_cohorts([]), "cohorts is empty"),
