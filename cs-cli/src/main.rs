@@ -23,12 +23,21 @@ struct Cli {
 enum Command {
     /// NPS table of a survey: score, confidence interval and counts, per group and period.
     Nps(commands::nps::NpsArgs),
+    /// Survival of customer tenure (Kaplan-Meier) per group, medians and the log-rank test.
+    Survival(commands::retention::SurvivalArgs),
+    /// Shifted-beta-geometric fit of cohorts' alive counts: projections and residual lifetime.
+    Cohort(commands::retention::CohortArgs),
+    /// How well a score predicted churn: ROC AUC, top-k lift, churn per decile and band.
+    Backtest(commands::retention::BacktestArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Nps(args) => commands::nps::run(&args),
+        Command::Survival(args) => commands::retention::survival(&args),
+        Command::Cohort(args) => commands::retention::cohort(&args),
+        Command::Backtest(args) => commands::retention::backtest_command(&args),
     };
     match result {
         Ok(output) => {

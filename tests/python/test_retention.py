@@ -8,6 +8,7 @@ import json
 import math
 import pickle
 import re
+import subprocess
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -624,3 +625,24 @@ def test_bad_input_raises_cs_error_with_the_rust_message(call: Callable[[], obje
 def test_survival_at_rejects_non_numbers_with_a_type_error() -> None:
     with pytest.raises(TypeError, match="survival_at expects a number"):
         KM().survival_at(object())
+
+
+def test_python_and_the_cli_agree_on_the_bundled_samples(cs_binary: Any) -> None:
+    root = cs_binary.parents[2]
+    run = lambda *args: json.loads(  # noqa: E731
+        subprocess.run([str(cs_binary), *args, "--json"], check=True, capture_output=True, text=True).stdout
+    )
+    tenure = pd.read_csv(root / "examples/data/tenure.csv")
+    cli = run("survival", "--by", "segment", "--at", "12")
+    curves = cs.kaplan_meier_by(tenure, "tenure_months", "churned", by="segment")
+    for row in cli["groups"]:
+        km = curves[row["group"]]
+        assert row["at"][0]["survival"] == km.survival_at(12.0)
+        assert row["median"] == (None if km.median() == math.inf else km.median())
+    assert cli["logrank"]["p_value"] == cs.logrank_by(tenure, "tenure_months", "churned", "segment").p_value
+    cohorts = pd.read_csv(root / "examples/data/cohorts.csv")
+    fit = cs.SbgModel.fit(cohorts["regular"].to_numpy())
+    assert run("cohort")["fits"][0]["model"] == fit.model.to_dict()
+    scores = pd.read_csv(root / "examples/data/scores.csv")
+    cli = run("backtest", "--score", "health_score", "--direction", "health")
+    assert cli["auc"] == cs.backtest(scores.health_score, scores.churned, direction="health").auc
