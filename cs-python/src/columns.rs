@@ -396,7 +396,7 @@ impl<'py> Bool<'py> {
 
     /// Reads Arrow chunks: booleans, or numbers that are all 0 or 1.
     pub(crate) fn from_arrow(chunks: &[ArrayRef], name: &str) -> PyResult<Self> {
-        let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+        let mut out = Vec::with_capacity(chunks.iter().map(Array::len).sum());
         for chunk in chunks {
             let base = out.len();
             if chunk.data_type() == &DataType::Null && chunk.is_empty() {
