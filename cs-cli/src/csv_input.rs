@@ -53,6 +53,11 @@ impl CsvTable {
         self.rows.len()
     }
 
+    /// The column names, in file order.
+    pub(crate) fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
     /// Index of a column, or an error listing the columns there are.
     pub(crate) fn column(&self, name: &str) -> Result<usize, String> {
         self.headers.iter().position(|h| h == name).ok_or_else(|| {

@@ -37,6 +37,12 @@ enum Command {
     /// Time to First Impact across a portfolio (median, p90, share past target, by segment or
     /// CSM) and the accounts still onboarding.
     Onboarding(commands::onboarding::OnboardingArgs),
+    /// Survival of customer tenure (Kaplan-Meier) per group, medians and the log-rank test.
+    Survival(commands::retention::SurvivalArgs),
+    /// Shifted-beta-geometric fit of cohorts' alive counts: projections and residual lifetime.
+    Cohort(commands::retention::CohortArgs),
+    /// How well a score predicted churn: ROC AUC, top-k lift, churn per decile and band.
+    Backtest(commands::retention::BacktestArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,9 @@ fn main() -> ExitCode {
         Command::Compliance(args) => commands::package::compliance(&args),
         Command::Plan(command) => return commands::plan::run(&command),
         Command::Onboarding(args) => commands::onboarding::run(&args),
+        Command::Survival(args) => commands::retention::survival(&args),
+        Command::Cohort(args) => commands::retention::cohort(&args),
+        Command::Backtest(args) => commands::retention::backtest_command(&args),
     };
     match result {
         Ok(output) => {

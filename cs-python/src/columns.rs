@@ -240,6 +240,14 @@ impl<'py> Float<'py> {
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
         if obj.is_instance_of::<PyUntypedArray>() {
+            let ndim = obj.cast::<PyUntypedArray>()?.ndim();
+            if ndim != 1 {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("{ndim}-dimensional array"),
+                    "expected one dimension",
+                )));
+            }
             if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>()
                 && a.as_slice().is_ok()
             {
@@ -441,4 +449,166 @@ impl Dates {
     pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, i32>> {
         primitive_column::<arrow_array::types::Date32Type>(&self.array, name).or_raise()
     }
+}
+
+// --- retention: contiguous float64 and boolean columns ---
+
+impl Float<'_> {
+    /// The column as one contiguous slice: borrowed for a numpy float64 array or a single Arrow
+    /// float64 chunk without nulls, copied otherwise. A null is an error naming its row.
+    pub(crate) fn contiguous(&self, name: &str) -> PyResult<std::borrow::Cow<'_, [f64]>> {
+        use std::borrow::Cow;
+        match self {
+            Float::Numpy(a) => Ok(Cow::Borrowed(a.as_slice()?)),
+            Float::Arrow(chunks) => {
+                let mut out = Vec::new();
+                let mut base = 0;
+                for chunk in chunks {
+                    let a = chunk.as_primitive::<Float64Type>();
+                    if let Some(nulls) = a.nulls()
+                        && let Some(i) = (0..a.len()).find(|&i| nulls.is_null(i))
+                    {
+                        return Err(raise(cs_core::Error::Missing {
+                            field: name.to_owned(),
+                            position: Some(base + i),
+                        }));
+                    }
+                    if chunks.len() == 1 {
+                        return Ok(Cow::Borrowed(a.values().as_ref()));
+                    }
+                    out.extend_from_slice(a.values());
+                    base += a.len();
+                }
+                Ok(Cow::Owned(out))
+            }
+        }
+    }
+}
+
+/// A boolean column (churned / observed flags): a numpy bool array is borrowed; Arrow booleans
+/// (bit-packed) are unpacked; integer or float columns must hold only 0 and 1.
+pub(crate) enum Bool<'py> {
+    Numpy(PyReadonlyArray1<'py, bool>),
+    Owned(Vec<bool>),
+}
+
+impl<'py> Bool<'py> {
+    /// Reads any column-like object; `name` is used in error messages.
+    pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
+        let py = obj.py();
+        if obj.is_instance_of::<PyUntypedArray>() {
+            let arr = obj.cast::<PyUntypedArray>()?;
+            if arr.ndim() != 1 {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("{}-dimensional array", arr.ndim()),
+                    "expected one dimension",
+                )));
+            }
+            if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, bool>>() {
+                if a.as_slice().is_ok() {
+                    return Ok(Bool::Numpy(a));
+                }
+                return Ok(Bool::Owned(a.as_array().iter().copied().collect()));
+            }
+            let float = Float::extract(obj, name)?;
+            return flags(&float.contiguous(name)?, name).map(Bool::Owned).or_raise();
+        }
+        // A pandas Series with a numpy bool dtype: its numpy view, without a copy.
+        if !obj.hasattr(intern!(py, "__arrow_c_array__"))?
+            && obj.hasattr(intern!(py, "to_numpy"))?
+            && obj.hasattr(intern!(py, "dtype"))?
+            && obj
+                .getattr(intern!(py, "dtype"))?
+                .is_instance(&py.import(intern!(py, "numpy"))?.getattr(intern!(py, "dtype"))?)?
+        {
+            return Self::extract(&obj.call_method0(intern!(py, "to_numpy"))?, name);
+        }
+        let arrow_like = obj.hasattr(intern!(py, "__arrow_c_array__"))?
+            || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
+        let source = if arrow_like {
+            obj.clone()
+        } else {
+            py.import(intern!(py, "pyarrow"))?
+                .call_method1(intern!(py, "array"), (obj,))
+                .map_err(|e| {
+                    raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        obj.get_type().to_string(),
+                        e.to_string(),
+                    ))
+                })?
+        };
+        let (chunks, _) = source.extract::<AnyArray>()?.into_chunked_array()?.into_inner();
+        Self::from_arrow(&chunks, name)
+    }
+
+    /// Reads Arrow chunks: booleans, or numbers that are all 0 or 1.
+    pub(crate) fn from_arrow(chunks: &[ArrayRef], name: &str) -> PyResult<Self> {
+        let mut out = Vec::with_capacity(chunks.iter().map(Array::len).sum());
+        for chunk in chunks {
+            let base = out.len();
+            if chunk.data_type() == &DataType::Null && chunk.is_empty() {
+                continue;
+            }
+            if chunk.data_type() == &DataType::Null || chunk.null_count() > 0 {
+                let i = (0..chunk.len()).find(|&i| chunk.is_null(i) || chunk.data_type() == &DataType::Null);
+                let i = i.unwrap_or(0);
+                return Err(raise(cs_core::Error::Missing {
+                    field: name.to_owned(),
+                    position: Some(base + i),
+                }));
+            }
+            if let Some(b) = chunk.as_boolean_opt() {
+                out.extend(b.values().iter());
+            } else if chunk.data_type().is_numeric() {
+                let cast = arrow_cast::cast(chunk, &DataType::Float64).map_err(|e| {
+                    raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        format!("type {}", chunk.data_type()),
+                        e.to_string(),
+                    ))
+                })?;
+                let values = cast.as_primitive::<Float64Type>().values();
+                out.extend(flags(values, name).map_err(|e| e.offset_by(base)).or_raise()?);
+            } else {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {}", chunk.data_type()),
+                    "expected booleans (or 0 and 1)",
+                )));
+            }
+        }
+        Ok(Bool::Owned(out))
+    }
+
+    /// The flags as a slice.
+    pub(crate) fn as_slice(&self) -> PyResult<&[bool]> {
+        match self {
+            Bool::Numpy(a) => Ok(a.as_slice()?),
+            Bool::Owned(v) => Ok(v),
+        }
+    }
+}
+
+/// Numbers that must be 0 or 1 as flags; NaN is a missing value.
+fn flags(values: &[f64], name: &str) -> cs_core::Result<Vec<bool>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if v == 1.0 {
+                Ok(true)
+            } else if v == 0.0 {
+                Ok(false)
+            } else if v.is_nan() {
+                Err(cs_core::Error::Missing {
+                    field: name.to_owned(),
+                    position: Some(i),
+                })
+            } else {
+                Err(cs_core::Error::out_of_range(name, v, "0 or 1 (or booleans)").at(i))
+            }
+        })
+        .collect()
 }

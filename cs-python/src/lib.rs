@@ -16,6 +16,7 @@ mod error;
 mod nps;
 mod onboarding;
 mod package;
+mod retention;
 mod table;
 
 /// Customer Success logic from the cs-core Rust library.
@@ -38,6 +39,12 @@ mod _cs_core {
         _entitlement_compliance, _entitlement_compliance_batch, _time_with_customer, PyAccountCompliance,
         PyContractTerm, PyEngagementCalendar, PyMatchingRules, PyPortfolioCompliance, PySuccessPackage,
         package_catalog,
+    };
+    // --- retention ---
+    #[pymodule_export]
+    use super::retention::{
+        _kaplan_meier_by, _logrank_by, _red_lead_times, PyBacktest, PyKaplanMeier, PyLeadTimes, PyLogRank,
+        PySbgFit, PySbgModel, backtest, churn_by_band, kaplan_meier, logrank, roc_auc,
     };
 
     use pyo3::prelude::*;

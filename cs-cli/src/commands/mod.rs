@@ -4,3 +4,4 @@ pub(crate) mod nps;
 pub(crate) mod onboarding;
 pub(crate) mod package;
 pub(crate) mod plan;
+pub(crate) mod retention;

@@ -23,12 +23,101 @@ const COUNTING_LIMIT: u64 = 1 << 20;
 /// assert_eq!(table.censored(), &[0, 1, 0, 1]);
 /// # Ok::<(), cs_core::Error>(())
 /// ```
+///
+/// A table read back with serde is checked: equal column lengths, time 0 first, strictly
+/// increasing finite times, and counts that add up (each row's at-risk count is the previous
+/// one minus the subjects removed there, and every subject is removed by the last row).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "EventTableData")]
 pub struct EventTable {
     times: Vec<f64>,
     at_risk: Vec<u64>,
     events: Vec<u64>,
     censored: Vec<u64>,
+}
+
+/// The serialised form of an [`EventTable`], checked before use.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventTableData {
+    times: Vec<f64>,
+    at_risk: Vec<u64>,
+    events: Vec<u64>,
+    censored: Vec<u64>,
+}
+
+impl TryFrom<EventTableData> for EventTable {
+    type Error = Error;
+
+    fn try_from(d: EventTableData) -> Result<Self> {
+        let rows = d.times.len();
+        for (field, len) in [
+            ("event table at_risk", d.at_risk.len()),
+            ("event table events", d.events.len()),
+            ("event table censored", d.censored.len()),
+        ] {
+            if len != rows {
+                return Err(Error::LengthMismatch {
+                    field: field.into(),
+                    expected: rows,
+                    actual: len,
+                });
+            }
+        }
+        if rows == 0 {
+            return Err(Error::empty("event table"));
+        }
+        if d.times[0] != 0.0 {
+            return Err(Error::invalid("event table time", d.times[0], "the first time must be 0").at(0));
+        }
+        if d.at_risk[0] == 0 {
+            return Err(Error::out_of_range("event table at_risk", 0, "1 or more").at(0));
+        }
+        for i in 0..rows {
+            let removed = d.events[i].checked_add(d.censored[i]);
+            if removed.is_none_or(|r| r > d.at_risk[i]) {
+                return Err(Error::invalid(
+                    "event table row",
+                    i,
+                    "more subjects churned or censored than were at risk",
+                ));
+            }
+            if i > 0 {
+                let t = d.times[i];
+                if !(t.is_finite() && t > d.times[i - 1]) {
+                    return Err(Error::invalid(
+                        "event table time",
+                        t,
+                        "times must be finite and strictly increasing",
+                    )
+                    .at(i));
+                }
+                let expected = d.at_risk[i - 1] - d.events[i - 1] - d.censored[i - 1];
+                if d.at_risk[i] != expected {
+                    return Err(Error::invalid(
+                        "event table at_risk",
+                        d.at_risk[i],
+                        format!("expected {expected}: the previous row's at-risk count less its removals"),
+                    )
+                    .at(i));
+                }
+            }
+        }
+        let last = rows - 1;
+        if d.events[last] + d.censored[last] != d.at_risk[last] {
+            return Err(Error::invalid(
+                "event table row",
+                last,
+                "subjects are still at risk after the last time",
+            ));
+        }
+        Ok(EventTable {
+            times: d.times,
+            at_risk: d.at_risk,
+            events: d.events,
+            censored: d.censored,
+        })
+    }
 }
 
 impl EventTable {
@@ -255,6 +344,34 @@ mod tests {
         assert_eq!(
             EventTable::from_durations(&[], &[]),
             Err(Error::empty("durations"))
+        );
+    }
+
+    #[test]
+    fn serde_round_trip_and_inconsistent_tables_are_rejected() {
+        let t = EventTable::from_durations(&[0.0, 1.0, 2.0, 2.0, 5.5], &[true, false, true, true, false])
+            .unwrap();
+        let text = serde_json::to_string(&t).unwrap();
+        assert_eq!(serde_json::from_str::<EventTable>(&text).unwrap(), t);
+        let bad = |json: &str| serde_json::from_str::<EventTable>(json).unwrap_err().to_string();
+        // 3 at risk, 1 removed at 0, so 2 must be at risk at time 1, not 3.
+        let e = bad(r#"{"times":[0,1],"at_risk":[3,3],"events":[1,3],"censored":[0,0]}"#);
+        assert!(
+            e.contains("event table at_risk 3 at position 1 is invalid: expected 2"),
+            "{e}"
+        );
+        let e = bad(r#"{"times":[0,1],"at_risk":[2,2],"events":[0,1],"censored":[0,0]}"#);
+        assert!(e.contains("still at risk after the last time"), "{e}");
+        let e = bad(r#"{"times":[0,0],"at_risk":[2,2],"events":[0,2],"censored":[0,0]}"#);
+        assert!(e.contains("strictly increasing"), "{e}");
+        let e = bad(r#"{"times":[1],"at_risk":[1],"events":[1],"censored":[0]}"#);
+        assert!(e.contains("the first time must be 0"), "{e}");
+        let e = bad(r#"{"times":[0],"at_risk":[1],"events":[1,0],"censored":[0]}"#);
+        assert!(e.contains("event table events has 2 rows, expected 1"), "{e}");
+        let e = bad(r#"{"times":[0],"at_risk":[1],"events":[2],"censored":[0]}"#);
+        assert!(
+            e.contains("more subjects churned or censored than were at risk"),
+            "{e}"
         );
     }
 

@@ -39,12 +39,42 @@ use crate::{Error, Result};
 /// assert_eq!(km.median(), Some(8.0));
 /// # Ok::<(), cs_core::Error>(())
 /// ```
+///
+/// Read back with serde, the estimate is recomputed from its (checked) event table and must
+/// match the stored curve, so a deserialised estimate is always consistent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "KaplanMeierData")]
 pub struct KaplanMeier {
     table: EventTable,
     survival: Vec<f64>,
     greenwood: Vec<f64>,
     confidence: Confidence,
+}
+
+/// The serialised form of a [`KaplanMeier`], checked before use.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KaplanMeierData {
+    table: EventTable,
+    survival: Vec<f64>,
+    greenwood: Vec<f64>,
+    confidence: Confidence,
+}
+
+impl TryFrom<KaplanMeierData> for KaplanMeier {
+    type Error = Error;
+
+    fn try_from(d: KaplanMeierData) -> Result<Self> {
+        let km = KaplanMeier::from_table(d.table, d.confidence);
+        if km.survival != d.survival || km.greenwood != d.greenwood {
+            return Err(Error::invalid(
+                "kaplan-meier estimate",
+                "survival",
+                "the stored curve does not match its event table",
+            ));
+        }
+        Ok(km)
+    }
 }
 
 /// Pointwise confidence bounds of a survival curve, one pair per timeline point.
@@ -169,14 +199,19 @@ impl KaplanMeier {
         let rows = table.times().len();
         let mut survival = Vec::with_capacity(rows);
         let mut greenwood = Vec::with_capacity(rows);
-        let (mut log_s, mut var) = (0.0f64, 0.0f64);
+        let (mut log_s, mut var, mut s) = (0.0f64, 0.0f64, 1.0f64);
         for (&n, &d) in table.at_risk().iter().zip(table.events()) {
             // lifelines: log(n - d) - log(n), summed; d / (n (n - d)) with 1/0 counted as 0.
-            log_s += ((n - d) as f64).ln() - (n as f64).ln();
-            if d > 0 && n > d {
-                var += d as f64 / (n * (n - d)) as f64;
+            // A row without churn adds exactly 0 (ln n - ln n), so S is unchanged: skipping
+            // the logarithms and the exponential there gives the same bits, faster.
+            if d > 0 {
+                log_s += ((n - d) as f64).ln() - (n as f64).ln();
+                if n > d {
+                    var += d as f64 / (n * (n - d)) as f64;
+                }
+                s = log_s.exp();
             }
-            survival.push(log_s.exp());
+            survival.push(s);
             greenwood.push(var);
         }
         KaplanMeier {
@@ -374,6 +409,21 @@ mod tests {
     fn median_is_none_when_never_reached() {
         let km = fit(&[1.0, 2.0, 3.0], &[true, false, false]);
         assert_eq!(km.median(), None);
+    }
+
+    #[test]
+    fn json_round_trip_recomputes_and_checks_the_curve() {
+        let km = fit(&[2.0, 5.0, 5.0, 8.0, 12.0], &[true, true, false, true, false]);
+        let text = serde_json::to_string(&km).unwrap();
+        assert_eq!(serde_json::from_str::<KaplanMeier>(&text).unwrap(), km);
+        // S(2) = 0.8 by the table; a tampered curve is rejected.
+        let tampered = text.replacen("0.8", "0.7", 1);
+        let e = serde_json::from_str::<KaplanMeier>(&tampered)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not match its event table"), "{e}");
+        let e = serde_json::from_str::<KaplanMeier>(&text.replace("0.95", "1.5")).unwrap_err();
+        assert!(e.to_string().contains("confidence level 1.5"), "{e}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from cs_core._cs_core import (
     AccountCompliance,
+    Backtest,
     Calibration,
     ContractTerm,
     Csat,
@@ -22,31 +23,45 @@ from cs_core._cs_core import (
     EngagementCalendar,
     Handoff,
     JointImpactPlan,
+    KaplanMeier,
     Kickoff,
+    LeadTimes,
+    LogRankResult,
     MatchingRules,
     NpsComparison,
     NpsResult,
     PortfolioCompliance,
+    SbgFit,
+    SbgModel,
     SuccessPackage,
     __version__,
     _entitlement_compliance,
     _entitlement_compliance_batch,
+    _kaplan_meier_by,
     _lifecycle_stage,
+    _logrank_by,
     _nps_by,
+    _red_lead_times,
     _still_onboarding,
     _time_to_first_impact,
     _time_with_customer,
     _ttfi_summary,
+    backtest,
+    churn_by_band,
     csat,
+    kaplan_meier,
+    logrank,
     nps,
     nps_calibration,
     nps_compare,
     nps_from_counts,
     package_catalog,
+    roc_auc,
 )
 
 __all__ = [
     "AccountCompliance",
+    "Backtest",
     "Calibration",
     "ContractTerm",
     "CsError",
@@ -54,25 +69,38 @@ __all__ = [
     "EngagementCalendar",
     "Handoff",
     "JointImpactPlan",
+    "KaplanMeier",
     "Kickoff",
+    "LeadTimes",
+    "LogRankResult",
     "MatchingRules",
     "NpsComparison",
     "NpsResult",
     "PortfolioCompliance",
+    "SbgFit",
+    "SbgModel",
     "SuccessPackage",
     "__version__",
+    "backtest",
+    "churn_by_band",
     "csat",
     "engagement_calendar",
     "engagement_calendar_ics",
     "entitlement_compliance",
     "entitlement_compliance_batch",
+    "kaplan_meier",
+    "kaplan_meier_by",
     "lifecycle_stage",
+    "logrank",
+    "logrank_by",
     "nps",
     "nps_by",
     "nps_calibration",
     "nps_compare",
     "nps_from_counts",
     "package_catalog",
+    "red_lead_times",
+    "roc_auc",
     "still_onboarding",
     "time_to_first_impact",
     "time_with_customer",
@@ -501,3 +529,67 @@ def lifecycle_stage(
         churned_on,
     )
     return _with_columns(table, kind, new)
+
+
+# --- retention ---
+
+
+def kaplan_meier_by(
+    table: Any,
+    duration: str = "duration",
+    observed: str | None = "observed",
+    by: str | Sequence[str] = "segment",
+    confidence: float = 0.95,
+) -> dict[Any, KaplanMeier]:
+    """Kaplan-Meier estimates of tenure per group (segment, package, CSM, ...) of a table.
+
+    Args:
+        table: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
+            columns.
+        duration: the column of tenures (any unit, >= 0).
+        observed: the column of churn flags (booleans or 0/1; ``False`` = still a customer,
+            censored), or ``None`` when every customer churned.
+        by: one key column or several.
+        confidence: level of the confidence bands, in (0, 1).
+
+    Returns:
+        ``{key: KaplanMeier}`` sorted by key; a key is the column's value (one ``by`` column)
+        or a tuple of values (several). A group without any churn gets a flat curve at 1.
+    """
+    return _kaplan_meier_by(_to_arrow(table), duration, observed, _names(by), confidence)
+
+
+def logrank_by(
+    table: Any,
+    duration: str = "duration",
+    observed: str | None = "observed",
+    by: str | Sequence[str] = "segment",
+) -> LogRankResult:
+    """Log-rank test of equal survival between the groups of a table (columns as in
+    :func:`kaplan_meier_by`); the result's ``groups`` table is keyed by the ``by`` columns."""
+    return _logrank_by(_to_arrow(table), duration, observed, _names(by))
+
+
+def red_lead_times(
+    history: Any,
+    churns: Any,
+    account: str = "account",
+    date: str = "date",
+    red: str = "red",
+    churn_date: str = "churn_date",
+) -> LeadTimes:
+    """Lead time between an account's first red health band and its churn.
+
+    Args:
+        history: a table with one row per account and date: ``account``, ``date`` and ``red``
+            (a boolean column: was the account's band red that day; e.g.
+            ``history.assign(red=history.band == "red")`` in pandas).
+        churns: a table with one row per churned account: ``account`` and ``churn_date``.
+        account, date, red, churn_date: the column names.
+
+    Returns:
+        A :class:`LeadTimes`: per churned account the first red date on or before churn and the
+        days between, plus how many churns the red band flagged and how many red accounts did
+        not churn (false alarms).
+    """
+    return _red_lead_times(_to_arrow(history), _to_arrow(churns), account, date, red, churn_date)

@@ -1,0 +1,593 @@
+//! `cs survival`, `cs cohort` and `cs backtest`: retention analytics from CSV files.
+
+use std::fmt::Write as _;
+
+use clap::Args;
+use cs_core::retention::{
+    BacktestOptions, KaplanMeier, SbgFit, SbgModel, ScoreDirection, TopK, backtest, churn_by_band,
+    kaplan_meier, kaplan_meier_by, logrank_groups,
+};
+use cs_core::statistics::Confidence;
+use serde_json::{Value, json};
+
+use crate::csv_input::CsvTable;
+use crate::report::TextTable;
+
+/// The bundled sample of customer tenures (examples/data/tenure.csv).
+pub(crate) const SAMPLE_TENURE: (&str, &str) = (
+    "the bundled sample tenures (examples/data/tenure.csv)",
+    include_str!("../../../examples/data/tenure.csv"),
+);
+
+/// The bundled Fader-Hardie cohorts (examples/data/cohorts.csv).
+pub(crate) const SAMPLE_COHORTS: (&str, &str) = (
+    "the bundled Fader-Hardie cohorts (examples/data/cohorts.csv)",
+    include_str!("../../../examples/data/cohorts.csv"),
+);
+
+/// The bundled sample of scores and outcomes (examples/data/scores.csv).
+pub(crate) const SAMPLE_SCORES: (&str, &str) = (
+    "the bundled sample scores (examples/data/scores.csv)",
+    include_str!("../../../examples/data/scores.csv"),
+);
+
+fn to_json(doc: &Value) -> Result<String, String> {
+    serde_json::to_string_pretty(doc)
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string())
+}
+
+/// A churn flag cell: true/false, 1/0, yes/no (any case).
+fn flag(cell: &str) -> Result<bool, String> {
+    match cell.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "y" | "t" => Ok(true),
+        "false" | "0" | "no" | "n" | "f" => Ok(false),
+        _ => Err(format!("{cell:?} is not true/false, 1/0 or yes/no")),
+    }
+}
+
+fn number(cell: &str) -> Result<f64, String> {
+    cell.parse::<f64>()
+        .map_err(|_| format!("{cell:?} is not a number"))
+}
+
+/// A comma-separated list of numbers.
+fn numbers(text: &str, what: &str) -> Result<Vec<f64>, String> {
+    text.split(',')
+        .map(|s| {
+            s.trim()
+                .parse::<f64>()
+                .map_err(|_| format!("{what}: {s:?} is not a number"))
+        })
+        .collect()
+}
+
+fn percent(v: f64) -> String {
+    format!("{:.1}%", 100.0 * v)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Args)]
+pub(crate) struct SurvivalArgs {
+    /// Portfolio CSV with one customer per row; the bundled sample when omitted.
+    file: Option<String>,
+    /// Column of tenures (any unit, 0 or more).
+    #[arg(long, default_value = "tenure_months")]
+    duration: String,
+    /// Column of churn flags (true/false, 1/0, yes/no); false = still a customer.
+    #[arg(long, default_value = "churned")]
+    observed: String,
+    /// Group by this column (segment, package, CSM, ...) and test the groups (log-rank).
+    #[arg(long)]
+    by: Option<String>,
+    /// Horizons at which to read the curves, comma-separated.
+    #[arg(long, default_value = "3,6,12,24")]
+    at: String,
+    /// Confidence level of the intervals (shown in --json).
+    #[arg(long, default_value_t = 0.95)]
+    confidence: f64,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
+    let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
+    let horizons = numbers(&args.at, "--at")?;
+    let table = CsvTable::read(args.file.as_deref(), SAMPLE_TENURE)?;
+    let durations = table.parse_column(&args.duration, number)?;
+    let observed = table.parse_column(&args.observed, flag)?;
+    if let Some(row) = durations.iter().position(|&d| !(d >= 0.0 && d.is_finite())) {
+        return Err(table.error_at(
+            row,
+            &args.duration,
+            format!("{} is not a tenure of 0 or more", durations[row]),
+        ));
+    }
+    let source = &table.source;
+    let all = kaplan_meier(&durations, &observed, confidence).map_err(|e| format!("{source}: {e}"))?;
+    let groups = match &args.by {
+        Some(by) => {
+            let col = table.column(by)?;
+            let groups = kaplan_meier_by(&durations, &observed, confidence, |i| {
+                Ok(table.cell(i, col).to_owned())
+            })
+            .map_err(|e| format!("{source}: {e}"))?;
+            let test = (groups.len() > 1)
+                .then(|| logrank_groups(&groups))
+                .transpose()
+                .map_err(|e| format!("{source}: {e}"))?;
+            Some((groups, test))
+        }
+        None => None,
+    };
+
+    let curve_json = |key: &str, km: &KaplanMeier| -> Result<Value, String> {
+        let band = km.confidence_interval();
+        let at: Vec<Value> = horizons
+            .iter()
+            .map(|&t| {
+                let i = km.timeline().partition_point(|&x| x <= t);
+                let (s, lo, hi) = if i == 0 {
+                    (1.0, 1.0, 1.0)
+                } else {
+                    (km.survival()[i - 1], band.lower[i - 1], band.upper[i - 1])
+                };
+                json!({"time": t, "survival": s, "ci_low": lo, "ci_high": hi})
+            })
+            .collect();
+        Ok(json!({
+            "group": key,
+            "customers": km.subjects(),
+            "churned": km.events(),
+            "median": km.median(),
+            "at": at,
+        }))
+    };
+    if args.json {
+        let mut doc = json!({
+            "confidence": confidence.level(),
+            "all": curve_json("all", &all)?,
+        });
+        if let Some((groups, test)) = &groups {
+            doc["by"] = json!(args.by);
+            doc["groups"] = Value::Array(
+                groups
+                    .iter()
+                    .map(|g| curve_json(&g.key, &g.estimate))
+                    .collect::<Result<_, _>>()?,
+            );
+            doc["logrank"] = json!(test);
+        }
+        return to_json(&doc);
+    }
+
+    let mut headers = vec![args.by.clone().unwrap_or_else(|| "customers".into())];
+    if args.by.is_some() {
+        headers.push("customers".into());
+    }
+    headers.push("churned".into());
+    headers.extend(horizons.iter().map(|t| format!("S({t})")));
+    headers.push("median".into());
+    let mut text = TextTable::new(headers);
+    let mut push = |label: Option<&str>, km: &KaplanMeier| -> Result<(), String> {
+        let mut row = Vec::new();
+        if let Some(l) = label {
+            row.push(l.to_owned());
+        }
+        row.push(km.subjects().to_string());
+        row.push(km.events().to_string());
+        for &t in &horizons {
+            row.push(percent(km.survival_at(t).map_err(|e| e.to_string())?));
+        }
+        row.push(km.median().map_or_else(|| "-".to_owned(), |m| format!("{m}")));
+        text.push(row);
+        Ok(())
+    };
+    match &groups {
+        Some((groups, _)) => {
+            for g in groups {
+                push(Some(&g.key), &g.estimate)?;
+            }
+            push(Some("all"), &all)?;
+        }
+        None => push(None, &all)?,
+    }
+    let mut out = format!(
+        "Survival of {} ({} customers, {} churned)\n\n",
+        table.source,
+        all.subjects(),
+        all.events()
+    );
+    out += &text.render();
+    out += "\nS(t) = share of customers still active after t (Kaplan-Meier; active customers are\n\
+            censored at their current tenure). median = first tenure with S <= 50% (- = not reached).\n";
+    if let Some((_, Some(test))) = &groups {
+        let _ = write!(
+            out,
+            "\nLog-rank test across {}: chi-square {:.2} with {} df, p = {:.3e}{}\n",
+            args.by.as_deref().unwrap_or_default(),
+            test.statistic,
+            test.degrees_of_freedom,
+            test.p_value,
+            if test.p_value < 0.05 {
+                " (the groups' survival differs)"
+            } else {
+                " (no evidence that the groups differ)"
+            }
+        );
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Args)]
+pub(crate) struct CohortArgs {
+    /// CSV of customers still active at the start of each period: the first column is the
+    /// period, every other column one cohort (cells may be empty after a cohort's last
+    /// period); the bundled Fader-Hardie cohorts when omitted.
+    file: Option<String>,
+    /// Fit only this cohort column (repeat for several); all columns after the first by default.
+    #[arg(long)]
+    cohort: Vec<String>,
+    /// Also fit one model to all the cohorts jointly.
+    #[arg(long)]
+    joint: bool,
+    /// Periods to project beyond the longest cohort.
+    #[arg(long, default_value_t = 5)]
+    project: u32,
+    /// Discount rate per period for the residual lifetime (DERL).
+    #[arg(long, default_value_t = 0.1)]
+    discount: f64,
+    /// Margin per customer per period: adds the expected residual value (DERL x margin).
+    #[arg(long)]
+    margin: Option<f64>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+struct Cohort {
+    name: String,
+    alive: Vec<u64>,
+    fit: SbgFit,
+}
+
+fn read_cohort(table: &CsvTable, name: &str) -> Result<Vec<u64>, String> {
+    let cells = table.parse_column(name, |cell| {
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        cell.parse::<u64>()
+            .map(Some)
+            .map_err(|_| format!("{cell:?} is not a count of customers (a whole number, 0 or more)"))
+    })?;
+    let len = cells.iter().position(Option::is_none).unwrap_or(cells.len());
+    if let Some(row) = cells[len..].iter().position(Option::is_some) {
+        return Err(table.error_at(
+            len + row,
+            name,
+            "a count after an empty cell (a cohort's counts must be consecutive)",
+        ));
+    }
+    Ok(cells.into_iter().map_while(|c| c).collect())
+}
+
+pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
+    let table = CsvTable::read(args.file.as_deref(), SAMPLE_COHORTS)?;
+    let source = &table.source;
+    let names: Vec<String> = if args.cohort.is_empty() {
+        table.headers().iter().skip(1).cloned().collect()
+    } else {
+        args.cohort.clone()
+    };
+    if names.is_empty() {
+        return Err(format!(
+            "{source}: no cohort columns (the first column is the period, the others cohorts)"
+        ));
+    }
+    let period_name = table
+        .headers()
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "period".into());
+    let mut cohorts = Vec::new();
+    for name in &names {
+        let alive = read_cohort(&table, name)?;
+        let fit = SbgModel::fit(&alive).map_err(|e| format!("{source}, cohort {name}: {e}"))?;
+        cohorts.push(Cohort {
+            name: name.clone(),
+            alive,
+            fit,
+        });
+    }
+    let joint = if args.joint && cohorts.len() > 1 {
+        let all: Vec<&[u64]> = cohorts.iter().map(|c| c.alive.as_slice()).collect();
+        Some(SbgModel::fit_cohorts(&all).map_err(|e| format!("{source}, joint fit: {e}"))?)
+    } else {
+        None
+    };
+    let longest = cohorts.iter().map(|c| c.alive.len()).max().unwrap_or(0) as u32;
+    let horizon = longest.saturating_sub(1) + args.project;
+    let renewals: Vec<u32> = (0..=4).collect();
+    let mut fits: Vec<(&str, &SbgFit)> = cohorts.iter().map(|c| (c.name.as_str(), &c.fit)).collect();
+    if let Some(j) = &joint {
+        fits.push(("joint", j));
+    }
+    let derl = |fit: &SbgFit, n: u32| fit.model.derl(args.discount, n).map_err(|e| e.to_string());
+
+    if args.json {
+        let mut rows = Vec::new();
+        for (name, fit) in &fits {
+            let mut doc = serde_json::to_value(fit).map_err(|e| e.to_string())?;
+            doc["cohort"] = json!(name);
+            doc["survival"] = json!(fit.model.survival_curve(horizon));
+            doc["retention"] = json!(
+                (1..=horizon)
+                    .map(|t| fit.model.retention(t).map_err(|e| e.to_string()))
+                    .collect::<Result<Vec<_>, _>>()?
+            );
+            let d = renewals
+                .iter()
+                .map(|&n| derl(fit, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            doc["derl"] = json!(d);
+            if let Some(m) = args.margin {
+                doc["residual_value"] = json!(d.iter().map(|v| v * m).collect::<Vec<_>>());
+            }
+            rows.push(doc);
+        }
+        return to_json(&json!({"discount": args.discount, "renewals": renewals, "fits": rows}));
+    }
+
+    let mut out = format!(
+        "Shifted-beta-geometric fit of {source} ({} cohort{})\n\n",
+        cohorts.len(),
+        if cohorts.len() == 1 { "" } else { "s" }
+    );
+    let mut fit_table = TextTable::new([
+        "cohort",
+        "customers",
+        "periods",
+        "alpha",
+        "± se",
+        "beta",
+        "± se",
+        "mean churn",
+        "log-likelihood",
+    ]);
+    let se = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"));
+    for (name, fit) in &fits {
+        let periods = if *name == "joint" {
+            "-".to_owned()
+        } else {
+            cohorts
+                .iter()
+                .find(|c| c.name == *name)
+                .map_or(0, |c| c.alive.len() - 1)
+                .to_string()
+        };
+        fit_table.push(vec![
+            (*name).to_owned(),
+            fit.customers.to_string(),
+            periods,
+            format!("{:.3}", fit.model.alpha()),
+            se(fit.alpha_se),
+            format!("{:.3}", fit.model.beta()),
+            se(fit.beta_se),
+            percent(fit.model.mean_churn()),
+            format!("{:.2}", fit.log_likelihood),
+        ]);
+    }
+    out += &fit_table.render();
+
+    let mut headers = vec![period_name];
+    for c in &cohorts {
+        headers.push(format!("{} actual", c.name));
+        headers.push(format!("{} S(t)", c.name));
+        headers.push(format!("{} r(t)", c.name));
+    }
+    let mut projection = TextTable::new(headers);
+    for t in 0..=horizon {
+        let mut row = vec![t.to_string()];
+        for c in &cohorts {
+            let m = &c.fit.model;
+            row.push(
+                c.alive
+                    .get(t as usize)
+                    .map_or_else(|| "-".to_owned(), |&n| percent(n as f64 / c.alive[0] as f64)),
+            );
+            row.push(percent(m.survival(t)));
+            row.push(if t == 0 {
+                "-".to_owned()
+            } else {
+                percent(m.retention(t).map_err(|e| e.to_string())?)
+            });
+        }
+        projection.push(row);
+    }
+    out += "\nShare of the cohort still active (actual, fitted S(t)) and retention r(t) = S(t)/S(t-1):\n\n";
+    out += &projection.render();
+
+    let mut headers = vec!["renewals".to_owned()];
+    for (name, _) in &fits {
+        headers.push(format!("{name} DERL"));
+        if args.margin.is_some() {
+            headers.push(format!("{name} value"));
+        }
+    }
+    let mut value_table = TextTable::new(headers);
+    for &n in &renewals {
+        let mut row = vec![n.to_string()];
+        for (_, fit) in &fits {
+            let d = derl(fit, n)?;
+            row.push(format!("{d:.2}"));
+            if let Some(m) = args.margin {
+                row.push(format!("{:.2}", d * m));
+            }
+        }
+        value_table.push(row);
+    }
+    let _ = write!(
+        out,
+        "\nDiscounted expected residual lifetime (DERL, in periods, discount {}% per period) of a\n\
+         customer who has renewed n times, seen just before the next renewal:\n\n",
+        args.discount * 100.0
+    );
+    out += &value_table.render();
+    out += "\nsBG model (Fader and Hardie 2007): each customer churns with a constant probability per\n\
+            period, which varies across customers as Beta(alpha, beta); retention rises with tenure\n\
+            as the likeliest churners leave. DERL: Fader and Hardie (2010).\n";
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Args)]
+pub(crate) struct BacktestArgs {
+    /// CSV with one account per row: a score and whether the account churned; the bundled
+    /// sample when omitted.
+    file: Option<String>,
+    /// Column of scores.
+    #[arg(long, default_value = "risk")]
+    score: String,
+    /// Column of outcomes (true/false, 1/0, yes/no).
+    #[arg(long, default_value = "churned")]
+    churned: String,
+    /// Which way the score points: risk (higher is riskier) or health (higher is healthier).
+    #[arg(long, default_value = "risk")]
+    direction: String,
+    /// Cut-offs for precision / recall / lift: shares (0.1) or counts (100), comma-separated.
+    #[arg(long, default_value = "0.05,0.1,0.2")]
+    top: String,
+    /// Number of score bins (10 = deciles).
+    #[arg(long, default_value_t = 10)]
+    bins: u32,
+    /// Column of health bands (red / yellow / green): adds the churn rate per band.
+    #[arg(long)]
+    band: Option<String>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+fn top_k(text: &str) -> Result<Vec<TopK>, String> {
+    text.split(',')
+        .map(|s| {
+            let s = s.trim();
+            if let Ok(k) = s.parse::<u64>() {
+                Ok(TopK::Count(k))
+            } else {
+                s.parse::<f64>()
+                    .map(TopK::Share)
+                    .map_err(|_| format!("--top: {s:?} is neither a count nor a share"))
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
+    let options = BacktestOptions {
+        direction: ScoreDirection::parse(&args.direction).map_err(|e| e.to_string())?,
+        top: top_k(&args.top)?,
+        bins: args.bins,
+    };
+    let table = CsvTable::read(args.file.as_deref(), SAMPLE_SCORES)?;
+    let source = &table.source;
+    let scores = table.parse_column(&args.score, number)?;
+    let churned = table.parse_column(&args.churned, flag)?;
+    if let Some(row) = scores.iter().position(|s| !s.is_finite()) {
+        return Err(table.error_at(row, &args.score, format!("{} is not a finite score", scores[row])));
+    }
+    let bt = backtest(&scores, &churned, &options).map_err(|e| format!("{source}: {e}"))?;
+    let bands = match &args.band {
+        Some(b) => {
+            let col = table.column(b)?;
+            Some(
+                churn_by_band(&churned, |i| Ok(table.cell(i, col).to_owned()))
+                    .map_err(|e| format!("{source}: {e}"))?,
+            )
+        }
+        None => None,
+    };
+    if args.json {
+        let mut doc = serde_json::to_value(&bt).map_err(|e| e.to_string())?;
+        doc["score"] = json!(args.score);
+        if let Some(b) = &bands {
+            doc["bands"] = json!(b);
+        }
+        return to_json(&doc);
+    }
+    let direction = match bt.direction {
+        ScoreDirection::HigherIsRiskier => "higher is riskier",
+        ScoreDirection::HigherIsHealthier => "higher is healthier",
+    };
+    let mut out = format!(
+        "Backtest of {} ({direction}) in {source}: {} accounts, {} churned ({})\n\n",
+        args.score,
+        bt.accounts,
+        bt.churned,
+        percent(bt.churn_rate)
+    );
+    let _ = writeln!(
+        out,
+        "ROC AUC {:.3}  (1 = every churned account looked riskier than every retained one; 0.5 = chance)\n",
+        bt.auc
+    );
+    let mut top = TextTable::new(["top", "k", "churned", "precision", "recall", "lift"]);
+    for (t, r) in options.top.iter().zip(&bt.top) {
+        top.push(vec![
+            match t {
+                TopK::Share(s) => percent(*s),
+                TopK::Count(k) => k.to_string(),
+            },
+            r.k.to_string(),
+            format!("{:.1}", r.churned),
+            percent(r.precision),
+            percent(r.recall),
+            format!("{:.2}", r.lift),
+        ]);
+    }
+    out += &top.render();
+    let mut bins = TextTable::new(["bin", "accounts", "churned", "churn rate", "scores"]);
+    for b in &bt.bins {
+        bins.push(vec![
+            b.bin.to_string(),
+            b.accounts.to_string(),
+            b.churned.to_string(),
+            b.churn_rate.map_or_else(|| "-".to_owned(), percent),
+            match (b.min_score, b.max_score) {
+                (Some(lo), Some(hi)) => format!("{lo} .. {hi}"),
+                _ => "-".to_owned(),
+            },
+        ]);
+    }
+    let _ = write!(
+        out,
+        "\nChurn rate per score bin ({} bins, 1 = most at risk):\n\n",
+        args.bins
+    );
+    out += &bins.render();
+    if let Some(bands) = &bands {
+        let mut t = TextTable::new([
+            args.band.clone().unwrap_or_default(),
+            "accounts".into(),
+            "churned".into(),
+            "churn rate".into(),
+        ]);
+        for b in bands {
+            t.push(vec![
+                b.key.clone(),
+                b.accounts.to_string(),
+                b.churned.to_string(),
+                percent(b.churn_rate),
+            ]);
+        }
+        out += "\nChurn rate per band:\n\n";
+        out += &t.render();
+    }
+    out += "\nTies in the score count one half in the AUC and are shared pro rata at a top-k cut-off.\n";
+    Ok(out)
+}
