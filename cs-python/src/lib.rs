@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 mod columns;
 mod convert;
 mod error;
+mod health;
 mod nps;
 mod table;
 
@@ -25,6 +26,13 @@ mod _cs_core {
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
         nps_from_counts,
+    };
+
+    // --- health ---
+    #[pymodule_export]
+    use super::health::{
+        _health_rollup, _synthetic_portfolio, PyHealthScore, PyScorecard, PyScorecardSet, explain_change,
+        health_trend,
     };
 
     use pyo3::prelude::*;

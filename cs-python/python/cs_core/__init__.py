@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from cs_core._cs_core import (
@@ -28,6 +29,17 @@ from cs_core._cs_core import (
     nps_from_counts,
 )
 
+# --- health ---
+from cs_core._cs_core import (
+    HealthScore,
+    Scorecard,
+    ScorecardSet,
+    _health_rollup,
+    _synthetic_portfolio,
+    explain_change,
+    health_trend,
+)
+
 __all__ = [
     "Calibration",
     "CsError",
@@ -41,6 +53,14 @@ __all__ = [
     "nps_calibration",
     "nps_compare",
     "nps_from_counts",
+    # --- health ---
+    "HealthScore",
+    "Scorecard",
+    "ScorecardSet",
+    "explain_change",
+    "health_rollup",
+    "health_trend",
+    "synthetic_portfolio",
 ]
 
 
@@ -110,3 +130,132 @@ def nps_by(
     kind = _table_kind(table)
     result = _nps_by(_to_arrow(table), score, _names(by), period, date, confidence, skip_missing)
     return _like(kind, result)
+
+
+# --- health ---------------------------------------------------------------------------------
+
+_DEFAULT_BANDS = ["red", "amber", "green"]
+
+
+def _columns(table: Any) -> dict[str, Any]:
+    """The columns of any supported table by name, without copying (numpy arrays, pandas or
+    polars Series, Arrow arrays)."""
+    if isinstance(table, Mapping):
+        # numpy has no null: a masked array's mask marks missing values (NaN is a value, which
+        # the scorecard rejects unless it sets nan_is_missing).
+        return {
+            name: pa.array(np.ma.getdata(col), mask=np.ma.getmaskarray(col))
+            if isinstance(col, np.ma.MaskedArray)
+            else col
+            for name, col in table.items()
+        }
+    kind = _table_kind(table)
+    if kind == "pandas":
+        return {str(name): table[name] for name in table.columns}
+    if kind == "polars":
+        return {s.name: s for s in table.get_columns()}
+    if not isinstance(table, (pa.Table, pa.RecordBatch)):
+        table = pa.table(table)
+    return dict(zip(table.column_names, table.columns))
+
+
+def _with_columns(table: Any, result: pa.Table) -> Any:
+    """``table`` of the caller's kind with the columns of ``result`` added (or replaced)."""
+    if isinstance(table, Mapping):
+        out = dict(table)
+        for name in result.column_names:
+            # numpy has no null: insufficient data is NaN in ``score``, None in text columns.
+            out[name] = result.column(name).to_numpy(zero_copy_only=False)
+        return out
+    kind = _table_kind(table)
+    if kind == "pandas":
+        import pandas as pd
+
+        added = result.to_pandas()
+        added.index = table.index
+        kept = table.drop(columns=[c for c in result.column_names if c in table.columns])
+        return pd.concat([kept, added], axis=1)
+    if kind == "polars":
+        import polars as pl
+
+        frame = pl.from_arrow(result)
+        assert isinstance(frame, pl.DataFrame)
+        return table.with_columns(frame.get_columns())
+    batch = isinstance(table, pa.RecordBatch)
+    out = pa.Table.from_batches([table]) if batch else table
+    if not isinstance(out, pa.Table):
+        out = pa.table(out)
+    for name in result.column_names:
+        column = result.column(name)
+        if name in out.column_names:
+            out = out.set_column(out.column_names.index(name), name, column)
+        else:
+            out = out.append_column(name, column)
+    if batch:
+        return pa.RecordBatch.from_arrays([c.combine_chunks() for c in out.columns], schema=out.schema)
+    return out
+
+
+def _score_table(scorer: Scorecard | ScorecardSet, table: Any, as_of: Any) -> Any:
+    """The body of ``Scorecard.score`` / ``ScorecardSet.score``: columns in, same kind out."""
+    return _with_columns(table, scorer._score(_columns(table), as_of))
+
+
+def health_rollup(
+    table: Any,
+    by: str | Sequence[str] | None = None,
+    arr: str | None = None,
+    *,
+    bands: Scorecard | Sequence[str] | None = None,
+    score: str = "score",
+    band: str = "band",
+) -> Any:
+    """Health of groups of accounts: share per band, mean score, ARR-weighted mean, ARR share.
+
+    Args:
+        table: scored accounts (the output of ``Scorecard.score``): a pandas or polars
+            DataFrame, a pyarrow Table or RecordBatch, or a dict of columns.
+        by: one key column or several (``"csm"``, ``"segment"``, a parent account); ``None``
+            for the whole portfolio in one row.
+        arr: the column of ARR in integer minor units; adds ``arr_weighted_mean``, ``arr`` and
+            ``<band>_arr_share``.
+        bands: the band names from the lowest up, or the Scorecard they come from (default
+            red, amber, green).
+        score: the score column (null = insufficient data).
+        band: the band column.
+
+    Returns:
+        A table of the caller's kind with the key columns, ``accounts``, ``scored``,
+        ``insufficient``, ``mean``, ``<band>_count`` and ``<band>_share`` per band (shares of
+        the scored accounts: ``green_share`` is "% green"), then the ARR columns. Groups are
+        sorted by key.
+    """
+    if bands is None:
+        names = list(_DEFAULT_BANDS)
+    elif isinstance(bands, Scorecard):
+        names = bands.band_names
+    else:
+        names = list(bands)
+    kind = _table_kind(table)
+    result = _health_rollup(_to_arrow(table), _names(by), arr, score, band, names)
+    return _like(kind, result)
+
+
+def synthetic_portfolio(n: int, seed: int = 42, as_of: Any = None, kind: str = "pyarrow") -> Any:
+    """A deterministic synthetic portfolio of ``n`` accounts (the same as ``cs portfolio``).
+
+    Columns: account_id, segment, region, csm, arr (minor units), start_date, renewal_date,
+    licences, active_users, logins_30d, licence_utilisation, logins_per_user, open_tickets,
+    high_priority_tickets, nps (null when not answered), nps_date, days_since_last_touch,
+    executive_sponsor: the default scorecard's measures are among them. The first accounts do
+    not depend on ``n``; dates are relative to ``as_of`` (default today).
+
+    Args:
+        n: number of accounts.
+        seed: the seed; the same seed gives the same portfolio.
+        as_of: the date the portfolio describes.
+        kind: ``"pyarrow"``, ``"pandas"`` or ``"polars"``.
+    """
+    if kind not in ("pyarrow", "arrow", "pandas", "polars"):
+        raise CsError(f"kind {kind!r} is invalid: expected pyarrow, pandas or polars")
+    return _like(kind, _synthetic_portfolio(n, seed, as_of))
