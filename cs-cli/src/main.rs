@@ -23,12 +23,18 @@ struct Cli {
 enum Command {
     /// NPS table of a survey: score, confidence interval and counts, per group and period.
     Nps(commands::nps::NpsArgs),
+    /// Health scores of a portfolio CSV: % per band, ARR share, rollups, worst accounts.
+    Score(commands::health::ScoreArgs),
+    /// Write a synthetic (seeded) portfolio CSV with the default scorecard's measures.
+    Portfolio(commands::health::PortfolioArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Nps(args) => commands::nps::run(&args),
+        Command::Score(args) => commands::health::score(&args),
+        Command::Portfolio(args) => commands::health::portfolio(&args),
     };
     match result {
         Ok(output) => {
