@@ -18,48 +18,43 @@ from cs_core._cs_core import (
     Calibration,
     Csat,
     CsError,
+    HealthScore,
     NpsComparison,
     NpsResult,
+    Scorecard,
+    ScorecardSet,
     __version__,
+    _health_rollup,
     _nps_by,
+    _synthetic_portfolio,
     csat,
+    explain_change,
+    health_trend,
     nps,
     nps_calibration,
     nps_compare,
     nps_from_counts,
 )
 
-# --- health ---
-from cs_core._cs_core import (
-    HealthScore,
-    Scorecard,
-    ScorecardSet,
-    _health_rollup,
-    _synthetic_portfolio,
-    explain_change,
-    health_trend,
-)
-
 __all__ = [
     "Calibration",
     "CsError",
     "Csat",
+    "HealthScore",
     "NpsComparison",
     "NpsResult",
+    "Scorecard",
+    "ScorecardSet",
     "__version__",
     "csat",
+    "explain_change",
+    "health_rollup",
+    "health_trend",
     "nps",
     "nps_by",
     "nps_calibration",
     "nps_compare",
     "nps_from_counts",
-    # --- health ---
-    "HealthScore",
-    "Scorecard",
-    "ScorecardSet",
-    "explain_change",
-    "health_rollup",
-    "health_trend",
     "synthetic_portfolio",
 ]
 
@@ -156,7 +151,7 @@ def _columns(table: Any) -> dict[str, Any]:
         return {s.name: s for s in table.get_columns()}
     if not isinstance(table, (pa.Table, pa.RecordBatch)):
         table = pa.table(table)
-    return dict(zip(table.column_names, table.columns))
+    return dict(zip(table.column_names, table.columns, strict=True))
 
 
 def _with_columns(table: Any, result: pa.Table) -> Any:
@@ -165,16 +160,16 @@ def _with_columns(table: Any, result: pa.Table) -> Any:
         out = dict(table)
         for name in result.column_names:
             # numpy has no null: insufficient data is NaN in ``score``, None in text columns.
-            out[name] = result.column(name).to_numpy(zero_copy_only=False)
+            column = result.column(name)
+            if pa.types.is_dictionary(column.type):
+                column = column.cast(pa.string())
+            out[name] = column.to_numpy(zero_copy_only=False)
         return out
     kind = _table_kind(table)
     if kind == "pandas":
-        import pandas as pd
-
         added = result.to_pandas()
         added.index = table.index
-        kept = table.drop(columns=[c for c in result.column_names if c in table.columns])
-        return pd.concat([kept, added], axis=1)
+        return table.assign(**{name: added[name] for name in result.column_names})
     if kind == "polars":
         import polars as pl
 

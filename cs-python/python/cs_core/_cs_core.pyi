@@ -330,7 +330,9 @@ def explain_change(earlier: HealthScore, later: HealthScore) -> list[dict[str, A
     """Per measure, how many points it added to or took from the move from ``earlier`` to
     ``later``, largest first (a list of dicts: measure, from_points, to_points, change)."""
 
-def health_trend(history: Sequence[HealthScore], window_days: int = 90, flat_within: float = 1.0) -> dict[str, Any]:
+def health_trend(
+    history: Sequence[HealthScore], window_days: int = 90, flat_within: float = 1.0
+) -> dict[str, Any]:
     """The trend of one account's scores (HealthScores in any order) over the last
     ``window_days``: from / to dates and scores, delta, direction (up / down / flat within
     ``flat_within`` points), band change and the per-measure change explanation."""
