@@ -40,9 +40,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| threads.install(|| health_floor(black_box(&columns))));
         });
         g.bench_function(format!("score_batch_{label}"), |b| {
-            b.iter(|| {
-                threads.install(|| card.score_batch(black_box(&columns), day).expect("valid"))
-            });
+            b.iter(|| threads.install(|| card.score_batch(black_box(&columns), day).expect("valid")));
         });
     }
     g.finish();

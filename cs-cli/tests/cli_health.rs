@@ -78,17 +78,37 @@ fn hand_computed_scores_bands_and_drivers() {
         "account_id,usage,sponsor,segment\na,0.8,true,x\nb,0.4,false,y\nc,,false,x\n",
     );
     let out_csv = temp_path("out.csv");
-    let (ok, out, err) = cs(&["score", &csv, "--scorecard", &card, "--as-of", "2026-06-30", "-o", &out_csv]);
+    let (ok, out, err) = cs(&[
+        "score",
+        &csv,
+        "--scorecard",
+        &card,
+        "--as-of",
+        "2026-06-30",
+        "-o",
+        &out_csv,
+    ]);
     assert!(ok, "{err}");
     assert!(out.contains("Health of 3 accounts"), "{out}");
     let written = std::fs::read_to_string(&out_csv).unwrap();
     let lines: Vec<&str> = written.lines().collect();
-    assert_eq!(lines[0], "account_id,usage,sponsor,segment,score,band,coverage,driver");
+    assert_eq!(
+        lines[0],
+        "account_id,usage,sponsor,segment,score,band,coverage,driver"
+    );
     assert_eq!(lines[1], "a,0.8,true,x,85,green,1,usage");
     assert_eq!(lines[2], "b,0.4,false,y,30,red,1,usage");
     assert_eq!(lines[3], "c,,false,x,0,red,0.25,sponsor");
 
-    let (ok, out, err) = cs(&["score", &csv, "--scorecard", &card, "--as-of", "2026-06-30", "--json"]);
+    let (ok, out, err) = cs(&[
+        "score",
+        &csv,
+        "--scorecard",
+        &card,
+        "--as-of",
+        "2026-06-30",
+        "--json",
+    ]);
     assert!(ok, "{err}");
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     // Mean (85 + 30 + 0) / 3; one of three green.
@@ -104,7 +124,16 @@ fn json_output_lists_every_account() {
     let card = temp("card-json.toml", CARD);
     let csv = temp("json.csv", "usage,sponsor\n0.5,true\n,\n");
     let out_json = temp_path("out.json");
-    let (ok, _, err) = cs(&["score", &csv, "--scorecard", &card, "--as-of", "2026-06-30", "-o", &out_json]);
+    let (ok, _, err) = cs(&[
+        "score",
+        &csv,
+        "--scorecard",
+        &card,
+        "--as-of",
+        "2026-06-30",
+        "-o",
+        &out_json,
+    ]);
     assert!(ok, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out_json).unwrap()).unwrap();
     // 0.75 × 50 + 0.25 × 100 = 62.5 amber; the empty row has no data: insufficient (null).
@@ -127,7 +156,10 @@ fn bad_cell_names_file_line_and_column() {
     let csv = temp("bad-number.csv", "usage,sponsor\nlots,true\n");
     let (ok, _, err) = cs(&["score", &csv, "--scorecard", &card]);
     assert!(!ok);
-    assert!(err.contains("line 2, column usage: \"lots\" is not a number"), "{err}");
+    assert!(
+        err.contains("line 2, column usage: \"lots\" is not a number"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -146,7 +178,12 @@ fn bad_values_found_by_the_scorer_name_their_line() {
     let csv = temp("future.csv", &out);
     let (ok, _, err) = cs(&["score", &csv, "--as-of", "2026-01-01"]);
     assert!(!ok);
-    assert!(err.contains("future.csv line 3: nps_date 2026-04-25 is invalid: is after the scoring date 2026-01-01"), "{err}");
+    assert!(
+        err.contains(
+            "future.csv line 3: nps_date 2026-04-25 is invalid: is after the scoring date 2026-01-01"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -159,7 +196,10 @@ fn missing_measure_column_and_bad_scorecard_are_reported() {
     let bad = temp("bad-card.toml", &CARD.replace("weight = 3", "weight = -3"));
     let (ok, _, err) = cs(&["score", &csv, "--scorecard", &bad]);
     assert!(!ok);
-    assert!(err.contains("measure usage weight -3 is outside a finite number >= 0"), "{err}");
+    assert!(
+        err.contains("measure usage weight -3 is outside a finite number >= 0"),
+        "{err}"
+    );
     let (ok, _, err) = cs(&["score", "--as-of", "30/06/2026"]);
     assert!(!ok);
     assert!(err.contains("--as-of \"30/06/2026\" is not a date"), "{err}");
@@ -168,15 +208,31 @@ fn missing_measure_column_and_bad_scorecard_are_reported() {
 #[test]
 fn portfolio_is_deterministic_and_matches_the_committed_sample() {
     let path = temp_path("portfolio.csv");
-    let (ok, out, err) = cs(&["portfolio", "--rows", "500", "--seed", "42", "--as-of", "2026-06-30", "-o", &path]);
+    let (ok, out, err) = cs(&[
+        "portfolio",
+        "--rows",
+        "500",
+        "--seed",
+        "42",
+        "--as-of",
+        "2026-06-30",
+        "-o",
+        &path,
+    ]);
     assert!(ok, "{err}");
     assert!(out.contains("wrote 500 accounts"), "{out}");
     let written = std::fs::read_to_string(&path).unwrap();
     let committed = include_str!("../../examples/data/portfolio.csv");
-    assert_eq!(written, committed, "regenerate: cs portfolio --rows 500 --seed 42 --as-of 2026-06-30 -o examples/data/portfolio.csv");
+    assert_eq!(
+        written, committed,
+        "regenerate: cs portfolio --rows 500 --seed 42 --as-of 2026-06-30 -o examples/data/portfolio.csv"
+    );
     let (_, first, _) = cs(&["portfolio", "--rows", "3", "--as-of", "2026-06-30"]);
     assert_eq!(first.lines().count(), 4);
-    assert!(committed.starts_with(&first), "the first accounts do not depend on --rows");
+    assert!(
+        committed.starts_with(&first),
+        "the first accounts do not depend on --rows"
+    );
 }
 
 #[test]
@@ -205,12 +261,27 @@ scorecard = "sponsor_only"
 when = { segment = ["Strategic"] }
 "#,
     );
-    let csv = temp("set.csv", "segment,usage,sponsor\nCommunity,0.9,false\nStrategic,0.1,true\n");
+    let csv = temp(
+        "set.csv",
+        "segment,usage,sponsor\nCommunity,0.9,false\nStrategic,0.1,true\n",
+    );
     let out_csv = temp_path("set-out.csv");
-    let (ok, _, err) = cs(&["score", &csv, "--scorecard", &set, "--as-of", "2026-06-30", "-o", &out_csv]);
+    let (ok, _, err) = cs(&[
+        "score",
+        &csv,
+        "--scorecard",
+        &set,
+        "--as-of",
+        "2026-06-30",
+        "-o",
+        &out_csv,
+    ]);
     assert!(ok, "{err}");
     let written = std::fs::read_to_string(&out_csv).unwrap();
     // Community: usage 0.9 -> 90; Strategic: sponsor true -> 100.
-    assert!(written.contains("Community,0.9,false,90,green,1,usage"), "{written}");
+    assert!(
+        written.contains("Community,0.9,false,90,green,1,usage"),
+        "{written}"
+    );
     assert!(written.contains("Strategic,0.1,true,100,green,1,"), "{written}");
 }

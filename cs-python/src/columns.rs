@@ -300,8 +300,8 @@ impl<'py> Float<'py> {
 /// `pyarrow.array`; Arrow chunks are concatenated only when there are several.
 pub(crate) fn arrow_single(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<ArrayRef> {
     let py = obj.py();
-    let arrow_like = obj.hasattr(intern!(py, "__arrow_c_array__"))?
-        || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
+    let arrow_like =
+        obj.hasattr(intern!(py, "__arrow_c_array__"))? || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
     let source = if arrow_like {
         obj.clone()
     } else {
@@ -397,7 +397,9 @@ impl<'py> Bool<'py> {
         let array = arrow_single(obj, name)?;
         let array = match array.data_type() {
             DataType::Boolean => array,
-            t if t.is_integer() || t == &DataType::Null => cast_to(&array, &DataType::Boolean, name, "booleans")?,
+            t if t.is_integer() || t == &DataType::Null => {
+                cast_to(&array, &DataType::Boolean, name, "booleans")?
+            }
             t => {
                 return Err(raise(cs_core::Error::invalid(
                     format!("column {name}"),
@@ -486,7 +488,9 @@ impl Days {
                 let text = cast_to(&array, &DataType::Utf8, name, "dates")?;
                 let dates = cast_to(&text, &DataType::Date32, name, "dates (YYYY-MM-DD)")?;
                 if dates.null_count() != text.null_count() {
-                    let bad = (0..text.len()).find(|&i| text.is_valid(i) && dates.is_null(i)).unwrap_or(0);
+                    let bad = (0..text.len())
+                        .find(|&i| text.is_valid(i) && dates.is_null(i))
+                        .unwrap_or(0);
                     return Err(raise(
                         cs_core::Error::invalid(
                             format!("column {name}"),

@@ -40,7 +40,8 @@ fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     let json = py.import(intern!(py, "json"))?;
     let kwargs = PyDict::new(py);
     kwargs.set_item("default", py.import(intern!(py, "builtins"))?.getattr("str")?)?;
-    json.call_method(intern!(py, "dumps"), (obj,), Some(&kwargs))?.extract()
+    json.call_method(intern!(py, "dumps"), (obj,), Some(&kwargs))?
+        .extract()
 }
 
 /// A document from a Python dict, through its JSON form.
@@ -164,9 +165,7 @@ fn account_of(card: &Scorecard, row: &Bound<'_, PyAny>) -> PyResult<AccountMeasu
                 observed = Some(date_of(Some(&d), &date_column)?);
             }
         }
-        account
-            .0
-            .insert(m.name.clone(), Observation { value, observed });
+        account.0.insert(m.name.clone(), Observation { value, observed });
     }
     Ok(account)
 }
@@ -230,7 +229,10 @@ fn date_column_of(cards: &[&Scorecard], measure: &str) -> String {
         .iter()
         .flat_map(|c| c.all_measures())
         .find(|m| m.name == measure)
-        .map_or_else(|| format!("{measure}_date"), cs_core::health::Measure::date_column_name)
+        .map_or_else(
+            || format!("{measure}_date"),
+            cs_core::health::Measure::date_column_name,
+        )
 }
 
 fn borrow_measures<'a>(
@@ -257,7 +259,11 @@ fn borrow_measures<'a>(
 }
 
 /// The result columns of a batch: score, band, coverage, driver (and scorecard for sets).
-fn result_table<'py>(py: Python<'py>, out: &BatchScores, with_card: Option<&[String]>) -> PyResult<Bound<'py, PyAny>> {
+fn result_table<'py>(
+    py: Python<'py>,
+    out: BatchScores,
+    with_card: Option<&[String]>,
+) -> PyResult<Bound<'py, PyAny>> {
     // Band names of every scorecard in one dictionary, in first-seen order.
     let mut names: Vec<&str> = Vec::new();
     let code_of: Vec<Vec<i16>> = out
@@ -285,29 +291,34 @@ fn result_table<'py>(py: Python<'py>, out: &BatchScores, with_card: Option<&[Str
     let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
         .map_err(|e| raise(cs_core::Error::invalid("band", "dictionary", e.to_string())))?;
     let drivers: Int32Array = out.driver.iter().map(|d| d.map(i32::from)).collect();
-    let driver = DictionaryArray::<Int32Type>::try_new(
-        drivers,
-        Arc::new(StringArray::from(out.measure_names.clone())),
-    )
-    .map_err(|e| raise(cs_core::Error::invalid("driver", "dictionary", e.to_string())))?;
+    let driver =
+        DictionaryArray::<Int32Type>::try_new(drivers, Arc::new(StringArray::from(out.measure_names)))
+            .map_err(|e| raise(cs_core::Error::invalid("driver", "dictionary", e.to_string())))?;
     let dict = |k: DataType| DataType::Dictionary(Box::new(k), Box::new(DataType::Utf8));
     let mut columns: Vec<(Field, ArrayRef)> = vec![
         (
             Field::new("score", DataType::Float64, true),
-            Arc::new(Float64Array::from(out.score.clone())),
+            Arc::new(Float64Array::from(out.score)),
         ),
         (Field::new("band", dict(DataType::Int16), true), Arc::new(band)),
         (
             Field::new("coverage", DataType::Float64, false),
-            Arc::new(Float64Array::from(out.coverage.clone())),
+            Arc::new(Float64Array::from(out.coverage)),
         ),
-        (Field::new("driver", dict(DataType::Int32), true), Arc::new(driver)),
+        (
+            Field::new("driver", dict(DataType::Int32), true),
+            Arc::new(driver),
+        ),
     ];
     if let Some(card_names) = with_card {
         let keys: Int16Array = out.scorecard.iter().map(|c| Some(*c as i16)).collect();
-        let cards = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(card_names.to_vec())))
-            .map_err(|e| raise(cs_core::Error::invalid("scorecard", "dictionary", e.to_string())))?;
-        columns.push((Field::new("scorecard", dict(DataType::Int16), false), Arc::new(cards)));
+        let cards =
+            DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(card_names.to_vec())))
+                .map_err(|e| raise(cs_core::Error::invalid("scorecard", "dictionary", e.to_string())))?;
+        columns.push((
+            Field::new("scorecard", dict(DataType::Int16), false),
+            Arc::new(cards),
+        ));
     }
     crate::table::to_pyarrow(py, columns)
 }
@@ -447,14 +458,18 @@ impl PyScorecard {
         let cols = borrow_measures(&held, &dates)?;
         let card = &self.inner;
         let out = py.detach(|| card.score_batch(&cols, as_of)).or_raise()?;
-        result_table(py, &out, None)
+        result_table(py, out, None)
     }
     /// Scores one account (a dict of measure values, e.g. a table row) on ``as_of`` (default
     /// today) and explains the score: per measure the raw value, measure score, effective weight
     /// and points (the points sum to the score). A measure's date column (``nps_date``) in the
     /// dict is its observation date; keys that are not measures are ignored.
     #[pyo3(signature = (account, as_of = None))]
-    fn explain(&self, account: &Bound<'_, PyAny>, as_of: Option<&Bound<'_, PyAny>>) -> PyResult<PyHealthScore> {
+    fn explain(
+        &self,
+        account: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyHealthScore> {
         let as_of = date_of(as_of, "as_of")?;
         let measures = account_of(&self.inner, account)?;
         Ok(PyHealthScore {
@@ -526,12 +541,9 @@ impl PyScorecardSet {
                 }
             }
         }
-        Ok(self.inner.card_for(|name| {
-            values
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        }))
+        Ok(self
+            .inner
+            .card_for(|name| values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())))
     }
 }
 
@@ -662,11 +674,15 @@ impl PyScorecardSet {
             })
             .or_raise()?;
         let names: Vec<String> = set.scorecards.iter().map(|c| c.name.clone()).collect();
-        result_table(py, &out, Some(&names))
+        result_table(py, out, Some(&names))
     }
     /// Scores one account with its assigned scorecard and explains the score.
     #[pyo3(signature = (account, as_of = None))]
-    fn explain(&self, account: &Bound<'_, PyAny>, as_of: Option<&Bound<'_, PyAny>>) -> PyResult<PyHealthScore> {
+    fn explain(
+        &self,
+        account: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyHealthScore> {
         let as_of = date_of(as_of, "as_of")?;
         let card = self.card_of(account)?;
         let measures = account_of(card, account)?;
@@ -776,9 +792,14 @@ impl PyHealthScore {
     /// on this score's date; the outcome is kept in ``override_outcome``.
     fn with_override(&self, manual: &Bound<'_, PyAny>, scorecard: &PyScorecard) -> PyResult<PyHealthScore> {
         let text = dumps(manual)?;
-        let manual: Override = serde_json::from_str(&text).map_err(|e| json_error(format!("override: {e}")))?;
+        let manual: Override =
+            serde_json::from_str(&text).map_err(|e| json_error(format!("override: {e}")))?;
         Ok(PyHealthScore {
-            inner: self.inner.clone().with_override(&manual, &scorecard.inner).or_raise()?,
+            inner: self
+                .inner
+                .clone()
+                .with_override(&manual, &scorecard.inner)
+                .or_raise()?,
         })
     }
     /// The score as a dict.
@@ -805,9 +826,13 @@ impl PyHealthScore {
         format!(
             "HealthScore(score={}, band={}, coverage={:.2}, driver={}, as_of={})",
             h.score.map_or_else(|| "None".to_owned(), |s| format!("{s:.1}")),
-            h.band.as_deref().map_or_else(|| "None".to_owned(), |b| format!("{b:?}")),
+            h.band
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), |b| format!("{b:?}")),
             h.coverage,
-            h.driver.as_deref().map_or_else(|| "None".to_owned(), |d| format!("{d:?}")),
+            h.driver
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), |d| format!("{d:?}")),
             h.as_of
         )
     }
@@ -941,7 +966,9 @@ pub(crate) fn _health_rollup<'py>(
         band_count: band_names.len(),
     };
     let codes = &groups.codes;
-    let rollups = py.detach(|| core_health::health_rollup(codes, input)).or_raise()?;
+    let rollups = py
+        .detach(|| core_health::health_rollup(codes, input))
+        .or_raise()?;
     let order: Vec<u64> = rollups
         .iter()
         .map(|r| r.key.parse::<u64>().unwrap_or(0))
@@ -953,7 +980,10 @@ pub(crate) fn _health_rollup<'py>(
     let fl = |f: &dyn Fn(&core_health::HealthRollup) -> Option<f64>| -> ArrayRef {
         Arc::new(rollups.iter().map(f).collect::<Float64Array>())
     };
-    columns.push((Field::new("accounts", DataType::UInt64, false), u(&|r| r.accounts)));
+    columns.push((
+        Field::new("accounts", DataType::UInt64, false),
+        u(&|r| r.accounts),
+    ));
     columns.push((Field::new("scored", DataType::UInt64, false), u(&|r| r.scored)));
     columns.push((
         Field::new("insufficient", DataType::UInt64, false),
@@ -1042,11 +1072,23 @@ pub(crate) fn _synthetic_portfolio<'py>(
             Field::new("arr", DataType::Int64, false),
             Arc::new(Int64Array::from(p.arr.clone())),
         ),
-        (Field::new("start_date", DataType::Date32, false), date(&p.start_date)),
-        (Field::new("renewal_date", DataType::Date32, false), date(&p.renewal_date)),
+        (
+            Field::new("start_date", DataType::Date32, false),
+            date(&p.start_date),
+        ),
+        (
+            Field::new("renewal_date", DataType::Date32, false),
+            date(&p.renewal_date),
+        ),
         (Field::new("licences", DataType::UInt32, false), u32s(&p.licences)),
-        (Field::new("active_users", DataType::UInt32, false), u32s(&p.active_users)),
-        (Field::new("logins_30d", DataType::UInt32, false), u32s(&p.logins_30d)),
+        (
+            Field::new("active_users", DataType::UInt32, false),
+            u32s(&p.active_users),
+        ),
+        (
+            Field::new("logins_30d", DataType::UInt32, false),
+            u32s(&p.logins_30d),
+        ),
         (
             Field::new("licence_utilisation", DataType::Float64, false),
             Arc::new(Float64Array::from(p.licence_utilisation.clone())),
@@ -1055,7 +1097,10 @@ pub(crate) fn _synthetic_portfolio<'py>(
             Field::new("logins_per_user", DataType::Float64, false),
             Arc::new(Float64Array::from(p.logins_per_user.clone())),
         ),
-        (Field::new("open_tickets", DataType::UInt32, false), u32s(&p.open_tickets)),
+        (
+            Field::new("open_tickets", DataType::UInt32, false),
+            u32s(&p.open_tickets),
+        ),
         (
             Field::new("high_priority_tickets", DataType::UInt32, false),
             u32s(&p.high_priority_tickets),

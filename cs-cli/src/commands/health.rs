@@ -166,7 +166,10 @@ impl Cards {
 enum Values {
     Number(Vec<f64>),
     Bool(Vec<bool>),
-    Text { codes: Vec<u32>, dictionary: Vec<String> },
+    Text {
+        codes: Vec<u32>,
+        dictionary: Vec<String>,
+    },
     Date(Vec<i32>),
 }
 
@@ -195,7 +198,8 @@ impl Parsed {
             Values::Number(v) => v.push(if empty {
                 0.0
             } else {
-                cell.parse::<f64>().map_err(|_| format!("{cell:?} is not a number"))?
+                cell.parse::<f64>()
+                    .map_err(|_| format!("{cell:?} is not a number"))?
             }),
             Values::Bool(v) => v.push(if empty {
                 false
@@ -291,12 +295,8 @@ impl Portfolio {
             .collect();
         let find = |name: &str| headers.iter().position(|h| h == name);
         let require = |name: &str| {
-            find(name).ok_or_else(|| {
-                format!(
-                    "{source}: no column {name:?} (columns: {})",
-                    headers.join(", ")
-                )
-            })
+            find(name)
+                .ok_or_else(|| format!("{source}: no column {name:?} (columns: {})", headers.join(", ")))
         };
         // (column index, parsed) for every column read.
         let mut measures: Vec<((usize, Parsed), Option<(usize, Parsed)>)> = Vec::new();
@@ -388,10 +388,12 @@ impl Portfolio {
                 let value = if cell.is_empty() {
                     0
                 } else {
-                    cell.parse::<i64>()
-                        .ok()
-                        .filter(|a| *a >= 0)
-                        .ok_or_else(|| at(&args.arr, format!("{cell:?} is not a whole amount >= 0 (ARR in minor units)")))?
+                    cell.parse::<i64>().ok().filter(|a| *a >= 0).ok_or_else(|| {
+                        at(
+                            &args.arr,
+                            format!("{cell:?} is not a whole amount >= 0 (ARR in minor units)"),
+                        )
+                    })?
                 };
                 arr.push(value);
             }
@@ -426,9 +428,9 @@ impl Portfolio {
     fn locate(&self, e: Error) -> String {
         let mut e = e;
         let row = match &mut e {
-            Error::OutOfRange { position, .. } | Error::Invalid { position, .. } | Error::Missing { position, .. } => {
-                position.take()
-            }
+            Error::OutOfRange { position, .. }
+            | Error::Invalid { position, .. }
+            | Error::Missing { position, .. } => position.take(),
             _ => None,
         };
         match row.and_then(|r| self.lines.get(r)) {
@@ -527,15 +529,23 @@ impl Portfolio {
 fn measure_column<'a>(p: &'a Parsed, bits: Option<&'a [u8]>, n: usize) -> Result<MeasureColumn<'a>, Error> {
     let validity = bits.map(|b| Validity::new(b, 0, n)).transpose()?;
     Ok(match &p.values {
-        Values::Number(v) => MeasureColumn::number(&p.name, Column::new(&p.name, v).with_optional_validity(validity)?),
-        Values::Bool(v) => MeasureColumn::boolean(&p.name, Column::new(&p.name, v).with_optional_validity(validity)?),
+        Values::Number(v) => {
+            MeasureColumn::number(&p.name, Column::new(&p.name, v).with_optional_validity(validity)?)
+        }
+        Values::Bool(v) => {
+            MeasureColumn::boolean(&p.name, Column::new(&p.name, v).with_optional_validity(validity)?)
+        }
         Values::Text { codes, dictionary } => MeasureColumn::category(
             &p.name,
             Column::new(&p.name, codes).with_optional_validity(validity)?,
             dictionary,
         ),
         Values::Date(_) => {
-            return Err(Error::invalid(format!("column {}", p.name), "dates", "a measure column holds values"));
+            return Err(Error::invalid(
+                format!("column {}", p.name),
+                "dates",
+                "a measure column holds values",
+            ));
         }
     })
 }
@@ -663,7 +673,11 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
 
     if args.json {
         let shares = |v: &[f64]| -> serde_json::Map<String, serde_json::Value> {
-            band_names.iter().cloned().zip(v.iter().map(|x| json!(x))).collect()
+            band_names
+                .iter()
+                .cloned()
+                .zip(v.iter().map(|x| json!(x)))
+                .collect()
         };
         let rollup_json = |r: &HealthRollup| {
             json!({
@@ -780,7 +794,8 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
                 .map_or_else(|| "line".to_owned(), |p| p.name.clone()),
         ];
         headers.extend(portfolio.keys.iter().map(|k| k.name.clone()));
-        headers.extend(["score", "band", "coverage", "top negative driver", "points lost"].map(str::to_owned));
+        headers
+            .extend(["score", "band", "coverage", "top negative driver", "points lost"].map(str::to_owned));
         let mut t = TextTable::new(headers);
         for &i in &worst {
             let mut row = vec![
