@@ -100,23 +100,19 @@ fn as_of_of(arg: Option<&str>) -> Result<NaiveDate, String> {
 pub(crate) fn portfolio(args: &PortfolioArgs) -> Result<String, String> {
     let as_of = as_of_of(args.as_of.as_deref())?;
     let p = SyntheticPortfolio::generate(args.rows, args.seed, as_of);
-    match &args.output {
-        Some(path) => {
-            let file = File::create(path).map_err(|e| format!("{path}: {e}"))?;
-            let mut out = BufWriter::new(file);
-            p.write_csv(&mut out).map_err(|e| format!("{path}: {e}"))?;
-            out.flush().map_err(|e| format!("{path}: {e}"))?;
-            Ok(format!(
-                "wrote {} accounts (seed {}, as of {as_of}) to {path}\n",
-                args.rows, args.seed
-            ))
-        }
-        None => {
-            let mut buf = Vec::new();
-            p.write_csv(&mut buf).map_err(|e| e.to_string())?;
-            String::from_utf8(buf).map_err(|e| e.to_string())
-        }
-    }
+    let Some(path) = &args.output else {
+        let mut buf = Vec::new();
+        p.write_csv(&mut buf).map_err(|e| e.to_string())?;
+        return String::from_utf8(buf).map_err(|e| e.to_string());
+    };
+    let file = File::create(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut out = BufWriter::new(file);
+    p.write_csv(&mut out).map_err(|e| format!("{path}: {e}"))?;
+    out.flush().map_err(|e| format!("{path}: {e}"))?;
+    Ok(format!(
+        "wrote {} accounts (seed {}, as of {as_of}) to {path}\n",
+        args.rows, args.seed
+    ))
 }
 
 /// One scorecard or a set assigning scorecards by segment.
@@ -255,6 +251,11 @@ impl Parsed {
     }
 }
 
+/// A parsed column with its index in the CSV header.
+type Indexed = (usize, Parsed);
+/// A validity bitmap (`None`: no nulls).
+type Bits = Option<Vec<u8>>;
+
 /// What `cs score` reads from the portfolio.
 struct Portfolio {
     source: String,
@@ -299,7 +300,7 @@ impl Portfolio {
                 .ok_or_else(|| format!("{source}: no column {name:?} (columns: {})", headers.join(", ")))
         };
         // (column index, parsed) for every column read.
-        let mut measures: Vec<((usize, Parsed), Option<(usize, Parsed)>)> = Vec::new();
+        let mut measures: Vec<(Indexed, Option<Indexed>)> = Vec::new();
         for m in cards.list().iter().flat_map(|c| c.all_measures()) {
             if measures.iter().any(|((_, p), _)| p.name == m.name) {
                 continue;
@@ -440,7 +441,7 @@ impl Portfolio {
     }
 
     fn score(&self, cards: &Cards, as_of: NaiveDate) -> Result<BatchScores, String> {
-        let bits: Vec<(Option<Vec<u8>>, Option<Option<Vec<u8>>>)> = self
+        let bits: Vec<(Bits, Option<Bits>)> = self
             .measures
             .iter()
             .map(|(m, d)| (m.bits(), d.as_ref().map(Parsed::bits)))
