@@ -22,3 +22,60 @@ pub fn count_bytes_floor(bytes: &[u8]) -> [u64; 256] {
     }
     bins
 }
+
+/// The floor of batch health scoring: one pass over the same measure columns (values,
+/// validity, observation dates) that writes the same four outputs per row, with the same
+/// fixed chunking over the current rayon pool, but no scoring: each row's "score" is the sum
+/// of its present values.
+pub fn health_floor(columns: &[cs_core::health::MeasureColumn<'_>]) -> cs_core::health::BatchScores {
+    use cs_core::health::{BATCH_CHUNK, BatchScores, MeasureData};
+    use rayon::prelude::*;
+
+    let rows = columns.first().map_or(0, |c| match c.data {
+        MeasureData::Number(v) => v.len(),
+        MeasureData::Bool(v) => v.len(),
+        MeasureData::Category { codes, .. } => codes.len(),
+    });
+    let mut out = BatchScores {
+        score: vec![None; rows],
+        band: vec![None; rows],
+        coverage: vec![0.0; rows],
+        driver: vec![None; rows],
+        scorecard: vec![0; rows],
+        measure_names: Vec::new(),
+        band_names: Vec::new(),
+    };
+    let width = columns.len() as f64;
+    out.score
+        .par_chunks_mut(BATCH_CHUNK)
+        .zip(out.band.par_chunks_mut(BATCH_CHUNK))
+        .zip(out.coverage.par_chunks_mut(BATCH_CHUNK))
+        .zip(out.driver.par_chunks_mut(BATCH_CHUNK))
+        .enumerate()
+        .for_each(|(k, (((s, b), c), d))| {
+            let start = k * BATCH_CHUNK;
+            for r in 0..s.len() {
+                let row = start + r;
+                let (mut total, mut present, mut dated) = (0.0, 0u16, 0i32);
+                for col in columns {
+                    let v = match col.data {
+                        MeasureData::Number(v) => v.get(row),
+                        MeasureData::Bool(v) => v.get(row).map(f64::from),
+                        MeasureData::Category { codes, .. } => codes.get(row).map(f64::from),
+                    };
+                    if let Some(v) = v {
+                        total += v;
+                        present += 1;
+                    }
+                    if let Some(o) = col.observed.and_then(|o| o.get(row)) {
+                        dated ^= o;
+                    }
+                }
+                s[r] = Some(total);
+                b[r] = Some((dated & 1) as u8);
+                c[r] = f64::from(present) / width;
+                d[r] = Some(present);
+            }
+        });
+    out
+}

@@ -43,6 +43,10 @@ enum Command {
     Cohort(commands::retention::CohortArgs),
     /// How well a score predicted churn: ROC AUC, top-k lift, churn per decile and band.
     Backtest(commands::retention::BacktestArgs),
+    /// Health scores of a portfolio CSV: % per band, ARR share, rollups, worst accounts.
+    Score(commands::health::ScoreArgs),
+    /// Write a synthetic (seeded) portfolio CSV with the default scorecard's measures.
+    Portfolio(commands::health::PortfolioArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,8 @@ fn main() -> ExitCode {
         Command::Survival(args) => commands::retention::survival(&args),
         Command::Cohort(args) => commands::retention::cohort(&args),
         Command::Backtest(args) => commands::retention::backtest_command(&args),
+        Command::Score(args) => commands::health::score(&args),
+        Command::Portfolio(args) => commands::health::portfolio(&args),
     };
     match result {
         Ok(output) => {

@@ -66,12 +66,14 @@ impl<'py> Numeric<'py> {
             || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
         let source = if arrow_like {
             obj.clone()
-        } else if obj.hasattr(intern!(py, "to_numpy"))? && !obj.hasattr(intern!(py, "__arrow_c_stream__"))? {
-            // An older pandas Series without the Arrow stream protocol: its numpy view.
-            return Self::extract(&obj.call_method0(intern!(py, "to_numpy"))?, name);
         } else {
+            // Lists, tuples and pandas Series without the Arrow protocol (pandas < 2.2):
+            // pyarrow reads them, and `from_pandas` makes NaN a null (pandas' missing marker).
+            let kwargs = pyo3::types::PyDict::new(py);
+            let pandas = obj.get_type().module()?.to_str()?.starts_with("pandas");
+            kwargs.set_item(intern!(py, "from_pandas"), pandas)?;
             py.import(intern!(py, "pyarrow"))?
-                .call_method1(intern!(py, "array"), (obj,))
+                .call_method(intern!(py, "array"), (obj,), Some(&kwargs))
                 .map_err(|e| {
                     raise(cs_core::Error::invalid(
                         format!("column {name}"),
@@ -485,14 +487,14 @@ impl Float<'_> {
     }
 }
 
-/// A boolean column (churned / observed flags): a numpy bool array is borrowed; Arrow booleans
+/// A column of yes/no flags without nulls (churned / observed): a numpy bool array is borrowed; Arrow booleans
 /// (bit-packed) are unpacked; integer or float columns must hold only 0 and 1.
-pub(crate) enum Bool<'py> {
+pub(crate) enum Flags<'py> {
     Numpy(PyReadonlyArray1<'py, bool>),
     Owned(Vec<bool>),
 }
 
-impl<'py> Bool<'py> {
+impl<'py> Flags<'py> {
     /// Reads any column-like object; `name` is used in error messages.
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
@@ -507,12 +509,12 @@ impl<'py> Bool<'py> {
             }
             if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, bool>>() {
                 if a.as_slice().is_ok() {
-                    return Ok(Bool::Numpy(a));
+                    return Ok(Flags::Numpy(a));
                 }
-                return Ok(Bool::Owned(a.as_array().iter().copied().collect()));
+                return Ok(Flags::Owned(a.as_array().iter().copied().collect()));
             }
             let float = Float::extract(obj, name)?;
-            return flags(&float.contiguous(name)?, name).map(Bool::Owned).or_raise();
+            return flags(&float.contiguous(name)?, name).map(Flags::Owned).or_raise();
         }
         // A pandas Series with a numpy bool dtype: its numpy view, without a copy.
         if !obj.hasattr(intern!(py, "__arrow_c_array__"))?
@@ -579,14 +581,14 @@ impl<'py> Bool<'py> {
                 )));
             }
         }
-        Ok(Bool::Owned(out))
+        Ok(Flags::Owned(out))
     }
 
     /// The flags as a slice.
     pub(crate) fn as_slice(&self) -> PyResult<&[bool]> {
         match self {
-            Bool::Numpy(a) => Ok(a.as_slice()?),
-            Bool::Owned(v) => Ok(v),
+            Flags::Numpy(a) => Ok(a.as_slice()?),
+            Flags::Owned(v) => Ok(v),
         }
     }
 }
@@ -611,4 +613,231 @@ fn flags(values: &[f64], name: &str) -> cs_core::Result<Vec<bool>> {
             }
         })
         .collect()
+}
+// --- health: single-chunk float, boolean, category and date columns -------------------------
+
+/// One Arrow array for a column-like object: numpy arrays and lists go through
+/// `pyarrow.array`; Arrow chunks are concatenated only when there are several.
+pub(crate) fn arrow_single(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<ArrayRef> {
+    let py = obj.py();
+    let arrow_like =
+        obj.hasattr(intern!(py, "__arrow_c_array__"))? || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
+    let source = if arrow_like {
+        obj.clone()
+    } else {
+        py.import(intern!(py, "pyarrow"))?
+            .call_method1(intern!(py, "array"), (obj,))
+            .map_err(|e| {
+                raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    obj.get_type().to_string(),
+                    e.to_string(),
+                ))
+            })?
+    };
+    let (chunks, field) = source.extract::<AnyArray>()?.into_chunked_array()?.into_inner();
+    match chunks.len() {
+        0 => Ok(arrow_array::new_empty_array(field.data_type())),
+        1 => Ok(chunks[0].clone()),
+        _ => {
+            let refs: Vec<&dyn Array> = chunks.iter().map(AsRef::as_ref).collect();
+            arrow_select::concat::concat(&refs).map_err(|e| {
+                raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    "chunks",
+                    e.to_string(),
+                ))
+            })
+        }
+    }
+}
+
+fn cast_to(array: &ArrayRef, to: &DataType, name: &str, expected: &str) -> PyResult<ArrayRef> {
+    arrow_cast::cast(array, to).map_err(|e| {
+        raise(cs_core::Error::invalid(
+            format!("column {name}"),
+            format!("type {}", array.data_type()),
+            format!("expected {expected}: {e}"),
+        ))
+    })
+}
+
+fn validity_of(array: &dyn Array) -> cs_core::Result<Option<Validity<'_>>> {
+    match array.nulls() {
+        Some(n) if n.null_count() > 0 => Ok(Some(Validity::new(n.validity(), n.offset(), n.len())?)),
+        _ => Ok(None),
+    }
+}
+
+impl<'py> Float<'py> {
+    /// Reads a column as float64 in one piece (several Arrow chunks are concatenated).
+    pub(crate) fn extract_single(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
+        match Float::extract(obj, name)? {
+            Float::Arrow(chunks) if chunks.len() > 1 => {
+                let refs: Vec<&dyn Array> = chunks.iter().map(AsRef::as_ref).collect();
+                let one = arrow_select::concat::concat(&refs).map_err(|e| {
+                    raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        "chunks",
+                        e.to_string(),
+                    ))
+                })?;
+                Ok(Float::Arrow(vec![one]))
+            }
+            other => Ok(other),
+        }
+    }
+
+    /// The column (read with [`Float::extract_single`]) as one borrowed [`Column`].
+    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, f64>> {
+        Ok(self
+            .chunks(name)?
+            .into_iter()
+            .next()
+            .map_or_else(|| Column::new(name, &[]), |(_, c)| c))
+    }
+}
+
+/// A boolean column: a borrowed numpy `bool` array, or Arrow booleans unpacked to one byte per
+/// row (Arrow packs them into bits) with the Arrow validity borrowed.
+pub(crate) enum Bool<'py> {
+    Numpy(PyReadonlyArray1<'py, bool>),
+    Arrow { values: Vec<bool>, array: ArrayRef },
+}
+
+impl<'py> Bool<'py> {
+    /// Reads any column-like object of booleans (integers are read as nonzero = true).
+    pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
+        if obj.is_instance_of::<PyUntypedArray>()
+            && let Ok(a) = obj.extract::<PyReadonlyArray1<'py, bool>>()
+            && a.as_slice().is_ok()
+        {
+            return Ok(Bool::Numpy(a));
+        }
+        let array = arrow_single(obj, name)?;
+        let array = match array.data_type() {
+            DataType::Boolean => array,
+            t if t.is_integer() || t == &DataType::Null => {
+                cast_to(&array, &DataType::Boolean, name, "booleans")?
+            }
+            t => {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {t}"),
+                    "expected booleans",
+                )));
+            }
+        };
+        let values = array.as_boolean().values().iter().collect();
+        Ok(Bool::Arrow { values, array })
+    }
+
+    /// The column as one borrowed [`Column`].
+    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, bool>> {
+        match self {
+            Bool::Numpy(a) => Ok(Column::new(name, a.as_slice()?)),
+            Bool::Arrow { values, array } => Column::new(name, values.as_slice())
+                .with_optional_validity(validity_of(array.as_ref()).or_raise()?)
+                .or_raise(),
+        }
+    }
+}
+
+/// A text column dictionary-encoded as in Arrow: `u32` codes into distinct names. Arrow
+/// dictionaries with `u32` keys and `utf8` values are borrowed; anything else is encoded.
+pub(crate) struct Category {
+    keys: ArrayRef,
+    dictionary: Vec<String>,
+}
+
+impl Category {
+    /// Reads any column-like object of strings (or categoricals).
+    pub(crate) fn extract(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
+        let array = arrow_single(obj, name)?;
+        let target = DataType::Dictionary(Box::new(DataType::UInt32), Box::new(DataType::Utf8));
+        let array = match array.data_type() {
+            t if t == &target => array,
+            DataType::Utf8 => cast_to(&array, &target, name, "text")?,
+            DataType::LargeUtf8 | DataType::Utf8View | DataType::Dictionary(_, _) | DataType::Null => {
+                let text = cast_to(&array, &DataType::Utf8, name, "text")?;
+                cast_to(&text, &target, name, "text")?
+            }
+            t => {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {t}"),
+                    "expected text",
+                )));
+            }
+        };
+        let dict = array.as_dictionary::<UInt32Type>();
+        let values = dict.values().as_string::<i32>();
+        let dictionary = (0..values.len()).map(|i| values.value(i).to_owned()).collect();
+        Ok(Category {
+            keys: std::sync::Arc::new(dict.keys().clone()),
+            dictionary,
+        })
+    }
+
+    /// The codes as one borrowed [`Column`] and the dictionary.
+    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<(Column<'a, u32>, &'a [String])> {
+        let keys = self.keys.as_primitive::<UInt32Type>();
+        let col = Column::new(name, keys.values().as_ref())
+            .with_optional_validity(validity_of(keys).or_raise()?)
+            .or_raise()?;
+        Ok((col, &self.dictionary))
+    }
+}
+
+/// A date column as Arrow `date32` (days since 1970-01-01): borrowed when it already is one,
+/// cast from dates, timestamps or ISO 8601 strings otherwise.
+pub(crate) struct Days {
+    array: ArrayRef,
+}
+
+impl Days {
+    /// Reads any column-like object of dates.
+    pub(crate) fn extract(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
+        let array = arrow_single(obj, name)?;
+        let array = match array.data_type() {
+            DataType::Date32 => array,
+            DataType::Date64 | DataType::Timestamp(_, _) | DataType::Null => {
+                cast_to(&array, &DataType::Date32, name, "dates")?
+            }
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                let text = cast_to(&array, &DataType::Utf8, name, "dates")?;
+                let dates = cast_to(&text, &DataType::Date32, name, "dates (YYYY-MM-DD)")?;
+                if dates.null_count() != text.null_count() {
+                    let bad = (0..text.len())
+                        .find(|&i| text.is_valid(i) && dates.is_null(i))
+                        .unwrap_or(0);
+                    return Err(raise(
+                        cs_core::Error::invalid(
+                            format!("column {name}"),
+                            format!("{:?}", text.as_string::<i32>().value(bad)),
+                            "expected a date (YYYY-MM-DD)",
+                        )
+                        .at(bad),
+                    ));
+                }
+                dates
+            }
+            t => {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {t}"),
+                    "expected dates",
+                )));
+            }
+        };
+        Ok(Days { array })
+    }
+
+    /// The days as one borrowed [`Column`].
+    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, i32>> {
+        let days = self.array.as_primitive::<arrow_array::types::Date32Type>();
+        Column::new(name, days.values().as_ref())
+            .with_optional_validity(validity_of(days).or_raise()?)
+            .or_raise()
+    }
 }

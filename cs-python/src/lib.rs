@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 mod columns;
 mod convert;
 mod error;
+mod health;
 mod nps;
 mod onboarding;
 mod package;
@@ -45,6 +46,13 @@ mod _cs_core {
     use super::retention::{
         _kaplan_meier_by, _logrank_by, _red_lead_times, PyBacktest, PyKaplanMeier, PyLeadTimes, PyLogRank,
         PySbgFit, PySbgModel, backtest, churn_by_band, kaplan_meier, logrank, roc_auc,
+    };
+
+    // --- health ---
+    #[pymodule_export]
+    use super::health::{
+        _health_rollup, _synthetic_portfolio, PyHealthScore, PyScorecard, PyScorecardSet, explain_change,
+        health_trend,
     };
 
     use pyo3::prelude::*;

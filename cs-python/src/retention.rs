@@ -24,7 +24,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 
-use crate::columns::{Bool, Float};
+use crate::columns::{Flags, Float};
 use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
 use crate::table::{Groups, column, read_table, to_pyarrow};
@@ -81,18 +81,18 @@ fn table_floats(batch: &RecordBatch, name: &str) -> PyResult<Float<'static>> {
 }
 
 /// Churn flags of a table column, or every row churned when `name` is None.
-fn table_flags(batch: &RecordBatch, name: Option<&str>) -> PyResult<Bool<'static>> {
+fn table_flags(batch: &RecordBatch, name: Option<&str>) -> PyResult<Flags<'static>> {
     match name {
-        Some(name) => Bool::from_arrow(&[column(batch, name)?.clone()], name),
-        None => Ok(Bool::Owned(vec![true; batch.num_rows()])),
+        Some(name) => Flags::from_arrow(&[column(batch, name)?.clone()], name),
+        None => Ok(Flags::Owned(vec![true; batch.num_rows()])),
     }
 }
 
 /// Churn flags of a column-like object, or every row churned when it is None.
-fn flags_or_all<'py>(obj: Option<&Bound<'py, PyAny>>, name: &str, rows: usize) -> PyResult<Bool<'py>> {
+fn flags_or_all<'py>(obj: Option<&Bound<'py, PyAny>>, name: &str, rows: usize) -> PyResult<Flags<'py>> {
     match obj {
-        Some(o) if !o.is_none() => Bool::extract(o, name),
-        _ => Ok(Bool::Owned(vec![true; rows])),
+        Some(o) if !o.is_none() => Flags::extract(o, name),
+        _ => Ok(Flags::Owned(vec![true; rows])),
     }
 }
 
@@ -895,10 +895,10 @@ impl PySbgFit {
 fn scores_and_flags<'py>(
     scores: &Bound<'py, PyAny>,
     churned: &Bound<'py, PyAny>,
-) -> PyResult<(Float<'py>, Bool<'py>)> {
+) -> PyResult<(Float<'py>, Flags<'py>)> {
     Ok((
         Float::extract(scores, "score")?,
-        Bool::extract(churned, "churned")?,
+        Flags::extract(churned, "churned")?,
     ))
 }
 
@@ -1101,7 +1101,7 @@ pub(crate) fn churn_by_band<'py>(
     bands: &Bound<'py, PyAny>,
     churned: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let c = Bool::extract(churned, "churned")?;
+    let c = Flags::extract(churned, "churned")?;
     let c = c.as_slice()?;
     let batch = key_batch(bands, "band")?;
     check_rows("churned", batch.num_rows(), c.len())?;
@@ -1270,7 +1270,7 @@ pub(crate) fn _red_lead_times(
     let churns = read_table(churns)?;
     let accounts = text_column(&history, account)?;
     let dates: Vec<NaiveDate> = crate::table::dates(column(&history, date)?, date)?;
-    let flags = Bool::from_arrow(&[column(&history, red)?.clone()], red)?;
+    let flags = Flags::from_arrow(&[column(&history, red)?.clone()], red)?;
     let churned = text_column(&churns, account)?;
     let churn_dates = crate::table::dates(column(&churns, churn_date)?, churn_date)?;
     let flags = flags.as_slice()?;

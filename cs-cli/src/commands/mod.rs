@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod health;
 pub(crate) mod nps;
 pub(crate) mod onboarding;
 pub(crate) mod package;

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from cs_core._cs_core import (
@@ -22,6 +23,7 @@ from cs_core._cs_core import (
     CsError,
     EngagementCalendar,
     Handoff,
+    HealthScore,
     JointImpactPlan,
     KaplanMeier,
     Kickoff,
@@ -33,22 +35,28 @@ from cs_core._cs_core import (
     PortfolioCompliance,
     SbgFit,
     SbgModel,
+    Scorecard,
+    ScorecardSet,
     SuccessPackage,
     __version__,
     _entitlement_compliance,
     _entitlement_compliance_batch,
+    _health_rollup,
     _kaplan_meier_by,
     _lifecycle_stage,
     _logrank_by,
     _nps_by,
     _red_lead_times,
     _still_onboarding,
+    _synthetic_portfolio,
     _time_to_first_impact,
     _time_with_customer,
     _ttfi_summary,
     backtest,
     churn_by_band,
     csat,
+    explain_change,
+    health_trend,
     kaplan_meier,
     logrank,
     nps,
@@ -68,6 +76,7 @@ __all__ = [
     "Csat",
     "EngagementCalendar",
     "Handoff",
+    "HealthScore",
     "JointImpactPlan",
     "KaplanMeier",
     "Kickoff",
@@ -79,6 +88,8 @@ __all__ = [
     "PortfolioCompliance",
     "SbgFit",
     "SbgModel",
+    "Scorecard",
+    "ScorecardSet",
     "SuccessPackage",
     "__version__",
     "backtest",
@@ -88,6 +99,9 @@ __all__ = [
     "engagement_calendar_ics",
     "entitlement_compliance",
     "entitlement_compliance_batch",
+    "explain_change",
+    "health_rollup",
+    "health_trend",
     "kaplan_meier",
     "kaplan_meier_by",
     "lifecycle_stage",
@@ -102,6 +116,7 @@ __all__ = [
     "red_lead_times",
     "roc_auc",
     "still_onboarding",
+    "synthetic_portfolio",
     "time_to_first_impact",
     "time_with_customer",
     "ttfi_summary",
@@ -332,37 +347,18 @@ def time_with_customer(delivered: Any, period: str = "month", *, from_: Any = No
 # --- onboarding ---
 
 
-def _with_columns(table: Any, kind: str, new: pa.Table) -> Any:
-    """``table`` with the columns of ``new`` appended, as the caller's table type (a pandas
-    DataFrame keeps its index; nullable integer columns become pandas ``Int64``)."""
-    if kind == "pandas":
-        import pandas as pd  # type: ignore[import-untyped]
-
-        extra = new.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
-        extra.index = table.index
-        return pd.concat([table, extra], axis=1)
-    if kind == "polars":
-        import polars as pl
-
-        return table.hstack(pl.DataFrame(new).get_columns())
-    base = table if isinstance(table, pa.Table) else pa.table(_to_arrow(table))
-    for name in new.column_names:
-        base = base.append_column(name, new[name])
-    return base
-
-
 def _take_with(table: Any, kind: str, new: pa.Table) -> Any:
     """The rows ``new["row"]`` of ``table``, in that order, with the other columns of ``new``."""
     rows = new["row"].to_pylist()
     extra = new.drop_columns(["row"])
     if kind == "pandas":
-        return _with_columns(table.iloc[rows], kind, extra)
+        return _with_columns(table.iloc[rows], extra)
     if kind == "polars":
         import polars as pl
 
-        return _with_columns(table.select(pl.all().gather(rows)), kind, extra)
+        return _with_columns(table.select(pl.all().gather(rows)), extra)
     base = table if isinstance(table, pa.Table) else pa.table(_to_arrow(table))
-    return _with_columns(base.take(rows), "arrow", extra)
+    return _with_columns(base.take(rows), extra)
 
 
 def time_to_first_impact(
@@ -395,11 +391,10 @@ def time_to_first_impact(
         ``past_target``. A First Impact dated before its origin raises CsError naming the
         column and row.
     """
-    kind = _table_kind(table)
     new = _time_to_first_impact(
         _to_arrow(table), as_of, origin, target_days, kickoff, contract_start, first_impact
     )
-    return _with_columns(table, kind, new)
+    return _with_columns(table, new)
 
 
 def ttfi_summary(
@@ -515,7 +510,6 @@ def lifecycle_stage(
         Impact before the kickoff, a renewal before the close) raise CsError naming the
         column and row.
     """
-    kind = _table_kind(table)
     new = _lifecycle_stage(
         _to_arrow(table),
         as_of,
@@ -528,7 +522,7 @@ def lifecycle_stage(
         renewed_on,
         churned_on,
     )
-    return _with_columns(table, kind, new)
+    return _with_columns(table, new)
 
 
 # --- retention ---
@@ -593,3 +587,136 @@ def red_lead_times(
         not churn (false alarms).
     """
     return _red_lead_times(_to_arrow(history), _to_arrow(churns), account, date, red, churn_date)
+
+
+# --- health ---------------------------------------------------------------------------------
+
+_DEFAULT_BANDS = ["red", "amber", "green"]
+
+
+def _columns(table: Any) -> dict[str, Any]:
+    """The columns of any supported table by name, without copying (numpy arrays, pandas or
+    polars Series, Arrow arrays)."""
+    if isinstance(table, Mapping):
+        # numpy has no null: a masked array's mask marks missing values (NaN is a value, which
+        # the scorecard rejects unless it sets nan_is_missing).
+        return {
+            name: pa.array(np.ma.getdata(col), mask=np.ma.getmaskarray(col))
+            if isinstance(col, np.ma.MaskedArray)
+            else col
+            for name, col in table.items()
+        }
+    kind = _table_kind(table)
+    if kind == "pandas":
+        return {str(name): table[name] for name in table.columns}
+    if kind == "polars":
+        return {s.name: s for s in table.get_columns()}
+    if not isinstance(table, (pa.Table, pa.RecordBatch)):
+        table = pa.table(table)
+    return dict(zip(table.column_names, table.columns, strict=True))
+
+
+def _with_columns(table: Any, result: pa.Table) -> Any:
+    """``table`` of the caller's kind with the columns of ``result`` added (or replaced): a
+    dict of columns gets numpy arrays, a pandas DataFrame keeps its index (nullable integers
+    become ``Int64``), polars and pyarrow tables get Arrow columns."""
+    if isinstance(table, Mapping):
+        out = dict(table)
+        for name in result.column_names:
+            # numpy has no null: insufficient data is NaN in ``score``, None in text columns.
+            column = result.column(name)
+            if pa.types.is_dictionary(column.type):
+                column = column.cast(pa.string())
+            out[name] = column.to_numpy(zero_copy_only=False)
+        return out
+    kind = _table_kind(table)
+    if kind == "pandas":
+        import pandas as pd  # type: ignore[import-untyped]
+
+        added = result.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        added.index = table.index
+        return table.assign(**{name: added[name] for name in result.column_names})
+    if kind == "polars":
+        import polars as pl
+
+        frame = pl.from_arrow(result)
+        assert isinstance(frame, pl.DataFrame)
+        return table.with_columns(frame.get_columns())
+    batch = isinstance(table, pa.RecordBatch)
+    out = pa.Table.from_batches([table]) if batch else table
+    if not isinstance(out, pa.Table):
+        out = pa.table(out)
+    for name in result.column_names:
+        column = result.column(name)
+        if name in out.column_names:
+            out = out.set_column(out.column_names.index(name), name, column)
+        else:
+            out = out.append_column(name, column)
+    if batch:
+        return pa.RecordBatch.from_arrays([c.combine_chunks() for c in out.columns], schema=out.schema)
+    return out
+
+
+def _score_table(scorer: Scorecard | ScorecardSet, table: Any, as_of: Any) -> Any:
+    """The body of ``Scorecard.score`` / ``ScorecardSet.score``: columns in, same kind out."""
+    return _with_columns(table, scorer._score(_columns(table), as_of))
+
+
+def health_rollup(
+    table: Any,
+    by: str | Sequence[str] | None = None,
+    arr: str | None = None,
+    *,
+    bands: Scorecard | Sequence[str] | None = None,
+    score: str = "score",
+    band: str = "band",
+) -> Any:
+    """Health of groups of accounts: share per band, mean score, ARR-weighted mean, ARR share.
+
+    Args:
+        table: scored accounts (the output of ``Scorecard.score``): a pandas or polars
+            DataFrame, a pyarrow Table or RecordBatch, or a dict of columns.
+        by: one key column or several (``"csm"``, ``"segment"``, a parent account); ``None``
+            for the whole portfolio in one row.
+        arr: the column of ARR in integer minor units; adds ``arr_weighted_mean``, ``arr`` and
+            ``<band>_arr_share``.
+        bands: the band names from the lowest up, or the Scorecard they come from (default
+            red, amber, green).
+        score: the score column (null = insufficient data).
+        band: the band column.
+
+    Returns:
+        A table of the caller's kind with the key columns, ``accounts``, ``scored``,
+        ``insufficient``, ``mean``, ``<band>_count`` and ``<band>_share`` per band (shares of
+        the scored accounts: ``green_share`` is "% green"), then the ARR columns. Groups are
+        sorted by key.
+    """
+    if bands is None:
+        names = list(_DEFAULT_BANDS)
+    elif isinstance(bands, Scorecard):
+        names = bands.band_names
+    else:
+        names = list(bands)
+    kind = _table_kind(table)
+    result = _health_rollup(_to_arrow(table), _names(by), arr, score, band, names)
+    return _like(kind, result)
+
+
+def synthetic_portfolio(n: int, seed: int = 42, as_of: Any = None, kind: str = "pyarrow") -> Any:
+    """A deterministic synthetic portfolio of ``n`` accounts (the same as ``cs portfolio``).
+
+    Columns: account_id, segment, region, csm, arr (minor units), start_date, renewal_date,
+    licences, active_users, logins_30d, licence_utilisation, logins_per_user, open_tickets,
+    high_priority_tickets, nps (null when not answered), nps_date, days_since_last_touch,
+    executive_sponsor: the default scorecard's measures are among them. The first accounts do
+    not depend on ``n``; dates are relative to ``as_of`` (default today).
+
+    Args:
+        n: number of accounts.
+        seed: the seed; the same seed gives the same portfolio.
+        as_of: the date the portfolio describes.
+        kind: ``"pyarrow"``, ``"pandas"`` or ``"polars"``.
+    """
+    if kind not in ("pyarrow", "arrow", "pandas", "polars"):
+        raise CsError(f"kind {kind!r} is invalid: expected pyarrow, pandas or polars")
+    return _like(kind, _synthetic_portfolio(n, seed, as_of))

@@ -302,6 +302,111 @@ class MatchingRules:
         """The rules as a JSON document."""
     def to_toml(self) -> str:
         """The rules as a TOML document."""
+
+# --- health ---
+
+@final
+class Scorecard:
+    """A health scorecard: measures (optionally in weighted groups), scoring rules, bands and the
+    missing-data policy. Read one with ``from_toml`` / ``from_json`` / ``from_dict``, or take the
+    built-in ``Scorecard.default()``; score tables with ``score`` and one account with ``explain``.
+    """
+
+    @staticmethod
+    def from_toml(text: str) -> Scorecard:
+        """Reads and validates a scorecard written in TOML."""
+    @staticmethod
+    def from_json(text: str) -> Scorecard:
+        """Reads and validates a scorecard written in JSON."""
+    @staticmethod
+    def from_dict(document: Any) -> Scorecard:
+        """Reads and validates a scorecard from a dict (the JSON shape)."""
+    @staticmethod
+    def default() -> Scorecard:
+        """The built-in scorecard (adoption, support, sentiment, engagement), whose measure names
+        are the columns of ``synthetic_portfolio``."""
+    def to_dict(self) -> dict[str, Any]:
+        """The scorecard as a dict (the JSON shape)."""
+    def to_json(self) -> str:
+        """The scorecard as pretty JSON."""
+    def to_toml(self) -> str:
+        """The scorecard as TOML."""
+    @property
+    def name(self) -> str:
+        """The scorecard name."""
+    @property
+    def measure_names(self) -> list[str]:
+        """The measure names in scoring order (the order of explanations)."""
+    @property
+    def band_names(self) -> list[str]:
+        """The band names from the lowest up."""
+    @property
+    def input_columns(self) -> list[str]:
+        """The columns ``score`` reads: every measure, then the date column of each measure with a
+        validity period (optional: without it values count as current)."""
+    def band_of(self, score: float) -> str:
+        """The band holding an unrounded score."""
+    def score(self, table: Any, as_of: Any = None) -> Any:
+        """Scores every row of a table on ``as_of`` (default today).
+
+        ``table``: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
+        columns (numpy arrays, lists, Series). Returns the same kind with the columns ``score``
+        (null: insufficient data), ``band``, ``coverage`` and ``driver`` (the measure losing the
+        most points) added. Float64 numpy and Arrow columns are borrowed, not copied; the GIL is
+        released while scoring.
+        """
+    def _score(self, columns: dict[str, Any], as_of: Any = None) -> pa.Table:
+        """Scores a dict of columns; returns a pyarrow Table of score, band, coverage, driver."""
+    def explain(self, account: Any, as_of: Any = None) -> HealthScore:
+        """Scores one account (a dict of measure values, e.g. a table row) on ``as_of`` (default
+        today) and explains the score: per measure the raw value, measure score, effective weight
+        and points (the points sum to the score). A measure's date column (``nps_date``) in the
+        dict is its observation date; keys that are not measures are ignored."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class ScorecardSet:
+    """Several scorecards, each assigned to accounts by attribute criteria (segment, region, ...),
+    with a default. ``score`` picks each row's scorecard from its attribute columns."""
+
+    @staticmethod
+    def from_toml(text: str) -> ScorecardSet:
+        """Reads and validates a scorecard set written in TOML."""
+    @staticmethod
+    def from_json(text: str) -> ScorecardSet:
+        """Reads and validates a scorecard set written in JSON."""
+    @staticmethod
+    def from_dict(document: Any) -> ScorecardSet:
+        """Reads and validates a scorecard set from a dict (the JSON shape)."""
+    def to_dict(self) -> dict[str, Any]:
+        """The set as a dict (the JSON shape)."""
+    def to_json(self) -> str:
+        """The set as pretty JSON."""
+    def to_toml(self) -> str:
+        """The set as TOML."""
+    @property
+    def scorecards(self) -> list[Scorecard]:
+        """The scorecards."""
+    @property
+    def default(self) -> str:
+        """The name of the scorecard of accounts no assignment matches."""
+    @property
+    def attribute_names(self) -> list[str]:
+        """The attribute columns the assignments read, in first-use order."""
+    @property
+    def input_columns(self) -> list[str]:
+        """The columns ``score`` reads: attributes, measures of every scorecard, date columns."""
+    def card_for(self, account: Any) -> Scorecard:
+        """The scorecard for an account with these attributes (a dict, e.g. a table row)."""
+    def score(self, table: Any, as_of: Any = None) -> Any:
+        """Scores every row with its assigned scorecard; like ``Scorecard.score`` with one more
+        column, ``scorecard``. Rows lacking an attribute column match no criterion on it."""
+    def _score(self, columns: dict[str, Any], as_of: Any = None) -> pa.Table:
+        """Scores a dict of columns; returns a pyarrow Table of score, band, coverage, driver,
+        scorecard."""
+    def explain(self, account: Any, as_of: Any = None) -> HealthScore:
+        """Scores one account with its assigned scorecard and explains the score."""
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __eq__(self, value: object, /) -> bool: ...
 
@@ -974,3 +1079,82 @@ def _logrank_by(table: Any, duration: str, observed: str | None, by: list[str]) 
 def _red_lead_times(
     history: Any, churns: Any, account: str, date: str, red: str, churn_date: str
 ) -> LeadTimes: ...
+
+@final
+class HealthScore:
+    """The health of one account: score, band, coverage, stale and missing measures, the driver,
+    and one contribution per measure (raw value, measure score, effective weight, points; the
+    points sum to the score)."""
+
+    @property
+    def scorecard(self) -> str:
+        """The scorecard used."""
+    @property
+    def as_of(self) -> datetime.date:
+        """The scoring date."""
+    @property
+    def score(self) -> float | None:
+        """The score, 0..=100; None is insufficient data."""
+    @property
+    def display_score(self) -> float | None:
+        """The score rounded for display (banding uses the unrounded score)."""
+    @property
+    def band(self) -> str | None:
+        """The band name; None with insufficient data."""
+    @property
+    def band_index(self) -> int | None:
+        """The band index (0 = lowest)."""
+    @property
+    def coverage(self) -> float:
+        """Share of nominal weight backed by fresh data, 0..=1."""
+    @property
+    def stale(self) -> list[str]:
+        """Measures whose value was older than their validity period."""
+    @property
+    def missing(self) -> list[str]:
+        """Measures with no value."""
+    @property
+    def driver(self) -> str | None:
+        """The measure losing the most points."""
+    @property
+    def contributions(self) -> list[dict[str, Any]]:
+        """One dict per measure, in scorecard order: measure, group, raw, status, measure_score,
+        nominal_weight, effective_weight, points."""
+    @property
+    def override_outcome(self) -> dict[str, Any] | None:
+        """The manual override considered (status applied / expired / not_lower), if any."""
+    def points_of(self, measure: str) -> float:
+        """The points of a measure (0 when it is not in the explanation)."""
+    def with_override(self, manual: Any, scorecard: Scorecard) -> HealthScore:
+        """Applies a manual override (a dict: score or band, reason, author, expires, lower_only)
+        on this score's date; the outcome is kept in ``override_outcome``."""
+    def to_dict(self) -> dict[str, Any]:
+        """The score as a dict."""
+    def to_json(self) -> str:
+        """The score as JSON."""
+    @staticmethod
+    def from_json(text: str) -> HealthScore:
+        """Reads a score written by ``to_json``."""
+    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __eq__(self, value: object, /) -> bool: ...
+
+def explain_change(earlier: HealthScore, later: HealthScore) -> list[dict[str, Any]]:
+    """Per measure, how many points it added to or took from the move from ``earlier`` to
+    ``later``, largest first (a list of dicts: measure, from_points, to_points, change)."""
+
+def health_trend(
+    history: Sequence[HealthScore], window_days: int = 90, flat_within: float = 1.0
+) -> dict[str, Any]:
+    """The trend of one account's scores (HealthScores in any order) over the last
+    ``window_days``: from / to dates and scores, delta, direction (up / down / flat within
+    ``flat_within`` points), band change and the per-measure change explanation."""
+
+def _health_rollup(
+    table: Any,
+    by: list[str],
+    arr: str | None,
+    score: str,
+    band: str,
+    band_names: list[str],
+) -> pa.Table: ...
+def _synthetic_portfolio(n: int, seed: int, as_of: Any) -> pa.Table: ...

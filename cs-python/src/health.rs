@@ -1,0 +1,1131 @@
+//! `cs_core.Scorecard`, `ScorecardSet`, `HealthScore`: health scoring of single accounts and of
+//! whole tables (columns borrowed, GIL released), trends, rollups and the synthetic portfolio.
+
+use std::sync::Arc;
+
+use arrow_array::types::{Int16Type, Int32Type};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int16Array, Int32Array,
+    Int64Array, StringArray, UInt32Array, UInt64Array,
+};
+use arrow_schema::{DataType, Field};
+use chrono::NaiveDate;
+use cs_core::document::Document;
+use cs_core::health::{
+    self as core_health, AccountMeasures, AttributeColumn, BatchScores, HealthScore, MeasureColumn,
+    Observation, Override, RollupInput, Scorecard, ScorecardSet, TrendOptions, Value,
+};
+use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyString};
+
+use crate::columns::{Bool, Category, Days, Float};
+use crate::convert::to_python;
+use crate::error::{OrRaise, raise};
+
+// ---------------------------------------------------------------------------------------------
+// Conversions
+
+fn json_error(e: impl std::fmt::Display) -> PyErr {
+    raise(cs_core::Error::Parse {
+        format: "JSON".into(),
+        message: e.to_string(),
+    })
+}
+
+/// A Python dict (or any JSON-like value; dates become ISO strings) as JSON text.
+fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = obj.py();
+    let json = py.import(intern!(py, "json"))?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("default", py.import(intern!(py, "builtins"))?.getattr("str")?)?;
+    json.call_method(intern!(py, "dumps"), (obj,), Some(&kwargs))?
+        .extract()
+}
+
+/// A document from a Python dict, through its JSON form.
+fn from_dict<D: Document>(obj: &Bound<'_, PyAny>) -> PyResult<D> {
+    D::from_json(&dumps(obj)?).or_raise()
+}
+
+fn document_dict<'py, D: Document>(py: Python<'py>, doc: &D) -> PyResult<Bound<'py, PyAny>> {
+    to_python(py, doc)
+}
+
+/// True for None, pandas.NA and pandas.NaT: "no value".
+fn is_null(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if obj.is_none() {
+        return Ok(true);
+    }
+    let name = obj.get_type().name()?;
+    Ok(matches!(name.to_str()?, "NAType" | "NaTType"))
+}
+
+/// A date from `datetime.date` / `datetime.datetime` / pandas Timestamp, an ISO 8601 string or
+/// a numpy datetime64; None is today.
+pub(crate) fn date_of(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<NaiveDate> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        let py_today = |py: Python<'_>| -> PyResult<NaiveDate> {
+            py.import(intern!(py, "datetime"))?
+                .getattr(intern!(py, "date"))?
+                .call_method0(intern!(py, "today"))?
+                .extract()
+        };
+        return Python::attach(py_today);
+    };
+    let py = obj.py();
+    let bad = |value: String| {
+        raise(cs_core::Error::invalid(
+            field,
+            value,
+            "expected a date (datetime.date, YYYY-MM-DD or numpy.datetime64)",
+        ))
+    };
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_str()?;
+        return NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| bad(format!("{text:?}")));
+    }
+    let datetime = py.import(intern!(py, "datetime"))?;
+    if obj.is_instance(&datetime.getattr(intern!(py, "datetime"))?)? {
+        return obj.call_method0(intern!(py, "date"))?.extract();
+    }
+    if obj.is_instance(&datetime.getattr(intern!(py, "date"))?)? {
+        return obj.extract();
+    }
+    let numpy = py.import(intern!(py, "numpy"))?;
+    if obj.is_instance(&numpy.getattr(intern!(py, "datetime64"))?)? {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("unit", "D")?;
+        let text: String = numpy
+            .call_method(intern!(py, "datetime_as_string"), (obj,), Some(&kwargs))?
+            .extract()?;
+        return NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| bad(text));
+    }
+    Err(bad(obj.repr()?.to_string()))
+}
+
+/// A raw measure value from Python: bool, number, or category name.
+fn value_of(obj: &Bound<'_, PyAny>, measure: &str) -> PyResult<Option<Value>> {
+    if is_null(obj)? {
+        return Ok(None);
+    }
+    let py = obj.py();
+    if obj.is_instance_of::<PyBool>()
+        || obj.is_instance(&py.import(intern!(py, "numpy"))?.getattr(intern!(py, "bool_"))?)?
+    {
+        return Ok(Some(Value::Bool(obj.is_truthy()?)));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Some(Value::Text(s.to_str()?.to_owned())));
+    }
+    obj.extract::<f64>().map(|x| Some(Value::Number(x))).map_err(|_| {
+        raise(cs_core::Error::invalid(
+            format!("measure {measure}"),
+            obj.repr().map_or_else(|_| "?".to_owned(), |r| r.to_string()),
+            "expected a number, a boolean or a category name",
+        ))
+    })
+}
+
+/// The measures of one account from a row or account dict: keys that are measures (a value,
+/// or `{"value": ..., "observed": ...}`), with observation dates read from each measure's date
+/// column when it has a validity period. Other keys (a table row's other columns) are ignored.
+fn account_of(card: &Scorecard, row: &Bound<'_, PyAny>) -> PyResult<AccountMeasures> {
+    let py = row.py();
+    let mapping = row.cast::<pyo3::types::PyMapping>().map_err(|_| {
+        raise(cs_core::Error::invalid(
+            "account",
+            row.get_type().to_string(),
+            "expected a dict of measure values (a table row)",
+        ))
+    })?;
+    let mut account = AccountMeasures::new();
+    for m in card.all_measures() {
+        if !mapping.contains(&m.name)? {
+            continue;
+        }
+        let item = mapping.get_item(&m.name)?;
+        let (value, mut observed) = if let Ok(d) = item.cast::<PyDict>() {
+            let v = d.get_item(intern!(py, "value"))?;
+            let o = d.get_item(intern!(py, "observed"))?;
+            (
+                v.map(|v| value_of(&v, &m.name)).transpose()?.flatten(),
+                o.filter(|o| !is_null(o).unwrap_or(true))
+                    .map(|o| date_of(Some(&o), &m.date_column_name()))
+                    .transpose()?,
+            )
+        } else {
+            (value_of(&item, &m.name)?, None)
+        };
+        let date_column = m.date_column_name();
+        if observed.is_none() && m.validity_days.is_some() && mapping.contains(&date_column)? {
+            let d = mapping.get_item(&date_column)?;
+            if !is_null(&d)? {
+                observed = Some(date_of(Some(&d), &date_column)?);
+            }
+        }
+        account.0.insert(m.name.clone(), Observation { value, observed });
+    }
+    Ok(account)
+}
+
+/// One measure's input columns, owned or borrowed from Python, before the GIL is released.
+enum Held<'py> {
+    Number(Float<'py>),
+    Bool(Bool<'py>),
+    Category(Category),
+}
+
+struct HeldMeasure<'py> {
+    name: String,
+    data: Held<'py>,
+    observed: Option<Days>,
+}
+
+fn lookup<'py>(columns: &Bound<'py, PyDict>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    columns.get_item(name)?.ok_or_else(|| {
+        let known: Vec<String> = columns
+            .keys()
+            .iter()
+            .map(|k| k.str().map(|s| s.to_string()).unwrap_or_default())
+            .collect();
+        raise(cs_core::Error::unknown("column", name, known))
+    })
+}
+
+/// Reads every measure column of `cards` (and the date columns of measures with a validity
+/// period, when present) from a dict of columns.
+fn hold_measures<'py>(cards: &[&Scorecard], columns: &Bound<'py, PyDict>) -> PyResult<Vec<HeldMeasure<'py>>> {
+    let mut held: Vec<HeldMeasure<'py>> = Vec::new();
+    for card in cards {
+        for m in card.all_measures() {
+            if held.iter().any(|h| h.name == m.name) {
+                continue;
+            }
+            let obj = lookup(columns, &m.name)?;
+            let data = match m.rule.value_kind() {
+                core_health::ValueKind::Number => Held::Number(Float::extract_single(&obj, &m.name)?),
+                core_health::ValueKind::Bool => Held::Bool(Bool::extract(&obj, &m.name)?),
+                core_health::ValueKind::Category => Held::Category(Category::extract(&obj, &m.name)?),
+            };
+            let date_column = m.date_column_name();
+            let observed = match (m.validity_days, columns.get_item(&date_column)?) {
+                (Some(_), Some(d)) => Some(Days::extract(&d, &date_column)?),
+                _ => None,
+            };
+            held.push(HeldMeasure {
+                name: m.name.clone(),
+                data,
+                observed,
+            });
+        }
+    }
+    Ok(held)
+}
+
+fn date_column_of(cards: &[&Scorecard], measure: &str) -> String {
+    cards
+        .iter()
+        .flat_map(|c| c.all_measures())
+        .find(|m| m.name == measure)
+        .map_or_else(
+            || format!("{measure}_date"),
+            cs_core::health::Measure::date_column_name,
+        )
+}
+
+fn borrow_measures<'a>(
+    held: &'a [HeldMeasure<'_>],
+    date_names: &'a [String],
+) -> PyResult<Vec<MeasureColumn<'a>>> {
+    held.iter()
+        .zip(date_names)
+        .map(|(h, date_name)| {
+            let mut col = match &h.data {
+                Held::Number(f) => MeasureColumn::number(&h.name, f.column(&h.name)?),
+                Held::Bool(b) => MeasureColumn::boolean(&h.name, b.column(&h.name)?),
+                Held::Category(c) => {
+                    let (codes, dictionary) = c.column(&h.name)?;
+                    MeasureColumn::category(&h.name, codes, dictionary)
+                }
+            };
+            if let Some(d) = &h.observed {
+                col = col.with_observed(d.column(date_name)?);
+            }
+            Ok(col)
+        })
+        .collect()
+}
+
+/// The result columns of a batch: score, band, coverage, driver (and scorecard for sets).
+fn result_table<'py>(
+    py: Python<'py>,
+    out: BatchScores,
+    with_card: Option<&[String]>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // Band names of every scorecard in one dictionary, in first-seen order.
+    let mut names: Vec<&str> = Vec::new();
+    let code_of: Vec<Vec<i16>> = out
+        .band_names
+        .iter()
+        .map(|bands| {
+            bands
+                .iter()
+                .map(|b| {
+                    let k = names.iter().position(|n| n == b).unwrap_or_else(|| {
+                        names.push(b);
+                        names.len() - 1
+                    });
+                    k as i16
+                })
+                .collect()
+        })
+        .collect();
+    let keys: Int16Array = out
+        .band
+        .iter()
+        .zip(&out.scorecard)
+        .map(|(b, c)| b.map(|b| code_of[usize::from(*c)][usize::from(b)]))
+        .collect();
+    let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
+        .map_err(|e| raise(cs_core::Error::invalid("band", "dictionary", e.to_string())))?;
+    let drivers: Int32Array = out.driver.iter().map(|d| d.map(i32::from)).collect();
+    let driver =
+        DictionaryArray::<Int32Type>::try_new(drivers, Arc::new(StringArray::from(out.measure_names)))
+            .map_err(|e| raise(cs_core::Error::invalid("driver", "dictionary", e.to_string())))?;
+    let dict = |k: DataType| DataType::Dictionary(Box::new(k), Box::new(DataType::Utf8));
+    let mut columns: Vec<(Field, ArrayRef)> = vec![
+        (
+            Field::new("score", DataType::Float64, true),
+            Arc::new(Float64Array::from(out.score)),
+        ),
+        (Field::new("band", dict(DataType::Int16), true), Arc::new(band)),
+        (
+            Field::new("coverage", DataType::Float64, false),
+            Arc::new(Float64Array::from(out.coverage)),
+        ),
+        (
+            Field::new("driver", dict(DataType::Int32), true),
+            Arc::new(driver),
+        ),
+    ];
+    if let Some(card_names) = with_card {
+        let keys: Int16Array = out.scorecard.iter().map(|c| Some(*c as i16)).collect();
+        let cards =
+            DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(card_names.to_vec())))
+                .map_err(|e| raise(cs_core::Error::invalid("scorecard", "dictionary", e.to_string())))?;
+        columns.push((
+            Field::new("scorecard", dict(DataType::Int16), false),
+            Arc::new(cards),
+        ));
+    }
+    crate::table::to_pyarrow(py, columns)
+}
+
+fn card_repr(card: &Scorecard) -> String {
+    format!(
+        "Scorecard(name={:?}, measures={}, bands={})",
+        card.name,
+        card.all_measures().count(),
+        card.band_names().join("/")
+    )
+}
+
+/// Calls `cs_core._score_table(obj, table, as_of)`: the Python wrapper that reads the caller's
+/// table kind, calls `obj._score` and returns the same kind with the result columns added.
+fn score_table<'py>(
+    obj: &Bound<'py, PyAny>,
+    table: &Bound<'py, PyAny>,
+    as_of: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = obj.py();
+    py.import(intern!(py, "cs_core"))?
+        .getattr(intern!(py, "_score_table"))?
+        .call1((obj, table, as_of))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scorecard
+
+/// A health scorecard: measures (optionally in weighted groups), scoring rules, bands and the
+/// missing-data policy. Read one with ``from_toml`` / ``from_json`` / ``from_dict``, or take the
+/// built-in ``Scorecard.default()``; score tables with ``score`` and one account with ``explain``.
+#[pyclass(name = "Scorecard", module = "cs_core", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyScorecard {
+    pub(crate) inner: Scorecard,
+}
+
+#[pymethods]
+impl PyScorecard {
+    /// Reads and validates a scorecard written in TOML.
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        Ok(PyScorecard {
+            inner: Scorecard::from_toml(text).or_raise()?,
+        })
+    }
+    /// Reads and validates a scorecard written in JSON.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(PyScorecard {
+            inner: Scorecard::from_json(text).or_raise()?,
+        })
+    }
+    /// Reads and validates a scorecard from a dict (the JSON shape).
+    #[staticmethod]
+    fn from_dict(document: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyScorecard {
+            inner: from_dict(document)?,
+        })
+    }
+    /// The built-in scorecard (adoption, support, sentiment, engagement), whose measure names
+    /// are the columns of ``synthetic_portfolio``.
+    #[staticmethod]
+    fn default() -> Self {
+        PyScorecard {
+            inner: Scorecard::default_card(),
+        }
+    }
+    /// The scorecard as a dict (the JSON shape).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        document_dict(py, &self.inner)
+    }
+    /// The scorecard as pretty JSON.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().or_raise()
+    }
+    /// The scorecard as TOML.
+    fn to_toml(&self) -> PyResult<String> {
+        self.inner.to_toml().or_raise()
+    }
+    /// The scorecard name.
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+    /// The measure names in scoring order (the order of explanations).
+    #[getter]
+    fn measure_names(&self) -> Vec<String> {
+        self.inner.measure_names()
+    }
+    /// The band names from the lowest up.
+    #[getter]
+    fn band_names(&self) -> Vec<String> {
+        self.inner.band_names()
+    }
+    /// The columns ``score`` reads: every measure, then the date column of each measure with a
+    /// validity period (optional: without it values count as current).
+    #[getter]
+    fn input_columns(&self) -> Vec<String> {
+        input_columns(&[&self.inner])
+    }
+    /// The band holding an unrounded score.
+    fn band_of(&self, score: f64) -> PyResult<String> {
+        if !(score.is_finite() && (0.0..=100.0).contains(&score)) {
+            return Err(raise(cs_core::Error::out_of_range("score", score, "0..=100")));
+        }
+        Ok(self.inner.band_names()[self.inner.band_of(score)].clone())
+    }
+    /// Scores every row of a table on ``as_of`` (default today).
+    ///
+    /// ``table``: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
+    /// columns (numpy arrays, lists, Series). Returns the same kind with the columns ``score``
+    /// (null: insufficient data), ``band``, ``coverage`` and ``driver`` (the measure losing the
+    /// most points) added. Float64 numpy and Arrow columns are borrowed, not copied; the GIL is
+    /// released while scoring.
+    #[pyo3(signature = (table, as_of = None))]
+    fn score<'py>(
+        slf: &Bound<'py, Self>,
+        table: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        score_table(slf.as_any(), table, as_of)
+    }
+    /// Scores a dict of columns; returns a pyarrow Table of score, band, coverage, driver.
+    #[pyo3(signature = (columns, as_of = None))]
+    fn _score<'py>(
+        &self,
+        py: Python<'py>,
+        columns: &Bound<'py, PyDict>,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let as_of = date_of(as_of, "as_of")?;
+        let cards = [&self.inner];
+        let held = hold_measures(&cards, columns)?;
+        let dates: Vec<String> = held.iter().map(|h| date_column_of(&cards, &h.name)).collect();
+        let cols = borrow_measures(&held, &dates)?;
+        let card = &self.inner;
+        let out = py.detach(|| card.score_batch(&cols, as_of)).or_raise()?;
+        result_table(py, out, None)
+    }
+    /// Scores one account (a dict of measure values, e.g. a table row) on ``as_of`` (default
+    /// today) and explains the score: per measure the raw value, measure score, effective weight
+    /// and points (the points sum to the score). A measure's date column (``nps_date``) in the
+    /// dict is its observation date; keys that are not measures are ignored.
+    #[pyo3(signature = (account, as_of = None))]
+    fn explain(
+        &self,
+        account: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyHealthScore> {
+        let as_of = date_of(as_of, "as_of")?;
+        let measures = account_of(&self.inner, account)?;
+        Ok(PyHealthScore {
+            inner: self.inner.score_account(&measures, as_of).or_raise()?,
+        })
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+    fn __repr__(&self) -> String {
+        card_repr(&self.inner)
+    }
+}
+
+fn input_columns(cards: &[&Scorecard]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut dates: Vec<String> = Vec::new();
+    for m in cards.iter().flat_map(|c| c.all_measures()) {
+        if !names.contains(&m.name) {
+            names.push(m.name.clone());
+        }
+        if m.validity_days.is_some() && !dates.contains(&m.date_column_name()) {
+            dates.push(m.date_column_name());
+        }
+    }
+    names.extend(dates);
+    names
+}
+
+// ---------------------------------------------------------------------------------------------
+// ScorecardSet
+
+/// Several scorecards, each assigned to accounts by attribute criteria (segment, region, ...),
+/// with a default. ``score`` picks each row's scorecard from its attribute columns.
+#[pyclass(name = "ScorecardSet", module = "cs_core", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyScorecardSet {
+    inner: ScorecardSet,
+}
+
+impl PyScorecardSet {
+    fn attributes(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for a in &self.inner.assignments {
+            for k in a.when.keys() {
+                if !names.contains(k) {
+                    names.push(k.clone());
+                }
+            }
+        }
+        names
+    }
+
+    fn card_of(&self, row: &Bound<'_, PyAny>) -> PyResult<&Scorecard> {
+        let mapping = row.cast::<pyo3::types::PyMapping>().map_err(|_| {
+            raise(cs_core::Error::invalid(
+                "account",
+                row.get_type().to_string(),
+                "expected a dict of attribute and measure values (a table row)",
+            ))
+        })?;
+        let mut values: Vec<(String, String)> = Vec::new();
+        for name in self.attributes() {
+            if mapping.contains(&name)? {
+                let v = mapping.get_item(&name)?;
+                if !is_null(&v)? {
+                    values.push((name, v.str()?.to_string()));
+                }
+            }
+        }
+        Ok(self
+            .inner
+            .card_for(|name| values.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())))
+    }
+}
+
+#[pymethods]
+impl PyScorecardSet {
+    /// Reads and validates a scorecard set written in TOML.
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<Self> {
+        Ok(PyScorecardSet {
+            inner: ScorecardSet::from_toml(text).or_raise()?,
+        })
+    }
+    /// Reads and validates a scorecard set written in JSON.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        Ok(PyScorecardSet {
+            inner: ScorecardSet::from_json(text).or_raise()?,
+        })
+    }
+    /// Reads and validates a scorecard set from a dict (the JSON shape).
+    #[staticmethod]
+    fn from_dict(document: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(PyScorecardSet {
+            inner: from_dict(document)?,
+        })
+    }
+    /// The set as a dict (the JSON shape).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        document_dict(py, &self.inner)
+    }
+    /// The set as pretty JSON.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().or_raise()
+    }
+    /// The set as TOML.
+    fn to_toml(&self) -> PyResult<String> {
+        self.inner.to_toml().or_raise()
+    }
+    /// The scorecards.
+    #[getter]
+    fn scorecards(&self) -> Vec<PyScorecard> {
+        self.inner
+            .scorecards
+            .iter()
+            .map(|c| PyScorecard { inner: c.clone() })
+            .collect()
+    }
+    /// The name of the scorecard of accounts no assignment matches.
+    #[getter]
+    fn default(&self) -> String {
+        self.inner.default.clone()
+    }
+    /// The attribute columns the assignments read, in first-use order.
+    #[getter]
+    fn attribute_names(&self) -> Vec<String> {
+        self.attributes()
+    }
+    /// The columns ``score`` reads: attributes, measures of every scorecard, date columns.
+    #[getter]
+    fn input_columns(&self) -> Vec<String> {
+        let cards: Vec<&Scorecard> = self.inner.scorecards.iter().collect();
+        let mut names = self.attributes();
+        names.extend(input_columns(&cards));
+        names
+    }
+    /// The scorecard for an account with these attributes (a dict, e.g. a table row).
+    fn card_for(&self, account: &Bound<'_, PyAny>) -> PyResult<PyScorecard> {
+        Ok(PyScorecard {
+            inner: self.card_of(account)?.clone(),
+        })
+    }
+    /// Scores every row with its assigned scorecard; like ``Scorecard.score`` with one more
+    /// column, ``scorecard``. Rows lacking an attribute column match no criterion on it.
+    #[pyo3(signature = (table, as_of = None))]
+    fn score<'py>(
+        slf: &Bound<'py, Self>,
+        table: &Bound<'py, PyAny>,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        score_table(slf.as_any(), table, as_of)
+    }
+    /// Scores a dict of columns; returns a pyarrow Table of score, band, coverage, driver,
+    /// scorecard.
+    #[pyo3(signature = (columns, as_of = None))]
+    fn _score<'py>(
+        &self,
+        py: Python<'py>,
+        columns: &Bound<'py, PyDict>,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let as_of = date_of(as_of, "as_of")?;
+        let cards: Vec<&Scorecard> = self.inner.scorecards.iter().collect();
+        let attribute_names = self.attributes();
+        let mut held_attributes: Vec<(String, Category)> = Vec::new();
+        for name in &attribute_names {
+            if let Some(obj) = columns.get_item(name)? {
+                held_attributes.push((name.clone(), Category::extract(&obj, name)?));
+            }
+        }
+        let held = hold_measures(&cards, columns)?;
+        let dates: Vec<String> = held.iter().map(|h| date_column_of(&cards, &h.name)).collect();
+        let cols = borrow_measures(&held, &dates)?;
+        let attributes = held_attributes
+            .iter()
+            .map(|(name, c)| {
+                let (codes, dictionary) = c.column(name)?;
+                Ok(AttributeColumn {
+                    name,
+                    codes,
+                    dictionary,
+                })
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let rows = cols.first().map_or(0, |c| match c.data {
+            core_health::MeasureData::Number(v) => v.len(),
+            core_health::MeasureData::Bool(v) => v.len(),
+            core_health::MeasureData::Category { codes, .. } => codes.len(),
+        });
+        let set = &self.inner;
+        let out = py
+            .detach(|| {
+                let assignment = if attributes.is_empty() {
+                    vec![set.index_of(&set.default)? as u16; rows]
+                } else {
+                    set.assign_rows(&attributes)?
+                };
+                set.score_batch(&assignment, &cols, as_of)
+            })
+            .or_raise()?;
+        let names: Vec<String> = set.scorecards.iter().map(|c| c.name.clone()).collect();
+        result_table(py, out, Some(&names))
+    }
+    /// Scores one account with its assigned scorecard and explains the score.
+    #[pyo3(signature = (account, as_of = None))]
+    fn explain(
+        &self,
+        account: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyHealthScore> {
+        let as_of = date_of(as_of, "as_of")?;
+        let card = self.card_of(account)?;
+        let measures = account_of(card, account)?;
+        Ok(PyHealthScore {
+            inner: card.score_account(&measures, as_of).or_raise()?,
+        })
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+    fn __repr__(&self) -> String {
+        let names: Vec<&str> = self.inner.scorecards.iter().map(|c| c.name.as_str()).collect();
+        format!(
+            "ScorecardSet(scorecards=[{}], default={:?}, assignments={})",
+            names.join(", "),
+            self.inner.default,
+            self.inner.assignments.len()
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HealthScore
+
+/// The health of one account: score, band, coverage, stale and missing measures, the driver,
+/// and one contribution per measure (raw value, measure score, effective weight, points; the
+/// points sum to the score).
+#[pyclass(name = "HealthScore", module = "cs_core", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyHealthScore {
+    inner: HealthScore,
+}
+
+#[pymethods]
+impl PyHealthScore {
+    /// The scorecard used.
+    #[getter]
+    fn scorecard(&self) -> String {
+        self.inner.scorecard.clone()
+    }
+    /// The scoring date.
+    #[getter]
+    fn as_of(&self) -> NaiveDate {
+        self.inner.as_of
+    }
+    /// The score, 0..=100; None is insufficient data.
+    #[getter]
+    fn score(&self) -> Option<f64> {
+        self.inner.score
+    }
+    /// The score rounded for display (banding uses the unrounded score).
+    #[getter]
+    fn display_score(&self) -> Option<f64> {
+        self.inner.display_score()
+    }
+    /// The band name; None with insufficient data.
+    #[getter]
+    fn band(&self) -> Option<String> {
+        self.inner.band.clone()
+    }
+    /// The band index (0 = lowest).
+    #[getter]
+    fn band_index(&self) -> Option<usize> {
+        self.inner.band_index
+    }
+    /// Share of nominal weight backed by fresh data, 0..=1.
+    #[getter]
+    fn coverage(&self) -> f64 {
+        self.inner.coverage
+    }
+    /// Measures whose value was older than their validity period.
+    #[getter]
+    fn stale(&self) -> Vec<String> {
+        self.inner.stale.clone()
+    }
+    /// Measures with no value.
+    #[getter]
+    fn missing(&self) -> Vec<String> {
+        self.inner.missing.clone()
+    }
+    /// The measure losing the most points.
+    #[getter]
+    fn driver(&self) -> Option<String> {
+        self.inner.driver.clone()
+    }
+    /// One dict per measure, in scorecard order: measure, group, raw, status, measure_score,
+    /// nominal_weight, effective_weight, points.
+    #[getter]
+    fn contributions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.contributions)
+    }
+    /// The manual override considered (status applied / expired / not_lower), if any.
+    #[getter]
+    fn override_outcome<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner
+            .override_outcome
+            .as_ref()
+            .map(|o| to_python(py, o))
+            .transpose()
+    }
+    /// The points of a measure (0 when it is not in the explanation).
+    fn points_of(&self, measure: &str) -> f64 {
+        self.inner.points_of(measure)
+    }
+    /// Applies a manual override (a dict: score or band, reason, author, expires, lower_only)
+    /// on this score's date; the outcome is kept in ``override_outcome``.
+    fn with_override(&self, manual: &Bound<'_, PyAny>, scorecard: &PyScorecard) -> PyResult<PyHealthScore> {
+        let text = dumps(manual)?;
+        let manual: Override =
+            serde_json::from_str(&text).map_err(|e| json_error(format!("override: {e}")))?;
+        Ok(PyHealthScore {
+            inner: self
+                .inner
+                .clone()
+                .with_override(&manual, &scorecard.inner)
+                .or_raise()?,
+        })
+    }
+    /// The score as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner)
+    }
+    /// The score as JSON.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner).map_err(json_error)
+    }
+    /// Reads a score written by ``to_json``.
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<PyHealthScore> {
+        Ok(PyHealthScore {
+            inner: serde_json::from_str(text).map_err(|e| json_error(format!("health score: {e}")))?,
+        })
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+    fn __repr__(&self) -> String {
+        let h = &self.inner;
+        format!(
+            "HealthScore(score={}, band={}, coverage={:.2}, driver={}, as_of={})",
+            h.score.map_or_else(|| "None".to_owned(), |s| format!("{s:.1}")),
+            h.band
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), |b| format!("{b:?}")),
+            h.coverage,
+            h.driver
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), |d| format!("{d:?}")),
+            h.as_of
+        )
+    }
+}
+
+/// Per measure, how many points it added to or took from the move from ``earlier`` to
+/// ``later``, largest first (a list of dicts: measure, from_points, to_points, change).
+#[pyfunction]
+pub(crate) fn explain_change<'py>(
+    py: Python<'py>,
+    earlier: &PyHealthScore,
+    later: &PyHealthScore,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_python(py, &core_health::explain_change(&earlier.inner, &later.inner))
+}
+
+/// The trend of one account's scores (HealthScores in any order) over the last
+/// ``window_days``: from / to dates and scores, delta, direction (up / down / flat within
+/// ``flat_within`` points), band change and the per-measure change explanation.
+#[pyfunction]
+#[pyo3(signature = (history, window_days = 90, flat_within = 1.0))]
+pub(crate) fn health_trend<'py>(
+    py: Python<'py>,
+    history: Vec<PyRef<'py, PyHealthScore>>,
+    window_days: u32,
+    flat_within: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let scores: Vec<HealthScore> = history.iter().map(|h| h.inner.clone()).collect();
+    let trend = core_health::health_trend(
+        &scores,
+        TrendOptions {
+            window_days,
+            flat_within,
+        },
+    )
+    .or_raise()?;
+    to_python(py, &trend)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollups
+
+/// Health rollups by key columns over a table with score and band columns; returns a pyarrow
+/// Table (the Python wrapper converts it back to the caller's table type).
+#[pyfunction]
+#[pyo3(signature = (table, by, arr, score, band, band_names))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _health_rollup<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::input::AnyRecordBatch,
+    by: Vec<String>,
+    arr: Option<String>,
+    score: &str,
+    band: &str,
+    band_names: Vec<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use arrow_array::cast::AsArray;
+
+    if band_names.is_empty() || band_names.len() > usize::from(u8::MAX) {
+        return Err(raise(cs_core::Error::out_of_range(
+            "band count",
+            band_names.len(),
+            "1..=255",
+        )));
+    }
+    let batch = crate::table::read_table(table)?;
+    let groups = crate::table::Groups::new(&batch, &by)?;
+    let score_col = crate::table::column(&batch, score)?;
+    let scores = Float::Arrow(vec![score_col.clone()]);
+    let scores: Vec<Option<f64>> = {
+        let chunks = scores.chunks(score)?;
+        chunks
+            .first()
+            .map(|(_, c)| (0..c.len()).map(|i| c.get(i)).collect())
+            .unwrap_or_default()
+    };
+    let band_col = crate::table::column(&batch, band)?;
+    let text = arrow_cast::cast(band_col, &DataType::Utf8).map_err(|e| {
+        raise(cs_core::Error::invalid(
+            format!("column {band}"),
+            format!("type {}", band_col.data_type()),
+            e.to_string(),
+        ))
+    })?;
+    let text = text.as_string::<i32>();
+    let mut bands: Vec<Option<u8>> = Vec::with_capacity(text.len());
+    for i in 0..text.len() {
+        if text.is_null(i) {
+            bands.push(None);
+            continue;
+        }
+        let name = text.value(i);
+        let k = band_names
+            .iter()
+            .position(|b| b == name)
+            .ok_or_else(|| raise(cs_core::Error::unknown("band", name, &band_names)))?;
+        bands.push(Some(k as u8));
+    }
+    let arr_values: Option<Vec<i64>> = match &arr {
+        None => None,
+        Some(name) => {
+            let col = crate::table::column(&batch, name)?;
+            if !col.data_type().is_integer() {
+                return Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {}", col.data_type()),
+                    "expected integers (ARR in minor units)",
+                )));
+            }
+            let cast = arrow_cast::cast(col, &DataType::Int64).map_err(|e| {
+                raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    format!("type {}", col.data_type()),
+                    e.to_string(),
+                ))
+            })?;
+            let values = cast.as_primitive::<arrow_array::types::Int64Type>();
+            if let Some(i) = (0..values.len()).find(|&i| values.is_null(i)) {
+                return Err(raise(cs_core::Error::Missing {
+                    field: name.clone(),
+                    position: Some(i),
+                }));
+            }
+            Some(values.values().to_vec())
+        }
+    };
+    let input = RollupInput {
+        score: &scores,
+        band: &bands,
+        arr: arr_values.as_deref(),
+        band_count: band_names.len(),
+    };
+    let codes = &groups.codes;
+    let rollups = py
+        .detach(|| core_health::health_rollup(codes, input))
+        .or_raise()?;
+    let order: Vec<u64> = rollups
+        .iter()
+        .map(|r| r.key.parse::<u64>().unwrap_or(0))
+        .collect();
+    let mut columns = groups.key_columns(&batch, &by, &order)?;
+    let u = |f: &dyn Fn(&core_health::HealthRollup) -> u64| -> ArrayRef {
+        Arc::new(rollups.iter().map(|r| Some(f(r))).collect::<UInt64Array>())
+    };
+    let fl = |f: &dyn Fn(&core_health::HealthRollup) -> Option<f64>| -> ArrayRef {
+        Arc::new(rollups.iter().map(f).collect::<Float64Array>())
+    };
+    columns.push((
+        Field::new("accounts", DataType::UInt64, false),
+        u(&|r| r.accounts),
+    ));
+    columns.push((Field::new("scored", DataType::UInt64, false), u(&|r| r.scored)));
+    columns.push((
+        Field::new("insufficient", DataType::UInt64, false),
+        u(&|r| r.insufficient),
+    ));
+    columns.push((Field::new("mean", DataType::Float64, true), fl(&|r| r.mean)));
+    for (k, b) in band_names.iter().enumerate() {
+        columns.push((
+            Field::new(format!("{b}_count"), DataType::UInt64, false),
+            u(&|r| r.band_counts[k]),
+        ));
+    }
+    for (k, b) in band_names.iter().enumerate() {
+        columns.push((
+            Field::new(format!("{b}_share"), DataType::Float64, true),
+            fl(&|r| Some(r.band_share[k])),
+        ));
+    }
+    if arr.is_some() {
+        columns.push((
+            Field::new("arr_weighted_mean", DataType::Float64, true),
+            fl(&|r| r.arr_weighted_mean),
+        ));
+        columns.push((
+            Field::new("arr", DataType::Int64, false),
+            Arc::new(rollups.iter().map(|r| Some(r.arr)).collect::<Int64Array>()),
+        ));
+        for (k, b) in band_names.iter().enumerate() {
+            columns.push((
+                Field::new(format!("{b}_arr_share"), DataType::Float64, true),
+                fl(&|r| Some(r.arr_share_by_band[k])),
+            ));
+        }
+    }
+    crate::table::to_pyarrow(py, columns)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synthetic portfolio
+
+/// A deterministic synthetic portfolio of ``n`` accounts as a pyarrow Table (the columns of
+/// ``cs portfolio``).
+#[pyfunction]
+#[pyo3(signature = (n, seed, as_of))]
+pub(crate) fn _synthetic_portfolio<'py>(
+    py: Python<'py>,
+    n: i64,
+    seed: u64,
+    as_of: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let rows = usize::try_from(n).map_err(|_| raise(cs_core::Error::out_of_range("n", n, ">= 0")))?;
+    let as_of = date_of(as_of, "as_of")?;
+    let p = py.detach(|| SyntheticPortfolio::generate(rows, seed, as_of));
+    let text = |v: Vec<Option<String>>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+    let date = |d: &[NaiveDate]| -> ArrayRef {
+        Arc::new(
+            d.iter()
+                .map(|d| Some(core_health::epoch_days(*d)))
+                .collect::<Date32Array>(),
+        )
+    };
+    let u32s = |v: &[u32]| -> ArrayRef { Arc::new(UInt32Array::from(v.to_vec())) };
+    let columns: Vec<(Field, ArrayRef)> = vec![
+        (
+            Field::new("account_id", DataType::Utf8, false),
+            text(p.account_id.iter().map(|i| Some(format!("ACC-{i:07}"))).collect()),
+        ),
+        (
+            Field::new("segment", DataType::Utf8, false),
+            text(p.segment.iter().map(|s| Some(s.name().to_owned())).collect()),
+        ),
+        (
+            Field::new("region", DataType::Utf8, false),
+            text(p.region.iter().map(|r| Some(r.name().to_owned())).collect()),
+        ),
+        (
+            Field::new("csm", DataType::Utf8, false),
+            text(
+                p.csm
+                    .iter()
+                    .map(|c| Some(p.csm_names[usize::from(*c)].clone()))
+                    .collect(),
+            ),
+        ),
+        (
+            Field::new("arr", DataType::Int64, false),
+            Arc::new(Int64Array::from(p.arr.clone())),
+        ),
+        (
+            Field::new("start_date", DataType::Date32, false),
+            date(&p.start_date),
+        ),
+        (
+            Field::new("renewal_date", DataType::Date32, false),
+            date(&p.renewal_date),
+        ),
+        (Field::new("licences", DataType::UInt32, false), u32s(&p.licences)),
+        (
+            Field::new("active_users", DataType::UInt32, false),
+            u32s(&p.active_users),
+        ),
+        (
+            Field::new("logins_30d", DataType::UInt32, false),
+            u32s(&p.logins_30d),
+        ),
+        (
+            Field::new("licence_utilisation", DataType::Float64, false),
+            Arc::new(Float64Array::from(p.licence_utilisation.clone())),
+        ),
+        (
+            Field::new("logins_per_user", DataType::Float64, false),
+            Arc::new(Float64Array::from(p.logins_per_user.clone())),
+        ),
+        (
+            Field::new("open_tickets", DataType::UInt32, false),
+            u32s(&p.open_tickets),
+        ),
+        (
+            Field::new("high_priority_tickets", DataType::UInt32, false),
+            u32s(&p.high_priority_tickets),
+        ),
+        (
+            Field::new("nps", DataType::UInt8, true),
+            Arc::new(arrow_array::UInt8Array::from(p.nps.clone())),
+        ),
+        (
+            Field::new("nps_date", DataType::Date32, true),
+            Arc::new(
+                p.nps_date
+                    .iter()
+                    .map(|d| d.map(core_health::epoch_days))
+                    .collect::<Date32Array>(),
+            ),
+        ),
+        (
+            Field::new("days_since_last_touch", DataType::UInt32, false),
+            u32s(&p.days_since_last_touch),
+        ),
+        (
+            Field::new("executive_sponsor", DataType::Boolean, false),
+            Arc::new(BooleanArray::from(p.executive_sponsor.clone())),
+        ),
+    ];
+    crate::table::to_pyarrow(py, columns)
+}
