@@ -4,9 +4,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::manual::OverrideOutcome;
-use super::plan::{Plan, Reading, Slot, epoch_days};
+use super::plan::{Plan, Reading, Slot};
 use super::rule::Value;
 use super::scorecard::Scorecard;
+use crate::portfolio::epoch_days;
 use crate::{Error, Result};
 
 /// One raw measure value of one account, with the date it was observed (for staleness).

@@ -2,10 +2,11 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Plan, Reading, Slot, epoch_days};
+use super::plan::{Plan, Reading, Slot};
 use super::rule::ValueKind;
 use super::scorecard::Scorecard;
 use crate::portfolio::Column;
+use crate::portfolio::epoch_days;
 use crate::{Error, Result};
 
 /// Rows per parallel task. Fixed, so the work split never depends on the thread count (each

@@ -70,12 +70,12 @@ mod rule;
 mod scorecard;
 mod trend;
 
+pub use crate::portfolio::epoch_days;
 pub use account::{AccountMeasures, Contribution, HealthScore, MeasureStatus, Observation};
 pub use assignment::{Assignment, AttributeColumn, ScorecardSet};
 pub use band::{Band, default_bands};
 pub use batch::{BATCH_CHUNK, BatchScores, MeasureColumn, MeasureData};
 pub use manual::{Override, OverrideOutcome, OverrideStatus};
-pub use plan::epoch_days;
 pub use rollup::{HealthRollup, RollupInput, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
 pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, Scorecard};

@@ -360,11 +360,6 @@ fn rule_name(rule: &Rule) -> &'static str {
     }
 }
 
-/// Days since 1970-01-01 (Arrow `date32`) of a date.
-pub fn epoch_days(date: NaiveDate) -> i32 {
-    (date - NaiveDate::default()).num_days() as i32
-}
-
 fn day_label(days: i32) -> String {
     NaiveDate::default()
         .checked_add_signed(chrono::TimeDelta::days(i64::from(days)))

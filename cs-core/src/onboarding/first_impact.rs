@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::date::{DateLike, days_between};
 use crate::portfolio::Column;
+use crate::portfolio::{DateLike, days_between};
 use crate::{Error, Result};
 
 /// Default Time to First Impact target in days. The operating model
@@ -406,6 +406,6 @@ mod tests {
     }
 
     fn epoch(date: NaiveDate) -> i32 {
-        super::super::epoch_days(date) as i32
+        crate::portfolio::epoch_days(date)
     }
 }

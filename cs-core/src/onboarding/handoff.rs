@@ -1,9 +1,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::date::days_between;
 use super::people::{Person, is_blank};
 use crate::document::Document;
+use crate::portfolio::days_between;
 use crate::{Error, Result};
 
 /// Default target for the handoff lag, in days from the commit (close) date.

@@ -4,9 +4,9 @@ use chrono::{Months, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::date::DateLike;
 use super::first_impact::{CHUNK, date_at};
 use crate::portfolio::Column;
+use crate::portfolio::DateLike;
 use crate::{Error, Result};
 
 /// Default length of the renewal window before the contract end, in months. The handbook in

@@ -53,7 +53,6 @@
 //! # Ok::<(), cs_core::Error>(())
 //! ```
 
-mod date;
 mod first_impact;
 mod goal;
 mod handoff;
@@ -68,7 +67,7 @@ mod review;
 mod revision;
 mod ttfi_stats;
 
-pub use date::{DateLike, epoch_days};
+pub use crate::portfolio::{DateLike, epoch_days};
 pub use first_impact::{
     DEFAULT_TTFI_TARGET_DAYS, FirstImpactState, FirstImpactStatus, TtfiColumns, TtfiConfig, TtfiOrigin,
     time_to_first_impact,

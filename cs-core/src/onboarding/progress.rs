@@ -1,7 +1,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::date::days_between;
 use super::first_impact::{FirstImpactStatus, TtfiConfig};
 use super::goal::{GoalKind, GoalStatus};
 use super::items::ActionItem;
@@ -9,6 +8,7 @@ use super::people::Side;
 use super::plan::JointImpactPlan;
 use super::review::ReviewStatus;
 use crate::Result;
+use crate::portfolio::days_between;
 
 /// Progress of one goal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

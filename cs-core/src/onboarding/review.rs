@@ -1,7 +1,7 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::date::days_between;
+use crate::portfolio::days_between;
 
 /// Default review interval of a plan: twelve months. Seed 000 (`shared/seeds/000_6680eeaffff6ac1a.txt`,
 /// section 2.1) reviews the success plan at least yearly in the gap analysis of its lightest

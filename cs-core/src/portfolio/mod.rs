@@ -7,6 +7,9 @@
 //! [`synthetic`] generates a deterministic, seeded portfolio for tests, benchmarks and demos.
 
 mod column;
+mod date;
 pub mod synthetic;
 
 pub use column::{Column, Validity};
+pub(crate) use date::days_between;
+pub use date::{DateLike, epoch_days};

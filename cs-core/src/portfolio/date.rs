@@ -1,3 +1,5 @@
+//! Dates in columns: the `DateLike` element types and the day-count encoding of Arrow and numpy.
+
 use chrono::{Days, NaiveDate};
 
 /// 1970-01-01, day 0 of the Arrow and numpy encodings.
@@ -15,10 +17,10 @@ const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use cs_core::onboarding::DateLike;
+/// use cs_core::portfolio::DateLike;
 /// let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
 /// assert_eq!(20_513i32.to_date(), Some(d));
-/// assert_eq!(cs_core::onboarding::epoch_days(d), 20_513);
+/// assert_eq!(cs_core::portfolio::epoch_days(d), 20_513);
 /// ```
 pub trait DateLike: Copy {
     /// The date, or `None` when the value is out of range.
@@ -52,8 +54,10 @@ impl DateLike for i32 {
 }
 
 /// Days since 1970-01-01 (the Arrow `date32` / numpy `datetime64[D]` encoding) of a date.
-pub fn epoch_days(date: NaiveDate) -> i64 {
-    (date - EPOCH).num_days()
+/// Every date chrono represents (years within ±262,143) is within ±96 million days, so the
+/// count always fits an `i32`.
+pub fn epoch_days(date: NaiveDate) -> i32 {
+    (date - EPOCH).num_days() as i32
 }
 
 /// Whole days from `start` to `end` (negative when `end` is earlier).
