@@ -14,7 +14,10 @@ mod columns;
 mod convert;
 mod error;
 mod nps;
+mod playbook;
+mod renewal;
 mod table;
+mod typed;
 
 /// Customer Success logic from the cs-core Rust library.
 #[pymodule]
@@ -25,6 +28,14 @@ mod _cs_core {
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,
         nps_from_counts,
+    };
+    // --- renewal and playbook ---
+    #[pymodule_export]
+    use super::playbook::PyPlaybook;
+    #[pymodule_export]
+    use super::renewal::{
+        _churn_reasons, _renewal_stages, PyContract, PyRenewalStatus, PyRevenueRetention, PyRiskEvaluation,
+        PyRiskModel, arr_at_risk, expansion_signals, revenue_retention,
     };
 
     use pyo3::prelude::*;
