@@ -5,6 +5,7 @@ scipy for cs-core's retention tests (cs-core/tests/retention_reference.rs).
 
 Needs numpy, scipy, lifelines, scikit-learn (test-only; the Rust tests read the JSON).
 """
+
 import json
 import warnings
 
@@ -83,8 +84,12 @@ def sbg_ll(params, data):
 
 
 def sbg_fit(data):
-    res = optimize.minimize(lambda p: -sbg_ll(p, data), [0.0, 0.0], method="Nelder-Mead",
-                            options={"xatol": 1e-12, "fatol": 1e-12, "maxiter": 20000})
+    res = optimize.minimize(
+        lambda p: -sbg_ll(p, data),
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-12, "fatol": 1e-12, "maxiter": 20000},
+    )
     al, be = np.exp(res.x)
     return {"alpha": float(al), "beta": float(be), "log_likelihood": float(-res.fun)}
 

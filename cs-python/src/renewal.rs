@@ -703,7 +703,8 @@ impl PyRiskModel {
     /// model's ``fit_report`` records convergence and perfect separation.
     #[staticmethod]
     #[pyo3(signature = (table, outcome = "churned", *, C = Some(1.0), standardise = true,
-        max_iterations = 100, tolerance = 1e-10, template = None, drop_missing = false))]
+        max_iterations = 100, tolerance = 1e-10, template = None, drop_missing = false),
+        text_signature = "(table, outcome='churned', *, C=1.0, standardise=True, max_iterations=100, tolerance=1e-10, template=None, drop_missing=False)")]
     #[allow(non_snake_case, clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,

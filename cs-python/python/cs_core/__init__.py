@@ -15,57 +15,52 @@ import pyarrow as pa
 
 from cs_core._cs_core import (
     Calibration,
+    Contract,
     Csat,
     CsError,
     NpsComparison,
     NpsResult,
-    __version__,
-    _nps_by,
-    csat,
-    nps,
-    nps_calibration,
-    nps_compare,
-    nps_from_counts,
-)
-
-# --- renewal and playbook ---
-from cs_core._cs_core import (
-    Contract,
     Playbook,
     RenewalStatus,
     RevenueRetention,
     RiskEvaluation,
     RiskModel,
+    __version__,
     _churn_reasons,
+    _nps_by,
     _renewal_stages,
     arr_at_risk,
+    csat,
     expansion_signals,
+    nps,
+    nps_calibration,
+    nps_compare,
+    nps_from_counts,
     revenue_retention,
 )
 
 __all__ = [
     "Calibration",
+    "Contract",
     "CsError",
     "Csat",
     "NpsComparison",
     "NpsResult",
-    "__version__",
-    "csat",
-    "nps",
-    "nps_by",
-    "nps_calibration",
-    "nps_compare",
-    "nps_from_counts",
-    # --- renewal and playbook ---
-    "Contract",
     "Playbook",
     "RenewalStatus",
     "RevenueRetention",
     "RiskEvaluation",
     "RiskModel",
+    "__version__",
     "arr_at_risk",
     "churn_reasons",
+    "csat",
     "expansion_signals",
+    "nps",
+    "nps_by",
+    "nps_calibration",
+    "nps_compare",
+    "nps_from_counts",
     "renewal_stage",
     "revenue_retention",
 ]
@@ -161,7 +156,9 @@ def _append_columns(table: Any, added: pa.Table) -> Any:
     if kind == "polars":
         import polars as pl
 
-        return table.with_columns(pl.from_arrow(added).get_columns())
+        frame = pl.from_arrow(added)
+        assert isinstance(frame, pl.DataFrame)
+        return table.with_columns(frame.get_columns())
     out = _to_arrow(table)
     if isinstance(out, pa.RecordBatch):
         out = pa.Table.from_batches([out])
