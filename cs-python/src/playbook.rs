@@ -16,7 +16,9 @@ use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
 use crate::renewal::{batch_of, to_json_text};
 use crate::table::{column, to_pyarrow};
-use crate::typed::{Owned, bools, date_arg, date_array, dates, float_array, float_column, parsed, required_text};
+use crate::typed::{
+    Owned, bools, date_arg, date_array, dates, float_array, float_column, parsed, required_text,
+};
 
 /// The CTAs still open: a table (or list of dicts) with ``account_id`` and ``trigger``, or a
 /// list of (account_id, trigger) pairs.
@@ -53,7 +55,11 @@ fn band(v: f64) -> cs_core::Result<u8> {
     if v.is_finite() && v >= 0.0 && v <= 255.0 && v.fract() == 0.0 {
         Ok(v as u8)
     } else {
-        Err(cs_core::Error::out_of_range("health band", v, "whole numbers 0..=255"))
+        Err(cs_core::Error::out_of_range(
+            "health band",
+            v,
+            "whole numbers 0..=255",
+        ))
     }
 }
 
@@ -72,7 +78,9 @@ fn bands(array: &ArrayRef, name: &str) -> PyResult<Owned<u8>> {
 }
 
 fn cta_table<'py>(py: Python<'py>, ctas: &[Cta]) -> PyResult<Bound<'py, PyAny>> {
-    let s = |f: &dyn Fn(&Cta) -> &str| -> ArrayRef { Arc::new(StringArray::from_iter_values(ctas.iter().map(f))) };
+    let s = |f: &dyn Fn(&Cta) -> &str| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(ctas.iter().map(f)))
+    };
     let mut steps = ListBuilder::new(StringBuilder::new());
     for c in ctas {
         for step in &c.steps {
@@ -85,10 +93,16 @@ fn cta_table<'py>(py: Python<'py>, ctas: &[Cta]) -> PyResult<Bound<'py, PyAny>> 
     to_pyarrow(
         py,
         vec![
-            (Field::new("account_id", DataType::Utf8, false), s(&|c| &c.account_id)),
+            (
+                Field::new("account_id", DataType::Utf8, false),
+                s(&|c| &c.account_id),
+            ),
             (Field::new("rule_id", DataType::Utf8, false), s(&|c| &c.rule_id)),
             (Field::new("trigger", DataType::Utf8, false), s(&|c| &c.trigger)),
-            (Field::new("priority", DataType::Utf8, false), s(&|c| c.priority.as_str())),
+            (
+                Field::new("priority", DataType::Utf8, false),
+                s(&|c| c.priority.as_str()),
+            ),
             (
                 Field::new("created", DataType::Date32, false),
                 date_array(ctas.iter().map(|c| Some(c.created))),
@@ -97,8 +111,14 @@ fn cta_table<'py>(py: Python<'py>, ctas: &[Cta]) -> PyResult<Bound<'py, PyAny>> 
                 Field::new("due", DataType::Date32, false),
                 date_array(ctas.iter().map(|c| Some(c.due))),
             ),
-            (Field::new("owner_role", DataType::Utf8, false), s(&|c| &c.owner_role)),
-            (Field::new("steps", steps_type, false), Arc::new(steps) as ArrayRef),
+            (
+                Field::new("owner_role", DataType::Utf8, false),
+                s(&|c| &c.owner_role),
+            ),
+            (
+                Field::new("steps", steps_type, false),
+                Arc::new(steps) as ArrayRef,
+            ),
             (Field::new("evidence", DataType::Utf8, false), s(&|c| &c.evidence)),
         ],
     )
@@ -186,7 +206,9 @@ impl PyPlaybook {
         let batch = batch_of(table)?;
         let ids = required_text(column(&batch, account_id)?, account_id)?;
         let get = |name: &str| batch.column_by_name(name);
-        let health_score = get("health_score").map(|a| float_array(a, "health_score")).transpose()?;
+        let health_score = get("health_score")
+            .map(|a| float_array(a, "health_score"))
+            .transpose()?;
         let health_band = get("health_band").map(|a| bands(a, "health_band")).transpose()?;
         let previous_band = get("previous_health_band")
             .map(|a| bands(a, "previous_health_band"))
@@ -212,14 +234,20 @@ impl PyPlaybook {
             .as_ref()
             .map(|a| float_column(a, "health_score"))
             .transpose()?;
-        state.health_band = health_band.as_ref().map(|c| c.column("health_band")).transpose()?;
+        state.health_band = health_band
+            .as_ref()
+            .map(|c| c.column("health_band"))
+            .transpose()?;
         state.previous_health_band = previous_band
             .as_ref()
             .map(|c| c.column("previous_health_band"))
             .transpose()?;
         state.nps_category = nps.as_ref().map(|c| c.column("nps_category")).transpose()?;
         state.risk_tier = tier.as_ref().map(|c| c.column("risk_tier")).transpose()?;
-        state.renewal_date = renewal_date.as_ref().map(|c| c.column("renewal_date")).transpose()?;
+        state.renewal_date = renewal_date
+            .as_ref()
+            .map(|c| c.column("renewal_date"))
+            .transpose()?;
         state.next_success_review_due = review_due
             .as_ref()
             .map(|c| c.column("next_success_review_due"))
@@ -230,9 +258,17 @@ impl PyPlaybook {
             .map(|c| c.column("internal_review_done"))
             .transpose()?;
         state.ttfi_past_target = ttfi.as_ref().map(|c| c.column("ttfi_past_target")).transpose()?;
-        state.expansion_signal = expansion.as_ref().map(|c| c.column("expansion_signal")).transpose()?;
-        state.contact_confirmed = confirmed.as_ref().map(|c| c.column("contact_confirmed")).transpose()?;
-        let ctas = py.detach(|| self.inner.evaluate(&state, as_of, &open)).or_raise()?;
+        state.expansion_signal = expansion
+            .as_ref()
+            .map(|c| c.column("expansion_signal"))
+            .transpose()?;
+        state.contact_confirmed = confirmed
+            .as_ref()
+            .map(|c| c.column("contact_confirmed"))
+            .transpose()?;
+        let ctas = py
+            .detach(|| self.inner.evaluate(&state, as_of, &open))
+            .or_raise()?;
         crate::renewal::like(table, cta_table(py, &ctas)?)
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {

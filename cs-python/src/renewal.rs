@@ -58,7 +58,10 @@ pub(crate) fn batch_of(table: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
 
 /// `table` with the columns of the pyarrow table `added` appended (replacing same-named ones),
 /// as the caller's table type (`cs_core._append_columns`).
-pub(crate) fn append<'py>(table: &Bound<'py, PyAny>, added: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn append<'py>(
+    table: &Bound<'py, PyAny>,
+    added: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let py = table.py();
     py.import(intern!(py, "cs_core"))?
         .getattr(intern!(py, "_append_columns"))?
@@ -77,7 +80,12 @@ fn outcome_of(text: &str) -> cs_core::Result<RenewalOutcome> {
     RenewalOutcome::parse(text)
 }
 
-fn windows(planning_days: u32, internal_review_days: u32, imminent_days: u32, grace_days: u32) -> PyResult<RenewalWindows> {
+fn windows(
+    planning_days: u32,
+    internal_review_days: u32,
+    imminent_days: u32,
+    grace_days: u32,
+) -> PyResult<RenewalWindows> {
     let w = RenewalWindows {
         planning_days,
         internal_review_days,
@@ -260,7 +268,11 @@ impl PyContract {
             s += &format!(
                 ", renewal_contact={:?}, contact_confirmed={}",
                 contact.name,
-                if contact.confirmed_decision_maker { "True" } else { "False" }
+                if contact.confirmed_decision_maker {
+                    "True"
+                } else {
+                    "False"
+                }
             );
         }
         if let Some(seg) = c.segment() {
@@ -353,7 +365,9 @@ pub(crate) fn _renewal_stages<'py>(
     let as_of = date_arg(as_of, "as of")?;
     let batch = batch_of(table)?;
     let dates = crate::typed::dates(column(&batch, renewal_date)?, renewal_date)?;
-    let auto = optional(&batch, auto_renew).map(|a| bools(a, auto_renew.unwrap_or_default())).transpose()?;
+    let auto = optional(&batch, auto_renew)
+        .map(|a| bools(a, auto_renew.unwrap_or_default()))
+        .transpose()?;
     let notice: Option<Owned<u32>> = match optional(&batch, notice_days) {
         Some(a) => {
             let name = notice_days.unwrap_or_default();
@@ -363,9 +377,10 @@ pub(crate) fn _renewal_stages<'py>(
             for i in 0..col.len() {
                 values.push(match col.get(i) {
                     None => None,
-                    Some(v) => Some(u32::try_from(v).map_err(|_| {
-                        raise(cs_core::Error::out_of_range(name, v, "0..=365").at(i))
-                    })?),
+                    Some(v) => Some(
+                        u32::try_from(v)
+                            .map_err(|_| raise(cs_core::Error::out_of_range(name, v, "0..=365").at(i)))?,
+                    ),
                 });
             }
             Some(crate::typed::from_options(values, 0))
@@ -373,7 +388,13 @@ pub(crate) fn _renewal_stages<'py>(
         None => None,
     };
     let outcomes = match outcome {
-        Some(name) => Some(parsed(column(&batch, name)?, name, &RenewalOutcome::ALL, false, outcome_of)?),
+        Some(name) => Some(parsed(
+            column(&batch, name)?,
+            name,
+            &RenewalOutcome::ALL,
+            false,
+            outcome_of,
+        )?),
         None => None,
     };
     let date_col = dates.column(renewal_date)?;
@@ -388,8 +409,14 @@ pub(crate) fn _renewal_stages<'py>(
     to_pyarrow(
         py,
         vec![
-            (Field::new("stage", DataType::Utf8, true), Arc::new(stage) as ArrayRef),
-            (Field::new("days_to_renewal", DataType::Int64, true), Arc::new(days)),
+            (
+                Field::new("stage", DataType::Utf8, true),
+                Arc::new(stage) as ArrayRef,
+            ),
+            (
+                Field::new("days_to_renewal", DataType::Int64, true),
+                Arc::new(days),
+            ),
             (
                 Field::new("review_by", DataType::Date32, true),
                 date_array(statuses.iter().map(|s| s.and_then(|s| s.internal_review_by))),
@@ -432,7 +459,12 @@ impl Inputs {
                     .values
                     .iter()
                     .enumerate()
-                    .map(|(i, c)| cats.nulls.as_ref().is_none_or(|n| n.is_valid(i)).then(|| c.index() as f64))
+                    .map(|(i, c)| {
+                        cats.nulls
+                            .as_ref()
+                            .is_none_or(|n| n.is_valid(i))
+                            .then(|| c.index() as f64)
+                    })
                     .collect();
                 Arc::new(values) as ArrayRef
             } else {
@@ -483,8 +515,12 @@ fn churned_flags(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
                 RenewalOutcome::Renewed => Some(false),
                 RenewalOutcome::Open => {
                     return Err(raise(
-                        cs_core::Error::invalid(name, "\"open\"", "a fit needs decided renewals: churned or renewed")
-                            .at(i),
+                        cs_core::Error::invalid(
+                            name,
+                            "\"open\"",
+                            "a fit needs decided renewals: churned or renewed",
+                        )
+                        .at(i),
                     ));
                 }
             },
@@ -533,7 +569,10 @@ fn score_columns(scores: RiskScores) -> PyResult<Vec<(Field, ArrayRef)>> {
             Field::new("log_odds", DataType::Float64, false),
             Arc::new(Float64Array::from(scores.log_odds)) as ArrayRef,
         ),
-        (Field::new("tier", dict_type(DataType::Int8), false), Arc::new(tier)),
+        (
+            Field::new("tier", dict_type(DataType::Int8), false),
+            Arc::new(tier),
+        ),
     ];
     out.extend(reason_cols);
     Ok(out)
@@ -776,7 +815,11 @@ impl PyRiskModel {
                 if name == core::inputs::NPS_CATEGORY {
                     Category::parse(&s).or_raise()?.index() as f64
                 } else {
-                    return Err(raise(cs_core::Error::invalid(name, format!("{s:?}"), "expected a number")));
+                    return Err(raise(cs_core::Error::invalid(
+                        name,
+                        format!("{s:?}"),
+                        "expected a number",
+                    )));
                 }
             } else {
                 v.extract::<f64>()?
@@ -898,7 +941,11 @@ pub(crate) fn arr_at_risk<'py>(
     let risk_col = float_column(&risk_array, risk)?;
     let mut risks = Vec::with_capacity(risk_col.len());
     for i in 0..risk_col.len() {
-        risks.push(risk_col.get(i).ok_or_else(|| raise(cs_core::Error::missing(risk).at(i)))?);
+        risks.push(
+            risk_col
+                .get(i)
+                .ok_or_else(|| raise(cs_core::Error::missing(risk).at(i)))?,
+        );
     }
     let tiers = parsed(column(&batch, tier)?, tier, &RiskTier::ALL, true, RiskTier::parse)?;
     if let Some(n) = &tiers.nulls
@@ -941,7 +988,15 @@ pub(crate) fn arr_at_risk<'py>(
     let by_tier = result
         .by_tier
         .iter()
-        .map(|g| group(g.key.as_str().into_pyobject(py)?.into_any(), "tier", g.accounts, g.arr, g.expected_loss))
+        .map(|g| {
+            group(
+                g.key.as_str().into_pyobject(py)?.into_any(),
+                "tier",
+                g.accounts,
+                g.arr,
+                g.expected_loss,
+            )
+        })
         .collect::<PyResult<Vec<_>>>()?;
     let by_month = result
         .by_renewal_month
@@ -954,7 +1009,15 @@ pub(crate) fn arr_at_risk<'py>(
     let by_segment = result
         .by_segment
         .iter()
-        .map(|g| group(g.key.as_str().into_pyobject(py)?.into_any(), "segment", g.accounts, g.arr, g.expected_loss))
+        .map(|g| {
+            group(
+                g.key.as_str().into_pyobject(py)?.into_any(),
+                "segment",
+                g.accounts,
+                g.arr,
+                g.expected_loss,
+            )
+        })
         .collect::<PyResult<Vec<_>>>()?;
     d.set_item("by_tier", by_tier)?;
     d.set_item("by_renewal_month", by_month)?;
@@ -962,7 +1025,13 @@ pub(crate) fn arr_at_risk<'py>(
     Ok(d.into_any())
 }
 
-fn snapshot(batch: &RecordBatch, id: &str, arr: &str, segment: Option<&str>, required: bool) -> PyResult<Snapshot> {
+fn snapshot(
+    batch: &RecordBatch,
+    id: &str,
+    arr: &str,
+    segment: Option<&str>,
+    required: bool,
+) -> PyResult<Snapshot> {
     let ids = required_text(column(batch, id)?, id)?;
     let arr_array = int_array(column(batch, arr)?, arr)?;
     let arr_col = int_column(&arr_array, arr)?;
@@ -1070,7 +1139,13 @@ pub(crate) fn _churn_reasons<'py>(
     arr: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let batch = batch_of(table)?;
-    let reasons = parsed(column(&batch, reason)?, reason, &ChurnReason::ALL, false, ChurnReason::parse)?;
+    let reasons = parsed(
+        column(&batch, reason)?,
+        reason,
+        &ChurnReason::ALL,
+        false,
+        ChurnReason::parse,
+    )?;
     if let Some(n) = &reasons.nulls
         && let Some(i) = (0..n.len()).find(|&i| n.is_null(i))
     {
@@ -1084,7 +1159,9 @@ pub(crate) fn _churn_reasons<'py>(
         vec![
             (
                 Field::new("reason", DataType::Utf8, false),
-                Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.reason.as_str()))) as ArrayRef,
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|r| r.reason.as_str()),
+                )) as ArrayRef,
             ),
             (
                 Field::new("accounts", DataType::UInt64, false),
@@ -1096,7 +1173,9 @@ pub(crate) fn _churn_reasons<'py>(
             ),
             (
                 Field::new("account_share", DataType::Float64, false),
-                Arc::new(Float64Array::from_iter_values(rows.iter().map(|r| r.account_share))),
+                Arc::new(Float64Array::from_iter_values(
+                    rows.iter().map(|r| r.account_share),
+                )),
             ),
             (
                 Field::new("arr_share", DataType::Float64, true),

@@ -64,7 +64,9 @@ impl<T: Copy> Owned<T> {
     /// Borrows the values and nulls as a column called `name`.
     pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, T>> {
         let validity = match &self.nulls {
-            Some(n) if n.null_count() > 0 => Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?),
+            Some(n) if n.null_count() > 0 => {
+                Some(Validity::new(n.validity(), n.offset(), n.len()).or_raise()?)
+            }
             _ => None,
         };
         Column::new(name, &self.values)
@@ -131,7 +133,11 @@ pub(crate) fn int_array(array: &ArrayRef, name: &str) -> PyResult<ArrayRef> {
     if dt.is_integer() || dt == &DataType::Null {
         cast(array, &DataType::Int64, name)
     } else {
-        Err(type_error(name, array, "expected integers (money in minor units)"))
+        Err(type_error(
+            name,
+            array,
+            "expected integers (money in minor units)",
+        ))
     }
 }
 
@@ -297,9 +303,9 @@ pub(crate) fn dates(array: &ArrayRef, name: &str) -> PyResult<Owned<NaiveDate>> 
         if d.is_null(i) {
             values.push(None);
         } else {
-            values.push(Some(Date32Type::to_naive_date_opt(d.value(i)).ok_or_else(|| {
-                raise(cs_core::Error::out_of_range(name, d.value(i), "dates chrono can represent").at(i))
-            })?));
+            values.push(Some(Date32Type::to_naive_date_opt(d.value(i)).ok_or_else(
+                || raise(cs_core::Error::out_of_range(name, d.value(i), "dates chrono can represent").at(i)),
+            )?));
         }
     }
     Ok(from_options(values, NaiveDate::MIN))
