@@ -23,12 +23,21 @@ struct Cli {
 enum Command {
     /// NPS table of a survey: score, confidence interval and counts, per group and period.
     Nps(commands::nps::NpsArgs),
+    /// Renewal risk of a portfolio: accounts by expected ARR loss, tiers, reasons, ARR at risk.
+    Risk(commands::renewal::RiskArgs),
+    /// Revenue retention between two snapshots: GRR, NRR, logo churn, expansion, contraction.
+    Retention(commands::renewal::RetentionArgs),
+    /// Calls to action from a playbook over a portfolio, as of a date.
+    Ctas(commands::renewal::CtasArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Nps(args) => commands::nps::run(&args),
+        Command::Risk(args) => commands::renewal::run_risk(&args),
+        Command::Retention(args) => commands::renewal::run_retention(&args),
+        Command::Ctas(args) => commands::renewal::run_ctas(&args),
     };
     match result {
         Ok(output) => {
