@@ -90,7 +90,8 @@ pub(crate) struct CtasArgs {
 }
 
 fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("{what}: {text:?} is not a date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{what}: {text:?} is not a date (YYYY-MM-DD)"))
 }
 
 fn today() -> NaiveDate {
@@ -185,19 +186,28 @@ fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>
             ValueKind::Bool => {
                 let v = table.parse_column(&m.name, flag)?;
                 let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-                (Data::Bool(v.into_iter().map(|b| b.unwrap_or(false)).collect()), present)
+                (
+                    Data::Bool(v.into_iter().map(|b| b.unwrap_or(false)).collect()),
+                    present,
+                )
             }
             _ => {
                 let v = table.parse_column(&m.name, number)?;
                 let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-                (Data::Number(v.into_iter().map(|x| x.unwrap_or(0.0)).collect()), present)
+                (
+                    Data::Number(v.into_iter().map(|x| x.unwrap_or(0.0)).collect()),
+                    present,
+                )
             }
         };
         let date_col = m.date_column_name();
         let observed = if has(table, &date_col) {
             let d = table.parse_column(&date_col, optional_date)?;
             let present: Vec<bool> = d.iter().map(Option::is_some).collect();
-            Some((d.into_iter().map(|d| d.map_or(0, epoch_days)).collect(), bitmap(&present)))
+            Some((
+                d.into_iter().map(|d| d.map_or(0, epoch_days)).collect(),
+                bitmap(&present),
+            ))
         } else {
             None
         };
@@ -214,12 +224,14 @@ fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>
     for o in &owned {
         let validity = Validity::new(&o.valid, 0, n).map_err(err)?;
         let mut col = match &o.data {
-            Data::Number(v) => {
-                MeasureColumn::number(&o.name, Column::new(&o.name, v).with_validity(validity).map_err(err)?)
-            }
-            Data::Bool(v) => {
-                MeasureColumn::boolean(&o.name, Column::new(&o.name, v).with_validity(validity).map_err(err)?)
-            }
+            Data::Number(v) => MeasureColumn::number(
+                &o.name,
+                Column::new(&o.name, v).with_validity(validity).map_err(err)?,
+            ),
+            Data::Bool(v) => MeasureColumn::boolean(
+                &o.name,
+                Column::new(&o.name, v).with_validity(validity).map_err(err)?,
+            ),
         };
         if let Some((dates, valid)) = &o.observed {
             let v = Validity::new(valid, 0, n).map_err(err)?;
@@ -229,7 +241,11 @@ fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>
     }
     let scores = card.score_batch(&columns, as_of).map_err(err)?;
     let score = scores.score.iter().map(|s| s.unwrap_or(f64::NAN)).collect();
-    let band = scores.band.iter().map(|b| b.map_or(f64::NAN, f64::from)).collect();
+    let band = scores
+        .band
+        .iter()
+        .map(|b| b.map_or(f64::NAN, f64::from))
+        .collect();
     Ok(Some((score, band)))
 }
 
@@ -259,16 +275,17 @@ impl Inputs {
         for name in inputs::ALL {
             let derived: Option<(Vec<f64>, String)> = if has(table, name) {
                 let values = if name == inputs::NPS_CATEGORY {
-                    table
-                        .parse_column(name, |cell| -> Result<f64, String> {
-                            if cell.is_empty() {
-                                return Ok(f64::NAN);
-                            }
-                            match cell.parse::<f64>() {
-                                Ok(v) => Ok(v),
-                                Err(_) => Category::parse(cell).map(|c| c.index() as f64).map_err(|e| e.to_string()),
-                            }
-                        })?
+                    table.parse_column(name, |cell| -> Result<f64, String> {
+                        if cell.is_empty() {
+                            return Ok(f64::NAN);
+                        }
+                        match cell.parse::<f64>() {
+                            Ok(v) => Ok(v),
+                            Err(_) => Category::parse(cell)
+                                .map(|c| c.index() as f64)
+                                .map_err(|e| e.to_string()),
+                        }
+                    })?
                 } else {
                     nums(name)?
                 };
@@ -362,7 +379,7 @@ fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
         .write_csv(&mut text)
         .map_err(|e| e.to_string())?;
     let text = String::from_utf8(text).map_err(|e| e.to_string())?;
-    let name = format!("a synthetic portfolio ({n} accounts, seed {seed})");
+    let name = format!("a synthetic portfolio (seed {seed})");
     Ok(Portfolio {
         table: CsvTable::read(None, (&name, &text))?,
         default_as_of: as_of,
@@ -462,7 +479,10 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     let segments = text_column(table, "segment");
     let dates_owned: Option<(Vec<NaiveDate>, Vec<u8>)> = renewal.as_ref().map(|r| {
         let present: Vec<bool> = r.iter().map(Option::is_some).collect();
-        (r.iter().map(|d| d.unwrap_or_default()).collect(), bitmap(&present))
+        (
+            r.iter().map(|d| d.unwrap_or_default()).collect(),
+            bitmap(&present),
+        )
     });
     let date_col = match &dates_owned {
         Some((d, valid)) => Some(
@@ -480,7 +500,11 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         segments.as_deref(),
     )
     .map_err(|e| format!("{}: {e}", table.source))?;
-    let loss: Vec<f64> = arr.iter().zip(&s.scores.risk).map(|(a, r)| *a as f64 * r).collect();
+    let loss: Vec<f64> = arr
+        .iter()
+        .zip(&s.scores.risk)
+        .map(|(a, r)| *a as f64 * r)
+        .collect();
     let mut order: Vec<usize> = (0..table.len()).collect();
     order.sort_by(|&a, &b| loss[b].total_cmp(&loss[a]).then(a.cmp(&b)));
 
@@ -522,7 +546,15 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         s.model.name
     );
     let mut top = TextTable::new([
-        "account", "segment", "ARR", "renewal", "days", "risk", "tier", "exp. loss", "reasons",
+        "account",
+        "segment",
+        "ARR",
+        "renewal",
+        "days",
+        "risk",
+        "tier",
+        "exp. loss",
+        "reasons",
     ]);
     for &i in order.iter().take(args.top) {
         let reasons: Vec<String> = s.scores.reasons(i).into_iter().map(|r| r.factor).collect();
@@ -539,7 +571,11 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
             reasons.join(", "),
         ]);
     }
-    let _ = writeln!(out, "Top {} accounts by expected ARR loss (ARR x risk):", args.top.min(table.len()));
+    let _ = writeln!(
+        out,
+        "Top {} accounts by expected ARR loss (ARR x risk):",
+        args.top.min(table.len())
+    );
     out += &top.render();
 
     let mut tiers = TextTable::new(["tier", "accounts", "ARR", "expected loss"]);
@@ -576,7 +612,13 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     out += &s
         .sources
         .iter()
-        .map(|(k, v)| if k == v { (*k).to_owned() } else { format!("{k} <- {v}") })
+        .map(|(k, v)| {
+            if k == v {
+                (*k).to_owned()
+            } else {
+                format!("{k} <- {v}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("; ");
     out += "\n";
@@ -589,7 +631,11 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     }
     out += "Money in major units; tiers: medium >= ";
     let t = s.model.tiers;
-    let _ = writeln!(out, "{}, high >= {}, critical >= {}.", t.medium, t.high, t.critical);
+    let _ = writeln!(
+        out,
+        "{}, high >= {}, critical >= {}.",
+        t.medium, t.high, t.critical
+    );
     Ok(out)
 }
 
@@ -601,15 +647,23 @@ fn snapshot(path: &str, args: &RetentionArgs, segment_required: bool) -> Result<
             .map_err(|_| format!("{cell:?} is not a whole number of minor units"))
     })?;
     let segments = match &args.by {
-        Some(b) if segment_required => Some(text_column(&table, b).ok_or_else(|| table.column(b).unwrap_err())?),
+        Some(b) if segment_required => {
+            Some(text_column(&table, b).ok_or_else(|| table.column(b).unwrap_err())?)
+        }
         Some(b) => text_column(&table, b),
         None => None,
     };
     Snapshot::new(&ids, Column::new(&args.arr, &arr), segments.as_deref()).map_err(|e| {
         let line = match &e {
-            cs_core::Error::OutOfRange { position: Some(p), .. }
-            | cs_core::Error::Invalid { position: Some(p), .. }
-            | cs_core::Error::Missing { position: Some(p), .. } => format!(" (data row {})", p + 1),
+            cs_core::Error::OutOfRange {
+                position: Some(p), ..
+            }
+            | cs_core::Error::Invalid {
+                position: Some(p), ..
+            }
+            | cs_core::Error::Missing {
+                position: Some(p), ..
+            } => format!(" (data row {})", p + 1),
             _ => String::new(),
         };
         format!("{path}: {e}{line}")
@@ -695,9 +749,15 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     // Owned signal columns: values plus presence, borrowed below.
     fn owned<T: Copy + Default>(v: Vec<Option<T>>) -> (Vec<T>, Vec<u8>) {
         let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-        (v.into_iter().map(Option::unwrap_or_default).collect(), bitmap(&present))
+        (
+            v.into_iter().map(Option::unwrap_or_default).collect(),
+            bitmap(&present),
+        )
     }
-    fn col<'a, T: Copy>(name: &'a str, o: Option<&'a (Vec<T>, Vec<u8>)>) -> Result<Option<Column<'a, T>>, String> {
+    fn col<'a, T: Copy>(
+        name: &'a str,
+        o: Option<&'a (Vec<T>, Vec<u8>)>,
+    ) -> Result<Option<Column<'a, T>>, String> {
         o.map(|(v, bits)| {
             Column::new(name, v)
                 .with_validity(Validity::new(bits, 0, v.len()).map_err(|e| e.to_string())?)
@@ -738,15 +798,20 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let inputs = Inputs::read(&table, as_of)?;
     let risk_table = inputs.table(n)?;
     let input = |name: &str| inputs.columns.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
-    let health_score: Option<(Vec<f64>, Vec<u8>)> = input(inputs::HEALTH_SCORE)
-        .map(|v| owned(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect()));
+    let health_score: Option<(Vec<f64>, Vec<u8>)> =
+        input(inputs::HEALTH_SCORE).map(|v| owned(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect()));
     let health_band: Option<(Vec<u8>, Vec<u8>)> = input(inputs::HEALTH_BAND)
         .map(|v| owned(v.iter().map(|x| (!x.is_nan()).then_some(*x as u8)).collect()));
     let nps: Option<(Vec<Category>, Vec<u8>)> = input(inputs::NPS_CATEGORY).map(|v| {
         let present: Vec<bool> = v.iter().map(|x| !x.is_nan()).collect();
         let cats = v
             .iter()
-            .map(|x| Category::ALL.get(*x as usize).copied().unwrap_or(Category::Passive))
+            .map(|x| {
+                Category::ALL
+                    .get(*x as usize)
+                    .copied()
+                    .unwrap_or(Category::Passive)
+            })
             .collect();
         (cats, bitmap(&present))
     });
@@ -759,7 +824,10 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
             }
         })?;
         let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-        Some((v.into_iter().map(|t| t.unwrap_or(RiskTier::Low)).collect(), bitmap(&present)))
+        Some((
+            v.into_iter().map(|t| t.unwrap_or(RiskTier::Low)).collect(),
+            bitmap(&present),
+        ))
     } else {
         let model = match &args.model {
             Some(p) => read_document::<RiskModel>(p)?,
@@ -786,7 +854,8 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
                 if cell.is_empty() {
                     Ok(0)
                 } else {
-                    cell.parse::<u32>().map_err(|_| format!("{cell:?} is not a number of days"))
+                    cell.parse::<u32>()
+                        .map_err(|_| format!("{cell:?} is not a number of days"))
                 }
             })?
         } else {
@@ -803,7 +872,12 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
                 None,
             )
             .map_err(|e| format!("{}: {e}", table.source))?;
-        Some(owned(statuses.iter().map(|s| s.and_then(|s| s.notice_deadline)).collect()))
+        Some(owned(
+            statuses
+                .iter()
+                .map(|s| s.and_then(|s| s.notice_deadline))
+                .collect(),
+        ))
     } else {
         None
     };
