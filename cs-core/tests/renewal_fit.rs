@@ -184,7 +184,7 @@ fn fits_on_mixed_inputs_report_convergence() {
     for seed in 1..=8 {
         let mut rng = Lcg(seed);
         let n = 5_000;
-        let mut x = vec![Vec::with_capacity(n); 5];
+        let mut x: Vec<Vec<f64>> = (0..5).map(|_| Vec::with_capacity(n)).collect();
         let mut y = Vec::with_capacity(n);
         for i in 0..n {
             let score = (70.0 + 15.0 * rng.normal()).clamp(0.0, 100.0);

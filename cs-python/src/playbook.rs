@@ -52,7 +52,7 @@ fn open_ctas(open: &Bound<'_, PyAny>) -> PyResult<Vec<OpenCta>> {
 }
 
 fn band(v: f64) -> cs_core::Result<u8> {
-    if v.is_finite() && v >= 0.0 && v <= 255.0 && v.fract() == 0.0 {
+    if (0.0..=255.0).contains(&v) && v.fract() == 0.0 {
         Ok(v as u8)
     } else {
         Err(cs_core::Error::out_of_range(

@@ -1,6 +1,7 @@
 //! `cs_core.Contract`, renewal stages, `RiskModel` (score, fit, evaluate, explain), ARR at
 //! risk, revenue retention, churn reasons and expansion signals.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use arrow_array::types::{Int8Type, Int16Type};
@@ -262,10 +263,11 @@ impl PyContract {
             c.term_months()
         );
         if c.auto_renew() {
-            s += &format!(", auto_renew=True, notice_days={}", c.notice_days());
+            let _ = write!(s, ", auto_renew=True, notice_days={}", c.notice_days());
         }
         if let Some(contact) = c.renewal_contact() {
-            s += &format!(
+            let _ = write!(
+                s,
                 ", renewal_contact={:?}, contact_confirmed={}",
                 contact.name,
                 if contact.confirmed_decision_maker {
@@ -276,7 +278,7 @@ impl PyContract {
             );
         }
         if let Some(seg) = c.segment() {
-            s += &format!(", segment={seg:?}");
+            let _ = write!(s, ", segment={seg:?}");
         }
         s + ")"
     }
@@ -333,10 +335,10 @@ impl PyRenewalStatus {
             s.days_to_renewal
         );
         if let Some(r) = s.internal_review_by {
-            out += &format!(", review_by={r}");
+            let _ = write!(out, ", review_by={r}");
         }
         if let Some(n) = s.notice_deadline {
-            out += &format!(", notice_deadline={n}");
+            let _ = write!(out, ", notice_deadline={n}");
         }
         out + ")"
     }

@@ -232,7 +232,7 @@ pub(crate) fn from_options<T: Copy>(values: Vec<Option<T>>, fill: T) -> Owned<T>
     let nulls = values
         .iter()
         .any(Option::is_none)
-        .then(|| NullBuffer::new(BooleanBuffer::from_iter(values.iter().map(Option::is_some))));
+        .then(|| NullBuffer::new(values.iter().map(Option::is_some).collect::<BooleanBuffer>()));
     Owned {
         values: values.into_iter().map(|v| v.unwrap_or(fill)).collect(),
         nulls,

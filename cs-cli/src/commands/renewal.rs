@@ -69,7 +69,8 @@ pub(crate) struct RetentionArgs {
 
 #[derive(Args)]
 pub(crate) struct CtasArgs {
-    /// Portfolio CSV: account_id plus any signal columns (see `cs ctas --help`).
+    /// Portfolio CSV: `account_id` plus any signal columns named as in the playbook's
+    /// `AccountSignals` (`renewal_date`, `contact_confirmed`, `health_band`, `risk_tier`, ...).
     file: String,
     /// The evaluation date (YYYY-MM-DD).
     #[arg(long)]
@@ -77,11 +78,11 @@ pub(crate) struct CtasArgs {
     /// Playbook document (TOML, or JSON by extension); the built-in playbook when omitted.
     #[arg(long)]
     playbook: Option<String>,
-    /// JSON list of CTAs still open (objects with account_id and trigger, e.g. an earlier
+    /// JSON list of CTAs still open (objects with `account_id` and `trigger`, e.g. an earlier
     /// `cs ctas --json`): no second CTA opens for the same account and trigger.
     #[arg(long)]
     open: Option<String>,
-    /// Risk model used when the file has no risk_tier column.
+    /// Risk model used when the file has no `risk_tier` column.
     #[arg(long)]
     model: Option<String>,
     /// Print JSON instead of a table.
@@ -103,9 +104,15 @@ fn today() -> NaiveDate {
         .unwrap_or_default()
 }
 
+fn is_toml(path: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
 fn read_document<T: Document>(path: &str) -> Result<T, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let parsed = if path.ends_with(".toml") {
+    let parsed = if is_toml(path) {
         T::from_toml(&text)
     } else {
         T::from_json(&text)
@@ -147,6 +154,52 @@ fn has(table: &CsvTable, name: &str) -> bool {
     table.column(name).is_ok()
 }
 
+/// Values with an Arrow-layout validity bitmap, ready to borrow as a [`Column`].
+type Nullable<T> = (Vec<T>, Vec<u8>);
+
+/// Health scores and band indices (NaN where undetermined).
+type Health = (Vec<f64>, Vec<f64>);
+
+/// Values and validity of optional values (the default under a null).
+fn nullable<T: Copy + Default>(v: Vec<Option<T>>) -> Nullable<T> {
+    let present: Vec<bool> = v.iter().map(Option::is_some).collect();
+    (
+        v.into_iter().map(Option::unwrap_or_default).collect(),
+        bitmap(&present),
+    )
+}
+
+/// Borrows a nullable column.
+fn nullable_column<'a, T: Copy>(
+    name: &'a str,
+    o: Option<&'a Nullable<T>>,
+) -> Result<Option<Column<'a, T>>, String> {
+    o.map(|(v, bits)| {
+        Column::new(name, v)
+            .with_validity(Validity::new(bits, 0, v.len()).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())
+    })
+    .transpose()
+}
+
+/// The text of column `name`, or the error naming the columns there are.
+fn required_text(table: &CsvTable, name: &str) -> Result<Vec<String>, String> {
+    let c = table.column(name)?;
+    Ok((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
+}
+
+enum MeasureValues {
+    Number(Vec<f64>),
+    Bool(Vec<bool>),
+}
+
+struct OwnedMeasure {
+    name: String,
+    data: MeasureValues,
+    valid: Vec<u8>,
+    observed: Option<Nullable<i32>>,
+}
+
 /// A validity bitmap (Arrow layout) of `present`.
 fn bitmap(present: &[bool]) -> Vec<u8> {
     let mut bits = vec![0u8; present.len().div_ceil(8)];
@@ -160,7 +213,7 @@ fn bitmap(present: &[bool]) -> Vec<u8> {
 
 /// Health score and band index from the built-in scorecard, when the file has every one of its
 /// measure columns (as the synthetic portfolio does); NaN where the score is undetermined.
-fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>, Vec<f64>)>, String> {
+fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<Health>, String> {
     let card = Scorecard::default_card();
     let measures: Vec<_> = card
         .measures
@@ -170,35 +223,22 @@ fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>
     if !measures.iter().all(|m| has(table, &m.name)) {
         return Ok(None);
     }
-    enum Data {
-        Number(Vec<f64>),
-        Bool(Vec<bool>),
-    }
-    struct Owned {
-        name: String,
-        data: Data,
-        valid: Vec<u8>,
-        observed: Option<(Vec<i32>, Vec<u8>)>,
-    }
     let mut owned = Vec::new();
     for m in &measures {
-        let (data, present) = match m.rule.value_kind() {
-            ValueKind::Bool => {
-                let v = table.parse_column(&m.name, flag)?;
-                let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-                (
-                    Data::Bool(v.into_iter().map(|b| b.unwrap_or(false)).collect()),
-                    present,
-                )
-            }
-            _ => {
-                let v = table.parse_column(&m.name, number)?;
-                let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-                (
-                    Data::Number(v.into_iter().map(|x| x.unwrap_or(0.0)).collect()),
-                    present,
-                )
-            }
+        let (data, present) = if m.rule.value_kind() == ValueKind::Bool {
+            let v = table.parse_column(&m.name, flag)?;
+            let present: Vec<bool> = v.iter().map(Option::is_some).collect();
+            (
+                MeasureValues::Bool(v.into_iter().map(|b| b.unwrap_or(false)).collect()),
+                present,
+            )
+        } else {
+            let v = table.parse_column(&m.name, number)?;
+            let present: Vec<bool> = v.iter().map(Option::is_some).collect();
+            (
+                MeasureValues::Number(v.into_iter().map(|x| x.unwrap_or(0.0)).collect()),
+                present,
+            )
         };
         let date_col = m.date_column_name();
         let observed = if has(table, &date_col) {
@@ -211,7 +251,7 @@ fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>
         } else {
             None
         };
-        owned.push(Owned {
+        owned.push(OwnedMeasure {
             name: m.name.clone(),
             data,
             valid: bitmap(&present),
@@ -224,11 +264,11 @@ fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<(Vec<f64>
     for o in &owned {
         let validity = Validity::new(&o.valid, 0, n).map_err(err)?;
         let mut col = match &o.data {
-            Data::Number(v) => MeasureColumn::number(
+            MeasureValues::Number(v) => MeasureColumn::number(
                 &o.name,
                 Column::new(&o.name, v).with_validity(validity).map_err(err)?,
             ),
-            Data::Bool(v) => MeasureColumn::boolean(
+            MeasureValues::Bool(v) => MeasureColumn::boolean(
                 &o.name,
                 Column::new(&o.name, v).with_validity(validity).map_err(err)?,
             ),
@@ -392,7 +432,7 @@ fn money(minor: f64) -> String {
     let digits = major.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -466,7 +506,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         None => portfolio.default_as_of,
     };
     let s = score(table, &model, as_of)?;
-    let ids = text_column(table, "account_id").ok_or_else(|| table.column("account_id").unwrap_err())?;
+    let ids = required_text(table, "account_id")?;
     let arr: Vec<i64> = table.parse_column("arr", |cell| {
         cell.parse::<i64>()
             .map_err(|_| format!("{cell:?} is not a whole number of minor units"))
@@ -641,15 +681,13 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
 
 fn snapshot(path: &str, args: &RetentionArgs, segment_required: bool) -> Result<Snapshot, String> {
     let table = CsvTable::read(Some(path), ("", ""))?;
-    let ids = text_column(&table, &args.id).ok_or_else(|| table.column(&args.id).unwrap_err())?;
+    let ids = required_text(&table, &args.id)?;
     let arr: Vec<i64> = table.parse_column(&args.arr, |cell| {
         cell.parse::<i64>()
             .map_err(|_| format!("{cell:?} is not a whole number of minor units"))
     })?;
     let segments = match &args.by {
-        Some(b) if segment_required => {
-            Some(text_column(&table, b).ok_or_else(|| table.column(b).unwrap_err())?)
-        }
+        Some(b) if segment_required => Some(required_text(&table, b)?),
         Some(b) => text_column(&table, b),
         None => None,
     };
@@ -728,11 +766,7 @@ pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
 pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let as_of = date(&args.as_of, "--as-of")?;
     let playbook = match &args.playbook {
-        Some(p) if p.ends_with(".json") => read_document::<Playbook>(p)?,
-        Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?;
-            Playbook::from_toml(&text).map_err(|e| format!("{p}: {e}"))?
-        }
+        Some(p) => read_document::<Playbook>(p)?,
         None => Playbook::builtin(),
     };
     let open: Vec<OpenCta> = match &args.open {
@@ -743,37 +777,18 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
         None => Vec::new(),
     };
     let table = CsvTable::read(Some(&args.file), ("", ""))?;
-    let ids = text_column(&table, "account_id").ok_or_else(|| table.column("account_id").unwrap_err())?;
+    let ids = required_text(&table, "account_id")?;
     let n = table.len();
 
-    // Owned signal columns: values plus presence, borrowed below.
-    fn owned<T: Copy + Default>(v: Vec<Option<T>>) -> (Vec<T>, Vec<u8>) {
-        let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-        (
-            v.into_iter().map(Option::unwrap_or_default).collect(),
-            bitmap(&present),
-        )
-    }
-    fn col<'a, T: Copy>(
-        name: &'a str,
-        o: Option<&'a (Vec<T>, Vec<u8>)>,
-    ) -> Result<Option<Column<'a, T>>, String> {
-        o.map(|(v, bits)| {
-            Column::new(name, v)
-                .with_validity(Validity::new(bits, 0, v.len()).map_err(|e| e.to_string())?)
-                .map_err(|e| e.to_string())
-        })
-        .transpose()
-    }
     let optional = |name: &str| has(&table, name).then_some(());
-    let dates = |name: &str| -> Result<Option<(Vec<NaiveDate>, Vec<u8>)>, String> {
+    let dates = |name: &str| -> Result<Option<Nullable<NaiveDate>>, String> {
         optional(name)
-            .map(|()| Ok(owned(table.parse_column(name, optional_date)?)))
+            .map(|()| Ok(nullable(table.parse_column(name, optional_date)?)))
             .transpose()
     };
-    let flags = |name: &str| -> Result<Option<(Vec<bool>, Vec<u8>)>, String> {
+    let flags = |name: &str| -> Result<Option<Nullable<bool>>, String> {
         optional(name)
-            .map(|()| Ok(owned(table.parse_column(name, flag)?)))
+            .map(|()| Ok(nullable(table.parse_column(name, flag)?)))
             .transpose()
     };
     let band_of = |cell: &str| -> Result<Option<u8>, String> {
@@ -790,7 +805,7 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let ttfi = flags("ttfi_past_target")?;
     let confirmed = flags("contact_confirmed")?;
     let previous_band = optional("previous_health_band")
-        .map(|()| Ok::<_, String>(owned(table.parse_column("previous_health_band", band_of)?)))
+        .map(|()| Ok::<_, String>(nullable(table.parse_column("previous_health_band", band_of)?)))
         .transpose()?;
 
     // Signals derived from the risk inputs (health, NPS, utilisation, ...) when the file has no
@@ -798,10 +813,10 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let inputs = Inputs::read(&table, as_of)?;
     let risk_table = inputs.table(n)?;
     let input = |name: &str| inputs.columns.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
-    let health_score: Option<(Vec<f64>, Vec<u8>)> =
-        input(inputs::HEALTH_SCORE).map(|v| owned(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect()));
+    let health_score: Option<(Vec<f64>, Vec<u8>)> = input(inputs::HEALTH_SCORE)
+        .map(|v| nullable(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect()));
     let health_band: Option<(Vec<u8>, Vec<u8>)> = input(inputs::HEALTH_BAND)
-        .map(|v| owned(v.iter().map(|x| (!x.is_nan()).then_some(*x as u8)).collect()));
+        .map(|v| nullable(v.iter().map(|x| (!x.is_nan()).then_some(*x as u8)).collect()));
     let nps: Option<(Vec<Category>, Vec<u8>)> = input(inputs::NPS_CATEGORY).map(|v| {
         let present: Vec<bool> = v.iter().map(|x| !x.is_nan()).collect();
         let cats = v
@@ -848,7 +863,7 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let notice: Option<(Vec<NaiveDate>, Vec<u8>)> = if has(&table, "notice_deadline") {
         dates("notice_deadline")?
     } else if let (Some((dates, bits)), true) = (&renewal_date, has(&table, "auto_renew")) {
-        let auto = owned(table.parse_column("auto_renew", flag)?);
+        let auto = nullable(table.parse_column("auto_renew", flag)?);
         let days = if has(&table, "notice_days") {
             table.parse_column("notice_days", |cell| {
                 if cell.is_empty() {
@@ -867,12 +882,12 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
                     .with_validity(Validity::new(bits, 0, n).map_err(|e| e.to_string())?)
                     .map_err(|e| e.to_string())?,
                 as_of,
-                col("auto_renew", Some(&auto))?,
+                nullable_column("auto_renew", Some(&auto))?,
                 Some(Column::new("notice_days", &days)),
                 None,
             )
             .map_err(|e| format!("{}: {e}", table.source))?;
-        Some(owned(
+        Some(nullable(
             statuses
                 .iter()
                 .map(|s| s.and_then(|s| s.notice_deadline))
@@ -883,18 +898,18 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     };
 
     let mut state = PortfolioState::new(&ids);
-    state.health_score = col("health_score", health_score.as_ref())?;
-    state.health_band = col("health_band", health_band.as_ref())?;
-    state.previous_health_band = col("previous_health_band", previous_band.as_ref())?;
-    state.nps_category = col("nps_category", nps.as_ref())?;
-    state.renewal_date = col("renewal_date", renewal_date.as_ref())?;
-    state.internal_review_done = col("internal_review_done", review_done.as_ref())?;
-    state.next_success_review_due = col("next_success_review_due", review_due.as_ref())?;
-    state.ttfi_past_target = col("ttfi_past_target", ttfi.as_ref())?;
-    state.risk_tier = col("risk_tier", tier.as_ref())?;
-    state.expansion_signal = col("expansion_signal", expansion.as_ref())?;
-    state.contact_confirmed = col("contact_confirmed", confirmed.as_ref())?;
-    state.notice_deadline = col("notice_deadline", notice.as_ref())?;
+    state.health_score = nullable_column("health_score", health_score.as_ref())?;
+    state.health_band = nullable_column("health_band", health_band.as_ref())?;
+    state.previous_health_band = nullable_column("previous_health_band", previous_band.as_ref())?;
+    state.nps_category = nullable_column("nps_category", nps.as_ref())?;
+    state.renewal_date = nullable_column("renewal_date", renewal_date.as_ref())?;
+    state.internal_review_done = nullable_column("internal_review_done", review_done.as_ref())?;
+    state.next_success_review_due = nullable_column("next_success_review_due", review_due.as_ref())?;
+    state.ttfi_past_target = nullable_column("ttfi_past_target", ttfi.as_ref())?;
+    state.risk_tier = nullable_column("risk_tier", tier.as_ref())?;
+    state.expansion_signal = nullable_column("expansion_signal", expansion.as_ref())?;
+    state.contact_confirmed = nullable_column("contact_confirmed", confirmed.as_ref())?;
+    state.notice_deadline = nullable_column("notice_deadline", notice.as_ref())?;
     let ctas = playbook
         .evaluate(&state, as_of, &open)
         .map_err(|e| format!("{}: {e}", table.source))?;
