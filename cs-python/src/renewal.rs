@@ -539,18 +539,28 @@ fn score_columns(scores: RiskScores) -> PyResult<Vec<(Field, ArrayRef)>> {
     let n = scores.len();
     let k = scores.reason_count;
     let names: ArrayRef = Arc::new(StringArray::from_iter_values(&scores.factor_names));
-    let tier_keys: arrow_array::Int8Array = scores.tier.iter().map(|t| Some(t.index() as i8)).collect();
+    let tier_keys =
+        arrow_array::Int8Array::from(scores.tier.iter().map(|t| t.index() as i8).collect::<Vec<i8>>());
     let tier = DictionaryArray::<Int8Type>::try_new(tier_keys, tier_names())
         .map_err(|e| raise(cs_core::Error::invalid("tier", "dictionary", e.to_string())))?;
     let dict_type = |key: DataType| DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8));
     let mut reason_cols = Vec::with_capacity(2 * k);
     for r in 0..k {
-        let keys: arrow_array::Int16Array = (0..n)
-            .map(|row| scores.reason_factor[row * k + r].map(|f| f as i16))
-            .collect();
-        let contrib: Float64Array = (0..n)
-            .map(|row| scores.reason_factor[row * k + r].map(|_| scores.reason_contribution[row * k + r]))
-            .collect();
+        // One pass per rank over the row-major reason matrix: keys, contributions, validity.
+        let mut keys = Vec::with_capacity(n);
+        let mut contrib = Vec::with_capacity(n);
+        let mut valid = arrow_buffer::BooleanBufferBuilder::new(n);
+        for row in 0..n {
+            let i = row * k + r;
+            let f = scores.reason_factor[i];
+            keys.push(f.map_or(0, |f| f as i16));
+            contrib.push(scores.reason_contribution[i]);
+            valid.append(f.is_some());
+        }
+        let nulls = arrow_buffer::NullBuffer::new(valid.finish());
+        let nulls = (nulls.null_count() > 0).then_some(nulls);
+        let keys = arrow_array::Int16Array::new(keys.into(), nulls.clone());
+        let contrib = Float64Array::new(contrib.into(), nulls);
         let factor = DictionaryArray::<Int16Type>::try_new(keys, names.clone())
             .map_err(|e| raise(cs_core::Error::invalid("reason", "dictionary", e.to_string())))?;
         reason_cols.push((
