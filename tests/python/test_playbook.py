@@ -70,7 +70,7 @@ def test_builtin_playbook_opens_the_expected_ctas(kind: str) -> None:
         "risk_tier_at_least",
     )
     assert due == D(2026, 1, 2)  # due in 1 day
-    assert list(first["steps"])[0] == "Review the risk reason codes with the CSM"
+    assert next(iter(first["steps"])) == "Review the risk reason codes with the CSM"
     assert rows[2]["evidence"] == "renewal in 60 days and no internal renewal review held"
 
 
