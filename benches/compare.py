@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 
 import cs_core as cs
 
@@ -276,11 +277,114 @@ def bench_health(rows: int, repeat: int) -> None:
         health_case(card, n, repeat)
 
 
+def risk_inputs(rows: int, seed: int) -> dict[str, np.ndarray]:
+    """Risk inputs of a portfolio: health, NPS category, utilisation, cases, contact, days."""
+    rng = np.random.default_rng(seed)
+    health = rng.normal(65, 18, rows).clip(0, 100)
+    health[rng.uniform(size=rows) < 0.05] = np.nan  # unknown for 5 % of accounts
+    return {
+        "health_score": health,
+        "nps_category": rng.integers(0, 3, rows).astype(np.float64),
+        "utilisation": rng.uniform(0, 1.2, rows),
+        "open_high_priority_cases": rng.poisson(0.6, rows).astype(np.float64),
+        "contact_confirmed": (rng.uniform(size=rows) < 0.7).astype(np.float64),
+        "days_to_renewal": rng.integers(0, 365, rows).astype(np.float64),
+    }
+
+
+def numpy_risk(model: cs.RiskModel, cols: dict[str, np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The model in numpy: standardised contributions, logistic risk, tiers and top-k reasons."""
+    n = len(next(iter(cols.values())))
+    contrib = np.empty((n, len(model.factors)))
+    for j, f in enumerate(model.factors):
+        x = cols[f["input"]]
+        t = f["transform"]
+        kind = t["kind"]
+        if kind == "clamp":
+            v = np.clip(x, t["min"], t["max"])
+        elif kind == "equals":
+            v = (x == t["value"]).astype(np.float64)
+        elif kind == "log1p":
+            v = np.log1p(np.maximum(x, 0.0))
+        else:
+            v = x.copy()
+        missing = f.get("missing")
+        v[np.isnan(x)] = f["center"] if missing is None else missing
+        contrib[:, j] = f["coefficient"] * (v - f["center"]) / f["scale"]
+    z = model.intercept + contrib.sum(axis=1)
+    risk = 1.0 / (1.0 + np.exp(-z))
+    tiers = model.tiers
+    tier = np.searchsorted([tiers["medium"], tiers["high"], tiers["critical"]], risk, side="right")
+    top = np.argsort(-contrib, axis=1, kind="stable")[:, :k]
+    top_values = np.take_along_axis(contrib, top, axis=1)
+    top[top_values <= 0] = -1
+    return risk, np.stack([tier, *top.T])
+
+
+def bench_risk(rows: int, repeat: int) -> None:
+    """Scoring ``rows`` accounts (cs vs numpy) and a fit on ``rows // 10`` past renewals
+    (cs vs scikit-learn's LogisticRegression on the same design matrix)."""
+    from sklearn.linear_model import LogisticRegression
+
+    cols = risk_inputs(rows, seed=5)
+    table = pa.table(cols)  # zero-copy over the numpy buffers
+    model, _ = cs.RiskModel.default().restricted_to(table)
+    scored = model.score(table)
+    risk, _ = numpy_risk(model, cols, model.reason_count)
+    assert np.allclose(scored.column("risk").to_numpy(), risk, rtol=0, atol=1e-12)
+    report(
+        f"Risk scoring, {len(model.factors)} factors, tier and {model.reason_count} reason codes",
+        rows,
+        {
+            "RiskModel.score (pyarrow, zero-copy)": best_of(repeat, lambda: model.score(table)),
+            "numpy (vectorised, argsort reasons)": best_of(
+                max(1, repeat // 2), lambda: numpy_risk(model, cols, 3)
+            ),
+        },
+    )
+
+    n = max(rows // 10, 1000)
+    hist = risk_inputs(n, seed=6)
+    rng = np.random.default_rng(7)
+    z = -1.8 - 0.04 * (np.nan_to_num(hist["health_score"], nan=65) - 65) - (hist["utilisation"] - 0.8)
+    z += (
+        0.3 * hist["open_high_priority_cases"]
+        - 0.6 * hist["contact_confirmed"]
+        + 0.7 * (hist["nps_category"] == 0)
+    )
+    hist["churned"] = rng.uniform(size=n) < 1 / (1 + np.exp(-z))
+    history = pa.table(hist)
+    fitted = cs.RiskModel.fit(history, C=1.0, drop_missing=True)
+    x = fitted.design_matrix(history)
+    y = hist["churned"]
+
+    def sklearn_fit() -> LogisticRegression:
+        return LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit(x, y)
+
+    sk = sklearn_fit()
+    gap = float(np.abs(np.array([b for _, b in fitted.coefficients]) - sk.coef_[0]).max())
+    print(f"\n(fit: max |coefficient difference| vs scikit-learn = {gap:.1e}; {fitted.fit_report})")
+    report(
+        f"Risk model fit, L2 (C=1), {len(fitted.factors)} factors + intercept",
+        n,
+        {
+            "RiskModel.fit (Newton, from the table)": best_of(
+                max(1, repeat // 2), lambda: cs.RiskModel.fit(history, C=1.0, drop_missing=True)
+            ),
+            "sklearn lbfgs tol=1e-10 (matrix given)": best_of(1, sklearn_fit),
+            "sklearn lbfgs default tol (matrix given)": best_of(
+                1, lambda: LogisticRegression(C=1.0).fit(x, y)
+            ),
+        },
+    )
+
+
 BENCHES: dict[str, Callable[[int, int], None]] = {
     "nps": bench_nps,
     "health": bench_health,
     "kaplan_meier": bench_kaplan_meier,
     "auc": bench_auc,
+    "risk": bench_risk,
 }
 
 

@@ -47,6 +47,12 @@ enum Command {
     Score(commands::health::ScoreArgs),
     /// Write a synthetic (seeded) portfolio CSV with the default scorecard's measures.
     Portfolio(commands::health::PortfolioArgs),
+    /// Renewal risk of a portfolio: accounts by expected ARR loss, tiers, reasons, ARR at risk.
+    Risk(commands::renewal::RiskArgs),
+    /// Revenue retention between two snapshots: GRR, NRR, logo churn, expansion, contraction.
+    Retention(commands::renewal::RetentionArgs),
+    /// Calls to action from a playbook over a portfolio, as of a date.
+    Ctas(commands::renewal::CtasArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +69,9 @@ fn main() -> ExitCode {
         Command::Backtest(args) => commands::retention::backtest_command(&args),
         Command::Score(args) => commands::health::score(&args),
         Command::Portfolio(args) => commands::health::portfolio(&args),
+        Command::Risk(args) => commands::renewal::run_risk(&args),
+        Command::Retention(args) => commands::renewal::run_retention(&args),
+        Command::Ctas(args) => commands::renewal::run_ctas(&args),
     };
     match result {
         Ok(output) => {

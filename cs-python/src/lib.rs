@@ -17,8 +17,11 @@ mod health;
 mod nps;
 mod onboarding;
 mod package;
+mod playbook;
+mod renewal;
 mod retention;
 mod table;
+mod typed;
 
 /// Customer Success logic from the cs-core Rust library.
 #[pymodule]
@@ -41,18 +44,23 @@ mod _cs_core {
         PyContractTerm, PyEngagementCalendar, PyMatchingRules, PyPortfolioCompliance, PySuccessPackage,
         package_catalog,
     };
-    // --- retention ---
     #[pymodule_export]
     use super::retention::{
         _kaplan_meier_by, _logrank_by, _red_lead_times, PyBacktest, PyKaplanMeier, PyLeadTimes, PyLogRank,
         PySbgFit, PySbgModel, backtest, churn_by_band, kaplan_meier, logrank, roc_auc,
     };
 
-    // --- health ---
     #[pymodule_export]
     use super::health::{
         _health_rollup, _synthetic_portfolio, PyHealthScore, PyScorecard, PyScorecardSet, explain_change,
         health_trend,
+    };
+    #[pymodule_export]
+    use super::playbook::PyPlaybook;
+    #[pymodule_export]
+    use super::renewal::{
+        _churn_reasons, _renewal_stages, PyContract, PyRenewalStatus, PyRevenueRetention, PyRiskEvaluation,
+        PyRiskModel, arr_at_risk, expansion_signals, revenue_retention,
     };
 
     use pyo3::prelude::*;

@@ -5,4 +5,5 @@ pub(crate) mod nps;
 pub(crate) mod onboarding;
 pub(crate) mod package;
 pub(crate) mod plan;
+pub(crate) mod renewal;
 pub(crate) mod retention;

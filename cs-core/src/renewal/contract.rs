@@ -84,6 +84,19 @@ pub struct ContractRecord {
     pub segment: Option<String>,
 }
 
+/// The notice deadline of a renewal: `renewal_date − notice_days` when it auto-renews, else
+/// `None`. The one definition behind [`Contract::notice_deadline`] and the batch statuses.
+pub(crate) fn notice_deadline(
+    renewal_date: NaiveDate,
+    auto_renew: bool,
+    notice_days: u32,
+) -> Option<NaiveDate> {
+    if !auto_renew {
+        return None;
+    }
+    renewal_date.checked_sub_days(chrono::Days::new(u64::from(notice_days)))
+}
+
 /// Whole months from `start` to `end`, counting a partial month as a whole one.
 pub(crate) fn months_between(start: NaiveDate, end: NaiveDate) -> i64 {
     let mut months =
@@ -221,11 +234,7 @@ impl Contract {
     /// non-renewal: the renewal date minus the notice period. `None` when the contract does not
     /// auto-renew.
     pub fn notice_deadline(&self) -> Option<NaiveDate> {
-        if !self.auto_renew {
-            return None;
-        }
-        self.renewal_date
-            .checked_sub_days(chrono::Days::new(u64::from(self.notice_days)))
+        notice_deadline(self.renewal_date, self.auto_renew, self.notice_days)
     }
 
     /// Days from `as_of` to the renewal date (negative once it has passed).

@@ -401,14 +401,21 @@ impl RiskModel {
                 break;
             };
             let slope: f64 = step.iter().zip(&current.grad).map(|(a, b)| a * b).sum();
+            // Near the optimum the decrease a Newton step promises (about −slope / 2) falls
+            // below the rounding noise of the objective, a sum over every row: the line search
+            // can no longer see it and would shrink the step to nothing. Within that noise the
+            // full Newton step is taken as is (it converges quadratically there).
+            let noise = 1e3 * f64::EPSILON * current.objective.abs().max(1.0);
+            let within_noise = -slope <= noise;
             let mut t = 1.0;
             let mut accepted = None;
             for _ in 0..60 {
                 let cand: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + t * s).collect();
                 if cand.iter().all(|v| v.is_finite()) {
                     let e = problem.eval(&cand, false);
-                    if e.objective.is_finite() && e.objective <= current.objective + 1e-4 * t * slope.min(0.0)
-                    {
+                    let sufficient = e.objective <= current.objective + 1e-4 * t * slope.min(0.0);
+                    let flat = within_noise && e.objective <= current.objective + noise;
+                    if e.objective.is_finite() && (sufficient || flat) {
                         accepted = Some(cand);
                         break;
                     }

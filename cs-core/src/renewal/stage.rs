@@ -4,6 +4,8 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::Contract;
+use super::MAX_NOTICE_DAYS;
+use super::contract::notice_deadline;
 use crate::portfolio::Column;
 use crate::{Error, Result};
 
@@ -92,6 +94,39 @@ pub enum RenewalOutcome {
     Renewed,
     /// The customer did not renew.
     Churned,
+}
+
+impl RenewalOutcome {
+    /// Every outcome.
+    pub const ALL: [RenewalOutcome; 3] = [
+        RenewalOutcome::Open,
+        RenewalOutcome::Renewed,
+        RenewalOutcome::Churned,
+    ];
+
+    /// The snake-case name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenewalOutcome::Open => "open",
+            RenewalOutcome::Renewed => "renewed",
+            RenewalOutcome::Churned => "churned",
+        }
+    }
+
+    /// Parses `"open"`, `"renewed"` or `"churned"` (case-insensitive).
+    pub fn parse(name: &str) -> Result<Self> {
+        let lower = name.trim().to_ascii_lowercase();
+        RenewalOutcome::ALL
+            .into_iter()
+            .find(|o| o.as_str() == lower)
+            .ok_or_else(|| {
+                Error::unknown(
+                    "renewal outcome",
+                    name,
+                    RenewalOutcome::ALL.map(RenewalOutcome::as_str),
+                )
+            })
+    }
 }
 
 /// The day counts that separate the renewal stages. Configurable; the defaults are documented
@@ -213,17 +248,97 @@ impl RenewalWindows {
 
     /// The status of `contract` on `as_of`.
     pub fn status(&self, contract: &Contract, as_of: NaiveDate, outcome: RenewalOutcome) -> RenewalStatus {
-        let renewal = contract.renewal_date();
-        let days = contract.days_to_renewal(as_of);
-        let notice_deadline = contract.notice_deadline();
+        self.status_of(
+            contract.renewal_date(),
+            contract.auto_renew(),
+            contract.notice_days(),
+            as_of,
+            outcome,
+        )
+    }
+
+    /// The status on `as_of` of a renewal given by its parts (renewal date, auto-renewal and
+    /// notice period): the one definition behind [`RenewalWindows::status`] and
+    /// [`RenewalWindows::statuses`].
+    pub fn status_of(
+        &self,
+        renewal_date: NaiveDate,
+        auto_renew: bool,
+        notice_days: u32,
+        as_of: NaiveDate,
+        outcome: RenewalOutcome,
+    ) -> RenewalStatus {
+        let days = (renewal_date - as_of).num_days();
+        let notice_deadline = notice_deadline(renewal_date, auto_renew, notice_days);
         RenewalStatus {
-            stage: self.stage_for_days(days, contract.auto_renew(), outcome),
+            stage: self.stage_for_days(days, auto_renew, outcome),
             days_to_renewal: days,
-            planning_from: renewal.checked_sub_days(Days::new(u64::from(self.planning_days))),
-            internal_review_by: renewal.checked_sub_days(Days::new(u64::from(self.internal_review_days))),
+            planning_from: renewal_date.checked_sub_days(Days::new(u64::from(self.planning_days))),
+            internal_review_by: renewal_date
+                .checked_sub_days(Days::new(u64::from(self.internal_review_days))),
             notice_deadline,
             days_to_notice_deadline: notice_deadline.map(|n| (n - as_of).num_days()),
         }
+    }
+
+    /// Statuses for columns of renewal dates, auto-renewal flags and notice periods on `as_of`
+    /// (the batch shape of [`RenewalWindows::status`]); a null renewal date gives `None`, a
+    /// null flag counts as false, a null notice period as 0 days and a null outcome as open.
+    /// Optional columns must have the dates' length; a notice period above
+    /// [`MAX_NOTICE_DAYS`](super::MAX_NOTICE_DAYS) is an error naming its row.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use cs_core::portfolio::Column;
+    /// use cs_core::renewal::{RenewalStage, RenewalWindows};
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let dates = [d(2026, 7, 1), d(2027, 1, 1)];
+    /// let auto = [true, false];
+    /// let notice = [60u32, 0];
+    /// let s = RenewalWindows::default().statuses(
+    ///     Column::new("renewal_date", &dates), d(2026, 4, 15),
+    ///     Some(Column::new("auto_renew", &auto)), Some(Column::new("notice_days", &notice)), None)?;
+    /// let first = s[0].unwrap();
+    /// assert_eq!(first.stage, RenewalStage::InternalReviewDue);
+    /// assert_eq!(first.notice_deadline, Some(d(2026, 5, 2)));
+    /// assert_eq!(s[1].unwrap().stage, RenewalStage::Early);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn statuses(
+        &self,
+        renewal_dates: Column<'_, NaiveDate>,
+        as_of: NaiveDate,
+        auto_renew: Option<Column<'_, bool>>,
+        notice_days: Option<Column<'_, u32>>,
+        outcome: Option<Column<'_, RenewalOutcome>>,
+    ) -> Result<Vec<Option<RenewalStatus>>> {
+        self.validate()?;
+        let n = renewal_dates.len();
+        if let Some(c) = &auto_renew {
+            c.expect_len(n)?;
+        }
+        if let Some(c) = &notice_days {
+            c.expect_len(n)?;
+        }
+        if let Some(c) = &outcome {
+            c.expect_len(n)?;
+        }
+        (0..n)
+            .map(|i| {
+                let Some(date) = renewal_dates.get(i) else {
+                    return Ok(None);
+                };
+                let auto = auto_renew.and_then(|c| c.get(i)).unwrap_or(false);
+                let notice = notice_days.and_then(|c| c.get(i)).unwrap_or(0);
+                if notice > MAX_NOTICE_DAYS {
+                    return Err(
+                        Error::out_of_range("notice days", notice, format!("0..={MAX_NOTICE_DAYS}")).at(i),
+                    );
+                }
+                let out = outcome.and_then(|c| c.get(i)).unwrap_or_default();
+                Ok(Some(self.status_of(date, auto, notice, as_of, out)))
+            })
+            .collect()
     }
 
     /// Stages for a column of renewal dates on `as_of`; a null date gives `None`. `auto_renew`
@@ -349,6 +464,42 @@ mod tests {
             RenewalStage::parse("Internal_Review_Due").unwrap(),
             RenewalStage::InternalReviewDue
         );
+    }
+
+    #[test]
+    fn batch_statuses_match_the_contract_path() {
+        let w = RenewalWindows::default();
+        let c = Contract::new("a", 1, d(2025, 7, 1), d(2026, 7, 1))
+            .unwrap()
+            .with_auto_renew(60)
+            .unwrap();
+        let as_of = d(2026, 4, 1);
+        let dates = [d(2026, 7, 1), d(2026, 1, 1)];
+        let auto = [true, false];
+        let notice = [60u32, 400];
+        let got = w
+            .statuses(
+                Column::new("renewal_date", &dates[..1]),
+                as_of,
+                Some(Column::new("auto_renew", &auto[..1])),
+                Some(Column::new("notice_days", &notice[..1])),
+                None,
+            )
+            .unwrap();
+        assert_eq!(got, vec![Some(w.status(&c, as_of, RenewalOutcome::Open))]);
+        // A notice period of 400 days is out of range, reported at its row.
+        let e = w
+            .statuses(
+                Column::new("renewal_date", &dates),
+                as_of,
+                Some(Column::new("auto_renew", &auto)),
+                Some(Column::new("notice_days", &notice)),
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(e.to_string(), "notice days 400 at position 1 is outside 0..=365");
+        assert_eq!(RenewalOutcome::parse("Churned").unwrap(), RenewalOutcome::Churned);
+        assert!(RenewalOutcome::parse("lost").is_err());
     }
 
     proptest! {

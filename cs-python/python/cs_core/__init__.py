@@ -18,6 +18,7 @@ from cs_core._cs_core import (
     AccountCompliance,
     Backtest,
     Calibration,
+    Contract,
     ContractTerm,
     Csat,
     CsError,
@@ -32,13 +33,19 @@ from cs_core._cs_core import (
     MatchingRules,
     NpsComparison,
     NpsResult,
+    Playbook,
     PortfolioCompliance,
+    RenewalStatus,
+    RevenueRetention,
+    RiskEvaluation,
+    RiskModel,
     SbgFit,
     SbgModel,
     Scorecard,
     ScorecardSet,
     SuccessPackage,
     __version__,
+    _churn_reasons,
     _entitlement_compliance,
     _entitlement_compliance_batch,
     _health_rollup,
@@ -47,14 +54,17 @@ from cs_core._cs_core import (
     _logrank_by,
     _nps_by,
     _red_lead_times,
+    _renewal_stages,
     _still_onboarding,
     _synthetic_portfolio,
     _time_to_first_impact,
     _time_with_customer,
     _ttfi_summary,
+    arr_at_risk,
     backtest,
     churn_by_band,
     csat,
+    expansion_signals,
     explain_change,
     health_trend,
     kaplan_meier,
@@ -64,6 +74,7 @@ from cs_core._cs_core import (
     nps_compare,
     nps_from_counts,
     package_catalog,
+    revenue_retention,
     roc_auc,
 )
 
@@ -71,6 +82,7 @@ __all__ = [
     "AccountCompliance",
     "Backtest",
     "Calibration",
+    "Contract",
     "ContractTerm",
     "CsError",
     "Csat",
@@ -85,20 +97,28 @@ __all__ = [
     "MatchingRules",
     "NpsComparison",
     "NpsResult",
+    "Playbook",
     "PortfolioCompliance",
+    "RenewalStatus",
+    "RevenueRetention",
+    "RiskEvaluation",
+    "RiskModel",
     "SbgFit",
     "SbgModel",
     "Scorecard",
     "ScorecardSet",
     "SuccessPackage",
     "__version__",
+    "arr_at_risk",
     "backtest",
     "churn_by_band",
+    "churn_reasons",
     "csat",
     "engagement_calendar",
     "engagement_calendar_ics",
     "entitlement_compliance",
     "entitlement_compliance_batch",
+    "expansion_signals",
     "explain_change",
     "health_rollup",
     "health_trend",
@@ -114,6 +134,8 @@ __all__ = [
     "nps_from_counts",
     "package_catalog",
     "red_lead_times",
+    "renewal_stage",
+    "revenue_retention",
     "roc_auc",
     "still_onboarding",
     "synthetic_portfolio",
@@ -720,3 +742,113 @@ def synthetic_portfolio(n: int, seed: int = 42, as_of: Any = None, kind: str = "
     if kind not in ("pyarrow", "arrow", "pandas", "polars"):
         raise CsError(f"kind {kind!r} is invalid: expected pyarrow, pandas or polars")
     return _like(kind, _synthetic_portfolio(n, seed, as_of))
+
+
+# --- renewal and playbook ---
+
+
+def _like_table(table: Any, result: pa.Table) -> Any:
+    """``result`` as the type of ``table`` (called from the compiled module)."""
+    return _like(_table_kind(table), result)
+
+
+def _append_columns(table: Any, added: pa.Table) -> Any:
+    """``table`` with the columns of ``added`` appended (same-named columns replaced), as the
+    caller's table type (called from the compiled module)."""
+    kind = _table_kind(table)
+    if kind == "pandas":
+        out = table.copy()
+        for name in added.column_names:
+            column = added.column(name).to_pandas()
+            column.index = out.index
+            out[name] = column
+        return out
+    if kind == "polars":
+        import polars as pl
+
+        frame = pl.from_arrow(added)
+        assert isinstance(frame, pl.DataFrame)
+        return table.with_columns(frame.get_columns())
+    out = _to_arrow(table)
+    if isinstance(out, pa.RecordBatch):
+        out = pa.Table.from_batches([out])
+    elif not isinstance(out, pa.Table):
+        out = pa.table(out)
+    for name in added.column_names:
+        if name in out.column_names:
+            out = out.set_column(out.column_names.index(name), name, added.column(name))
+        else:
+            out = out.append_column(name, added.column(name))
+    return out
+
+
+def renewal_stage(
+    contract_or_table: Any,
+    as_of: Any,
+    *,
+    outcome: str | None = None,
+    renewal_date: str = "renewal_date",
+    auto_renew: str | None = "auto_renew",
+    notice_days: str | None = "notice_days",
+    planning_days: int = 180,
+    internal_review_days: int = 90,
+    imminent_days: int = 30,
+    grace_days: int = 30,
+) -> Any:
+    """Where a contract, or every contract of a table, stands in its renewal cycle on ``as_of``.
+
+    Stages by days to the renewal date: early (> ``planning_days``), planning (<= 180),
+    internal_review_due (<= 90: the internal review three months before the anniversary),
+    imminent (<= 30, including the renewal day), then overdue (within ``grace_days`` after
+    the date) and lapsed; renewed and churned record an outcome, and an auto-renewing contract
+    whose date passes is renewed.
+
+    Args:
+        contract_or_table: a :class:`Contract`, or a table (pandas, polars, pyarrow, dict of
+            columns) with a ``renewal_date`` column and optionally ``auto_renew`` and
+            ``notice_days`` columns (used when present).
+        as_of: the date (``datetime.date``, ISO string, ``numpy.datetime64``).
+        outcome: for a contract, its recorded outcome (``"open"``, ``"renewed"``,
+            ``"churned"``); for a table, the name of a column of outcomes.
+
+    Returns:
+        For a contract, a :class:`RenewalStatus`. For a table, the table (same type) with
+        columns ``stage``, ``days_to_renewal``, ``review_by`` and ``notice_deadline`` added.
+    """
+    windows = {
+        "planning_days": planning_days,
+        "internal_review_days": internal_review_days,
+        "imminent_days": imminent_days,
+        "grace_days": grace_days,
+    }
+    if isinstance(contract_or_table, Contract):
+        return contract_or_table.status(as_of, outcome or "open", **windows)
+    added = _renewal_stages(
+        contract_or_table,
+        as_of,
+        renewal_date,
+        auto_renew,
+        notice_days,
+        outcome,
+        planning_days,
+        internal_review_days,
+        imminent_days,
+        grace_days,
+    )
+    return _append_columns(contract_or_table, added)
+
+
+def churn_reasons(table: Any, reason: str = "churn_reason", arr: str = "arr") -> Any:
+    """Lost accounts broken down by cancellation reason, by count and ARR.
+
+    Args:
+        table: one row per lost account, with a reason from the taxonomy (price, no_value,
+            low_adoption, product_fit, product_quality, service_experience, competitor,
+            champion_left, renewal_not_asked, business_change, consolidation, other) and its
+            ARR in integer minor units.
+
+    Returns:
+        A table of the caller's kind: ``reason``, ``accounts``, ``arr``, ``account_share``,
+        ``arr_share``; largest ARR first, reasons nobody gave left out.
+    """
+    return _like(_table_kind(table), _churn_reasons(table, reason, arr))

@@ -1,0 +1,1244 @@
+//! `cs_core.Contract`, renewal stages, `RiskModel` (score, fit, evaluate, explain), ARR at
+//! risk, revenue retention, churn reasons and expansion signals.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use arrow_array::types::{Int8Type, Int16Type};
+use arrow_array::{
+    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+};
+use arrow_schema::{DataType, Field};
+use chrono::NaiveDate;
+use cs_core::document::Document;
+use cs_core::nps::Category;
+use cs_core::portfolio::Column;
+use cs_core::renewal::{
+    self as core, ChurnReason, Contract, ContractRecord, ExpansionCriteria, FitOptions, RenewalOutcome,
+    RenewalStatus, RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, Snapshot, TierThresholds,
+};
+use numpy::{PyArray1, PyArrayMethods};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyo3_arrow::input::AnyRecordBatch;
+
+use crate::convert::to_python;
+use crate::error::{OrRaise, raise};
+use crate::table::{column, read_table, to_pyarrow};
+use crate::typed::{
+    Owned, bools, date_arg, date_array, float_array, float_column, int_array, int_column, optional, parsed,
+    required_text, text,
+};
+
+fn json_error(e: impl std::fmt::Display) -> PyErr {
+    raise(cs_core::Error::Parse {
+        format: "JSON".into(),
+        message: e.to_string(),
+    })
+}
+
+/// A dict (or any JSON-like Python value) as JSON text, through the standard `json` module.
+pub(crate) fn to_json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let py = obj.py();
+    py.import(intern!(py, "json"))?
+        .call_method1(intern!(py, "dumps"), (obj,))?
+        .extract()
+}
+
+/// Any supported table (pandas, polars, pyarrow, dict of columns) as one record batch, through
+/// the Python helper `cs_core._to_arrow`.
+pub(crate) fn batch_of(table: &Bound<'_, PyAny>) -> PyResult<RecordBatch> {
+    let py = table.py();
+    let arrow = py
+        .import(intern!(py, "cs_core"))?
+        .getattr(intern!(py, "_to_arrow"))?
+        .call1((table,))?;
+    read_table(arrow.extract::<AnyRecordBatch>()?)
+}
+
+/// `table` with the columns of the pyarrow table `added` appended (replacing same-named ones),
+/// as the caller's table type (`cs_core._append_columns`).
+pub(crate) fn append<'py>(
+    table: &Bound<'py, PyAny>,
+    added: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = table.py();
+    py.import(intern!(py, "cs_core"))?
+        .getattr(intern!(py, "_append_columns"))?
+        .call1((table, added))
+}
+
+/// The pyarrow table `result` as the caller's table type (`cs_core._like_table`).
+pub(crate) fn like<'py>(table: &Bound<'py, PyAny>, result: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = table.py();
+    py.import(intern!(py, "cs_core"))?
+        .getattr(intern!(py, "_like_table"))?
+        .call1((table, result))
+}
+
+fn outcome_of(text: &str) -> cs_core::Result<RenewalOutcome> {
+    RenewalOutcome::parse(text)
+}
+
+fn windows(
+    planning_days: u32,
+    internal_review_days: u32,
+    imminent_days: u32,
+    grace_days: u32,
+) -> PyResult<RenewalWindows> {
+    let w = RenewalWindows {
+        planning_days,
+        internal_review_days,
+        imminent_days,
+        grace_days,
+    };
+    w.validate().or_raise()?;
+    Ok(w)
+}
+
+// --- contracts and renewal stages ---
+
+/// One account's subscription contract: ARR (integer minor units), term dates, auto-renewal and
+/// notice period, and the renewal contact with whether they are the confirmed decision maker.
+/// Validated on construction: a renewal date not after the start, negative ARR, a blank id, a
+/// term over 120 months or a notice deadline before the start raise CsError.
+#[pyclass(name = "Contract", module = "cs_core", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyContract {
+    pub(crate) inner: Contract,
+}
+
+#[pymethods]
+impl PyContract {
+    #[new]
+    #[pyo3(signature = (account_id, arr, start, renewal_date, *, term_months = None, auto_renew = false,
+        notice_days = 0, renewal_contact = None, contact_confirmed = false, segment = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        account_id: String,
+        arr: i64,
+        start: &Bound<'_, PyAny>,
+        renewal_date: &Bound<'_, PyAny>,
+        term_months: Option<u32>,
+        auto_renew: bool,
+        notice_days: u32,
+        renewal_contact: Option<String>,
+        contact_confirmed: bool,
+        segment: Option<String>,
+    ) -> PyResult<Self> {
+        if contact_confirmed && renewal_contact.is_none() {
+            return Err(raise(cs_core::Error::invalid(
+                "contact confirmed",
+                true,
+                "needs a renewal contact",
+            )));
+        }
+        let record = ContractRecord {
+            account_id,
+            arr,
+            start: date_arg(start, "start")?,
+            renewal_date: date_arg(renewal_date, "renewal date")?,
+            term_months,
+            auto_renew,
+            notice_days,
+            renewal_contact: renewal_contact.map(|name| core::RenewalContact {
+                name,
+                confirmed_decision_maker: contact_confirmed,
+            }),
+            segment,
+        };
+        Ok(PyContract {
+            inner: Contract::try_from(record).or_raise()?,
+        })
+    }
+    /// Account identifier.
+    #[getter]
+    fn account_id(&self) -> &str {
+        self.inner.account_id()
+    }
+    /// ARR in integer minor units.
+    #[getter]
+    fn arr(&self) -> i64 {
+        self.inner.arr()
+    }
+    /// First day of the current term.
+    #[getter]
+    fn start(&self) -> NaiveDate {
+        self.inner.start()
+    }
+    /// The renewal (anniversary) date.
+    #[getter]
+    fn renewal_date(&self) -> NaiveDate {
+        self.inner.renewal_date()
+    }
+    /// Term length in months (from the dates unless given).
+    #[getter]
+    fn term_months(&self) -> u32 {
+        self.inner.term_months()
+    }
+    /// Whether the contract renews automatically unless notice is given.
+    #[getter]
+    fn auto_renew(&self) -> bool {
+        self.inner.auto_renew()
+    }
+    /// Notice period in days.
+    #[getter]
+    fn notice_days(&self) -> u32 {
+        self.inner.notice_days()
+    }
+    /// Name or e-mail of the renewal contact, if known.
+    #[getter]
+    fn renewal_contact(&self) -> Option<&str> {
+        self.inner.renewal_contact().map(|c| c.name.as_str())
+    }
+    /// True when the renewal contact is the confirmed decision maker.
+    #[getter]
+    fn contact_confirmed(&self) -> bool {
+        self.inner.contact_confirmed()
+    }
+    /// The segment, if set.
+    #[getter]
+    fn segment(&self) -> Option<&str> {
+        self.inner.segment()
+    }
+    /// For an auto-renewing contract, the last day to give notice: renewal date - notice days.
+    #[getter]
+    fn notice_deadline(&self) -> Option<NaiveDate> {
+        self.inner.notice_deadline()
+    }
+    /// Days from ``as_of`` to the renewal date (negative once passed).
+    fn days_to_renewal(&self, as_of: &Bound<'_, PyAny>) -> PyResult<i64> {
+        Ok(self.inner.days_to_renewal(date_arg(as_of, "as of")?))
+    }
+    /// The renewal status on ``as_of`` (see ``renewal_stage``).
+    #[pyo3(signature = (as_of, outcome = "open", *, planning_days = 180, internal_review_days = 90,
+        imminent_days = 30, grace_days = 30))]
+    fn status(
+        &self,
+        as_of: &Bound<'_, PyAny>,
+        outcome: &str,
+        planning_days: u32,
+        internal_review_days: u32,
+        imminent_days: u32,
+        grace_days: u32,
+    ) -> PyResult<PyRenewalStatus> {
+        let w = windows(planning_days, internal_review_days, imminent_days, grace_days)?;
+        let as_of = date_arg(as_of, "as of")?;
+        Ok(PyRenewalStatus {
+            inner: w.status(&self.inner, as_of, outcome_of(outcome).or_raise()?),
+        })
+    }
+    /// The contract as a dict (dates as ISO strings).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner)
+    }
+    /// A contract from a dict as written by ``to_dict`` (validated; unknown keys rejected).
+    #[staticmethod]
+    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<PyContract> {
+        PyContract::from_json(&to_json_text(data)?)
+    }
+    /// The contract as JSON.
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner).map_err(json_error)
+    }
+    /// A contract from JSON (validated; unknown keys rejected).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<PyContract> {
+        let inner: Contract = serde_json::from_str(text).map_err(|e| json_error(format!("contract: {e}")))?;
+        Ok(PyContract { inner })
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+    fn __repr__(&self) -> String {
+        let c = &self.inner;
+        let mut s = format!(
+            "Contract(account_id={:?}, arr={}, start={}, renewal_date={}, term_months={}",
+            c.account_id(),
+            c.arr(),
+            c.start(),
+            c.renewal_date(),
+            c.term_months()
+        );
+        if c.auto_renew() {
+            let _ = write!(s, ", auto_renew=True, notice_days={}", c.notice_days());
+        }
+        if let Some(contact) = c.renewal_contact() {
+            let _ = write!(
+                s,
+                ", renewal_contact={:?}, contact_confirmed={}",
+                contact.name,
+                if contact.confirmed_decision_maker {
+                    "True"
+                } else {
+                    "False"
+                }
+            );
+        }
+        if let Some(seg) = c.segment() {
+            let _ = write!(s, ", segment={seg:?}");
+        }
+        s + ")"
+    }
+}
+
+/// A contract's renewal position on a date: its stage and the dates that matter.
+#[pyclass(name = "RenewalStatus", module = "cs_core", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyRenewalStatus {
+    inner: RenewalStatus,
+}
+
+#[pymethods]
+impl PyRenewalStatus {
+    /// early, planning, internal_review_due, imminent, overdue, lapsed, renewed or churned.
+    #[getter]
+    fn stage(&self) -> &'static str {
+        self.inner.stage.as_str()
+    }
+    /// Days from the as-of date to the renewal date (negative once passed).
+    #[getter]
+    fn days_to_renewal(&self) -> i64 {
+        self.inner.days_to_renewal
+    }
+    /// The day planning starts (renewal date - planning days).
+    #[getter]
+    fn planning_from(&self) -> Option<NaiveDate> {
+        self.inner.planning_from
+    }
+    /// The day the internal renewal review is due by (renewal date - internal review days).
+    #[getter]
+    fn review_by(&self) -> Option<NaiveDate> {
+        self.inner.internal_review_by
+    }
+    /// For auto-renewing contracts, the last day to give notice of non-renewal.
+    #[getter]
+    fn notice_deadline(&self) -> Option<NaiveDate> {
+        self.inner.notice_deadline
+    }
+    /// Days from the as-of date to the notice deadline (negative once passed).
+    #[getter]
+    fn days_to_notice_deadline(&self) -> Option<i64> {
+        self.inner.days_to_notice_deadline
+    }
+    /// The status as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        let s = &self.inner;
+        let mut out = format!(
+            "RenewalStatus(stage={:?}, days_to_renewal={}",
+            s.stage.as_str(),
+            s.days_to_renewal
+        );
+        if let Some(r) = s.internal_review_by {
+            let _ = write!(out, ", review_by={r}");
+        }
+        if let Some(n) = s.notice_deadline {
+            let _ = write!(out, ", notice_deadline={n}");
+        }
+        out + ")"
+    }
+}
+
+/// Renewal stages of a table of contracts; returns a pyarrow table of the added columns
+/// (stage, days_to_renewal, review_by, notice_deadline).
+#[pyfunction]
+#[pyo3(signature = (table, as_of, renewal_date, auto_renew, notice_days, outcome, planning_days,
+    internal_review_days, imminent_days, grace_days))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _renewal_stages<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    as_of: &Bound<'py, PyAny>,
+    renewal_date: &str,
+    auto_renew: Option<&str>,
+    notice_days: Option<&str>,
+    outcome: Option<&str>,
+    planning_days: u32,
+    internal_review_days: u32,
+    imminent_days: u32,
+    grace_days: u32,
+) -> PyResult<Bound<'py, PyAny>> {
+    let w = windows(planning_days, internal_review_days, imminent_days, grace_days)?;
+    let as_of = date_arg(as_of, "as of")?;
+    let batch = batch_of(table)?;
+    let dates = crate::typed::dates(column(&batch, renewal_date)?, renewal_date)?;
+    let auto = optional(&batch, auto_renew)
+        .map(|a| bools(a, auto_renew.unwrap_or_default()))
+        .transpose()?;
+    let notice: Option<Owned<u32>> = match optional(&batch, notice_days) {
+        Some(a) => {
+            let name = notice_days.unwrap_or_default();
+            let ints = int_array(a, name)?;
+            let col = int_column(&ints, name)?;
+            let mut values = Vec::with_capacity(col.len());
+            for i in 0..col.len() {
+                values.push(match col.get(i) {
+                    None => None,
+                    Some(v) => Some(
+                        u32::try_from(v)
+                            .map_err(|_| raise(cs_core::Error::out_of_range(name, v, "0..=365").at(i)))?,
+                    ),
+                });
+            }
+            Some(crate::typed::from_options(values, 0))
+        }
+        None => None,
+    };
+    let outcomes = match outcome {
+        Some(name) => Some(parsed(
+            column(&batch, name)?,
+            name,
+            &RenewalOutcome::ALL,
+            false,
+            outcome_of,
+        )?),
+        None => None,
+    };
+    let date_col = dates.column(renewal_date)?;
+    let auto_col = auto.as_ref().map(|a| a.column("auto_renew")).transpose()?;
+    let notice_col = notice.as_ref().map(|a| a.column("notice_days")).transpose()?;
+    let outcome_col = outcomes.as_ref().map(|a| a.column("outcome")).transpose()?;
+    let statuses = py
+        .detach(|| w.statuses(date_col, as_of, auto_col, notice_col, outcome_col))
+        .or_raise()?;
+    let stage: StringArray = statuses.iter().map(|s| s.map(|s| s.stage.as_str())).collect();
+    let days: Int64Array = statuses.iter().map(|s| s.map(|s| s.days_to_renewal)).collect();
+    to_pyarrow(
+        py,
+        vec![
+            (
+                Field::new("stage", DataType::Utf8, true),
+                Arc::new(stage) as ArrayRef,
+            ),
+            (
+                Field::new("days_to_renewal", DataType::Int64, true),
+                Arc::new(days),
+            ),
+            (
+                Field::new("review_by", DataType::Date32, true),
+                date_array(statuses.iter().map(|s| s.and_then(|s| s.internal_review_by))),
+            ),
+            (
+                Field::new("notice_deadline", DataType::Date32, true),
+                date_array(statuses.iter().map(|s| s.and_then(|s| s.notice_deadline))),
+            ),
+        ],
+    )
+}
+
+// --- the risk model ---
+
+/// The risk input columns of a model found in `batch`, as float64 arrays (borrowed when
+/// already float64). `nps_category` may also hold category names.
+struct Inputs {
+    names: Vec<String>,
+    arrays: Vec<ArrayRef>,
+    rows: usize,
+}
+
+impl Inputs {
+    fn read(batch: &RecordBatch, model: &RiskModel) -> PyResult<Inputs> {
+        let mut names: Vec<String> = Vec::new();
+        let mut arrays = Vec::new();
+        for f in &model.factors {
+            if names.contains(&f.input) {
+                continue;
+            }
+            let Some(a) = batch.column_by_name(&f.input) else {
+                continue;
+            };
+            let dt = a.data_type();
+            let is_text = matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+                || matches!(dt, DataType::Dictionary(_, v) if v.as_ref() == &DataType::Utf8);
+            let array = if is_text && f.input == core::inputs::NPS_CATEGORY {
+                let cats = parsed(a, &f.input, &Category::ALL, true, Category::parse)?;
+                let values: Float64Array = cats
+                    .values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        cats.nulls
+                            .as_ref()
+                            .is_none_or(|n| n.is_valid(i))
+                            .then(|| c.index() as f64)
+                    })
+                    .collect();
+                Arc::new(values) as ArrayRef
+            } else {
+                float_array(a, &f.input)?
+            };
+            names.push(f.input.clone());
+            arrays.push(array);
+        }
+        Ok(Inputs {
+            names,
+            arrays,
+            rows: batch.num_rows(),
+        })
+    }
+
+    fn table(&self) -> PyResult<RiskTable<'_>> {
+        let mut t = RiskTable::new(self.rows);
+        for (name, a) in self.names.iter().zip(&self.arrays) {
+            t = t.with(float_column(a, name)?).or_raise()?;
+        }
+        Ok(t)
+    }
+}
+
+/// The model to use on `table`: the model itself, or with `drop_missing` the model without the
+/// factors whose input the table lacks.
+fn usable(model: &RiskModel, table: &RiskTable<'_>, drop_missing: bool) -> (RiskModel, Vec<String>) {
+    if drop_missing {
+        model.restricted_to(table)
+    } else {
+        (model.clone(), Vec::new())
+    }
+}
+
+/// An outcome column as churned flags: booleans, 0 / 1, or "churned" / "renewed".
+fn churned_flags(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
+    let dt = array.data_type();
+    if dt == &DataType::Boolean || dt.is_numeric() || dt == &DataType::Null {
+        return bools(array, name);
+    }
+    let t = text(array, name)?;
+    let mut out = Vec::with_capacity(t.len());
+    for (i, v) in t.iter().enumerate() {
+        out.push(match v {
+            None => None,
+            Some(s) => match RenewalOutcome::parse(s).map_err(|e| raise(e.at(i)))? {
+                RenewalOutcome::Churned => Some(true),
+                RenewalOutcome::Renewed => Some(false),
+                RenewalOutcome::Open => {
+                    return Err(raise(
+                        cs_core::Error::invalid(
+                            name,
+                            "\"open\"",
+                            "a fit needs decided renewals: churned or renewed",
+                        )
+                        .at(i),
+                    ));
+                }
+            },
+        });
+    }
+    Ok(crate::typed::from_options(out, false))
+}
+
+fn tier_names() -> ArrayRef {
+    Arc::new(StringArray::from_iter_values(RiskTier::ALL.map(RiskTier::as_str)))
+}
+
+fn score_columns(scores: RiskScores) -> PyResult<Vec<(Field, ArrayRef)>> {
+    let n = scores.len();
+    let k = scores.reason_count;
+    let names: ArrayRef = Arc::new(StringArray::from_iter_values(&scores.factor_names));
+    let tier_keys =
+        arrow_array::Int8Array::from(scores.tier.iter().map(|t| t.index() as i8).collect::<Vec<i8>>());
+    let tier = DictionaryArray::<Int8Type>::try_new(tier_keys, tier_names())
+        .map_err(|e| raise(cs_core::Error::invalid("tier", "dictionary", e.to_string())))?;
+    let dict_type = |key: DataType| DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8));
+    let mut reason_cols = Vec::with_capacity(2 * k);
+    for r in 0..k {
+        // One pass per rank over the row-major reason matrix: keys, contributions, validity.
+        let mut keys = Vec::with_capacity(n);
+        let mut contrib = Vec::with_capacity(n);
+        let mut valid = arrow_buffer::BooleanBufferBuilder::new(n);
+        for row in 0..n {
+            let i = row * k + r;
+            let f = scores.reason_factor[i];
+            keys.push(f.map_or(0, |f| f as i16));
+            contrib.push(scores.reason_contribution[i]);
+            valid.append(f.is_some());
+        }
+        let nulls = arrow_buffer::NullBuffer::new(valid.finish());
+        let nulls = (nulls.null_count() > 0).then_some(nulls);
+        let keys = arrow_array::Int16Array::new(keys.into(), nulls.clone());
+        let contrib = Float64Array::new(contrib.into(), nulls);
+        let factor = DictionaryArray::<Int16Type>::try_new(keys, names.clone())
+            .map_err(|e| raise(cs_core::Error::invalid("reason", "dictionary", e.to_string())))?;
+        reason_cols.push((
+            Field::new(format!("reason_{}", r + 1), dict_type(DataType::Int16), true),
+            Arc::new(factor) as ArrayRef,
+        ));
+        reason_cols.push((
+            Field::new(format!("reason_{}_contribution", r + 1), DataType::Float64, true),
+            Arc::new(contrib) as ArrayRef,
+        ));
+    }
+    let mut out = vec![
+        (
+            Field::new("risk", DataType::Float64, false),
+            Arc::new(Float64Array::from(scores.risk)) as ArrayRef,
+        ),
+        (
+            Field::new("log_odds", DataType::Float64, false),
+            Arc::new(Float64Array::from(scores.log_odds)) as ArrayRef,
+        ),
+        (
+            Field::new("tier", dict_type(DataType::Int8), false),
+            Arc::new(tier),
+        ),
+    ];
+    out.extend(reason_cols);
+    Ok(out)
+}
+
+/// An explainable logistic model of churn at renewal, a serialisable document.
+///
+/// risk = 1 / (1 + exp(-(intercept + sum_j coefficient_j * (transform_j(x_j) - center_j) /
+/// scale_j))). Each term is a factor's contribution in log-odds; the largest positive ones are
+/// the account's reason codes. ``RiskModel.default()`` is the documented expert prior (10 %
+/// baseline risk); ``RiskModel.fit`` estimates coefficients from past renewals.
+#[pyclass(name = "RiskModel", module = "cs_core", frozen, eq)]
+#[derive(Clone, PartialEq)]
+pub(crate) struct PyRiskModel {
+    pub(crate) inner: RiskModel,
+}
+
+#[pymethods]
+impl PyRiskModel {
+    /// The built-in model: 15 factors with documented coefficients, tiers 0.15 / 0.30 / 0.50.
+    #[staticmethod]
+    fn default() -> PyRiskModel {
+        PyRiskModel {
+            inner: RiskModel::default(),
+        }
+    }
+    /// A model from JSON (validated; unknown keys rejected).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<PyRiskModel> {
+        Ok(PyRiskModel {
+            inner: RiskModel::from_json(text).or_raise()?,
+        })
+    }
+    /// A model from TOML (validated; unknown keys rejected).
+    #[staticmethod]
+    fn from_toml(text: &str) -> PyResult<PyRiskModel> {
+        Ok(PyRiskModel {
+            inner: RiskModel::from_toml(text).or_raise()?,
+        })
+    }
+    /// A model from a dict as written by ``to_dict``.
+    #[staticmethod]
+    fn from_dict(data: &Bound<'_, PyAny>) -> PyResult<PyRiskModel> {
+        PyRiskModel::from_json(&to_json_text(data)?)
+    }
+    /// The model as JSON.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().or_raise()
+    }
+    /// The model as TOML.
+    fn to_toml(&self) -> PyResult<String> {
+        self.inner.to_toml().or_raise()
+    }
+    /// The model as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner)
+    }
+    /// The model's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+    /// Log-odds of churn for an account at every factor's center.
+    #[getter]
+    fn intercept(&self) -> f64 {
+        self.inner.intercept
+    }
+    /// The factors as dicts (name, input, transform, center, scale, coefficient, ...).
+    #[getter]
+    fn factors<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.factors)
+    }
+    /// Factor names, in model order.
+    #[getter]
+    fn factor_names(&self) -> Vec<String> {
+        self.inner.factors.iter().map(|f| f.name.clone()).collect()
+    }
+    /// Factor name -> coefficient (log-odds per scale unit).
+    #[getter]
+    fn coefficients(&self) -> Vec<(String, f64)> {
+        self.inner
+            .factors
+            .iter()
+            .map(|f| (f.name.clone(), f.coefficient))
+            .collect()
+    }
+    /// Tier thresholds as a dict: the lowest risk of the medium, high and critical tiers.
+    #[getter]
+    fn tiers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.tiers)
+    }
+    /// Reason codes reported per account.
+    #[getter]
+    fn reason_count(&self) -> usize {
+        self.inner.reason_count
+    }
+    /// How the coefficients were estimated (a dict), or None for a configured model.
+    #[getter]
+    fn fit_report<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.fit.as_ref().map(|f| to_python(py, f)).transpose()
+    }
+    /// A copy with other tier thresholds and/or number of reason codes.
+    #[pyo3(signature = (*, medium = None, high = None, critical = None, reason_count = None))]
+    fn with_tiers(
+        &self,
+        medium: Option<f64>,
+        high: Option<f64>,
+        critical: Option<f64>,
+        reason_count: Option<usize>,
+    ) -> PyResult<PyRiskModel> {
+        let mut m = self.inner.clone();
+        let t = m.tiers;
+        m.tiers = TierThresholds {
+            medium: medium.unwrap_or(t.medium),
+            high: high.unwrap_or(t.high),
+            critical: critical.unwrap_or(t.critical),
+        };
+        m.reason_count = reason_count.unwrap_or(m.reason_count);
+        m.validate().or_raise()?;
+        Ok(PyRiskModel { inner: m })
+    }
+    /// The model without the factors whose input column ``table`` lacks, and their names.
+    fn restricted_to(&self, table: &Bound<'_, PyAny>) -> PyResult<(PyRiskModel, Vec<String>)> {
+        let batch = batch_of(table)?;
+        let inputs = Inputs::read(&batch, &self.inner)?;
+        let (inner, dropped) = self.inner.restricted_to(&inputs.table()?);
+        Ok((PyRiskModel { inner }, dropped))
+    }
+    /// Scores every row of ``table`` and returns it (same type) with columns added: ``risk``,
+    /// ``log_odds``, ``tier`` and ``reason_1`` .. ``reason_k`` with ``reason_i_contribution``
+    /// (log-odds). Inputs are the columns named after the factors' inputs; null or NaN is
+    /// unknown. A factor whose column is absent raises CsError, unless ``drop_missing``.
+    #[pyo3(signature = (table, *, drop_missing = false))]
+    fn score<'py>(&self, table: &Bound<'py, PyAny>, drop_missing: bool) -> PyResult<Bound<'py, PyAny>> {
+        let py = table.py();
+        let batch = batch_of(table)?;
+        let inputs = Inputs::read(&batch, &self.inner)?;
+        let risk_table = inputs.table()?;
+        let (model, _) = usable(&self.inner, &risk_table, drop_missing);
+        let scores = py.detach(|| model.score(&risk_table)).or_raise()?;
+        append(table, to_pyarrow(py, score_columns(scores)?)?)
+    }
+    /// The standardised design matrix (rows x factors, numpy float64) the model weighs: hand
+    /// it to another logistic regression to compare fits.
+    #[pyo3(signature = (table, *, drop_missing = false))]
+    fn design_matrix<'py>(
+        &self,
+        table: &Bound<'py, PyAny>,
+        drop_missing: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = table.py();
+        let batch = batch_of(table)?;
+        let inputs = Inputs::read(&batch, &self.inner)?;
+        let risk_table = inputs.table()?;
+        let (model, _) = usable(&self.inner, &risk_table, drop_missing);
+        let p = model.factors.len();
+        let x = py.detach(|| model.design_matrix(&risk_table)).or_raise()?;
+        let rows = inputs.rows;
+        Ok(PyArray1::from_vec(py, x).reshape([rows, p])?.into_any())
+    }
+    /// Estimates intercept and coefficients from past renewals by L2-regularised logistic
+    /// regression (scikit-learn's objective: summed log-loss + ||w||^2 / (2C), intercept not
+    /// penalised; Newton's method). ``table`` holds the inputs as of some days before each
+    /// renewal, ``outcome`` the result (bool churned, 0/1, or "churned"/"renewed"). The
+    /// factors of ``template`` (default: the built-in model) are kept, their centers and scales
+    /// re-estimated when ``standardise``. ``C=None`` fits without a penalty. The returned
+    /// model's ``fit_report`` records convergence and perfect separation.
+    #[staticmethod]
+    #[pyo3(signature = (table, outcome = "churned", *, C = Some(1.0), standardise = true,
+        max_iterations = 100, tolerance = 1e-10, template = None, drop_missing = false),
+        text_signature = "(table, outcome='churned', *, C=1.0, standardise=True, max_iterations=100, tolerance=1e-10, template=None, drop_missing=False)")]
+    #[allow(non_snake_case, clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        outcome: &str,
+        C: Option<f64>,
+        standardise: bool,
+        max_iterations: u32,
+        tolerance: f64,
+        template: Option<&PyRiskModel>,
+        drop_missing: bool,
+    ) -> PyResult<PyRiskModel> {
+        let template = template.map_or_else(RiskModel::default, |t| t.inner.clone());
+        let batch = batch_of(table)?;
+        let inputs = Inputs::read(&batch, &template)?;
+        let risk_table = inputs.table()?;
+        let (model, _) = usable(&template, &risk_table, drop_missing);
+        let churned = churned_flags(column(&batch, outcome)?, outcome)?;
+        let churned = churned.column(outcome)?;
+        let options = FitOptions {
+            c: C,
+            standardise,
+            max_iterations,
+            tolerance,
+        };
+        let inner = py
+            .detach(|| model.fit(&risk_table, churned, &options))
+            .or_raise()?;
+        Ok(PyRiskModel { inner })
+    }
+    /// Scores ``table`` and compares with the outcomes: ROC AUC, Brier score, log-loss, churn
+    /// rate and ARR per tier, calibration by decile (use a held-out set).
+    #[pyo3(signature = (table, outcome = "churned", arr = None, *, drop_missing = false))]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        outcome: &str,
+        arr: Option<&str>,
+        drop_missing: bool,
+    ) -> PyResult<PyRiskEvaluation> {
+        let batch = batch_of(table)?;
+        let inputs = Inputs::read(&batch, &self.inner)?;
+        let risk_table = inputs.table()?;
+        let (model, _) = usable(&self.inner, &risk_table, drop_missing);
+        let churned = churned_flags(column(&batch, outcome)?, outcome)?;
+        let churned = churned.column(outcome)?;
+        let arr_array = arr.map(|a| int_array(column(&batch, a)?, a)).transpose()?;
+        let arr_col = match (&arr_array, arr) {
+            (Some(a), Some(name)) => Some(int_column(a, name)?),
+            _ => None,
+        };
+        let inner = py
+            .detach(|| model.evaluate(&risk_table, churned, arr_col))
+            .or_raise()?;
+        Ok(PyRiskEvaluation { inner })
+    }
+    /// One account's risk from a mapping of input name -> value (None: unknown): a dict with
+    /// risk, log_odds, tier and reasons (factor, contribution), largest first. Inputs the
+    /// mapping lacks are unknown.
+    fn explain<'py>(&self, py: Python<'py>, inputs: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for (k, v) in inputs.iter() {
+            let name: String = k.extract()?;
+            let value = if v.is_none() {
+                f64::NAN
+            } else if let Ok(s) = v.extract::<String>() {
+                if name == core::inputs::NPS_CATEGORY {
+                    Category::parse(&s).or_raise()?.index() as f64
+                } else {
+                    return Err(raise(cs_core::Error::invalid(
+                        name,
+                        format!("{s:?}"),
+                        "expected a number",
+                    )));
+                }
+            } else {
+                v.extract::<f64>()?
+            };
+            names.push(name);
+            values.push([value]);
+        }
+        let mut table = RiskTable::new(1);
+        for (n, v) in names.iter().zip(&values) {
+            table = table.with(Column::new(n, v)).or_raise()?;
+        }
+        let (model, _) = self.inner.restricted_to(&table);
+        let scores = model.score(&table).or_raise()?;
+        let d = PyDict::new(py);
+        d.set_item("risk", scores.risk[0])?;
+        d.set_item("log_odds", scores.log_odds[0])?;
+        d.set_item("tier", scores.tier[0].as_str())?;
+        d.set_item("reasons", to_python(py, &scores.reasons(0))?)?;
+        Ok(d.into_any())
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = slf.get_type().getattr("from_json")?;
+        Ok((from_json, (slf.get().to_json()?,)))
+    }
+    fn __repr__(&self) -> String {
+        let m = &self.inner;
+        let fitted = m.fit.as_ref().map_or_else(
+            || "configured".to_owned(),
+            |f| format!("fitted on {} rows, {}", f.rows, f.message),
+        );
+        format!(
+            "RiskModel(name={:?}, factors={}, intercept={:.4}, tiers={}/{}/{}, {fitted})",
+            m.name,
+            m.factors.len(),
+            m.intercept,
+            m.tiers.medium,
+            m.tiers.high,
+            m.tiers.critical
+        )
+    }
+}
+
+/// How well a risk model's scores match outcomes.
+#[pyclass(name = "RiskEvaluation", module = "cs_core", frozen)]
+pub(crate) struct PyRiskEvaluation {
+    inner: core::Evaluation,
+}
+
+#[pymethods]
+impl PyRiskEvaluation {
+    /// Rows evaluated.
+    #[getter]
+    fn rows(&self) -> u64 {
+        self.inner.rows
+    }
+    /// Rows that churned.
+    #[getter]
+    fn churned(&self) -> u64 {
+        self.inner.churned
+    }
+    /// ROC AUC (Mann-Whitney, ties count one half); None without both outcomes.
+    #[getter]
+    fn auc(&self) -> Option<f64> {
+        self.inner.auc
+    }
+    /// Mean squared error of the risks.
+    #[getter]
+    fn brier(&self) -> f64 {
+        self.inner.brier
+    }
+    /// Mean log-loss of the risks.
+    #[getter]
+    fn log_loss(&self) -> f64 {
+        self.inner.log_loss
+    }
+    /// Per tier (low to critical): accounts, churned, churn_rate, mean_risk, arr, churned_arr.
+    #[getter]
+    fn by_tier<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.by_tier)
+    }
+    /// Per risk decile (1 = lowest): accounts, mean_risk, churn_rate.
+    #[getter]
+    fn calibration<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.calibration)
+    }
+    /// Everything as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        let e = &self.inner;
+        let auc = e.auc.map_or_else(|| "None".to_owned(), |a| format!("{a:.4}"));
+        format!(
+            "RiskEvaluation(rows={}, churned={}, auc={auc}, brier={:.4}, log_loss={:.4})",
+            e.rows, e.churned, e.brier, e.log_loss
+        )
+    }
+}
+
+// --- revenue ---
+
+/// ARR at risk of a scored table: expected loss (sum of ARR x risk) and ARR by tier, renewal
+/// month and segment, as a dict.
+#[pyfunction]
+#[pyo3(signature = (table, *, arr = "arr", risk = "risk", tier = "tier", renewal_date = None, segment = None))]
+pub(crate) fn arr_at_risk<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    arr: &str,
+    risk: &str,
+    tier: &str,
+    renewal_date: Option<&str>,
+    segment: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = batch_of(table)?;
+    let arr_array = int_array(column(&batch, arr)?, arr)?;
+    let arr_col = int_column(&arr_array, arr)?;
+    let risk_array = float_array(column(&batch, risk)?, risk)?;
+    let risk_col = float_column(&risk_array, risk)?;
+    let mut risks = Vec::with_capacity(risk_col.len());
+    for i in 0..risk_col.len() {
+        risks.push(
+            risk_col
+                .get(i)
+                .ok_or_else(|| raise(cs_core::Error::missing(risk).at(i)))?,
+        );
+    }
+    let tiers = parsed(column(&batch, tier)?, tier, &RiskTier::ALL, true, RiskTier::parse)?;
+    if let Some(n) = &tiers.nulls
+        && let Some(i) = (0..n.len()).find(|&i| n.is_null(i))
+    {
+        return Err(raise(cs_core::Error::missing(tier).at(i)));
+    }
+    let dates = renewal_date
+        .map(|d| crate::typed::dates(column(&batch, d)?, d))
+        .transpose()?;
+    let date_col = match (&dates, renewal_date) {
+        (Some(d), Some(name)) => Some(d.column(name)?),
+        _ => None,
+    };
+    let segments = segment
+        .map(|s| {
+            Ok::<_, PyErr>(
+                text(column(&batch, s)?, s)?
+                    .into_iter()
+                    .map(Option::unwrap_or_default)
+                    .collect::<Vec<String>>(),
+            )
+        })
+        .transpose()?;
+    let result = py
+        .detach(|| core::arr_at_risk(arr_col, &risks, &tiers.values, date_col, segments.as_deref()))
+        .or_raise()?;
+    let d = PyDict::new(py);
+    d.set_item("accounts", result.accounts)?;
+    d.set_item("arr", result.arr)?;
+    d.set_item("expected_loss", result.expected_loss)?;
+    let group = |key: Bound<'py, PyAny>, name: &str, g_accounts: u64, g_arr: i64, loss: f64| {
+        let row = PyDict::new(py);
+        row.set_item(name, key)?;
+        row.set_item("accounts", g_accounts)?;
+        row.set_item("arr", g_arr)?;
+        row.set_item("expected_loss", loss)?;
+        Ok::<_, PyErr>(row)
+    };
+    let by_tier = result
+        .by_tier
+        .iter()
+        .map(|g| {
+            group(
+                g.key.as_str().into_pyobject(py)?.into_any(),
+                "tier",
+                g.accounts,
+                g.arr,
+                g.expected_loss,
+            )
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let by_month = result
+        .by_renewal_month
+        .iter()
+        .map(|g| {
+            let key = g.key.map(|p| p.to_string()).into_pyobject(py)?.into_any();
+            group(key, "month", g.accounts, g.arr, g.expected_loss)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let by_segment = result
+        .by_segment
+        .iter()
+        .map(|g| {
+            group(
+                g.key.as_str().into_pyobject(py)?.into_any(),
+                "segment",
+                g.accounts,
+                g.arr,
+                g.expected_loss,
+            )
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    d.set_item("by_tier", by_tier)?;
+    d.set_item("by_renewal_month", by_month)?;
+    d.set_item("by_segment", by_segment)?;
+    Ok(d.into_any())
+}
+
+fn snapshot(
+    batch: &RecordBatch,
+    id: &str,
+    arr: &str,
+    segment: Option<&str>,
+    required: bool,
+) -> PyResult<Snapshot> {
+    let ids = required_text(column(batch, id)?, id)?;
+    let arr_array = int_array(column(batch, arr)?, arr)?;
+    let arr_col = int_column(&arr_array, arr)?;
+    let seg_array = match segment {
+        Some(s) if required => Some(column(batch, s)?),
+        Some(s) => batch.column_by_name(s),
+        None => None,
+    };
+    let segments = match (seg_array, segment) {
+        (Some(a), Some(name)) => Some(
+            text(a, name)?
+                .into_iter()
+                .map(Option::unwrap_or_default)
+                .collect::<Vec<String>>(),
+        ),
+        _ => None,
+    };
+    Snapshot::new(&ids, arr_col, segments.as_deref()).or_raise()
+}
+
+/// Revenue retention between two snapshots: GRR, NRR, logo churn, expansion and contraction,
+/// overall and by segment.
+#[pyclass(name = "RevenueRetention", module = "cs_core", frozen)]
+pub(crate) struct PyRevenueRetention {
+    inner: core::RevenueRetention,
+}
+
+#[pymethods]
+impl PyRevenueRetention {
+    /// Gross revenue retention: sum(min(end, start)) / sum(start); None without starting ARR.
+    #[getter]
+    fn grr(&self) -> Option<f64> {
+        self.inner.overall.grr
+    }
+    /// Net revenue retention: sum(end) / sum(start) over the starting accounts.
+    #[getter]
+    fn nrr(&self) -> Option<f64> {
+        self.inner.overall.nrr
+    }
+    /// Share of starting accounts gone at the end.
+    #[getter]
+    fn logo_churn(&self) -> Option<f64> {
+        self.inner.overall.logo_churn
+    }
+    /// The overall summary as a dict (accounts, ARR sums in minor units, ratios).
+    #[getter]
+    fn overall<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.overall)
+    }
+    /// Segment (None: no segment) -> summary dict, from the starting snapshot's segments.
+    #[getter]
+    fn by_segment<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in &self.inner.by_segment {
+            d.set_item(k.as_deref(), to_python(py, v)?)?;
+        }
+        Ok(d)
+    }
+    /// Everything as a dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner)
+    }
+    fn __repr__(&self) -> String {
+        let o = &self.inner.overall;
+        let f = |v: Option<f64>| v.map_or_else(|| "None".to_owned(), |v| format!("{v:.4}"));
+        format!(
+            "RevenueRetention(grr={}, nrr={}, logo_churn={}, start_arr={}, end_arr={}, new_accounts={})",
+            f(o.grr),
+            f(o.nrr),
+            f(o.logo_churn),
+            o.start_arr,
+            o.end_arr,
+            o.new_accounts
+        )
+    }
+}
+
+/// GRR, NRR, logo churn, expansion and contraction between two snapshot tables (one row per
+/// account: id and ARR in integer minor units), overall and by segment. Exact integer sums;
+/// accounts only in ``end`` are new business, excluded from the ratios; a repeated id raises.
+#[pyfunction]
+#[pyo3(signature = (start, end, *, id = "account_id", arr = "arr", segment = None))]
+pub(crate) fn revenue_retention(
+    py: Python<'_>,
+    start: &Bound<'_, PyAny>,
+    end: &Bound<'_, PyAny>,
+    id: &str,
+    arr: &str,
+    segment: Option<&str>,
+) -> PyResult<PyRevenueRetention> {
+    let s = snapshot(&batch_of(start)?, id, arr, segment, true)?;
+    let e = snapshot(&batch_of(end)?, id, arr, segment, false)?;
+    let inner = py.detach(|| core::revenue_retention(&s, &e)).or_raise()?;
+    Ok(PyRevenueRetention { inner })
+}
+
+/// Lost accounts by cancellation reason; returns a pyarrow table (reason, accounts, arr,
+/// account_share, arr_share), largest ARR first.
+#[pyfunction]
+#[pyo3(signature = (table, reason, arr))]
+pub(crate) fn _churn_reasons<'py>(
+    py: Python<'py>,
+    table: &Bound<'py, PyAny>,
+    reason: &str,
+    arr: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = batch_of(table)?;
+    let reasons = parsed(
+        column(&batch, reason)?,
+        reason,
+        &ChurnReason::ALL,
+        false,
+        ChurnReason::parse,
+    )?;
+    if let Some(n) = &reasons.nulls
+        && let Some(i) = (0..n.len()).find(|&i| n.is_null(i))
+    {
+        return Err(raise(cs_core::Error::missing(reason).at(i)));
+    }
+    let arr_array = int_array(column(&batch, arr)?, arr)?;
+    let arr_col = int_column(&arr_array, arr)?;
+    let rows = core::churn_reasons(&reasons.values, arr_col).or_raise()?;
+    to_pyarrow(
+        py,
+        vec![
+            (
+                Field::new("reason", DataType::Utf8, false),
+                Arc::new(StringArray::from_iter_values(
+                    rows.iter().map(|r| r.reason.as_str()),
+                )) as ArrayRef,
+            ),
+            (
+                Field::new("accounts", DataType::UInt64, false),
+                Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.accounts))),
+            ),
+            (
+                Field::new("arr", DataType::Int64, false),
+                Arc::new(Int64Array::from_iter_values(rows.iter().map(|r| r.arr))),
+            ),
+            (
+                Field::new("account_share", DataType::Float64, false),
+                Arc::new(Float64Array::from_iter_values(
+                    rows.iter().map(|r| r.account_share),
+                )),
+            ),
+            (
+                Field::new("arr_share", DataType::Float64, true),
+                Arc::new(rows.iter().map(|r| r.arr_share).collect::<Float64Array>()),
+            ),
+        ],
+    )
+}
+
+/// Expansion flags of a table (utilisation, health_score and nps_category columns); returns
+/// the table (same type) with a boolean ``expansion_signal`` column added.
+#[pyfunction]
+#[pyo3(signature = (table, *, min_utilisation = 0.85, min_health = 75.0, min_nps = "promoter"))]
+pub(crate) fn expansion_signals<'py>(
+    table: &Bound<'py, PyAny>,
+    min_utilisation: f64,
+    min_health: f64,
+    min_nps: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = table.py();
+    let criteria = ExpansionCriteria {
+        min_utilisation,
+        min_health,
+        min_nps: Category::parse(min_nps).or_raise()?,
+    };
+    let batch = batch_of(table)?;
+    // The inputs the criteria read, through the same column reader as the risk model.
+    let template = RiskModel {
+        factors: RiskModel::default()
+            .factors
+            .into_iter()
+            .filter(|f| {
+                [
+                    core::inputs::UTILISATION,
+                    core::inputs::HEALTH_SCORE,
+                    core::inputs::NPS_CATEGORY,
+                ]
+                .contains(&f.input.as_str())
+            })
+            .collect(),
+        ..RiskModel::default()
+    };
+    let inputs = Inputs::read(&batch, &template)?;
+    let risk_table = inputs.table()?;
+    let flags = py.detach(|| criteria.signals(&risk_table)).or_raise()?;
+    let added = to_pyarrow(
+        py,
+        vec![(
+            Field::new("expansion_signal", DataType::Boolean, false),
+            Arc::new(BooleanArray::from(flags)) as ArrayRef,
+        )],
+    )?;
+    append(table, added)
+}
