@@ -3,6 +3,9 @@
 //! Every command reads a CSV (or the bundled sample when no file is given), calls cs-core, and
 //! prints a readable table or, with `--json`, JSON. Errors name the file, line and column.
 
+// Doc comments on commands and arguments are `--help` text for terminal readers, not rustdoc.
+#![allow(clippy::doc_markdown)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -53,26 +56,17 @@ enum Command {
     Retention(commands::renewal::RetentionArgs),
     /// Calls to action from a playbook over a portfolio, as of a date.
     Ctas(commands::renewal::CtasArgs),
+    /// The portfolio report: health, renewal risk, NPS, onboarding, entitlements, retention and
+    /// survival of the bundled sample data (or `--data DIR`), each section one of the commands.
+    Report(commands::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Nps(args) => commands::nps::run(&args),
-        Command::Packages(args) => commands::package::packages(&args),
-        Command::Calendar(args) => commands::package::calendar(&args),
-        Command::Compliance(args) => commands::package::compliance(&args),
-        Command::Plan(command) => return commands::plan::run(&command),
-        Command::Onboarding(args) => commands::onboarding::run(&args),
-        Command::Survival(args) => commands::retention::survival(&args),
-        Command::Cohort(args) => commands::retention::cohort(&args),
-        Command::Backtest(args) => commands::retention::backtest_command(&args),
-        Command::Score(args) => commands::health::score(&args),
-        Command::Portfolio(args) => commands::health::portfolio(&args),
-        Command::Risk(args) => commands::renewal::run_risk(&args),
-        Command::Retention(args) => commands::renewal::run_retention(&args),
-        Command::Ctas(args) => commands::renewal::run_ctas(&args),
-    };
+    if let Command::Plan(command) = &cli.command {
+        return commands::plan::run(command);
+    }
+    let result = execute(&cli.command);
     match result {
         Ok(output) => {
             print!("{output}");
@@ -82,5 +76,30 @@ fn main() -> ExitCode {
             eprintln!("cs: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs one command and returns what it prints.
+fn execute(command: &Command) -> Result<String, String> {
+    match command {
+        Command::Nps(args) => commands::nps::run(args),
+        Command::Packages(args) => commands::package::packages(args),
+        Command::Calendar(args) => commands::package::calendar(args),
+        Command::Compliance(args) => commands::package::compliance(args),
+        Command::Plan(_) => Err("`cs plan` reports through its exit code; run it on its own".to_owned()),
+        Command::Onboarding(args) => commands::onboarding::run(args),
+        Command::Survival(args) => commands::retention::survival(args),
+        Command::Cohort(args) => commands::retention::cohort(args),
+        Command::Backtest(args) => commands::retention::backtest_command(args),
+        Command::Score(args) => commands::health::score(args),
+        Command::Portfolio(args) => commands::health::portfolio(args),
+        Command::Risk(args) => commands::renewal::run_risk(args),
+        Command::Retention(args) => commands::renewal::run_retention(args),
+        Command::Ctas(args) => commands::renewal::run_ctas(args),
+        Command::Report(args) => commands::report::render(args, |argv| {
+            let cli = Cli::try_parse_from(std::iter::once("cs").chain(argv.iter().map(String::as_str)))
+                .map_err(|e| e.to_string())?;
+            execute(&cli.command)
+        }),
     }
 }

@@ -6,4 +6,5 @@ pub(crate) mod onboarding;
 pub(crate) mod package;
 pub(crate) mod plan;
 pub(crate) mod renewal;
+pub(crate) mod report;
 pub(crate) mod retention;
