@@ -63,12 +63,15 @@ mod assignment;
 mod band;
 mod batch;
 mod builtin;
+mod kernel;
 mod manual;
 mod plan;
 mod rollup;
 mod rule;
 mod scorecard;
+mod scorer;
 mod trend;
+mod weights;
 
 pub use account::{AccountMeasures, Contribution, HealthScore, MeasureStatus, Observation};
 pub use assignment::{Assignment, AttributeColumn, ScorecardSet};

@@ -1,0 +1,76 @@
+//! [`Plan::weigh`] cached per presence pattern, for the batch kernel.
+//!
+//! When every group aggregates by weighted mean, an account's effective weights, coverage and
+//! whether it is scored depend only on which measures have a fresh value: a bit mask with bit
+//! `i` set when measure `i` is fresh. For cards of up to [`MAX_MEASURES`] measures the batch
+//! kernel looks these up instead of recomputing them per row. The table is filled by calling
+//! [`Plan::weigh`] itself, so the numbers are the per-account path's to the bit.
+
+use super::plan::{Plan, Reading, Slot};
+
+/// Largest card (in measures) with a table: `2^10` patterns × 10 weights = 80 KiB.
+pub(crate) const MAX_MEASURES: usize = 10;
+
+/// How an account with a given presence pattern is weighed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Pattern {
+    /// Scored: combine the scores with the pattern's weights.
+    Scored,
+    /// Not scored (insufficient coverage or nothing left to weigh).
+    Insufficient,
+    /// A missing measure's policy is `fail`: an error.
+    Fail,
+}
+
+/// Per presence pattern: the weighing outcome, coverage and effective weights.
+#[derive(Debug, Clone)]
+pub(crate) struct WeightTable {
+    n: usize,
+    patterns: Vec<(Pattern, f64)>,
+    /// `patterns.len() × n` effective weights, one row per pattern.
+    weights: Vec<f64>,
+}
+
+impl WeightTable {
+    /// The table of `plan`, `None` when a group aggregates by min / max (weights then depend
+    /// on the scores) or the card has more than [`MAX_MEASURES`] measures.
+    pub(crate) fn new(plan: &Plan) -> Option<WeightTable> {
+        let n = plan.measures.len();
+        if n > MAX_MEASURES || !plan.mean_only() {
+            return None;
+        }
+        let count = 1usize << n;
+        let mut patterns = Vec::with_capacity(count);
+        let mut weights = Vec::with_capacity(count * n);
+        let mut readings = vec![Reading::Missing; n];
+        let mut slots = vec![Slot::default(); n];
+        for mask in 0..count {
+            for (i, r) in readings.iter_mut().enumerate() {
+                *r = if mask >> i & 1 == 1 {
+                    Reading::Score(0.0)
+                } else {
+                    Reading::Missing
+                };
+            }
+            let entry = match plan.weigh(&readings, &mut slots) {
+                Ok(w) if w.scored => (Pattern::Scored, w.coverage),
+                Ok(w) => (Pattern::Insufficient, w.coverage),
+                Err(_) => (Pattern::Fail, 0.0),
+            };
+            patterns.push(entry);
+            weights.extend(
+                slots
+                    .iter()
+                    .map(|s| if entry.0 == Pattern::Fail { 0.0 } else { s.weight }),
+            );
+        }
+        Some(WeightTable { n, patterns, weights })
+    }
+
+    /// The outcome, coverage and weights of presence pattern `mask` (below `2^n`).
+    #[inline]
+    pub(crate) fn get(&self, mask: usize) -> (Pattern, f64, &[f64]) {
+        let (p, c) = self.patterns[mask];
+        (p, c, &self.weights[mask * self.n..(mask + 1) * self.n])
+    }
+}
