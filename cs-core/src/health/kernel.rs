@@ -13,7 +13,7 @@
 //!   cards (no weight table), blocks mixing scorecards, and blocks holding a bad value or a
 //!   `fail` measure, which the row path re-runs to report the first error in row order.
 
-use super::plan::{Plan, Reading, Slot};
+use super::plan::{Accumulator, Plan, Reading, Slot};
 use super::scorer::NumberScorer;
 use super::weights::{Pattern, WeightTable};
 use crate::portfolio::{Column, Validity};
@@ -76,8 +76,10 @@ impl Out<'_> {
 struct Scratch {
     readings: Vec<Reading>,
     slots: Vec<Slot>,
-    /// Row-major measure scores of a block: `scores[r * n + i]`.
+    /// Measure scores of a block, one [`BLOCK`]-row column per measure.
     scores: Vec<f64>,
+    /// Per row of a block, its running score and driver.
+    accs: Vec<Accumulator>,
     /// Presence pattern of each row of a block.
     masks: Vec<u32>,
 }
@@ -90,6 +92,7 @@ impl Kernel<'_, '_> {
             slots: vec![Slot::default(); self.width],
             scores: vec![0.0; BLOCK * self.width],
             masks: vec![0; BLOCK],
+            accs: vec![Accumulator::default(); BLOCK],
         };
         let len = out.score.len();
         let mut from = 0;
@@ -123,46 +126,56 @@ impl Kernel<'_, '_> {
     /// is reported: the row path re-runs the block and reports the first error).
     fn block(&self, k: usize, table: &WeightTable, start: usize, out: &mut Out<'_>, s: &mut Scratch) -> bool {
         let plan = &self.plans[k];
-        let n = plan.measures.len();
         let len = out.score.len();
         let masks = &mut s.masks[..len];
         masks.fill(0);
-        let scores = &mut s.scores[..len * n];
         let mut ok = true;
-        for (i, &col) in self.index[k].iter().enumerate() {
+        for (i, (&col, scores)) in self.index[k]
+            .iter()
+            .zip(s.scores.chunks_exact_mut(BLOCK))
+            .enumerate()
+        {
             let pass = Pass {
                 plan,
                 i,
-                n,
                 start,
                 today: self.today,
                 observed: plan.measures[i]
                     .validity_days
                     .and_then(|d| self.inputs[col].observed.map(|o| (o, i64::from(d)))),
             };
-            ok &= pass.run(&self.inputs[col].source, k, scores, masks);
+            ok &= pass.run(&self.inputs[col].source, k, &mut scores[..len], masks);
         }
-        if !ok {
+        if !ok
+            || masks
+                .iter()
+                .any(|&m| table.pattern(m as usize).0 == Pattern::Fail)
+        {
             return false;
         }
+        // Measure by measure, every row's accumulator: the same additions in the same order as
+        // the per-account path, with the rows independent of each other.
+        let accs = &mut s.accs[..len];
+        accs.fill(Accumulator::default());
+        for (i, scores) in s.scores.chunks_exact(BLOCK).take(plan.measures.len()).enumerate() {
+            let weights = table.weights(i);
+            for ((acc, &mask), &score) in accs.iter_mut().zip(masks.iter()).zip(&scores[..len]) {
+                acc.add(i as u16, weights[mask as usize], score);
+            }
+        }
         let driver_map = &self.driver_map[k];
-        for (r, (&mask, row)) in masks.iter().zip(scores.chunks_exact(n)).enumerate() {
-            let (pattern, coverage, weights) = table.get(mask as usize);
+        for (r, (acc, &mask)) in accs.iter().zip(masks.iter()).enumerate() {
+            let (pattern, coverage) = table.pattern(mask as usize);
             out.coverage[r] = coverage;
-            match pattern {
-                Pattern::Scored => {
-                    let (score, band, driver) =
-                        plan.combine(weights.iter().copied().zip(row.iter().copied()));
-                    out.score[r] = Some(score);
-                    out.band[r] = Some(band);
-                    out.driver[r] = driver.map(|d| driver_map[usize::from(d)]);
-                }
-                Pattern::Insufficient => {
-                    out.score[r] = None;
-                    out.band[r] = None;
-                    out.driver[r] = None;
-                }
-                Pattern::Fail => return false,
+            if pattern == Pattern::Scored {
+                let (score, band, driver) = acc.finish(&plan.bands);
+                out.score[r] = Some(score);
+                out.band[r] = Some(band);
+                out.driver[r] = driver.map(|d| driver_map[usize::from(d)]);
+            } else {
+                out.score[r] = None;
+                out.band[r] = None;
+                out.driver[r] = None;
             }
         }
         true
@@ -242,8 +255,6 @@ struct Pass<'p> {
     plan: &'p Plan,
     /// The measure (and presence bit).
     i: usize,
-    /// Measures in the plan (the stride of the scores).
-    n: usize,
     /// First row of the block.
     start: usize,
     today: i32,
@@ -252,7 +263,7 @@ struct Pass<'p> {
 }
 
 impl Pass<'_> {
-    /// Writes measure `i`'s score (or substitute) of every row into `scores` and sets its
+    /// Writes measure `i`'s score (or substitute) of every row into its column `scores` and sets its
     /// presence bit in `masks`; false on a bad value (non-finite number, unknown category,
     /// observation after the scoring date).
     fn run(&self, source: &Source<'_>, k: usize, scores: &mut [f64], masks: &mut [u32]) -> bool {
@@ -316,10 +327,10 @@ impl Pass<'_> {
         missing: impl Fn(T) -> bool,
         score: impl Fn(T) -> Option<f64>,
     ) -> bool {
-        let (i, n, bit) = (self.i, self.n, 1u32 << self.i);
-        let sub = self.plan.substitute(i);
+        let bit = 1u32 << self.i;
+        let sub = self.plan.substitute(self.i);
         let values = &col.values()[self.start..self.start + masks.len()];
-        let rows = scores.chunks_exact_mut(n).zip(masks.iter_mut()).zip(values);
+        let rows = scores.iter_mut().zip(masks.iter_mut()).zip(values);
         let mut bad = false;
         match (col.validity(), self.observed) {
             (None, None) => {
@@ -327,7 +338,7 @@ impl Pass<'_> {
                     let fresh = !missing(x);
                     let s = score(if fresh { x } else { T::default() });
                     bad |= fresh & s.is_none();
-                    slot[i] = if fresh { s.unwrap_or(sub) } else { sub };
+                    *slot = if fresh { s.unwrap_or(sub) } else { sub };
                     *mask |= if fresh { bit } else { 0 };
                 }
             }
@@ -344,7 +355,7 @@ impl Pass<'_> {
                     }
                     let s = score(if fresh { x } else { T::default() });
                     bad |= fresh & s.is_none();
-                    slot[i] = if fresh { s.unwrap_or(sub) } else { sub };
+                    *slot = if fresh { s.unwrap_or(sub) } else { sub };
                     *mask |= if fresh { bit } else { 0 };
                 }
             }

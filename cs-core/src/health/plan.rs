@@ -33,6 +33,53 @@ pub(crate) struct Weighed {
     pub(crate) scored: bool,
 }
 
+/// The running sum of one account's points and its driver so far: [`Accumulator::add`] is
+/// called for every measure in measure order, then [`Accumulator::finish`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Accumulator {
+    /// `Σ effective_weight × score` so far.
+    pub(crate) total: f64,
+    /// The most points lost by one measure so far (0: none lost).
+    pub(crate) lost: f64,
+    /// The measure losing them, [`Accumulator::NO_DRIVER`] while none.
+    pub(crate) driver: u16,
+}
+
+impl Default for Accumulator {
+    fn default() -> Self {
+        Accumulator {
+            total: 0.0,
+            lost: 0.0,
+            driver: Accumulator::NO_DRIVER,
+        }
+    }
+}
+
+impl Accumulator {
+    /// No measure lost points.
+    pub(crate) const NO_DRIVER: u16 = u16::MAX;
+
+    /// Adds measure `i` with effective weight `w` and score used `s`. The driver is the first
+    /// measure losing strictly the most points, `w × (100 − s) > 0` (starting the running
+    /// maximum at 0 makes "some points lost" and "more than the best so far" one comparison).
+    #[inline]
+    pub(crate) fn add(&mut self, i: u16, w: f64, s: f64) {
+        self.total += w * s;
+        let lost = w * (100.0 - s);
+        let more = lost > self.lost;
+        self.lost = if more { lost } else { self.lost };
+        self.driver = if more { i } else { self.driver };
+    }
+
+    /// The score (clamped to `0..=100`), its band and the driver.
+    #[inline]
+    pub(crate) fn finish(&self, bands: &[Band]) -> (f64, u8, Option<u16>) {
+        let score = self.total.clamp(0.0, 100.0);
+        let driver = (self.driver != Accumulator::NO_DRIVER).then_some(self.driver);
+        (score, band_index(bands, score), driver)
+    }
+}
+
 /// Kernel output for one account.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Outcome {
@@ -318,24 +365,15 @@ impl Plan {
 
     /// The score (clamped to `0..=100`), its band and the driver (the measure losing the most
     /// points) from `(effective weight, score used)` pairs in measure order; an absent measure
-    /// without a substitute has score 0 (and weight 0).
+    /// without a substitute has score 0 (and weight 0). The per-account form of
+    /// [`Accumulator`], which the batch kernel runs one measure column at a time.
     #[inline]
     pub(crate) fn combine(&self, parts: impl Iterator<Item = (f64, f64)>) -> (f64, u8, Option<u16>) {
-        let mut total = 0.0;
-        let mut driver: Option<(usize, f64)> = None;
+        let mut acc = Accumulator::default();
         for (i, (w, s)) in parts.enumerate() {
-            total += w * s;
-            let lost = w * (100.0 - s);
-            if lost > 0.0 && driver.is_none_or(|(_, best)| lost > best) {
-                driver = Some((i, lost));
-            }
+            acc.add(i as u16, w, s);
         }
-        let score = total.clamp(0.0, 100.0);
-        (
-            score,
-            band_index(&self.bands, score),
-            driver.map(|(i, _)| i as u16),
-        )
+        acc.finish(&self.bands)
     }
 
     /// True when every group aggregates by weighted mean (weights then depend only on which

@@ -25,9 +25,9 @@ pub(crate) enum Pattern {
 /// Per presence pattern: the weighing outcome, coverage and effective weights.
 #[derive(Debug, Clone)]
 pub(crate) struct WeightTable {
-    n: usize,
     patterns: Vec<(Pattern, f64)>,
-    /// `patterns.len() × n` effective weights, one row per pattern.
+    /// `n × patterns.len()` effective weights, one row per measure (so the kernel's pass over
+    /// one measure reads one contiguous row).
     weights: Vec<f64>,
 }
 
@@ -41,7 +41,7 @@ impl WeightTable {
         }
         let count = 1usize << n;
         let mut patterns = Vec::with_capacity(count);
-        let mut weights = Vec::with_capacity(count * n);
+        let mut weights = vec![0.0; count * n];
         let mut readings = vec![Reading::Missing; n];
         let mut slots = vec![Slot::default(); n];
         for mask in 0..count {
@@ -58,19 +58,25 @@ impl WeightTable {
                 Err(_) => (Pattern::Fail, 0.0),
             };
             patterns.push(entry);
-            weights.extend(
-                slots
-                    .iter()
-                    .map(|s| if entry.0 == Pattern::Fail { 0.0 } else { s.weight }),
-            );
+            if entry.0 != Pattern::Fail {
+                for (i, s) in slots.iter().enumerate() {
+                    weights[i * count + mask] = s.weight;
+                }
+            }
         }
-        Some(WeightTable { n, patterns, weights })
+        Some(WeightTable { patterns, weights })
     }
 
-    /// The outcome, coverage and weights of presence pattern `mask` (below `2^n`).
+    /// The outcome and coverage of presence pattern `mask` (below `2^n`).
     #[inline]
-    pub(crate) fn get(&self, mask: usize) -> (Pattern, f64, &[f64]) {
-        let (p, c) = self.patterns[mask];
-        (p, c, &self.weights[mask * self.n..(mask + 1) * self.n])
+    pub(crate) fn pattern(&self, mask: usize) -> (Pattern, f64) {
+        self.patterns[mask]
+    }
+
+    /// The effective weight of measure `i` under every pattern (indexed by the mask).
+    #[inline]
+    pub(crate) fn weights(&self, i: usize) -> &[f64] {
+        let count = self.patterns.len();
+        &self.weights[i * count..(i + 1) * count]
     }
 }
