@@ -81,7 +81,7 @@ struct Scratch {
     /// Per row of a block, its running score and driver.
     accs: Vec<Accumulator>,
     /// Presence pattern of each row of a block.
-    masks: Vec<u32>,
+    masks: Vec<u16>,
 }
 
 impl Kernel<'_, '_> {
@@ -146,11 +146,7 @@ impl Kernel<'_, '_> {
             };
             ok &= pass.run(&self.inputs[col].source, k, &mut scores[..len], masks);
         }
-        if !ok
-            || masks
-                .iter()
-                .any(|&m| table.pattern(m as usize).0 == Pattern::Fail)
-        {
+        if !ok || masks.iter().any(|&m| table.pattern(m).0 == Pattern::Fail) {
             return false;
         }
         // Measure by measure, every row's accumulator: the same additions in the same order as
@@ -160,12 +156,12 @@ impl Kernel<'_, '_> {
         for (i, scores) in s.scores.chunks_exact(BLOCK).take(plan.measures.len()).enumerate() {
             let weights = table.weights(i);
             for ((acc, &mask), &score) in accs.iter_mut().zip(masks.iter()).zip(&scores[..len]) {
-                acc.add(i as u16, weights[mask as usize], score);
+                acc.add(i as u16, weights[WeightTable::index(mask)], score);
             }
         }
         let driver_map = &self.driver_map[k];
         for (r, (acc, &mask)) in accs.iter().zip(masks.iter()).enumerate() {
-            let (pattern, coverage) = table.pattern(mask as usize);
+            let (pattern, coverage) = table.pattern(mask);
             out.coverage[r] = coverage;
             if pattern == Pattern::Scored {
                 let (score, band, driver) = acc.finish(&plan.bands);
@@ -266,7 +262,7 @@ impl Pass<'_> {
     /// Writes measure `i`'s score (or substitute) of every row into its column `scores` and sets its
     /// presence bit in `masks`; false on a bad value (non-finite number, unknown category,
     /// observation after the scoring date).
-    fn run(&self, source: &Source<'_>, k: usize, scores: &mut [f64], masks: &mut [u32]) -> bool {
+    fn run(&self, source: &Source<'_>, k: usize, scores: &mut [f64], masks: &mut [u16]) -> bool {
         let m = &self.plan.measures[self.i];
         let nan_missing = self.plan.nan_is_missing;
         match source {
@@ -323,11 +319,11 @@ impl Pass<'_> {
         &self,
         col: &Column<'_, T>,
         scores: &mut [f64],
-        masks: &mut [u32],
+        masks: &mut [u16],
         missing: impl Fn(T) -> bool,
         score: impl Fn(T) -> Option<f64>,
     ) -> bool {
-        let bit = 1u32 << self.i;
+        let bit = 1u16 << self.i;
         let sub = self.plan.substitute(self.i);
         let values = &col.values()[self.start..self.start + masks.len()];
         let rows = scores.iter_mut().zip(masks.iter_mut()).zip(values);

@@ -8,8 +8,13 @@
 
 use super::plan::{Plan, Reading, Slot};
 
-/// Largest card (in measures) with a table: `2^10` patterns × 10 weights = 80 KiB.
+/// Largest card (in measures) with a table.
 pub(crate) const MAX_MEASURES: usize = 10;
+
+/// Table rows: every pattern of [`MAX_MEASURES`] bits, whatever the card's size, so that a
+/// masked pattern indexes them without a bounds check (8 KiB per measure, of which a card of
+/// `n` measures touches the first `2^n` entries).
+const PATTERNS: usize = 1 << MAX_MEASURES;
 
 /// How an account with a given presence pattern is weighed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,10 +30,10 @@ pub(crate) enum Pattern {
 /// Per presence pattern: the weighing outcome, coverage and effective weights.
 #[derive(Debug, Clone)]
 pub(crate) struct WeightTable {
-    patterns: Vec<(Pattern, f64)>,
-    /// `n × patterns.len()` effective weights, one row per measure (so the kernel's pass over
-    /// one measure reads one contiguous row).
-    weights: Vec<f64>,
+    patterns: Box<[(Pattern, f64); PATTERNS]>,
+    /// Effective weights, one row per measure (so the kernel's pass over one measure reads
+    /// one contiguous row), one column per pattern.
+    weights: Vec<[f64; PATTERNS]>,
 }
 
 impl WeightTable {
@@ -40,8 +45,8 @@ impl WeightTable {
             return None;
         }
         let count = 1usize << n;
-        let mut patterns = Vec::with_capacity(count);
-        let mut weights = vec![0.0; count * n];
+        let mut patterns = Box::new([(Pattern::Fail, 0.0); PATTERNS]);
+        let mut weights = vec![[0.0; PATTERNS]; n];
         let mut readings = vec![Reading::Missing; n];
         let mut slots = vec![Slot::default(); n];
         for mask in 0..count {
@@ -57,26 +62,32 @@ impl WeightTable {
                 Ok(w) => (Pattern::Insufficient, w.coverage),
                 Err(_) => (Pattern::Fail, 0.0),
             };
-            patterns.push(entry);
+            patterns[mask] = entry;
             if entry.0 != Pattern::Fail {
-                for (i, s) in slots.iter().enumerate() {
-                    weights[i * count + mask] = s.weight;
+                for (row, s) in weights.iter_mut().zip(&slots) {
+                    row[mask] = s.weight;
                 }
             }
         }
         Some(WeightTable { patterns, weights })
     }
 
-    /// The outcome and coverage of presence pattern `mask` (below `2^n`).
+    /// The outcome and coverage of presence pattern `mask`.
     #[inline]
-    pub(crate) fn pattern(&self, mask: usize) -> (Pattern, f64) {
-        self.patterns[mask]
+    pub(crate) fn pattern(&self, mask: u16) -> (Pattern, f64) {
+        self.patterns[usize::from(mask) & (PATTERNS - 1)]
     }
 
-    /// The effective weight of measure `i` under every pattern (indexed by the mask).
+    /// The effective weight of measure `i` under every pattern (index it with
+    /// [`WeightTable::index`]).
     #[inline]
-    pub(crate) fn weights(&self, i: usize) -> &[f64] {
-        let count = self.patterns.len();
-        &self.weights[i * count..(i + 1) * count]
+    pub(crate) fn weights(&self, i: usize) -> &[f64; PATTERNS] {
+        &self.weights[i]
+    }
+
+    /// The table index of a presence pattern.
+    #[inline]
+    pub(crate) fn index(mask: u16) -> usize {
+        usize::from(mask) & (PATTERNS - 1)
     }
 }
