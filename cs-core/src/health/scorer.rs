@@ -30,6 +30,8 @@ pub(crate) struct Piecewise<'r> {
 }
 
 impl Piecewise<'_> {
+    /// Flat at the first score up to the first point, at the last score from the last point,
+    /// linear between the two points around `x` in between.
     #[inline]
     pub(crate) fn score(&self, x: f64) -> f64 {
         let points = self.points;
@@ -60,9 +62,10 @@ impl Steps<'_> {
     /// `None` only for an unvalidated rule with too few scores.
     #[inline]
     pub(crate) fn score(&self, x: f64) -> Option<f64> {
-        let i = match self.edge {
-            Edge::Lower => self.thresholds.partition_point(|t| *t <= x),
-            Edge::Upper => self.thresholds.partition_point(|t| *t < x),
+        // The thresholds are strictly increasing: the count is the partition point.
+        let i: usize = match self.edge {
+            Edge::Lower => self.thresholds.iter().map(|t| usize::from(*t <= x)).sum(),
+            Edge::Upper => self.thresholds.iter().map(|t| usize::from(*t < x)).sum(),
         };
         self.scores.get(i).copied()
     }
