@@ -15,11 +15,12 @@
 
 use super::plan::{Accumulator, Plan, Reading, Slot};
 use super::scorer::NumberScorer;
-use super::weights::{Pattern, WeightTable};
+use super::weights::{MAX_MEASURES, PATTERNS, Pattern, WeightTable};
 use crate::portfolio::{Column, Validity};
 use crate::{Error, Result};
 
 /// Rows per block of the column-at-a-time path (the scratch stays in L1 / L2).
+/// A power of two: a row index masked with `BLOCK - 1` needs no bounds check.
 pub(crate) const BLOCK: usize = 512;
 
 /// A measure column resolved for the kernel.
@@ -77,9 +78,7 @@ struct Scratch {
     readings: Vec<Reading>,
     slots: Vec<Slot>,
     /// Measure scores of a block, one [`BLOCK`]-row column per measure.
-    scores: Vec<f64>,
-    /// Per row of a block, its running score and driver.
-    accs: Vec<Accumulator>,
+    scores: Vec<[f64; BLOCK]>,
     /// Presence pattern of each row of a block.
     masks: Vec<u16>,
 }
@@ -90,9 +89,8 @@ impl Kernel<'_, '_> {
         let mut scratch = Scratch {
             readings: vec![Reading::Missing; self.width],
             slots: vec![Slot::default(); self.width],
-            scores: vec![0.0; BLOCK * self.width],
+            scores: vec![[0.0; BLOCK]; self.width],
             masks: vec![0; BLOCK],
-            accs: vec![Accumulator::default(); BLOCK],
         };
         let len = out.score.len();
         let mut from = 0;
@@ -130,11 +128,7 @@ impl Kernel<'_, '_> {
         let masks = &mut s.masks[..len];
         masks.fill(0);
         let mut ok = true;
-        for (i, (&col, scores)) in self.index[k]
-            .iter()
-            .zip(s.scores.chunks_exact_mut(BLOCK))
-            .enumerate()
-        {
+        for (i, (&col, scores)) in self.index[k].iter().zip(s.scores.iter_mut()).enumerate() {
             let pass = Pass {
                 plan,
                 i,
@@ -149,30 +143,33 @@ impl Kernel<'_, '_> {
         if !ok || masks.iter().any(|&m| table.pattern(m).0 == Pattern::Fail) {
             return false;
         }
-        // Measure by measure, every row's accumulator: the same additions in the same order as
-        // the per-account path, with the rows independent of each other.
-        let accs = &mut s.accs[..len];
-        accs.fill(Accumulator::default());
-        for (i, scores) in s.scores.chunks_exact(BLOCK).take(plan.measures.len()).enumerate() {
-            let weights = table.weights(i);
-            for ((acc, &mask), &score) in accs.iter_mut().zip(masks.iter()).zip(&scores[..len]) {
-                acc.add(i as u16, weights[WeightTable::index(mask)], score);
-            }
+        let mut columns = [&s.scores[0]; MAX_MEASURES];
+        let mut weights = [table.weights(0); MAX_MEASURES];
+        for (i, (c, w)) in columns.iter_mut().zip(weights.iter_mut()).enumerate() {
+            *c = s.scores.get(i).unwrap_or(&s.scores[0]);
+            *w = table.weights(i.min(plan.measures.len().saturating_sub(1)));
         }
-        let driver_map = &self.driver_map[k];
-        for (r, (acc, &mask)) in accs.iter().zip(masks.iter()).enumerate() {
-            let (pattern, coverage) = table.pattern(mask);
-            out.coverage[r] = coverage;
-            if pattern == Pattern::Scored {
-                let (score, band, driver) = acc.finish(&plan.bands);
-                out.score[r] = Some(score);
-                out.band[r] = Some(band);
-                out.driver[r] = driver.map(|d| driver_map[usize::from(d)]);
-            } else {
-                out.score[r] = None;
-                out.band[r] = None;
-                out.driver[r] = None;
-            }
+        let sum = Sum {
+            plan,
+            table,
+            columns: &columns,
+            weights: &weights,
+            masks,
+            driver_map: &self.driver_map[k],
+        };
+        // One copy of the row loop per card size, so the loop over measures is unrolled.
+        match plan.measures.len() {
+            1 => sum.rows::<1>(out),
+            2 => sum.rows::<2>(out),
+            3 => sum.rows::<3>(out),
+            4 => sum.rows::<4>(out),
+            5 => sum.rows::<5>(out),
+            6 => sum.rows::<6>(out),
+            7 => sum.rows::<7>(out),
+            8 => sum.rows::<8>(out),
+            9 => sum.rows::<9>(out),
+            10 => sum.rows::<10>(out),
+            _ => return false,
         }
         true
     }
@@ -241,6 +238,46 @@ impl Kernel<'_, '_> {
                         format!("0..{}", table.len()),
                     )),
                 }
+            }
+        }
+    }
+}
+
+/// The second half of the block path: per row, the accumulated score and driver.
+struct Sum<'s> {
+    plan: &'s Plan,
+    table: &'s WeightTable,
+    /// The measure score columns (entries past the card's measures repeat the first).
+    columns: &'s [&'s [f64; BLOCK]; MAX_MEASURES],
+    /// The weight rows of the table, likewise.
+    weights: &'s [&'s [f64; PATTERNS]; MAX_MEASURES],
+    masks: &'s [u16],
+    driver_map: &'s [u16],
+}
+
+impl Sum<'_> {
+    /// Row by row, measure by measure over the card's `N` measures: the same additions in
+    /// the same order as the per-account path; the rows' chains are independent, so they
+    /// overlap in the CPU.
+    #[inline]
+    fn rows<const N: usize>(&self, out: &mut Out<'_>) {
+        for (r, &mask) in self.masks.iter().enumerate() {
+            let (pattern, coverage) = self.table.pattern(mask);
+            let m = WeightTable::index(mask);
+            let mut acc = Accumulator::default();
+            for i in 0..N {
+                acc.add(i as u16, self.weights[i][m], self.columns[i][r & (BLOCK - 1)]);
+            }
+            out.coverage[r] = coverage;
+            if pattern == Pattern::Scored {
+                let (score, band, driver) = acc.finish(&self.plan.bands);
+                out.score[r] = Some(score);
+                out.band[r] = Some(band);
+                out.driver[r] = driver.map(|d| self.driver_map[usize::from(d)]);
+            } else {
+                out.score[r] = None;
+                out.band[r] = None;
+                out.driver[r] = None;
             }
         }
     }

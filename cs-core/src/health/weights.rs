@@ -14,7 +14,7 @@ pub(crate) const MAX_MEASURES: usize = 10;
 /// Table rows: every pattern of [`MAX_MEASURES`] bits, whatever the card's size, so that a
 /// masked pattern indexes them without a bounds check (8 KiB per measure, of which a card of
 /// `n` measures touches the first `2^n` entries).
-const PATTERNS: usize = 1 << MAX_MEASURES;
+pub(crate) const PATTERNS: usize = 1 << MAX_MEASURES;
 
 /// How an account with a given presence pattern is weighed.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,7 +41,7 @@ impl WeightTable {
     /// on the scores) or the card has more than [`MAX_MEASURES`] measures.
     pub(crate) fn new(plan: &Plan) -> Option<WeightTable> {
         let n = plan.measures.len();
-        if n > MAX_MEASURES || !plan.mean_only() {
+        if n == 0 || n > MAX_MEASURES || !plan.mean_only() {
             return None;
         }
         let count = 1usize << n;
