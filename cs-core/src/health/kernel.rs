@@ -140,7 +140,7 @@ impl Kernel<'_, '_> {
             };
             ok &= pass.run(&self.inputs[col].source, k, &mut scores[..len], masks);
         }
-        if !ok || masks.iter().any(|&m| table.pattern(m).0 == Pattern::Fail) {
+        if !ok || (table.fails() && masks.iter().any(|&m| table.pattern(m).0 == Pattern::Fail)) {
             return false;
         }
         let mut columns = [&s.scores[0]; MAX_MEASURES];
@@ -242,6 +242,9 @@ impl Kernel<'_, '_> {
         }
     }
 }
+
+/// The dates of a measure without an observation column (never read as dates).
+const NO_DATES: [i32; BLOCK] = [0; BLOCK];
 
 /// The second half of the block path: per row, the accumulated score and driver.
 struct Sum<'s> {
@@ -362,7 +365,8 @@ impl Pass<'_> {
     ) -> bool {
         let bit = 1u16 << self.i;
         let sub = self.plan.substitute(self.i);
-        let values = &col.values()[self.start..self.start + masks.len()];
+        let len = masks.len();
+        let values = &col.values()[self.start..self.start + len];
         let rows = scores.iter_mut().zip(masks.iter_mut()).zip(values);
         let mut bad = false;
         match (col.validity(), self.observed) {
@@ -376,20 +380,40 @@ impl Pass<'_> {
                 }
             }
             (validity, observed) => {
-                for (r, ((slot, mask), &x)) in rows.enumerate() {
-                    let row = self.start + r;
-                    let present = validity.is_none_or(|v: Validity<'_>| v.is_valid(row)) && !missing(x);
-                    let mut fresh = present;
-                    if let (true, Some((dates, days))) = (present, observed)
-                        && let Some(o) = dates.get(row)
+                // Validity read 64 rows at a time; staleness without branches (a row without
+                // a date, or a measure without dates, is never stale).
+                let (dates, date_valid, days) = match observed {
+                    Some((d, days)) => (&d.values()[self.start..self.start + len], d.validity(), days),
+                    None => (&NO_DATES[..len], None, i64::MAX),
+                };
+                let today = i64::from(self.today);
+                let words =
+                    |v: Option<Validity<'_>>, r: usize| v.map_or(u64::MAX, |v| v.word(self.start + r));
+                for (g, (((scores, masks), values), dates)) in scores
+                    .chunks_mut(64)
+                    .zip(masks.chunks_mut(64))
+                    .zip(values.chunks(64))
+                    .zip(dates.chunks(64))
+                    .enumerate()
+                {
+                    let (valid, dated) = (words(validity, g * 64), words(date_valid, g * 64));
+                    let dated = if observed.is_some() { dated } else { 0 };
+                    for (j, (((slot, mask), &x), &o)) in scores
+                        .iter_mut()
+                        .zip(masks.iter_mut())
+                        .zip(values)
+                        .zip(dates)
+                        .enumerate()
                     {
-                        bad |= o > self.today;
-                        fresh = i64::from(self.today) - i64::from(o) <= days;
+                        let present = (valid >> j) & 1 == 1 && !missing(x);
+                        let dated = present && (dated >> j) & 1 == 1;
+                        bad |= dated & (i64::from(o) > today);
+                        let fresh = present & !(dated & (today - i64::from(o) > days));
+                        let s = score(if fresh { x } else { T::default() });
+                        bad |= fresh & s.is_none();
+                        *slot = if fresh { s.unwrap_or(sub) } else { sub };
+                        *mask |= if fresh { bit } else { 0 };
                     }
-                    let s = score(if fresh { x } else { T::default() });
-                    bad |= fresh & s.is_none();
-                    *slot = if fresh { s.unwrap_or(sub) } else { sub };
-                    *mask |= if fresh { bit } else { 0 };
                 }
             }
         }

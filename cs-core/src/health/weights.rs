@@ -34,6 +34,8 @@ pub(crate) struct WeightTable {
     /// Effective weights, one row per measure (so the kernel's pass over one measure reads
     /// one contiguous row), one column per pattern.
     weights: Vec<[f64; PATTERNS]>,
+    /// Whether some pattern of the card is [`Pattern::Fail`].
+    fails: bool,
 }
 
 impl WeightTable {
@@ -69,7 +71,17 @@ impl WeightTable {
                 }
             }
         }
-        Some(WeightTable { patterns, weights })
+        let fails = patterns.iter().take(count).any(|p| p.0 == Pattern::Fail);
+        Some(WeightTable {
+            patterns,
+            weights,
+            fails,
+        })
+    }
+
+    /// Whether some presence pattern is [`Pattern::Fail`] (a measure's policy is `fail`).
+    pub(crate) fn fails(&self) -> bool {
+        self.fails
     }
 
     /// The outcome and coverage of presence pattern `mask`.
