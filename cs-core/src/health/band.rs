@@ -112,7 +112,8 @@ pub(crate) fn validate_bands(bands: &[Band]) -> Result<()> {
 /// The index of the band holding `score` (unrounded). Scores are in `0..=100`.
 #[inline]
 pub(crate) fn band_index(bands: &[Band], score: f64) -> u8 {
-    let i = bands.partition_point(|b| b.max < score);
+    // The bands are ordered, so this count is the partition point (without branches).
+    let i = bands.iter().map(|b| usize::from(b.max < score)).sum::<usize>();
     i.min(bands.len().saturating_sub(1)) as u8
 }
 

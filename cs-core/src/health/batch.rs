@@ -2,9 +2,11 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::plan::{Plan, Reading, Slot};
+use super::kernel::{Input, Kernel, Out, Source};
+use super::plan::Plan;
 use super::rule::ValueKind;
 use super::scorecard::Scorecard;
+use super::weights::WeightTable;
 use crate::portfolio::Column;
 use crate::portfolio::epoch_days;
 use crate::{Error, Result};
@@ -139,24 +141,6 @@ impl BatchScores {
     }
 }
 
-/// A measure column resolved for the kernel.
-enum Source<'a> {
-    Number(Column<'a, f64>),
-    Bool(Column<'a, bool>),
-    Category {
-        codes: Column<'a, u32>,
-        /// Per dictionary entry, per plan using the measure: the score, `None` if unknown.
-        scores: Vec<Vec<Option<f64>>>,
-        dictionary: &'a [String],
-        name: &'a str,
-    },
-}
-
-struct Input<'a> {
-    source: Source<'a>,
-    observed: Option<Column<'a, i32>>,
-}
-
 /// Scores plans over columns, each row with the plan `assignment[row]` (or plan 0).
 pub(crate) fn run(
     cards: &[&Scorecard],
@@ -259,8 +243,10 @@ pub(crate) fn run(
                 .collect()
         })
         .collect();
+    let tables: Vec<_> = plans.iter().map(WeightTable::new).collect();
     let kernel = Kernel {
         plans: &plans,
+        tables: &tables,
         index: &index,
         inputs: &inputs,
         driver_map: &driver_map,
@@ -284,105 +270,18 @@ pub(crate) fn run(
         .zip(out.coverage.par_chunks_mut(BATCH_CHUNK))
         .zip(out.driver.par_chunks_mut(BATCH_CHUNK))
         .enumerate()
-        .map(|(k, (((s, b), c), d))| kernel.chunk(k * BATCH_CHUNK, s, b, c, d))
+        .map(|(k, (((score, band), coverage), driver))| {
+            let out = Out {
+                score,
+                band,
+                coverage,
+                driver,
+            };
+            kernel.chunk(k * BATCH_CHUNK, out)
+        })
         .collect();
     results.into_iter().collect::<Result<()>>()?;
     Ok(out)
-}
-
-struct Kernel<'k, 'a> {
-    plans: &'k [Plan],
-    index: &'k [Vec<usize>],
-    inputs: &'k [Input<'a>],
-    driver_map: &'k [Vec<u16>],
-    assignment: Option<&'k [u16]>,
-    today: i32,
-    width: usize,
-}
-
-impl Kernel<'_, '_> {
-    /// Scores rows `start..start + score.len()`; the scratch buffers are allocated once per
-    /// chunk, never per row.
-    fn chunk(
-        &self,
-        start: usize,
-        score: &mut [Option<f64>],
-        band: &mut [Option<u8>],
-        coverage: &mut [f64],
-        driver: &mut [Option<u16>],
-    ) -> Result<()> {
-        let mut readings = vec![Reading::Missing; self.width];
-        let mut slots = vec![Slot::default(); self.width];
-        for (r, (((s, b), c), d)) in score
-            .iter_mut()
-            .zip(band.iter_mut())
-            .zip(coverage.iter_mut())
-            .zip(driver.iter_mut())
-            .enumerate()
-        {
-            let row = start + r;
-            let k = self.assignment.map_or(0, |a| usize::from(a[row]));
-            let plan = &self.plans[k];
-            let n = plan.measures.len();
-            for (i, (&col, reading)) in self.index[k].iter().zip(readings.iter_mut()).enumerate() {
-                *reading = self
-                    .read(plan, k, i, &self.inputs[col], row)
-                    .map_err(|e| e.at(row))?;
-            }
-            let out = plan
-                .evaluate(&readings[..n], &mut slots[..n])
-                .map_err(|i| plan.fail_error(i).at(row))?;
-            *s = out.score;
-            *b = out.band;
-            *c = out.coverage;
-            *d = out.driver.map(|i| self.driver_map[k][usize::from(i)]);
-        }
-        Ok(())
-    }
-
-    #[inline]
-    fn read(&self, plan: &Plan, k: usize, i: usize, input: &Input<'_>, row: usize) -> Result<Reading> {
-        let present = match &input.source {
-            Source::Number(c) => c.get(row).is_some_and(|x| !(x.is_nan() && plan.nan_is_missing)),
-            Source::Bool(c) => c.get(row).is_some(),
-            Source::Category { codes, .. } => codes.get(row).is_some(),
-        };
-        if !present {
-            return Ok(Reading::Missing);
-        }
-        if plan.is_stale(i, input.observed.and_then(|o| o.get(row)), self.today)? {
-            return Ok(Reading::Stale);
-        }
-        match &input.source {
-            Source::Number(c) => c
-                .get(row)
-                .map_or(Ok(Reading::Missing), |x| plan.read_number(i, x)),
-            Source::Bool(c) => c.get(row).map_or(Ok(Reading::Missing), |x| plan.read_bool(i, x)),
-            Source::Category {
-                codes,
-                scores,
-                dictionary,
-                name,
-            } => {
-                let Some(code) = codes.get(row) else {
-                    return Ok(Reading::Missing);
-                };
-                let table = &scores[k];
-                match table.get(code as usize) {
-                    Some(Some(s)) => Ok(Reading::Score(*s)),
-                    Some(None) => {
-                        Err(plan
-                            .unknown_category(i, dictionary.get(code as usize).map_or("", String::as_str)))
-                    }
-                    None => Err(Error::out_of_range(
-                        format!("column {name} code"),
-                        code,
-                        format!("0..{}", table.len()),
-                    )),
-                }
-            }
-        }
-    }
 }
 
 impl Scorecard {

@@ -28,7 +28,9 @@
 //!   `effective_weight × (100 − measure_score)`.
 //!
 //! The per-account path ([`Scorecard::score_account`]) and the columnar batch path
-//! ([`Scorecard::score_batch`]) call the same kernel, so their numbers agree to the bit.
+//! ([`Scorecard::score_batch`]) share one definition: the same rule scorers, the same weighing
+//! (the batch path caches it per presence pattern) and the same accumulation of points (the
+//! batch path runs it over blocks of rows), so their numbers agree to the bit.
 //!
 //! ```
 //! use cs_core::document::Document;
@@ -63,12 +65,15 @@ mod assignment;
 mod band;
 mod batch;
 mod builtin;
+mod kernel;
 mod manual;
 mod plan;
 mod rollup;
 mod rule;
 mod scorecard;
+mod scorer;
 mod trend;
+mod weights;
 
 pub use crate::portfolio::epoch_days;
 pub use account::{AccountMeasures, Contribution, HealthScore, MeasureStatus, Observation};

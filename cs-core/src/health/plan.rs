@@ -26,6 +26,61 @@ pub(crate) struct Slot {
     pub(crate) weight: f64,
 }
 
+/// Coverage and whether the account is scored, from [`Plan::weigh`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Weighed {
+    pub(crate) coverage: f64,
+    pub(crate) scored: bool,
+}
+
+/// The running sum of one account's points and its driver so far: [`Accumulator::add`] is
+/// called for every measure in measure order, then [`Accumulator::finish`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Accumulator {
+    /// `Σ effective_weight × score` so far.
+    pub(crate) total: f64,
+    /// The most points lost by one measure so far (0: none lost).
+    pub(crate) lost: f64,
+    /// The measure losing them, [`Accumulator::NO_DRIVER`] while none.
+    pub(crate) driver: u16,
+}
+
+impl Default for Accumulator {
+    fn default() -> Self {
+        Accumulator {
+            total: 0.0,
+            lost: 0.0,
+            driver: Accumulator::NO_DRIVER,
+        }
+    }
+}
+
+impl Accumulator {
+    /// No measure lost points.
+    pub(crate) const NO_DRIVER: u16 = u16::MAX;
+
+    /// Adds measure `i` with effective weight `w` and score used `s`. The driver is the first
+    /// measure losing strictly the most points, `w × (100 − s) > 0` (starting the running
+    /// maximum at 0 makes "some points lost" and "more than the best so far" one comparison).
+    #[inline]
+    pub(crate) fn add(&mut self, i: u16, w: f64, s: f64) {
+        self.total += w * s;
+        let lost = w * (100.0 - s);
+        // Which measure loses the most is data: a branch here mispredicts half the time.
+        let more = lost > self.lost;
+        self.lost = std::hint::select_unpredictable(more, lost, self.lost);
+        self.driver = std::hint::select_unpredictable(more, i, self.driver);
+    }
+
+    /// The score (clamped to `0..=100`), its band and the driver.
+    #[inline]
+    pub(crate) fn finish(&self, bands: &[Band]) -> (f64, u8, Option<u16>) {
+        let score = self.total.clamp(0.0, 100.0);
+        let driver = (self.driver != Accumulator::NO_DRIVER).then_some(self.driver);
+        (score, band_index(bands, score), driver)
+    }
+}
+
 /// Kernel output for one account.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Outcome {
@@ -216,14 +271,44 @@ impl Plan {
         }
     }
 
-    /// The kernel. `readings` and `slots` have one entry per measure. On a missing measure
-    /// whose policy is [`MissingPolicy::Fail`] it returns the measure's index.
+    /// The kernel of one account: [`Plan::weigh`], then [`Plan::combine`]. `readings` and
+    /// `slots` have one entry per measure. On a missing measure whose policy is
+    /// [`MissingPolicy::Fail`] it returns the measure's index.
     #[inline]
     pub(crate) fn evaluate(
         &self,
         readings: &[Reading],
         slots: &mut [Slot],
     ) -> std::result::Result<Outcome, usize> {
+        let w = self.weigh(readings, slots)?;
+        if !w.scored {
+            return Ok(Outcome {
+                score: None,
+                band: None,
+                coverage: w.coverage,
+                driver: None,
+            });
+        }
+        let (score, band, driver) = self.combine(slots.iter().map(|s| (s.weight, s.score.unwrap_or(0.0))));
+        Ok(Outcome {
+            score: Some(score),
+            band: Some(band),
+            coverage: w.coverage,
+            driver,
+        })
+    }
+
+    /// Fills `slots` from `readings` (the score used, after the missing policy's substitution)
+    /// and sets the effective weights (all 0 when the account is not scored). With only
+    /// [`Aggregation::Mean`] groups the result depends on which readings are scores, not on
+    /// their values, which is what [`WeightTable`] caches. On a missing measure whose policy
+    /// is [`MissingPolicy::Fail`] it returns the measure's index.
+    #[inline]
+    pub(crate) fn weigh(
+        &self,
+        readings: &[Reading],
+        slots: &mut [Slot],
+    ) -> std::result::Result<Weighed, usize> {
         let mut coverage = 0.0;
         let mut absent = 0usize;
         for (i, (m, (r, slot))) in self
@@ -262,34 +347,40 @@ impl Plan {
             for s in slots.iter_mut() {
                 s.weight = 0.0;
             }
-            return Ok(Outcome {
-                score: None,
-                band: None,
+            return Ok(Weighed {
                 coverage,
-                driver: None,
+                scored: false,
             });
         }
-        let mut total = 0.0;
-        let mut driver: Option<(usize, f64)> = None;
         for g in &self.groups {
             let factor = g.share / present_share;
-            for (i, slot) in slots.iter_mut().enumerate().take(g.end).skip(g.start) {
+            for slot in &mut slots[g.start..g.end] {
                 slot.weight *= factor;
-                let s = slot.score.unwrap_or(0.0);
-                total += slot.weight * s;
-                let lost = slot.weight * (100.0 - s);
-                if lost > 0.0 && driver.is_none_or(|(_, best)| lost > best) {
-                    driver = Some((i, lost));
-                }
             }
         }
-        let score = total.clamp(0.0, 100.0);
-        Ok(Outcome {
-            score: Some(score),
-            band: Some(band_index(&self.bands, score)),
+        Ok(Weighed {
             coverage,
-            driver: driver.map(|(i, _)| i as u16),
+            scored: true,
         })
+    }
+
+    /// The score (clamped to `0..=100`), its band and the driver (the measure losing the most
+    /// points) from `(effective weight, score used)` pairs in measure order; an absent measure
+    /// without a substitute has score 0 (and weight 0). The per-account form of
+    /// [`Accumulator`], which the batch kernel runs one measure column at a time.
+    #[inline]
+    pub(crate) fn combine(&self, parts: impl Iterator<Item = (f64, f64)>) -> (f64, u8, Option<u16>) {
+        let mut acc = Accumulator::default();
+        for (i, (w, s)) in parts.enumerate() {
+            acc.add(i as u16, w, s);
+        }
+        acc.finish(&self.bands)
+    }
+
+    /// True when every group aggregates by weighted mean (weights then depend only on which
+    /// measures are present).
+    pub(crate) fn mean_only(&self) -> bool {
+        self.groups.iter().all(|g| g.aggregation == Aggregation::Mean)
     }
 
     /// Sets the in-group weights of one group's slots; false when nothing in it is present.

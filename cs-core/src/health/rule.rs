@@ -240,31 +240,11 @@ impl Rule {
         Ok(())
     }
 
-    /// Scores a finite number (callers reject NaN and infinities first).
+    /// Scores a finite number (callers reject NaN and infinities first); see
+    /// [`Rule::number_scorer`].
     #[inline]
     pub(crate) fn score_number(&self, x: f64, direction: Direction) -> Option<f64> {
-        match self {
-            Rule::Linear { min, max } => {
-                let t = ((x - min) / (max - min)).clamp(0.0, 1.0);
-                Some(match direction {
-                    Direction::HigherIsBetter => 100.0 * t,
-                    Direction::LowerIsBetter => 100.0 * (1.0 - t),
-                })
-            }
-            Rule::Piecewise { points } => Some(piecewise(points, x)),
-            Rule::Steps {
-                thresholds,
-                scores,
-                edge,
-            } => {
-                let i = match edge {
-                    Edge::Lower => thresholds.partition_point(|t| *t <= x),
-                    Edge::Upper => thresholds.partition_point(|t| *t < x),
-                };
-                scores.get(i).copied()
-            }
-            Rule::Categorical { .. } | Rule::Boolean { .. } => None,
-        }
+        self.number_scorer(direction)?.score(x)
     }
 
     /// Scores a boolean.
@@ -296,21 +276,6 @@ impl Rule {
             _ => None,
         }
     }
-}
-
-fn piecewise(points: &[[f64; 2]], x: f64) -> f64 {
-    let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        return 0.0;
-    };
-    if x <= first[0] {
-        return first[1];
-    }
-    if x >= last[0] {
-        return last[1];
-    }
-    let i = points.partition_point(|p| p[0] <= x);
-    let ([x0, y0], [x1, y1]) = (points[i - 1], points[i]);
-    y0 + (y1 - y0) * (x - x0) / (x1 - x0)
 }
 
 #[cfg(test)]

@@ -43,6 +43,24 @@ impl<'a> Validity<'a> {
         self.bits.get(bit / 8).is_some_and(|b| (b >> (bit % 8)) & 1 == 1)
     }
 
+    /// The validity of rows `i..i + 64` as bits (row `i` in the lowest); rows past the end
+    /// are null.
+    #[inline]
+    pub fn word(&self, i: usize) -> u64 {
+        if i >= self.len {
+            return 0;
+        }
+        let bit = self.offset + i;
+        let mut bytes = [0u8; 16];
+        let from = bit / 8;
+        let avail = &self.bits[from.min(self.bits.len())..];
+        let take = avail.len().min(16);
+        bytes[..take].copy_from_slice(&avail[..take]);
+        let w = (u128::from_le_bytes(bytes) >> (bit % 8)) as u64;
+        let rows = self.len - i;
+        if rows >= 64 { w } else { w & ((1u64 << rows) - 1) }
+    }
+
     /// Number of null rows.
     pub fn null_count(&self) -> usize {
         (0..self.len).filter(|&i| !self.is_valid(i)).count()
@@ -179,6 +197,24 @@ mod tests {
         assert!(v.is_valid(1));
         assert!(!v.is_valid(2));
         assert!(!v.is_valid(3));
+    }
+
+    #[test]
+    fn validity_words_match_bit_by_bit_reads() {
+        let bits: Vec<u8> = (0..40u8).map(|b| b.wrapping_mul(37) ^ 0x5a).collect();
+        for offset in [0, 3, 8, 13] {
+            let v = Validity::new(&bits, offset, 300).unwrap();
+            for i in [0, 1, 7, 64, 100, 250, 299, 300] {
+                let w = v.word(i);
+                for j in 0..64 {
+                    assert_eq!(
+                        (w >> j) & 1 == 1,
+                        v.is_valid(i + j),
+                        "offset {offset} row {i} + {j}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

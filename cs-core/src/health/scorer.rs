@@ -1,0 +1,116 @@
+//! Number rules resolved for a direction: the one place a raw number becomes a measure score.
+//! [`Rule::score_number`] (the per-account path) and the batch column loops both call these
+//! `score` methods, so the two shapes agree to the bit; the batch loops match on the scorer
+//! once per column block instead of once per value.
+
+use super::rule::{Direction, Edge, Rule};
+
+/// A linear rule: `100 × t` (higher is better) or `100 × (1 − t)` with
+/// `t = ((x − min) / (max − min))` clamped to `0..=1`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Linear {
+    min: f64,
+    /// `max − min`, computed once (the same bits as computing it per value).
+    range: f64,
+    higher: bool,
+}
+
+impl Linear {
+    #[inline]
+    pub(crate) fn score(&self, x: f64) -> f64 {
+        let t = ((x - self.min) / self.range).clamp(0.0, 1.0);
+        if self.higher { 100.0 * t } else { 100.0 * (1.0 - t) }
+    }
+}
+
+/// A piecewise-linear rule over its points (flat outside them).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Piecewise<'r> {
+    points: &'r [[f64; 2]],
+}
+
+impl Piecewise<'_> {
+    /// Flat at the first score up to the first point, at the last score from the last point,
+    /// linear between the two points around `x` in between.
+    #[inline]
+    pub(crate) fn score(&self, x: f64) -> f64 {
+        let points = self.points;
+        let (Some(first), Some(last)) = (points.first(), points.last()) else {
+            return 0.0;
+        };
+        if x <= first[0] {
+            return first[1];
+        }
+        if x >= last[0] {
+            return last[1];
+        }
+        let i = points.partition_point(|p| p[0] <= x);
+        let ([x0, y0], [x1, y1]) = (points[i - 1], points[i]);
+        y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    }
+}
+
+/// A step rule: the score of the interval holding `x`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Steps<'r> {
+    thresholds: &'r [f64],
+    scores: &'r [f64],
+    edge: Edge,
+}
+
+impl Steps<'_> {
+    /// `None` only for an unvalidated rule with too few scores.
+    #[inline]
+    pub(crate) fn score(&self, x: f64) -> Option<f64> {
+        // The thresholds are strictly increasing: the count is the partition point.
+        let i: usize = match self.edge {
+            Edge::Lower => self.thresholds.iter().map(|t| usize::from(*t <= x)).sum(),
+            Edge::Upper => self.thresholds.iter().map(|t| usize::from(*t < x)).sum(),
+        };
+        self.scores.get(i).copied()
+    }
+}
+
+/// A number rule resolved for a direction.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NumberScorer<'r> {
+    Linear(Linear),
+    Piecewise(Piecewise<'r>),
+    Steps(Steps<'r>),
+}
+
+impl NumberScorer<'_> {
+    /// Scores a finite number (callers reject NaN and infinities first).
+    #[inline]
+    pub(crate) fn score(&self, x: f64) -> Option<f64> {
+        match self {
+            NumberScorer::Linear(r) => Some(r.score(x)),
+            NumberScorer::Piecewise(r) => Some(r.score(x)),
+            NumberScorer::Steps(r) => r.score(x),
+        }
+    }
+}
+
+impl Rule {
+    /// The scorer of a number rule, `None` for boolean and categorical rules.
+    pub(crate) fn number_scorer(&self, direction: Direction) -> Option<NumberScorer<'_>> {
+        match self {
+            Rule::Linear { min, max } => Some(NumberScorer::Linear(Linear {
+                min: *min,
+                range: max - min,
+                higher: direction == Direction::HigherIsBetter,
+            })),
+            Rule::Piecewise { points } => Some(NumberScorer::Piecewise(Piecewise { points })),
+            Rule::Steps {
+                thresholds,
+                scores,
+                edge,
+            } => Some(NumberScorer::Steps(Steps {
+                thresholds,
+                scores,
+                edge: *edge,
+            })),
+            Rule::Categorical { .. } | Rule::Boolean { .. } => None,
+        }
+    }
+}
