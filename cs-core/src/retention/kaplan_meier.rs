@@ -185,6 +185,9 @@ where
         .collect())
 }
 
+/// Rows per parallel task of the per-row kernels (results do not depend on it).
+const CHUNK: usize = 1 << 14;
+
 pub(crate) fn all_censored() -> Error {
     Error::invalid(
         "observed",
@@ -196,24 +199,59 @@ pub(crate) fn all_censored() -> Error {
 impl KaplanMeier {
     /// The estimate from a life table (see [`EventTable`]).
     pub fn from_table(table: EventTable, confidence: Confidence) -> Self {
-        let rows = table.times().len();
-        let mut survival = Vec::with_capacity(rows);
-        let mut greenwood = Vec::with_capacity(rows);
-        let (mut log_s, mut var, mut s) = (0.0f64, 0.0f64, 1.0f64);
-        for (&n, &d) in table.at_risk().iter().zip(table.events()) {
-            // lifelines: log(n - d) - log(n), summed; d / (n (n - d)) with 1/0 counted as 0.
-            // A row without churn adds exactly 0 (ln n - ln n), so S is unchanged: skipping
-            // the logarithms and the exponential there gives the same bits, faster.
-            if d > 0 {
-                log_s += ((n - d) as f64).ln() - (n as f64).ln();
-                if n > d {
-                    var += d as f64 / (n * (n - d)) as f64;
+        // lifelines: log(n - d) - log(n), summed; d / (n (n - d)) with 1/0 counted as 0.
+        // A row without churn adds exactly 0 (ln n - ln n), so S is unchanged: skipping the
+        // logarithms and the exponential there gives the same bits, faster. The per-row terms
+        // and the exponentials are computed in parallel; the sums run in row order, so the
+        // result is the same bits on any number of threads.
+        let at_risk = table.at_risk();
+        let events = table.events();
+        let mut survival: Vec<f64> = at_risk
+            .par_iter()
+            .zip(events.par_iter())
+            .with_min_len(CHUNK)
+            .map(|(&n, &d)| {
+                if d > 0 {
+                    ((n - d) as f64).ln() - (n as f64).ln()
+                } else {
+                    0.0
                 }
-                s = log_s.exp();
+            })
+            .collect();
+        let mut greenwood: Vec<f64> = at_risk
+            .par_iter()
+            .zip(events.par_iter())
+            .with_min_len(CHUNK)
+            .map(|(&n, &d)| {
+                if d > 0 && n > d {
+                    d as f64 / (n * (n - d)) as f64
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let (mut log_s, mut var) = (0.0f64, 0.0f64);
+        for ((ls, v), &d) in survival.iter_mut().zip(greenwood.iter_mut()).zip(events) {
+            if d > 0 {
+                log_s += *ls;
+                var += *v;
             }
-            survival.push(s);
-            greenwood.push(var);
+            *ls = log_s;
+            *v = var;
         }
+        // S = exp(log S); consecutive rows with the same sum share one exponential
+        // (exp(0) = 1 exactly, the value before the first churn).
+        survival.par_chunks_mut(CHUNK).for_each(|chunk| {
+            let mut prev = f64::NAN;
+            let mut s = f64::NAN;
+            for x in chunk {
+                if x.to_bits() != prev.to_bits() {
+                    prev = *x;
+                    s = x.exp();
+                }
+                *x = s;
+            }
+        });
         KaplanMeier {
             table,
             survival,
@@ -302,17 +340,40 @@ impl KaplanMeier {
     pub fn confidence_interval_at(&self, confidence: Confidence) -> ConfidenceBand {
         // lifelines: z = Φ⁻¹(1 - alpha / 2) with alpha = 1 - level.
         let z = normal_quantile(1.0 - (1.0 - confidence.level()) / 2.0);
-        let bound = |s: f64, var: f64, sign: f64| {
-            let v = s.ln();
-            let b = (-((-v).ln() + sign * z * var.sqrt() / v).exp()).exp();
-            if b.is_nan() { 1.0 } else { b }
-        };
-        let (lower, upper) = self
-            .survival
-            .iter()
-            .zip(&self.greenwood)
-            .map(|(&s, &var)| (bound(s, var, -1.0), bound(s, var, 1.0)))
-            .unzip();
+        // Both bounds share ln S, ln(-ln S) and z √var / ln S (sign * z * x / v is ±(z x / v)
+        // bit for bit). Rows with the same S and variance (no churn) share their bounds;
+        // chunks are computed in parallel, each row independently of the thread count.
+        let rows = self.survival.len();
+        let mut lower = vec![0.0f64; rows];
+        let mut upper = vec![0.0f64; rows];
+        lower
+            .par_chunks_mut(CHUNK)
+            .zip(upper.par_chunks_mut(CHUNK))
+            .zip(
+                self.survival
+                    .par_chunks(CHUNK)
+                    .zip(self.greenwood.par_chunks(CHUNK)),
+            )
+            .for_each(|((lo, hi), (surv, green))| {
+                let (mut prev_s, mut prev_var) = (f64::NAN, f64::NAN);
+                let (mut b_lo, mut b_hi) = (f64::NAN, f64::NAN);
+                for (((l, h), &s), &var) in lo.iter_mut().zip(hi.iter_mut()).zip(surv).zip(green) {
+                    if s.to_bits() != prev_s.to_bits() || var.to_bits() != prev_var.to_bits() {
+                        (prev_s, prev_var) = (s, var);
+                        let v = s.ln();
+                        let log_minus_v = (-v).ln();
+                        let w = z * var.sqrt() / v;
+                        let bound = |e: f64| {
+                            let b = (-e.exp()).exp();
+                            if b.is_nan() { 1.0 } else { b }
+                        };
+                        b_lo = bound(log_minus_v - w);
+                        b_hi = bound(log_minus_v + w);
+                    }
+                    *l = b_lo;
+                    *h = b_hi;
+                }
+            });
         ConfidenceBand {
             confidence,
             lower,
