@@ -155,12 +155,30 @@ impl EventTable {
     }
 
     fn by_counting(durations: &[f64], observed: &[bool], max: u64) -> Self {
-        let mut removed = vec![0u64; max as usize + 1];
-        let mut events = vec![0u64; max as usize + 1];
-        for (&d, &o) in durations.iter().zip(observed) {
-            let t = d as usize;
-            removed[t] += 1;
-            events[t] += u64::from(o);
+        let bins = max as usize + 1;
+        // One histogram per thread-sized piece, summed: integer counts, so the same table on
+        // any number of threads. Each bin packs removals (low 32 bits) and events (high 32
+        // bits) so a row costs one branch-free increment; pieces stay below 2^32 rows.
+        let pieces = rayon::current_num_threads().max(1);
+        let len = durations.len().div_ceil(pieces).clamp(1, u32::MAX as usize);
+        let histograms: Vec<Vec<u64>> = durations
+            .par_chunks(len)
+            .zip(observed.par_chunks(len))
+            .map(|(d, o)| {
+                let mut h = vec![0u64; bins];
+                for (&d, &o) in d.iter().zip(o) {
+                    h[d as usize] += 1 | (u64::from(o) << 32);
+                }
+                h
+            })
+            .collect();
+        let mut removed = vec![0u64; bins];
+        let mut events = vec![0u64; bins];
+        for h in &histograms {
+            for ((r, e), &x) in removed.iter_mut().zip(events.iter_mut()).zip(h) {
+                *r += x & 0xFFFF_FFFF;
+                *e += x >> 32;
+            }
         }
         let mut builder = Builder::new(durations.len() as u64);
         for (t, (&r, &e)) in removed.iter().zip(&events).enumerate() {
@@ -263,17 +281,28 @@ pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<DurationS
     if durations.is_empty() {
         return Err(Error::empty("durations"));
     }
-    let mut integral = true;
-    let mut max = 0.0f64;
-    for (i, &d) in durations.iter().enumerate() {
-        if !d.is_finite() {
-            return Err(Error::invalid("duration", d, "durations must be finite numbers").at(i));
+    // Checked in parallel; on a bad value, a sequential scan reports the first one.
+    let (ok, integral, max) = durations
+        .par_chunks(1 << 16)
+        .map(|chunk| {
+            let (mut ok, mut integral, mut max) = (true, true, 0.0f64);
+            for &d in chunk {
+                ok &= d.is_finite() & (d >= 0.0);
+                integral &= d.fract() == 0.0;
+                max = max.max(d);
+            }
+            (ok, integral, max)
+        })
+        .reduce(|| (true, true, 0.0), |a, b| (a.0 & b.0, a.1 & b.1, a.2.max(b.2)));
+    if !ok {
+        for (i, &d) in durations.iter().enumerate() {
+            if !d.is_finite() {
+                return Err(Error::invalid("duration", d, "durations must be finite numbers").at(i));
+            }
+            if d < 0.0 {
+                return Err(Error::out_of_range("duration", d, "0 or more").at(i));
+            }
         }
-        if d < 0.0 {
-            return Err(Error::out_of_range("duration", d, "0 or more").at(i));
-        }
-        integral &= d.fract() == 0.0;
-        max = max.max(d);
     }
     let max = if integral && max <= COUNTING_LIMIT as f64 {
         max as u64
