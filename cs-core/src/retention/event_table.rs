@@ -138,20 +138,95 @@ impl EventTable {
     }
 
     /// The table of subjects whose packed keys (see [`pack_key`]) are sorted ascending.
+    ///
+    /// The keys are cut into pieces at time boundaries; each piece counts its rows, then
+    /// fills its own part of the table in parallel (the subjects at risk at a key are the
+    /// keys from it on). Only integer counts are involved, so the table does not depend on
+    /// the thread count.
     pub(crate) fn from_sorted_keys(keys: &[u64]) -> Self {
-        let mut builder = Builder::new(keys.len() as u64);
-        let mut i = 0;
-        while i < keys.len() {
-            let time_bits = keys[i] >> 1;
-            let mut events = 0u64;
-            let start = i;
-            while i < keys.len() && keys[i] >> 1 == time_bits {
-                events += keys[i] & 1;
+        let n = keys.len();
+        // Subjects with rest_a zero duration leave in the time-0 row itself.
+        let zeros = keys.partition_point(|&k| k >> 1 == 0);
+        let zero_events = keys[..zeros].iter().map(|&k| k & 1).sum::<u64>();
+        let pieces = (rayon::current_num_threads() * 4).max(1);
+        let mut bounds = vec![zeros];
+        for p in 1..pieces {
+            let last = bounds[bounds.len() - 1];
+            let mut i = (n / pieces * p).max(last + 1);
+            while i < n && keys[i] >> 1 == keys[i - 1] >> 1 {
                 i += 1;
             }
-            builder.push(f64::from_bits(time_bits), (i - start) as u64, events);
+            if i < n {
+                bounds.push(i);
+            }
         }
-        builder.finish()
+        if bounds[bounds.len() - 1] < n {
+            bounds.push(n);
+        }
+        let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+        let counts: Vec<usize> = ranges
+            .par_iter()
+            .map(|&(from, to)| {
+                1 + keys[from..to]
+                    .windows(2)
+                    .filter(|w| w[0] >> 1 != w[1] >> 1)
+                    .count()
+            })
+            .collect();
+        let rows = 1 + counts.iter().sum::<usize>();
+        let mut times = vec![0.0f64; rows];
+        let mut at_risk = vec![0u64; rows];
+        let mut events = vec![0u64; rows];
+        let mut censored = vec![0u64; rows];
+        at_risk[0] = n as u64;
+        events[0] = zero_events;
+        censored[0] = zeros as u64 - zero_events;
+        let mut jobs = Vec::with_capacity(ranges.len());
+        let (mut rest_t, mut rest_a, mut rest_e, mut rest_c) = (
+            &mut times[1..],
+            &mut at_risk[1..],
+            &mut events[1..],
+            &mut censored[1..],
+        );
+        for (&(from, to), &len) in ranges.iter().zip(&counts) {
+            let (times_0, times_1) = rest_t.split_at_mut(len);
+            let (risk_0, risk_1) = rest_a.split_at_mut(len);
+            let (events_0, events_1) = rest_e.split_at_mut(len);
+            let (censored_0, censored_1) = rest_c.split_at_mut(len);
+            (rest_t, rest_a, rest_e, rest_c) = (times_1, risk_1, events_1, censored_1);
+            jobs.push((
+                &keys[from..to],
+                (n - from) as u64,
+                times_0,
+                risk_0,
+                events_0,
+                censored_0,
+            ));
+        }
+        jobs.into_par_iter()
+            .for_each(|(keys, at_start, times, at_risk, events, censored)| {
+                // One branch-free step per key: `row` moves to the next row when the time changes.
+                let mut row = 0usize;
+                let mut prev = keys[0] >> 1;
+                let mut risk = at_start;
+                for (i, &k) in keys.iter().enumerate() {
+                    let time_bits = k >> 1;
+                    let new = time_bits != prev;
+                    row += usize::from(new);
+                    risk = if new { at_start - i as u64 } else { risk };
+                    prev = time_bits;
+                    times[row] = f64::from_bits(time_bits);
+                    at_risk[row] = risk;
+                    events[row] += k & 1;
+                    censored[row] += 1 - (k & 1);
+                }
+            });
+        EventTable {
+            times,
+            at_risk,
+            events,
+            censored,
+        }
     }
 
     fn by_counting(durations: &[f64], observed: &[bool], max: u64) -> Self {
@@ -233,13 +308,25 @@ struct Builder {
 
 impl Builder {
     fn new(subjects: u64) -> Self {
+        Self::with_capacity(subjects, 1)
+    }
+
+    /// A builder whose columns have room for `rows` rows (the time-0 row included).
+    fn with_capacity(subjects: u64, rows: usize) -> Self {
+        let column = |first: u64| {
+            let mut v = Vec::with_capacity(rows);
+            v.push(first);
+            v
+        };
+        let mut times = Vec::with_capacity(rows);
+        times.push(0.0);
         Builder {
             remaining: subjects,
             table: EventTable {
-                times: vec![0.0],
-                at_risk: vec![subjects],
-                events: vec![0],
-                censored: vec![0],
+                times,
+                at_risk: column(subjects),
+                events: column(0),
+                censored: column(0),
             },
         }
     }
@@ -287,7 +374,7 @@ pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<DurationS
         .map(|chunk| {
             let (mut ok, mut integral, mut max) = (true, true, 0.0f64);
             for &d in chunk {
-                ok &= d.is_finite() & (d >= 0.0);
+                ok &= d.is_finite() && d >= 0.0;
                 integral &= d.fract() == 0.0;
                 max = max.max(d);
             }
