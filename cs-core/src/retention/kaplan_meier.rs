@@ -206,30 +206,24 @@ impl KaplanMeier {
         // result is the same bits on any number of threads.
         let at_risk = table.at_risk();
         let events = table.events();
-        let mut survival: Vec<f64> = at_risk
-            .par_iter()
-            .zip(events.par_iter())
-            .with_min_len(CHUNK)
-            .map(|(&n, &d)| {
-                if d > 0 {
-                    ((n - d) as f64).ln() - (n as f64).ln()
-                } else {
-                    0.0
+        let rows = at_risk.len();
+        let mut survival = vec![0.0f64; rows];
+        let mut greenwood = vec![0.0f64; rows];
+        survival
+            .par_chunks_mut(CHUNK)
+            .zip(greenwood.par_chunks_mut(CHUNK))
+            .zip(at_risk.par_chunks(CHUNK).zip(events.par_chunks(CHUNK)))
+            .for_each(|((log_terms, var_terms), (at_risk, events))| {
+                let terms = log_terms.iter_mut().zip(var_terms.iter_mut());
+                for ((log_term, var_term), (&n, &d)) in terms.zip(at_risk.iter().zip(events)) {
+                    if d > 0 {
+                        *log_term = ((n - d) as f64).ln() - (n as f64).ln();
+                        if n > d {
+                            *var_term = d as f64 / (n * (n - d)) as f64;
+                        }
+                    }
                 }
-            })
-            .collect();
-        let mut greenwood: Vec<f64> = at_risk
-            .par_iter()
-            .zip(events.par_iter())
-            .with_min_len(CHUNK)
-            .map(|(&n, &d)| {
-                if d > 0 && n > d {
-                    d as f64 / (n * (n - d)) as f64
-                } else {
-                    0.0
-                }
-            })
-            .collect();
+            });
         let (mut log_s, mut var) = (0.0f64, 0.0f64);
         for ((ls, v), &d) in survival.iter_mut().zip(greenwood.iter_mut()).zip(events) {
             if d > 0 {
