@@ -24,11 +24,12 @@ pub fn count_bytes_floor(bytes: &[u8]) -> [u64; 256] {
 }
 
 /// The floor of batch health scoring: one pass over the same measure columns (values,
-/// validity, observation dates) that writes the same four outputs per row, with the same
-/// fixed chunking over the current rayon pool, but no scoring: each row's "score" is the sum
-/// of its present values.
+/// validity, observation dates) that writes the same outputs per row (values and validity
+/// bits, into the same zeroed buffers), with the same fixed chunking over the current rayon
+/// pool, but no scoring: each row's "score" is the sum of its present values.
 pub fn health_floor(columns: &[cs_core::health::MeasureColumn<'_>]) -> cs_core::health::BatchScores {
     use cs_core::health::{BATCH_CHUNK, BatchScores, MeasureData};
+    use cs_core::portfolio::ColumnBuf;
     use rayon::prelude::*;
 
     let rows = columns.first().map_or(0, |c| match c.data {
@@ -37,23 +38,30 @@ pub fn health_floor(columns: &[cs_core::health::MeasureColumn<'_>]) -> cs_core::
         MeasureData::Category { codes, .. } => codes.len(),
     });
     let mut out = BatchScores {
-        score: vec![None; rows],
-        band: vec![None; rows],
+        score: ColumnBuf::nulls(rows),
+        band: ColumnBuf::nulls(rows),
         coverage: vec![0.0; rows],
-        driver: vec![None; rows],
+        driver: ColumnBuf::nulls(rows),
         scorecard: vec![0; rows],
         measure_names: Vec::new(),
         band_names: Vec::new(),
     };
     let width = columns.len() as f64;
-    out.score
+    let (score, scored) = out.score.parts_mut();
+    let (band, _) = out.band.parts_mut();
+    let (driver, driven) = out.driver.parts_mut();
+    let bytes = BATCH_CHUNK / 8;
+    score
         .par_chunks_mut(BATCH_CHUNK)
-        .zip(out.band.par_chunks_mut(BATCH_CHUNK))
+        .zip(scored.par_chunks_mut(bytes))
+        .zip(band.par_chunks_mut(BATCH_CHUNK))
         .zip(out.coverage.par_chunks_mut(BATCH_CHUNK))
-        .zip(out.driver.par_chunks_mut(BATCH_CHUNK))
+        .zip(driver.par_chunks_mut(BATCH_CHUNK))
+        .zip(driven.par_chunks_mut(bytes))
         .enumerate()
-        .for_each(|(k, (((s, b), c), d))| {
+        .for_each(|(k, (((((s, sv), b), c), d), dv))| {
             let start = k * BATCH_CHUNK;
+            let (mut valid, mut dated_rows) = (0u64, 0u64);
             for r in 0..s.len() {
                 let row = start + r;
                 let (mut total, mut present, mut dated) = (0.0, 0u16, 0i32);
@@ -71,10 +79,18 @@ pub fn health_floor(columns: &[cs_core::health::MeasureColumn<'_>]) -> cs_core::
                         dated ^= o;
                     }
                 }
-                s[r] = Some(total);
-                b[r] = Some((dated & 1) as u8);
+                s[r] = total;
+                b[r] = (dated & 1) as u8;
                 c[r] = f64::from(present) / width;
-                d[r] = Some(present);
+                d[r] = present;
+                valid |= u64::from(present > 0) << (r % 64);
+                dated_rows |= u64::from(dated != 0) << (r % 64);
+                if r % 64 == 63 || r + 1 == s.len() {
+                    let (from, n) = (r / 64 * 8, (r % 64 + 1).div_ceil(8));
+                    sv[from..from + n].copy_from_slice(&valid.to_le_bytes()[..n]);
+                    dv[from..from + n].copy_from_slice(&dated_rows.to_le_bytes()[..n]);
+                    (valid, dated_rows) = (0, 0);
+                }
             }
         });
     out

@@ -33,7 +33,7 @@ fn batch_equals_the_per_account_path_bit_for_bit() {
     for i in 0..p.len() {
         let one = card.score_account(&account_row(&p, i), day()).unwrap();
         assert_eq!(
-            batch.score[i].map(f64::to_bits),
+            batch.score.get(i).map(f64::to_bits),
             one.score.map(f64::to_bits),
             "row {i}"
         );
@@ -53,7 +53,8 @@ fn batch_results_are_bit_identical_on_one_and_two_threads() {
     let pool = |n| rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
     let one = pool(1).install(|| card.score_batch(&cols, day()).unwrap());
     let two = pool(2).install(|| card.score_batch(&cols, day()).unwrap());
-    let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+    let bits =
+        |v: &cs_core::portfolio::ColumnBuf<f64>| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
     assert_eq!(bits(&one.score), bits(&two.score));
     assert_eq!(one, two);
 }
@@ -64,9 +65,10 @@ fn default_card_gives_a_plausible_spread_on_the_synthetic_portfolio() {
     let m = p.measures();
     let card = Scorecard::default_card();
     let out = card.score_batch(&m.columns().unwrap(), day()).unwrap();
+    let (score, band): (Vec<_>, Vec<_>) = (out.score.iter().collect(), out.band.iter().collect());
     let all = health_summary(RollupInput {
-        score: &out.score,
-        band: &out.band,
+        score: &score,
+        band: &band,
         arr: Some(&p.arr),
         band_count: 3,
     })
@@ -137,9 +139,10 @@ fn rollup_by_csm_covers_every_account() {
         .iter()
         .map(|c| p.csm_names[usize::from(*c)].as_str())
         .collect();
+    let (score, band): (Vec<_>, Vec<_>) = (out.score.iter().collect(), out.band.iter().collect());
     let input = RollupInput {
-        score: &out.score,
-        band: &out.band,
+        score: &score,
+        band: &band,
         arr: Some(&p.arr),
         band_count: 3,
     };

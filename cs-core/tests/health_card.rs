@@ -341,8 +341,8 @@ fn scorecard_sets_assign_by_segment_with_a_default() {
     ];
     let out = set.score_batch(&rows, &cols, d(2026, 6, 30)).unwrap();
     // Row 0 as above (59); row 1 adoption only: 58.333.
-    assert!((out.score[0].unwrap() - 59.0).abs() < 1e-9);
-    assert!((out.score[1].unwrap() - 175.0 / 3.0).abs() < 1e-9);
+    assert!((out.score.get(0).unwrap() - 59.0).abs() < 1e-9);
+    assert!((out.score.get(1).unwrap() - 175.0 / 3.0).abs() < 1e-9);
 }
 
 #[test]

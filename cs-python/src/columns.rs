@@ -728,7 +728,7 @@ impl<'py> Bool<'py> {
                 )));
             }
         };
-        let values = array.as_boolean().values().iter().collect();
+        let values = unpack_bits(array.as_boolean().values());
         Ok(Bool::Arrow { values, array })
     }
 
@@ -741,6 +741,21 @@ impl<'py> Bool<'py> {
                 .or_raise(),
         }
     }
+}
+
+/// Arrow's packed booleans as one `bool` per row, a byte (8 rows) at a time.
+fn unpack_bits(bits: &arrow_buffer::BooleanBuffer) -> Vec<bool> {
+    let (offset, len) = (bits.offset(), bits.len());
+    if offset % 8 != 0 {
+        return bits.iter().collect();
+    }
+    let bytes = &bits.values()[offset / 8..(offset + len).div_ceil(8)];
+    let mut out = Vec::with_capacity(bytes.len() * 8);
+    for &byte in bytes {
+        out.extend_from_slice(&std::array::from_fn::<bool, 8, _>(|k| (byte >> k) & 1 == 1));
+    }
+    out.truncate(len);
+    out
 }
 
 /// A text column dictionary-encoded as in Arrow: `u32` codes into distinct names. Arrow

@@ -8,6 +8,7 @@ use arrow_array::{
     Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int16Array, Int32Array,
     Int64Array, StringArray, UInt32Array, UInt64Array,
 };
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
 use cs_core::document::Document;
@@ -15,6 +16,7 @@ use cs_core::health::{
     self as core_health, AccountMeasures, AttributeColumn, BatchScores, HealthScore, MeasureColumn,
     Observation, Override, RollupInput, Scorecard, ScorecardSet, TrendOptions, Value,
 };
+use cs_core::portfolio::ColumnBuf;
 use cs_core::portfolio::synthetic::SyntheticPortfolio;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -258,7 +260,19 @@ fn borrow_measures<'a>(
         .collect()
 }
 
+/// A nullable column as Arrow buffers, without copying the values or the bitmap.
+fn arrow_parts<T: arrow_buffer::ArrowNativeType + Copy + Default>(
+    col: ColumnBuf<T>,
+) -> (arrow_buffer::ScalarBuffer<T>, Option<NullBuffer>) {
+    let len = col.len();
+    let (values, bits) = col.into_parts();
+    let nulls = bits.map(|b| NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(b), 0, len)));
+    (values.into(), nulls)
+}
+
 /// The result columns of a batch: score, band, coverage, driver (and scorecard for sets).
+/// Score and coverage keep the kernel's buffers; band and driver get their dictionary keys in
+/// one pass, sharing the kernel's validity bitmaps.
 fn result_table<'py>(
     py: Python<'py>,
     out: BatchScores,
@@ -282,15 +296,30 @@ fn result_table<'py>(
                 .collect()
         })
         .collect();
-    let keys: Int16Array = out
-        .band
-        .iter()
-        .zip(&out.scorecard)
-        .map(|(b, c)| b.map(|b| code_of[usize::from(*c)][usize::from(b)]))
-        .collect();
+    let code = |card: u16, band: u8| {
+        code_of
+            .get(usize::from(card))
+            .and_then(|c| c.get(usize::from(band)))
+            .copied()
+            .unwrap_or(0)
+    };
+    let (score, scored) = arrow_parts(out.score);
+    let (bands, _) = arrow_parts(out.band);
+    // One scorecard: its bands are the dictionary in order, so a band index is its key.
+    let keys: Vec<i16> = if code_of.len() == 1 {
+        bands.iter().map(|&b| i16::from(b)).collect()
+    } else {
+        bands
+            .iter()
+            .zip(&out.scorecard)
+            .map(|(&b, &c)| code(c, b))
+            .collect()
+    };
+    let keys = Int16Array::new(keys.into(), scored.clone());
     let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
         .map_err(|e| raise(cs_core::Error::invalid("band", "dictionary", e.to_string())))?;
-    let drivers: Int32Array = out.driver.iter().map(|d| d.map(i32::from)).collect();
+    let (drivers, driven) = arrow_parts(out.driver);
+    let drivers = Int32Array::new(drivers.iter().map(|&d| i32::from(d)).collect(), driven);
     let driver =
         DictionaryArray::<Int32Type>::try_new(drivers, Arc::new(StringArray::from(out.measure_names)))
             .map_err(|e| raise(cs_core::Error::invalid("driver", "dictionary", e.to_string())))?;
@@ -298,12 +327,12 @@ fn result_table<'py>(
     let mut columns: Vec<(Field, ArrayRef)> = vec![
         (
             Field::new("score", DataType::Float64, true),
-            Arc::new(Float64Array::from(out.score)),
+            Arc::new(Float64Array::new(score, scored)),
         ),
         (Field::new("band", dict(DataType::Int16), true), Arc::new(band)),
         (
             Field::new("coverage", DataType::Float64, false),
-            Arc::new(Float64Array::from(out.coverage)),
+            Arc::new(Float64Array::new(out.coverage.into(), None)),
         ),
         (
             Field::new("driver", dict(DataType::Int32), true),
@@ -311,7 +340,7 @@ fn result_table<'py>(
         ),
     ];
     if let Some(card_names) = with_card {
-        let keys: Int16Array = out.scorecard.iter().map(|c| Some(*c as i16)).collect();
+        let keys = Int16Array::new(out.scorecard.iter().map(|&c| c as i16).collect(), None);
         let cards =
             DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(card_names.to_vec())))
                 .map_err(|e| raise(cs_core::Error::invalid("scorecard", "dictionary", e.to_string())))?;

@@ -214,6 +214,25 @@ def test_categorical_and_boolean_measures() -> None:
         card.score({"stage": ["churned"], "sponsor": [True]}, as_of=DAY)
 
 
+@pytest.mark.parametrize("offset", [0, 3, 8, 13])
+def test_packed_arrow_booleans_are_read_at_any_offset(offset: int) -> None:
+    # Arrow packs booleans 8 to a byte; a sliced array starts mid-byte unless its offset is a
+    # multiple of 8. Every row must read its own bit, nulls included.
+    card = cs.Scorecard.from_dict(
+        {
+            "schema_version": 1,
+            "name": "sponsor",
+            "measures": [{"name": "sponsor", "weight": 1, "rule": {"kind": "boolean", "when_false": 20}}],
+        }
+    )
+    rng = np.random.default_rng(7)
+    flags = [None if x < 0.1 else bool(x > 0.5) for x in rng.random(100)]
+    sliced = pa.array(flags, type=pa.bool_()).slice(offset)
+    out = card.score({"sponsor": sliced}, as_of=DAY)
+    expected = [np.nan if f is None else (100.0 if f else 20.0) for f in flags[offset:]]
+    np.testing.assert_array_equal(out["score"], expected)
+
+
 # --- staleness and dates ----------------------------------------------------------------------
 
 

@@ -622,8 +622,9 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
                 .map(|k| k as u8)
         })
         .collect();
+    let score: Vec<Option<f64>> = scores.score.iter().collect();
     let input = RollupInput {
-        score: &scores.score,
+        score: &score,
         band: &band,
         arr: portfolio.arr.as_deref(),
         band_count: band_names.len(),
@@ -637,11 +638,13 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             health_rollup(&values, input).map_err(|e| portfolio.locate(e))?,
         ));
     }
-    let mut worst: Vec<usize> = (0..n).filter(|&i| scores.score[i].is_some()).collect();
+    let mut worst: Vec<usize> = (0..n).filter(|&i| scores.score.get(i).is_some()).collect();
     worst.sort_by(|&a, &b| {
-        scores.score[a]
+        scores
+            .score
+            .get(a)
             .unwrap_or(0.0)
-            .total_cmp(&scores.score[b].unwrap_or(0.0))
+            .total_cmp(&scores.score.get(b).unwrap_or(0.0))
             .then(a.cmp(&b))
     });
     worst.truncate(args.worst);
@@ -700,7 +703,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
                 json!({
                     "line": portfolio.lines[i],
                     "account": portfolio.id.as_ref().map(|p| p.text(i)),
-                    "score": scores.score[i], "band": scores.band_name(i),
+                    "score": scores.score.get(i), "band": scores.band_name(i),
                     "coverage": scores.coverage[i], "driver": driver, "driver_points_lost": lost,
                 })
             })
@@ -808,7 +811,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             row.extend(portfolio.keys.iter().map(|k| k.text(i).to_owned()));
             let (driver, lost) = explain_driver(i);
             row.extend([
-                points(scores.score[i]),
+                points(scores.score.get(i)),
                 scores.band_name(i).unwrap_or("-").to_owned(),
                 pct(scores.coverage[i]),
                 driver,
@@ -835,7 +838,7 @@ fn write_output(
     let err = |e: &dyn std::fmt::Display| format!("{path}: {e}");
     let file = File::create(path).map_err(|e| err(&e))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let score_text = |i: usize| scores.score[i].map(|s| s.to_string()).unwrap_or_default();
+    let score_text = |i: usize| scores.score.get(i).map(|s| s.to_string()).unwrap_or_default();
     if std::path::Path::new(path)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"))
@@ -845,7 +848,7 @@ fn write_output(
             let row = json!({
                 "line": portfolio.lines[i],
                 "account": portfolio.id.as_ref().map(|p| p.text(i)),
-                "score": scores.score[i], "band": scores.band_name(i),
+                "score": scores.score.get(i), "band": scores.band_name(i),
                 "coverage": scores.coverage[i], "driver": scores.driver_name(i),
             });
             let sep = if i + 1 < portfolio.len() { ",\n" } else { "\n" };

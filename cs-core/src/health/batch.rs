@@ -7,8 +7,8 @@ use super::plan::Plan;
 use super::rule::ValueKind;
 use super::scorecard::Scorecard;
 use super::weights::WeightTable;
-use crate::portfolio::Column;
 use crate::portfolio::epoch_days;
+use crate::portfolio::{Column, ColumnBuf};
 use crate::{Error, Result};
 
 /// Rows per parallel task. Fixed, so the work split never depends on the thread count (each
@@ -97,17 +97,19 @@ impl<'a> MeasureColumn<'a> {
     }
 }
 
-/// Batch results: one entry per row in every column.
+/// Batch results: one entry per row in every column. The nullable columns are
+/// [`ColumnBuf`]s (values plus an Arrow validity bitmap), so they go to Arrow without a copy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchScores {
-    /// Scores, `None` for insufficient data.
-    pub score: Vec<Option<f64>>,
-    /// Band indexes into the row's scorecard bands (see `band_names`).
-    pub band: Vec<Option<u8>>,
+    /// Scores, null for insufficient data.
+    pub score: ColumnBuf<f64>,
+    /// Band indexes into the row's scorecard bands (see `band_names`), null with the score.
+    pub band: ColumnBuf<u8>,
     /// Coverage, `0..=1`.
     pub coverage: Vec<f64>,
-    /// The top negative driver: an index into `measure_names`.
-    pub driver: Vec<Option<u16>>,
+    /// The top negative driver: an index into `measure_names`, null when no measure loses
+    /// points (or the row is not scored).
+    pub driver: ColumnBuf<u16>,
     /// The scorecard index of each row (all 0 for a single scorecard).
     pub scorecard: Vec<u16>,
     /// The measure names driver codes refer to.
@@ -117,26 +119,45 @@ pub struct BatchScores {
 }
 
 impl BatchScores {
+    /// `rows` unscored rows, ready for the kernel to fill (zeroed memory: the pages are first
+    /// touched by the parallel kernel, not by one thread up front).
+    pub(crate) fn empty(
+        rows: usize,
+        scorecard: Vec<u16>,
+        measure_names: Vec<String>,
+        band_names: Vec<Vec<String>>,
+    ) -> Self {
+        BatchScores {
+            score: ColumnBuf::nulls(rows),
+            band: ColumnBuf::nulls(rows),
+            coverage: vec![0.0; rows],
+            driver: ColumnBuf::nulls(rows),
+            scorecard,
+            measure_names,
+            band_names,
+        }
+    }
+
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.score.len()
+        self.coverage.len()
     }
 
     /// True when there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.score.is_empty()
+        self.coverage.is_empty()
     }
 
     /// The band name of row `i`.
     pub fn band_name(&self, i: usize) -> Option<&str> {
-        let b = usize::from((*self.band.get(i)?)?);
+        let b = usize::from(self.band.get(i)?);
         let card = usize::from(*self.scorecard.get(i)?);
         self.band_names.get(card)?.get(b).map(String::as_str)
     }
 
     /// The driver name of row `i`.
     pub fn driver_name(&self, i: usize) -> Option<&str> {
-        let d = usize::from((*self.driver.get(i)?)?);
+        let d = usize::from(self.driver.get(i)?);
         self.measure_names.get(d).map(String::as_str)
     }
 }
@@ -254,33 +275,41 @@ pub(crate) fn run(
         today: epoch_days(as_of),
         width: plans.iter().map(|p| p.measures.len()).max().unwrap_or(0),
     };
-    let mut out = BatchScores {
-        score: vec![None; rows],
-        band: vec![None; rows],
-        coverage: vec![0.0; rows],
-        driver: vec![None; rows],
-        scorecard: assignment.map_or_else(|| vec![0; rows], <[u16]>::to_vec),
-        measure_names: names,
-        band_names: cards.iter().map(|c| c.band_names()).collect(),
-    };
-    let results: Vec<Result<()>> = out
-        .score
+    let mut out = BatchScores::empty(
+        rows,
+        assignment.map_or_else(|| vec![0; rows], <[u16]>::to_vec),
+        names,
+        cards.iter().map(|c| c.band_names()).collect(),
+    );
+    let (score, scored) = out.score.parts_mut();
+    let (band, _) = out.band.parts_mut();
+    let (driver, driven) = out.driver.parts_mut();
+    let bytes = BATCH_CHUNK / 8;
+    let results: Vec<Result<()>> = score
         .par_chunks_mut(BATCH_CHUNK)
-        .zip(out.band.par_chunks_mut(BATCH_CHUNK))
+        .zip(scored.par_chunks_mut(bytes))
+        .zip(band.par_chunks_mut(BATCH_CHUNK))
         .zip(out.coverage.par_chunks_mut(BATCH_CHUNK))
-        .zip(out.driver.par_chunks_mut(BATCH_CHUNK))
+        .zip(driver.par_chunks_mut(BATCH_CHUNK))
+        .zip(driven.par_chunks_mut(bytes))
         .enumerate()
-        .map(|(k, (((score, band), coverage), driver))| {
+        .map(|(k, (((((score, scored), band), coverage), driver), driven))| {
             let out = Out {
                 score,
+                scored,
                 band,
                 coverage,
                 driver,
+                driven,
             };
             kernel.chunk(k * BATCH_CHUNK, out)
         })
         .collect();
     results.into_iter().collect::<Result<()>>()?;
+    // A band is null exactly when its score is.
+    out.band = out
+        .score
+        .with_values(std::mem::take(&mut out.band).into_parts().0);
     Ok(out)
 }
 
@@ -307,7 +336,7 @@ impl Scorecard {
     /// let values = [0.3, 0.9];
     /// let out = card.score_batch(&[MeasureColumn::number("utilisation", Column::new("utilisation", &values))],
     ///     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())?;
-    /// assert_eq!(out.score, vec![Some(30.0), Some(90.0)]);
+    /// assert_eq!(out.score.iter().collect::<Vec<_>>(), vec![Some(30.0), Some(90.0)]);
     /// assert_eq!(out.band_name(0), Some("red"));
     /// assert_eq!(out.band_name(1), Some("green"));
     /// # Ok::<(), cs_core::Error>(())

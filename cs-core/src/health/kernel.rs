@@ -13,7 +13,7 @@
 //!   cards (no weight table), blocks mixing scorecards, and blocks holding a bad value or a
 //!   `fail` measure, which the row path re-runs to report the first error in row order.
 
-use super::plan::{Accumulator, Plan, Reading, Slot};
+use super::plan::{Accumulator, Outcome, Plan, Reading, Slot};
 use super::scorer::NumberScorer;
 use super::weights::{MAX_MEASURES, PATTERNS, Pattern, WeightTable};
 use crate::portfolio::{Column, Validity};
@@ -54,22 +54,59 @@ pub(crate) struct Kernel<'k, 'a> {
     pub(crate) width: usize,
 }
 
-/// Output slices of one chunk (or block).
+/// Output slices of one chunk (or block): values and, for the nullable columns, their
+/// validity bits (bit `r` of the slice is row `r`; chunks and blocks start on a byte).
 pub(crate) struct Out<'o> {
-    pub(crate) score: &'o mut [Option<f64>],
-    pub(crate) band: &'o mut [Option<u8>],
+    pub(crate) score: &'o mut [f64],
+    /// Validity of score and band.
+    pub(crate) scored: &'o mut [u8],
+    pub(crate) band: &'o mut [u8],
     pub(crate) coverage: &'o mut [f64],
-    pub(crate) driver: &'o mut [Option<u16>],
+    pub(crate) driver: &'o mut [u16],
+    /// Validity of driver.
+    pub(crate) driven: &'o mut [u8],
 }
 
 impl Out<'_> {
+    /// Rows `from..to`; `from` is a multiple of 8.
     fn range(&mut self, from: usize, to: usize) -> Out<'_> {
+        let bytes = from / 8..to.div_ceil(8);
         Out {
             score: &mut self.score[from..to],
+            scored: &mut self.scored[bytes.clone()],
             band: &mut self.band[from..to],
             coverage: &mut self.coverage[from..to],
             driver: &mut self.driver[from..to],
+            driven: &mut self.driven[bytes],
         }
+    }
+
+    /// Writes row `r` (the row path).
+    fn write(&mut self, r: usize, o: Outcome, driver: Option<u16>) {
+        self.score[r] = o.score.unwrap_or(0.0);
+        self.band[r] = o.band.unwrap_or(0);
+        self.coverage[r] = o.coverage;
+        self.driver[r] = driver.unwrap_or(0);
+        set_bit(self.scored, r, o.score.is_some());
+        set_bit(self.driven, r, driver.is_some());
+    }
+}
+
+fn set_bit(bits: &mut [u8], r: usize, on: bool) {
+    if let Some(b) = bits.get_mut(r / 8) {
+        let m = 1u8 << (r % 8);
+        *b = if on { *b | m } else { *b & !m };
+    }
+}
+
+/// Stores the validity of rows `first..first + rows` (`first` a multiple of 64, `rows <= 64`)
+/// from one word, row `first` in its lowest bit.
+#[inline]
+fn store_word(bits: &mut [u8], first: usize, rows: usize, word: u64) {
+    let from = first / 8;
+    let n = rows.div_ceil(8);
+    if let Some(dst) = bits.get_mut(from..from + n) {
+        dst.copy_from_slice(&word.to_le_bytes()[..n]);
     }
 }
 
@@ -189,10 +226,7 @@ impl Kernel<'_, '_> {
             let o = plan
                 .evaluate(&s.readings[..n], &mut s.slots[..n])
                 .map_err(|i| plan.fail_error(i).at(row))?;
-            out.score[r] = o.score;
-            out.band[r] = o.band;
-            out.coverage[r] = o.coverage;
-            out.driver[r] = o.driver.map(|i| self.driver_map[k][usize::from(i)]);
+            out.write(r, o, o.driver.map(|i| self.driver_map[k][usize::from(i)]));
         }
         Ok(())
     }
@@ -264,24 +298,30 @@ impl Sum<'_> {
     /// overlap in the CPU.
     #[inline]
     fn rows<const N: usize>(&self, out: &mut Out<'_>) {
-        for (r, &mask) in self.masks.iter().enumerate() {
-            let (pattern, coverage) = self.table.pattern(mask);
-            let m = WeightTable::index(mask);
-            let mut acc = Accumulator::default();
-            for i in 0..N {
-                acc.add(i as u16, self.weights[i][m], self.columns[i][r & (BLOCK - 1)]);
-            }
-            out.coverage[r] = coverage;
-            if pattern == Pattern::Scored {
+        for (g, masks) in self.masks.chunks(64).enumerate() {
+            let (mut scored, mut driven) = (0u64, 0u64);
+            for (j, &mask) in masks.iter().enumerate() {
+                let r = g * 64 + j;
+                let (pattern, coverage) = self.table.pattern(mask);
+                let m = WeightTable::index(mask);
+                let mut acc = Accumulator::default();
+                for i in 0..N {
+                    acc.add(i as u16, self.weights[i][m], self.columns[i][r & (BLOCK - 1)]);
+                }
+                // Unscored patterns have all-zero weights: nothing is lost, no driver.
                 let (score, band, driver) = acc.finish(&self.plan.bands);
-                out.score[r] = Some(score);
-                out.band[r] = Some(band);
-                out.driver[r] = driver.map(|d| self.driver_map[usize::from(d)]);
-            } else {
-                out.score[r] = None;
-                out.band[r] = None;
-                out.driver[r] = None;
+                let ok = pattern == Pattern::Scored;
+                out.coverage[r] = coverage;
+                out.score[r] = if ok { score } else { 0.0 };
+                out.band[r] = if ok { band } else { 0 };
+                let driver = driver.filter(|_| ok);
+                out.driver[r] =
+                    driver.map_or(0, |d| self.driver_map.get(usize::from(d)).copied().unwrap_or(0));
+                scored |= u64::from(ok) << j;
+                driven |= u64::from(driver.is_some()) << j;
             }
+            store_word(out.scored, g * 64, masks.len(), scored);
+            store_word(out.driven, g * 64, masks.len(), driven);
         }
     }
 }

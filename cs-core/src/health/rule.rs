@@ -395,5 +395,36 @@ mod tests {
             let s = p.score_number(a, Up).unwrap();
             proptest::prop_assert!((10.0..=80.0).contains(&s));
         }
+
+        /// The branch-free piecewise scorer gives the bits of the textbook form: a binary
+        /// search for the segment, then `y0 + (y1 - y0)(x - x0) / (x1 - x0)`.
+        #[test]
+        fn piecewise_matches_the_binary_search_form_bit_for_bit(
+            steps in proptest::collection::vec((0.01f64..50.0, -100.0f64..200.0), 1..7),
+            x in -50.0f64..400.0,
+        ) {
+            let mut points = Vec::new();
+            let mut at = -10.0;
+            for (dx, y) in steps {
+                points.push([at, y]);
+                at += dx;
+            }
+            let reference = |x: f64| -> f64 {
+                let (first, last) = (points[0], points[points.len() - 1]);
+                if x <= first[0] {
+                    return first[1];
+                }
+                if x >= last[0] {
+                    return last[1];
+                }
+                let i = points.partition_point(|p| p[0] <= x);
+                let ([x0, y0], [x1, y1]) = (points[i - 1], points[i]);
+                y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+            };
+            let rule = Rule::Piecewise { points: points.clone() };
+            for v in [x, points[0][0], points[points.len() - 1][0], points[points.len() / 2][0]] {
+                proptest::prop_assert_eq!(rule.score_number(v, Up).unwrap().to_bits(), reference(v).to_bits());
+            }
+        }
     }
 }

@@ -31,22 +31,25 @@ pub(crate) struct Piecewise<'r> {
 
 impl Piecewise<'_> {
     /// Flat at the first score up to the first point, at the last score from the last point,
-    /// linear between the two points around `x` in between.
+    /// linear between the two points around `x` in between. Without branches on `x`: which
+    /// segment holds a value is data, and a branch on it mispredicts.
     #[inline]
+    #[allow(clippy::needless_bitwise_bool)] // both sides are evaluated on purpose: no branch
     pub(crate) fn score(&self, x: f64) -> f64 {
         let points = self.points;
         let (Some(first), Some(last)) = (points.first(), points.last()) else {
             return 0.0;
         };
-        if x <= first[0] {
-            return first[1];
-        }
-        if x >= last[0] {
-            return last[1];
-        }
-        let i = points.partition_point(|p| p[0] <= x);
-        let ([x0, y0], [x1, y1]) = (points[i - 1], points[i]);
-        y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        // The points are strictly increasing in x, so the count of points at or below `x` is
+        // the partition point: inside the range, the segment is (i - 1, i).
+        let below: usize = points.iter().map(|p| usize::from(p[0] <= x)).sum();
+        let i = below.clamp(1, points.len().saturating_sub(1).max(1));
+        let [x0, y0] = points.get(i - 1).copied().unwrap_or(*first);
+        let [x1, y1] = points.get(i).copied().unwrap_or([x0 + 1.0, y0]);
+        let inside = y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+        let at_first = x <= first[0];
+        let outside = std::hint::select_unpredictable(at_first, first[1], last[1]);
+        std::hint::select_unpredictable(at_first | (x >= last[0]), outside, inside)
     }
 }
 

@@ -1,15 +1,18 @@
 //! The columnar account table shared by the batch APIs.
 //!
 //! Batch functions take [`Column`]s: borrowed value slices with an optional Arrow-style validity
-//! bitmap, so numpy arrays and Arrow buffers arrive without a copy. They return plain vectors
-//! (one entry per row) that the Python binding hands back as Arrow arrays.
+//! bitmap, so numpy arrays and Arrow buffers arrive without a copy. They return vectors (one
+//! entry per row) and, where rows can be null, [`ColumnBuf`]s: values plus an Arrow validity
+//! bitmap, which the Python binding hands back as Arrow arrays without a copy.
 //!
 //! [`synthetic`] generates a deterministic, seeded portfolio for tests, benchmarks and demos.
 
 mod column;
+mod column_buf;
 mod date;
 pub mod synthetic;
 
 pub use column::{Column, Validity};
+pub use column_buf::ColumnBuf;
 pub(crate) use date::days_between;
 pub use date::{DateLike, epoch_days};
