@@ -420,8 +420,10 @@ impl Pass<'_> {
                 }
             }
             (validity, observed) => {
-                // Validity read 64 rows at a time; staleness without branches (a row without
-                // a date, or a measure without dates, is never stale).
+                // Per 64 rows, the rows with a fresh value as one word (validity, NaN,
+                // staleness, future dates: simple loops without branches), then the fast
+                // path's scoring loop reading that word. A row without a date, or a measure
+                // without dates, is never stale.
                 let (dates, date_valid, days) = match observed {
                     Some((d, days)) => (&d.values()[self.start..self.start + len], d.validity(), days),
                     None => (&NO_DATES[..len], None, i64::MAX),
@@ -436,19 +438,27 @@ impl Pass<'_> {
                     .zip(dates.chunks(64))
                     .enumerate()
                 {
-                    let (valid, dated) = (words(validity, g * 64), words(date_valid, g * 64));
-                    let dated = if observed.is_some() { dated } else { 0 };
-                    for (j, (((slot, mask), &x), &o)) in scores
-                        .iter_mut()
-                        .zip(masks.iter_mut())
-                        .zip(values)
-                        .zip(dates)
-                        .enumerate()
+                    let valid = words(validity, g * 64);
+                    let dated = if observed.is_some() {
+                        words(date_valid, g * 64)
+                    } else {
+                        0
+                    };
+                    let (mut absent, mut stale, mut future) = (0u64, 0u64, 0u64);
+                    for (j, &x) in values.iter().enumerate() {
+                        absent |= u64::from(missing(x)) << j;
+                    }
+                    for (j, &o) in dates.iter().enumerate() {
+                        stale |= u64::from(today - i64::from(o) > days) << j;
+                        future |= u64::from(i64::from(o) > today) << j;
+                    }
+                    let present = valid & !absent;
+                    bad |= present & dated & future != 0;
+                    let fresh = present & !(dated & stale);
+                    for (j, ((slot, mask), &x)) in
+                        scores.iter_mut().zip(masks.iter_mut()).zip(values).enumerate()
                     {
-                        let present = (valid >> j) & 1 == 1 && !missing(x);
-                        let dated = present && (dated >> j) & 1 == 1;
-                        bad |= dated & (i64::from(o) > today);
-                        let fresh = present & !(dated & (today - i64::from(o) > days));
+                        let fresh = (fresh >> j) & 1 == 1;
                         let s = score(if fresh { x } else { T::default() });
                         bad |= fresh & s.is_none();
                         *slot = if fresh { s.unwrap_or(sub) } else { sub };

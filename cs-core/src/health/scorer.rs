@@ -23,10 +23,46 @@ impl Linear {
     }
 }
 
+/// Cut points held in a fixed array, padded with `+∞`, when there are at most [`CUTS`]:
+/// counting the cut points below a value is then a fixed run of comparisons the compiler
+/// unrolls and vectorises, not a loop of unknown length.
+#[derive(Debug, Clone, Copy)]
+struct Cuts {
+    padded: [f64; CUTS],
+    /// False when there are more than [`CUTS`]: the caller counts over its own slice.
+    fits: bool,
+}
+
+/// Most cut points held in a [`Cuts`] array.
+const CUTS: usize = 8;
+
+impl Cuts {
+    fn new(all: impl ExactSizeIterator<Item = f64>) -> Self {
+        let fits = all.len() <= CUTS;
+        let mut padded = [f64::INFINITY; CUTS];
+        for (p, c) in padded.iter_mut().zip(all) {
+            *p = c;
+        }
+        Cuts { padded, fits }
+    }
+}
+
+/// The number of `cuts` `<= x` (`< x` when `strict`).
+#[inline]
+fn count_below(cuts: impl Iterator<Item = f64>, x: f64, strict: bool) -> usize {
+    if strict {
+        cuts.map(|c| usize::from(c < x)).sum()
+    } else {
+        cuts.map(|c| usize::from(c <= x)).sum()
+    }
+}
+
 /// A piecewise-linear rule over its points (flat outside them).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Piecewise<'r> {
     points: &'r [[f64; 2]],
+    /// The points' x.
+    cuts: Cuts,
 }
 
 impl Piecewise<'_> {
@@ -42,7 +78,12 @@ impl Piecewise<'_> {
         };
         // The points are strictly increasing in x, so the count of points at or below `x` is
         // the partition point: inside the range, the segment is (i - 1, i).
-        let below: usize = points.iter().map(|p| usize::from(p[0] <= x)).sum();
+        // (`x` is finite, so the padding never counts.)
+        let below = if self.cuts.fits {
+            count_below(self.cuts.padded.iter().copied(), x, false)
+        } else {
+            count_below(points.iter().map(|p| p[0]), x, false)
+        };
         let i = below.clamp(1, points.len().saturating_sub(1).max(1));
         let [x0, y0] = points.get(i - 1).copied().unwrap_or(*first);
         let [x1, y1] = points.get(i).copied().unwrap_or([x0 + 1.0, y0]);
@@ -57,6 +98,7 @@ impl Piecewise<'_> {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Steps<'r> {
     thresholds: &'r [f64],
+    cuts: Cuts,
     scores: &'r [f64],
     edge: Edge,
 }
@@ -66,9 +108,11 @@ impl Steps<'_> {
     #[inline]
     pub(crate) fn score(&self, x: f64) -> Option<f64> {
         // The thresholds are strictly increasing: the count is the partition point.
-        let i: usize = match self.edge {
-            Edge::Lower => self.thresholds.iter().map(|t| usize::from(*t <= x)).sum(),
-            Edge::Upper => self.thresholds.iter().map(|t| usize::from(*t < x)).sum(),
+        let strict = self.edge == Edge::Upper;
+        let i = if self.cuts.fits {
+            count_below(self.cuts.padded.iter().copied(), x, strict)
+        } else {
+            count_below(self.thresholds.iter().copied(), x, strict)
         };
         self.scores.get(i).copied()
     }
@@ -103,13 +147,17 @@ impl Rule {
                 range: max - min,
                 higher: direction == Direction::HigherIsBetter,
             })),
-            Rule::Piecewise { points } => Some(NumberScorer::Piecewise(Piecewise { points })),
+            Rule::Piecewise { points } => Some(NumberScorer::Piecewise(Piecewise {
+                points,
+                cuts: Cuts::new(points.iter().map(|p| p[0])),
+            })),
             Rule::Steps {
                 thresholds,
                 scores,
                 edge,
             } => Some(NumberScorer::Steps(Steps {
                 thresholds,
+                cuts: Cuts::new(thresholds.iter().copied()),
                 scores,
                 edge: *edge,
             })),
