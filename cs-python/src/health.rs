@@ -3,10 +3,9 @@
 
 use std::sync::Arc;
 
-use arrow_array::types::{Int16Type, Int32Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int16Array, Int32Array,
-    Int64Array, StringArray, UInt32Array, UInt64Array,
+    Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, StringArray,
+    UInt8Array, UInt16Array, UInt32Array, UInt64Array,
 };
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow_schema::{DataType, Field};
@@ -270,9 +269,20 @@ fn arrow_parts<T: arrow_buffer::ArrowNativeType + Copy + Default>(
     (values.into(), nulls)
 }
 
+/// A dictionary column of `keys` into `names`.
+fn dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(
+    keys: arrow_array::PrimitiveArray<K>,
+    names: Vec<impl AsRef<str>>,
+    field: &str,
+) -> PyResult<DictionaryArray<K>> {
+    let values = StringArray::from_iter_values(names.iter().map(AsRef::as_ref));
+    DictionaryArray::try_new(keys, Arc::new(values))
+        .map_err(|e| raise(cs_core::Error::invalid(field, "dictionary", e.to_string())))
+}
+
 /// The result columns of a batch: score, band, coverage, driver (and scorecard for sets).
-/// Score and coverage keep the kernel's buffers; band and driver get their dictionary keys in
-/// one pass, sharing the kernel's validity bitmaps.
+/// Score, coverage, the drivers and a single scorecard's bands keep the kernel's buffers
+/// (unsigned dictionary keys); only a set's bands are mapped, in one pass.
 fn result_table<'py>(
     py: Python<'py>,
     out: BatchScores,
@@ -280,7 +290,7 @@ fn result_table<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     // Band names of every scorecard in one dictionary, in first-seen order.
     let mut names: Vec<&str> = Vec::new();
-    let code_of: Vec<Vec<i16>> = out
+    let code_of: Vec<Vec<u16>> = out
         .band_names
         .iter()
         .map(|bands| {
@@ -291,61 +301,53 @@ fn result_table<'py>(
                         names.push(b);
                         names.len() - 1
                     });
-                    k as i16
+                    k as u16
                 })
                 .collect()
         })
         .collect();
-    let code = |card: u16, band: u8| {
-        code_of
-            .get(usize::from(card))
-            .and_then(|c| c.get(usize::from(band)))
-            .copied()
-            .unwrap_or(0)
-    };
     let (score, scored) = arrow_parts(out.score);
     let (bands, _) = arrow_parts(out.band);
-    // One scorecard: its bands are the dictionary in order, so a band index is its key.
-    let keys: Vec<i16> = if code_of.len() == 1 {
-        bands.iter().map(|&b| i16::from(b)).collect()
+    // One scorecard: its bands are the dictionary in order, so the kernel's band indexes are
+    // the keys as they are. Several: one pass maps (scorecard, band) to the shared dictionary.
+    let band: ArrayRef = if code_of.len() == 1 {
+        Arc::new(dictionary(UInt8Array::new(bands, scored.clone()), names, "band")?)
     } else {
-        bands
+        let keys = bands
             .iter()
             .zip(&out.scorecard)
-            .map(|(&b, &c)| code(c, b))
-            .collect()
+            .map(|(&b, &c)| {
+                let code = code_of.get(usize::from(c)).and_then(|k| k.get(usize::from(b)));
+                code.copied().unwrap_or(0)
+            })
+            .collect();
+        Arc::new(dictionary(UInt16Array::new(keys, scored.clone()), names, "band")?)
     };
-    let keys = Int16Array::new(keys.into(), scored.clone());
-    let band = DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(names)))
-        .map_err(|e| raise(cs_core::Error::invalid("band", "dictionary", e.to_string())))?;
     let (drivers, driven) = arrow_parts(out.driver);
-    let drivers = Int32Array::new(drivers.iter().map(|&d| i32::from(d)).collect(), driven);
-    let driver =
-        DictionaryArray::<Int32Type>::try_new(drivers, Arc::new(StringArray::from(out.measure_names)))
-            .map_err(|e| raise(cs_core::Error::invalid("driver", "dictionary", e.to_string())))?;
-    let dict = |k: DataType| DataType::Dictionary(Box::new(k), Box::new(DataType::Utf8));
+    let driver = dictionary(UInt16Array::new(drivers, driven), out.measure_names, "driver")?;
     let mut columns: Vec<(Field, ArrayRef)> = vec![
         (
             Field::new("score", DataType::Float64, true),
             Arc::new(Float64Array::new(score, scored)),
         ),
-        (Field::new("band", dict(DataType::Int16), true), Arc::new(band)),
+        (Field::new("band", band.data_type().clone(), true), band),
         (
             Field::new("coverage", DataType::Float64, false),
             Arc::new(Float64Array::new(out.coverage.into(), None)),
         ),
         (
-            Field::new("driver", dict(DataType::Int32), true),
+            Field::new("driver", driver.data_type().clone(), true),
             Arc::new(driver),
         ),
     ];
     if let Some(card_names) = with_card {
-        let keys = Int16Array::new(out.scorecard.iter().map(|&c| c as i16).collect(), None);
-        let cards =
-            DictionaryArray::<Int16Type>::try_new(keys, Arc::new(StringArray::from(card_names.to_vec())))
-                .map_err(|e| raise(cs_core::Error::invalid("scorecard", "dictionary", e.to_string())))?;
+        let cards = dictionary(
+            UInt16Array::new(out.scorecard.into(), None),
+            card_names.to_vec(),
+            "scorecard",
+        )?;
         columns.push((
-            Field::new("scorecard", dict(DataType::Int16), false),
+            Field::new("scorecard", cards.data_type().clone(), false),
             Arc::new(cards),
         ));
     }
@@ -1136,7 +1138,7 @@ pub(crate) fn _synthetic_portfolio<'py>(
         ),
         (
             Field::new("nps", DataType::UInt8, true),
-            Arc::new(arrow_array::UInt8Array::from(p.nps.clone())),
+            Arc::new(UInt8Array::from(p.nps.clone())),
         ),
         (
             Field::new("nps_date", DataType::Date32, true),
