@@ -750,11 +750,12 @@ fn unpack_bits(bits: &arrow_buffer::BooleanBuffer) -> Vec<bool> {
         return bits.iter().collect();
     }
     let bytes = &bits.values()[offset / 8..(offset + len).div_ceil(8)];
-    let mut out = Vec::with_capacity(bytes.len() * 8);
-    for &byte in bytes {
-        out.extend_from_slice(&std::array::from_fn::<bool, 8, _>(|k| (byte >> k) & 1 == 1));
+    let mut out = vec![false; len];
+    for (rows, &byte) in out.chunks_mut(8).zip(bytes) {
+        for (k, row) in rows.iter_mut().enumerate() {
+            *row = (byte >> k) & 1 == 1;
+        }
     }
-    out.truncate(len);
     out
 }
 

@@ -349,14 +349,15 @@ impl Pass<'_> {
             Source::Number(c) => {
                 let missing = |x: f64| nan_missing && x.is_nan();
                 match m.rule.number_scorer(m.direction) {
+                    // Scored whether finite or not, then kept only if finite: no branch.
                     Some(NumberScorer::Linear(r)) => self.column(c, scores, masks, missing, |x: f64| {
-                        x.is_finite().then(|| r.score(x))
+                        x.is_finite().then_some(r.score(x))
                     }),
                     Some(NumberScorer::Piecewise(r)) => self.column(c, scores, masks, missing, |x: f64| {
-                        x.is_finite().then(|| r.score(x))
+                        x.is_finite().then_some(r.score(x))
                     }),
                     Some(NumberScorer::Steps(r)) => self.column(c, scores, masks, missing, |x: f64| {
-                        if x.is_finite() { r.score(x) } else { None }
+                        r.score(x).filter(|_| x.is_finite())
                     }),
                     None => false,
                 }
