@@ -65,10 +65,9 @@ fn default_card_gives_a_plausible_spread_on_the_synthetic_portfolio() {
     let m = p.measures();
     let card = Scorecard::default_card();
     let out = card.score_batch(&m.columns().unwrap(), day()).unwrap();
-    let (score, band): (Vec<_>, Vec<_>) = (out.score.iter().collect(), out.band.iter().collect());
     let all = health_summary(RollupInput {
-        score: &score,
-        band: &band,
+        score: out.score.as_column("score"),
+        band: out.band.as_column("band"),
         arr: Some(&p.arr),
         band_count: 3,
     })
@@ -139,10 +138,9 @@ fn rollup_by_csm_covers_every_account() {
         .iter()
         .map(|c| p.csm_names[usize::from(*c)].as_str())
         .collect();
-    let (score, band): (Vec<_>, Vec<_>) = (out.score.iter().collect(), out.band.iter().collect());
     let input = RollupInput {
-        score: &score,
-        band: &band,
+        score: out.score.as_column("score"),
+        band: out.band.as_column("band"),
         arr: Some(&p.arr),
         band_count: 3,
     };

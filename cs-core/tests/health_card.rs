@@ -9,7 +9,7 @@ use cs_core::health::{
     AccountMeasures, AttributeColumn, MeasureColumn, MeasureStatus, Override, OverrideStatus, RollupInput,
     Scorecard, ScorecardSet, TrendDirection, TrendOptions, health_rollup, health_trend,
 };
-use cs_core::portfolio::{Column, Validity};
+use cs_core::portfolio::{Column, ColumnBuf, Validity};
 use proptest::prelude::*;
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -268,13 +268,13 @@ fn trend_explains_the_move_per_measure() {
 
 #[test]
 fn rollup_by_key_reports_means_and_arr_shares() {
-    let score = [Some(80.0), Some(40.0), None, Some(60.0)];
-    let band = [Some(2), Some(0), None, Some(1)];
+    let score = ColumnBuf::from(vec![Some(80.0), Some(40.0), None, Some(60.0)]);
+    let band = ColumnBuf::from(vec![Some(2), Some(0), None, Some(1)]);
     let arr = [100, 300, 50, 100];
     let keys = ["kim", "kim", "lee", "lee"];
     let input = RollupInput {
-        score: &score,
-        band: &band,
+        score: score.as_column("score"),
+        band: band.as_column("band"),
         arr: Some(&arr),
         band_count: 3,
     };

@@ -933,13 +933,6 @@ pub(crate) fn _health_rollup<'py>(
     let groups = crate::table::Groups::new(&batch, &by)?;
     let score_col = crate::table::column(&batch, score)?;
     let scores = Float::Arrow(vec![score_col.clone()]);
-    let scores: Vec<Option<f64>> = {
-        let chunks = scores.chunks(score)?;
-        chunks
-            .first()
-            .map(|(_, c)| (0..c.len()).map(|i| c.get(i)).collect())
-            .unwrap_or_default()
-    };
     let band_col = crate::table::column(&batch, band)?;
     let text = arrow_cast::cast(band_col, &DataType::Utf8).map_err(|e| {
         raise(cs_core::Error::invalid(
@@ -990,9 +983,10 @@ pub(crate) fn _health_rollup<'py>(
             Some(values.values().to_vec())
         }
     };
+    let bands = ColumnBuf::from(bands);
     let input = RollupInput {
-        score: &scores,
-        band: &bands,
+        score: scores.column(score)?,
+        band: bands.as_column(band),
         arr: arr_values.as_deref(),
         band_count: band_names.len(),
     };

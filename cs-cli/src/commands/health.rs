@@ -17,7 +17,7 @@ use cs_core::health::{
     Scorecard, ScorecardSet, Value, ValueKind, epoch_days, health_rollup, health_summary,
 };
 use cs_core::portfolio::synthetic::SyntheticPortfolio;
-use cs_core::portfolio::{Column, Validity};
+use cs_core::portfolio::{Column, ColumnBuf, Validity};
 use serde_json::json;
 
 use crate::report::TextTable;
@@ -614,7 +614,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             }
         }
     }
-    let band: Vec<Option<u8>> = (0..n)
+    let band: ColumnBuf<u8> = (0..n)
         .map(|i| {
             scores
                 .band_name(i)
@@ -622,10 +622,9 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
                 .map(|k| k as u8)
         })
         .collect();
-    let score: Vec<Option<f64>> = scores.score.iter().collect();
     let input = RollupInput {
-        score: &score,
-        band: &band,
+        score: scores.score.as_column("score"),
+        band: band.as_column("band"),
         arr: portfolio.arr.as_deref(),
         band_count: band_names.len(),
     };

@@ -3,6 +3,7 @@ use std::fmt::Display;
 
 use serde::{Deserialize, Serialize};
 
+use crate::portfolio::Column;
 use crate::{Error, Result};
 
 /// Health of a group of accounts (a CSM's book, a segment, a parent account, the portfolio).
@@ -36,13 +37,15 @@ pub struct HealthRollup {
     pub arr_share_by_band: Vec<f64>,
 }
 
-/// The inputs of a rollup: per account the score, band index and ARR (minor units).
+/// The inputs of a rollup: per account the score, band index and ARR (minor units). The
+/// score and band columns of a batch (`BatchScores::score.as_column("score")`) or borrowed
+/// Arrow columns go in as they are.
 #[derive(Debug, Clone, Copy)]
 pub struct RollupInput<'a> {
-    /// Scores (`None` = insufficient data).
-    pub score: &'a [Option<f64>],
+    /// Scores (null = insufficient data).
+    pub score: Column<'a, f64>,
     /// Band indexes.
-    pub band: &'a [Option<u8>],
+    pub band: Column<'a, u8>,
     /// ARR in minor units (non-negative); `None` leaves the ARR figures at 0 / `None`.
     pub arr: Option<&'a [i64]>,
     /// Number of bands.
@@ -98,11 +101,13 @@ impl RollupInput<'_> {
             acc.arr_by_band = vec![0; self.band_count];
         }
         acc.accounts += 1;
-        let Some(s) = self.score[row] else { return Ok(()) };
+        let Some(s) = self.score.get(row) else {
+            return Ok(());
+        };
         if !(s.is_finite() && (0.0..=100.0).contains(&s)) {
             return Err(Error::out_of_range("score", s, "0..=100").at(row));
         }
-        let b = usize::from(self.band[row].ok_or_else(|| Error::missing("band").at(row))?);
+        let b = usize::from(self.band.get(row).ok_or_else(|| Error::missing("band").at(row))?);
         if b >= self.band_count {
             return Err(Error::out_of_range("band", b, format!("0..{}", self.band_count)).at(row));
         }
@@ -158,10 +163,16 @@ impl Acc {
 ///
 /// ```
 /// use cs_core::health::{RollupInput, health_summary};
-/// let score = [Some(80.0), Some(40.0), None, Some(90.0)];
-/// let band = [Some(2), Some(0), None, Some(2)];
+/// use cs_core::portfolio::ColumnBuf;
+/// let score = ColumnBuf::from(vec![Some(80.0), Some(40.0), None, Some(90.0)]);
+/// let band = ColumnBuf::from(vec![Some(2), Some(0), None, Some(2)]);
 /// let arr = [100_00, 300_00, 50_00, 100_00];
-/// let all = health_summary(RollupInput { score: &score, band: &band, arr: Some(&arr), band_count: 3 })?;
+/// let all = health_summary(RollupInput {
+///     score: score.as_column("score"),
+///     band: band.as_column("band"),
+///     arr: Some(&arr),
+///     band_count: 3,
+/// })?;
 /// assert_eq!(all.band_share[2], 2.0 / 3.0); // two of three scored accounts are green
 /// assert_eq!(all.arr_share_by_band[2], 0.4); // 200_00 of 500_00 scored ARR
 /// // (100·80 + 300·40 + 100·90) / 500 = 58
