@@ -13,7 +13,7 @@
 //! | [`playbook`] | rules that turn account state into calls to action (CTAs) |
 //! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
-//! | [`statistics`] | confidence levels and the normal distribution |
+//! | [`statistics`] | confidence levels, the normal and chi-square distributions, the hypergeometric series |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
 //! Conventions (see DESIGN.md): dates are [`chrono::NaiveDate`]; money is integer minor units;

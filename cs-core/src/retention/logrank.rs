@@ -3,7 +3,8 @@ use std::hash::Hash;
 use serde::{Deserialize, Serialize};
 
 use super::kaplan_meier::{all_censored, event_tables_by};
-use super::{EventTable, SurvivalGroup, chi_square_sf};
+use super::{EventTable, SurvivalGroup};
+use crate::statistics::chi_square_sf;
 use crate::{Error, Result};
 
 /// The log-rank test of equal survival across groups (Mantel 1966; the k-sample form of

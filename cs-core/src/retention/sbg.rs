@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::hyp2f1_one;
+use crate::statistics::hyp2f1_one;
 use crate::document::Document;
 use crate::{Error, Result};
 

@@ -14,7 +14,7 @@ const MAX_TERMS: u64 = 100_000_000;
 /// z approaches 1 (about `37 / (1 - z)` terms); past 10^8 terms the call fails.
 ///
 /// ```
-/// use cs_core::retention::hyp2f1_one;
+/// use cs_core::statistics::hyp2f1_one;
 /// // b = c: the geometric series 1 / (1 - z).
 /// assert!((hyp2f1_one(2.5, 2.5, 0.5)? - 2.0).abs() < 1e-15);
 /// // 2F1(1, 1; 2; z) = -ln(1 - z) / z.

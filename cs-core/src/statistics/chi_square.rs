@@ -9,7 +9,7 @@
 /// relative accuracy; the same function as `scipy.stats.chi2.sf`.
 ///
 /// ```
-/// use cs_core::retention::chi_square_sf;
+/// use cs_core::statistics::chi_square_sf;
 /// assert!((chi_square_sf(3.841_458_820_694_124, 1) - 0.05).abs() < 1e-14);
 /// assert!((chi_square_sf(2.0, 2) - (-1.0f64).exp()).abs() < 1e-15);
 /// ```

@@ -1,5 +1,4 @@
-//! Statistical building blocks shared by the NPS, CSAT, retention and backtest code: a validated
-//! confidence level, the standard normal distribution function and its inverse.
+//! A validated confidence level, the standard normal distribution function and its inverse.
 
 use std::fmt;
 
