@@ -1,7 +1,7 @@
 //! `cs_core.nps`, `NpsResult`, comparisons, CSAT and perceived-vs-actual calibration.
 
 use cs_core::nps::{self as core_nps, Answer, Category, MissingAnswers, Nps, NpsScore, Perceived};
-use cs_core::portfolio::Column;
+use cs_core::portfolio::{Column, Granularity, Period};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -489,7 +489,7 @@ pub(crate) fn _nps_by<'py>(
     use std::sync::Arc;
 
     let z_check = cs_core::statistics::Confidence::new(confidence).or_raise()?;
-    let granularity = period.map(core_nps::Granularity::parse).transpose().or_raise()?;
+    let granularity = period.map(Granularity::parse).transpose().or_raise()?;
     let batch = crate::table::read_table(table)?;
     let groups = crate::table::Groups::new(&batch, &by)?;
     let dates = match granularity {
@@ -577,12 +577,12 @@ pub(crate) fn _nps_by<'py>(
     crate::table::to_pyarrow(py, columns)
 }
 
-type Group = core_nps::NpsGroup<(u64, Option<core_nps::Period>)>;
+type Group = core_nps::NpsGroup<(u64, Option<Period>)>;
 
 struct GroupedNps<'a> {
     codes: &'a [u64],
     dates: Option<&'a [chrono::NaiveDate]>,
-    granularity: Option<core_nps::Granularity>,
+    granularity: Option<Granularity>,
     missing: MissingAnswers,
 }
 

@@ -11,7 +11,7 @@ use arrow_array::{
 use arrow_schema::{DataType, Field};
 use chrono::{NaiveDate, NaiveDateTime};
 use cs_core::document::Document;
-use cs_core::nps::Granularity;
+use cs_core::portfolio::Granularity;
 use cs_core::package::{
     self as core, AccountCompliance, ContractColumns, ContractTerm, DateRange, DeliveredActivity,
     DeliveryColumns, EngagementCalendar, IcalOptions, MatchingRules, PackageTimeline, PortfolioCompliance,

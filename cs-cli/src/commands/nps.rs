@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use clap::Args;
-use cs_core::nps::{Granularity, MissingAnswers, Nps, NpsScore, nps_by};
+use cs_core::nps::{MissingAnswers, Nps, NpsScore, nps_by};
+use cs_core::portfolio::Granularity;
 use cs_core::portfolio::Column;
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
@@ -45,7 +46,7 @@ pub(crate) struct NpsArgs {
     json: bool,
 }
 
-type Key = (Vec<String>, Option<cs_core::nps::Period>);
+type Key = (Vec<String>, Option<cs_core::portfolio::Period>);
 
 pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
     let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;

@@ -25,4 +25,5 @@ pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
 pub use result::{MissingAnswers, Nps, NpsComparison};
 pub use score::{Answer, Category, NpsScore};
-pub use segment::{Granularity, NpsGroup, Period, nps_by, nps_trend};
+pub use crate::portfolio::{Granularity, Period};
+pub use segment::{NpsGroup, nps_by, nps_trend};

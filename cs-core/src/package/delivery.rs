@@ -4,8 +4,7 @@ use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::{Activity, Channel, DateRange};
-use crate::nps::{Granularity, Period};
-use crate::portfolio::Column;
+use crate::portfolio::{Column, Granularity, Period};
 use crate::{Error, Result};
 
 /// One delivered activity from the CSM's log.
@@ -157,8 +156,8 @@ pub struct TimeWithCustomer {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use cs_core::nps::Granularity;
 /// use cs_core::package::{time_with_customer, Activity, Channel, DeliveredActivity};
+/// use cs_core::portfolio::Granularity;
 /// let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
 /// let log = [
 ///     DeliveredActivity::new(d(1, 20), Activity::Kickoff, Channel::OnSite, 90, 4),

@@ -10,9 +10,11 @@
 mod column;
 mod column_buf;
 mod date;
+mod period;
 pub mod synthetic;
 
 pub use column::{Column, Validity};
 pub use column_buf::ColumnBuf;
 pub(crate) use date::days_between;
 pub use date::{DateLike, epoch_days};
+pub use period::{Granularity, Period};

@@ -4,8 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::tier::RiskTier;
-use crate::nps::{Granularity, Period};
-use crate::portfolio::Column;
+use crate::portfolio::{Column, Granularity, Period};
 use crate::{Error, Result};
 
 /// Compensated (Neumaier) sum: the expected loss stays accurate to a fraction of a minor unit
