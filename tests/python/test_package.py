@@ -166,7 +166,7 @@ def test_contract_term_dates_and_inputs() -> None:
             "renewal date 2025-01-15 is invalid: it must be after the contract start 2026-01-15",
         ),
         (("2026-01-15", "2026-01-15"), {}, "renewal date 2026-01-15 is invalid"),
-        (("2026-01-15",), {"term_months": 0}, "contract term months 0 is outside 1..=1200"),
+        (("2026-01-15",), {"term_months": 0}, "contract term months 0 is outside 1..=120"),
         (
             ("2026-01-15", "2027-01-15"),
             {"term_months": 12},

@@ -1,10 +1,8 @@
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::portfolio::MAX_TERM_MONTHS;
 use crate::{Error, Result};
-
-/// The longest contract term accepted, in months (100 years); it bounds every schedule.
-pub const MAX_TERM_MONTHS: u32 = 1200;
 
 /// The dates of one contract term that a calendar is built over: the start date and the
 /// renewal (anniversary) date.
@@ -178,7 +176,21 @@ mod tests {
     #[test]
     fn zero_month_term_is_out_of_range() {
         let e = ContractTerm::with_term_months(d(2026, 1, 15), 0).unwrap_err();
-        assert_eq!(e.to_string(), "contract term months 0 is outside 1..=1200");
+        assert_eq!(e.to_string(), "contract term months 0 is outside 1..=120");
+    }
+
+    #[test]
+    fn terms_longer_than_ten_years_are_out_of_range() {
+        let start = d(2026, 1, 15);
+        assert_eq!(ContractTerm::with_term_months(start, 120).unwrap().term_months(), 120);
+        let e = ContractTerm::with_term_months(start, 121).unwrap_err();
+        assert_eq!(e.to_string(), "contract term months 121 is outside 1..=120");
+        assert!(ContractTerm::new(start, d(2036, 1, 15)).is_ok());
+        let e = ContractTerm::new(start, d(2036, 1, 16)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "renewal date 2036-01-16 is invalid: the term from 2026-01-15 is longer than 120 months"
+        );
     }
 
     #[test]

@@ -124,7 +124,7 @@ pub use compliance::{
     AccountCompliance, ActivityBalance, EntitlementCompliance, ItemCompliance, ItemStatus,
     entitlement_compliance, timeline_compliance,
 };
-pub use contract::{ContractTerm, MAX_TERM_MONTHS};
+pub use contract::ContractTerm;
 pub use delivery::{DeliveredActivity, TimeWithCustomer, delivered_from_columns, time_with_customer};
 pub use entitlement::Entitlement;
 pub use ical::IcalOptions;

@@ -17,4 +17,4 @@ pub use column::{Column, Validity};
 pub use column_buf::ColumnBuf;
 pub(crate) use date::days_between;
 pub use date::{DateLike, epoch_days};
-pub use period::{Granularity, Period};
+pub use period::{Granularity, MAX_TERM_MONTHS, Period};

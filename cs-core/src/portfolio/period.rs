@@ -1,4 +1,5 @@
-//! Calendar periods (months, quarters, years), the keys of trends and breakdowns by date.
+//! Calendar periods (months, quarters, years), the keys of trends and breakdowns by date, and
+//! the longest contract term the crate accepts.
 
 use std::fmt;
 
@@ -6,6 +7,11 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
+
+/// The longest contract term accepted, in months (ten years). One bound for every contract: the
+/// commercial `Contract` of the renewal module and the `ContractTerm` that the package module
+/// builds engagement calendars over.
+pub const MAX_TERM_MONTHS: u32 = 120;
 
 /// The length of a calendar period: a month, a quarter or a year.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

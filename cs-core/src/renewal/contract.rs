@@ -1,10 +1,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::portfolio::MAX_TERM_MONTHS;
 use crate::{Error, Result};
-
-/// The longest contract term accepted, in months (ten years).
-pub const MAX_TERM_MONTHS: u32 = 120;
 
 /// The longest notice period accepted, in days (one year).
 pub const MAX_NOTICE_DAYS: u32 = 365;

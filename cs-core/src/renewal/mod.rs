@@ -81,7 +81,7 @@ mod tier;
 
 pub use arr::{ArrAtRisk, ArrGroup, arr_at_risk};
 pub use churn::{ChurnReason, ReasonShare, churn_reasons};
-pub use contract::{Contract, ContractRecord, MAX_NOTICE_DAYS, MAX_TERM_MONTHS, RenewalContact};
+pub use contract::{Contract, ContractRecord, MAX_NOTICE_DAYS, RenewalContact};
 pub use evaluate::{CalibrationBin, Evaluation, TierOutcome};
 pub use expansion::{Evidence, ExpansionCriteria, ExpansionOpportunity};
 pub use factors::{AccountFactors, RiskTable, inputs};
