@@ -1,7 +1,9 @@
+//! Manual overrides: the score or band a person sets, and the record of what became of it.
+//! [`HealthScore::with_override`](super::HealthScore::with_override) applies one.
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::account::HealthScore;
 use super::scorecard::Scorecard;
 use crate::{Error, Result};
 
@@ -44,7 +46,7 @@ pub enum OverrideStatus {
     NotLower,
 }
 
-/// The record of an override kept on the [`HealthScore`].
+/// The record of an override kept on the [`HealthScore`](super::HealthScore).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverrideOutcome {
     /// Applied or why not.
@@ -88,63 +90,5 @@ impl Override {
     /// Whether the override is in force on `as_of` (its expiry date included).
     pub fn is_active(&self, as_of: NaiveDate) -> bool {
         as_of <= self.expires
-    }
-}
-
-impl HealthScore {
-    /// Applies a manual override on this score's date, recording what happened in
-    /// [`HealthScore::override_outcome`].
-    ///
-    /// ```
-    /// use cs_core::health::{AccountMeasures, Override, OverrideStatus, Scorecard};
-    /// use chrono::NaiveDate;
-    /// let card = Scorecard::default_card();
-    /// let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
-    /// let account = AccountMeasures::new().with("licence_utilisation", 0.9).with("logins_per_user", 20.0).with("nps", 10.0);
-    /// let health = card.score_account(&account, day)?;
-    /// assert_eq!(health.score, Some(100.0)); // 60 % of the weight present, all of it perfect
-    /// let manual = Override { score: Some(30.0), band: None, reason: "exec sponsor left".into(),
-    ///     author: "dana".into(), expires: NaiveDate::from_ymd_opt(2026, 7, 31).unwrap(), lower_only: true };
-    /// let health = health.with_override(&manual, &card)?;
-    /// assert_eq!(health.score, Some(30.0));
-    /// assert_eq!(health.band.as_deref(), Some("red"));
-    /// assert_eq!(health.override_outcome.unwrap().status, OverrideStatus::Applied);
-    /// # Ok::<(), cs_core::Error>(())
-    /// ```
-    pub fn with_override(mut self, manual: &Override, card: &Scorecard) -> Result<HealthScore> {
-        manual.validate(card)?;
-        let computed_score = self.score;
-        let computed_band = self.band.clone();
-        let status = if manual.is_active(self.as_of) {
-            let target_band = match (manual.score, &manual.band) {
-                (Some(s), _) => card.band_of(s),
-                (None, Some(b)) => card.band_named(b)?,
-                (None, None) => return Err(Error::invalid("override", "none", "give a score or band")),
-            };
-            let lowers = match (manual.score, self.score, self.band_index) {
-                (Some(s), Some(c), _) => s < c,
-                (None, _, Some(b)) => target_band < b,
-                _ => false,
-            };
-            if manual.lower_only && !lowers {
-                OverrideStatus::NotLower
-            } else {
-                if let Some(s) = manual.score {
-                    self.score = Some(s);
-                }
-                self.band_index = Some(target_band);
-                self.band = card.bands.get(target_band).map(|b| b.name.clone());
-                OverrideStatus::Applied
-            }
-        } else {
-            OverrideStatus::Expired
-        };
-        self.override_outcome = Some(OverrideOutcome {
-            status,
-            manual: manual.clone(),
-            computed_score,
-            computed_band,
-        });
-        Ok(self)
     }
 }

@@ -2,7 +2,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::factors::RiskTable;
-use super::model::{CHUNK, MAX_FACTORS, RiskModel};
+use super::model::{CHUNK, FitReport, MAX_FACTORS, RiskModel};
 use crate::document::Document;
 use crate::portfolio::Column;
 use crate::{Error, Result};
@@ -42,37 +42,6 @@ impl Default for FitOptions {
             tolerance: 1e-10,
         }
     }
-}
-
-/// How a model's coefficients were estimated, stored with the model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FitReport {
-    /// Rows fitted on.
-    pub rows: u64,
-    /// Rows whose outcome was churn.
-    pub churned: u64,
-    /// The inverse regularisation strength used (`None`: unpenalised).
-    pub c: Option<f64>,
-    /// Newton iterations run.
-    pub iterations: u32,
-    /// Whether the gradient tolerance was reached.
-    pub converged: bool,
-    /// Whether the fitted scores separate churned from renewed rows perfectly (every churned
-    /// row scores above every renewed one). Without a penalty the maximum-likelihood estimate
-    /// then does not exist and the coefficients are where the iterations stopped.
-    pub separation: bool,
-    /// Log-likelihood at the estimate.
-    pub log_likelihood: f64,
-    /// Penalised objective (negative log-likelihood + penalty) at the estimate.
-    pub objective: f64,
-    /// Largest absolute gradient component at the estimate.
-    pub max_gradient: f64,
-    /// Factors whose transformed input did not vary (left with scale 1).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub constant_factors: Vec<String>,
-    /// A sentence on the outcome, for people.
-    pub message: String,
 }
 
 struct Eval {

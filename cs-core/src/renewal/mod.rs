@@ -85,8 +85,10 @@ pub use contract::{Contract, ContractRecord, MAX_NOTICE_DAYS, RenewalContact};
 pub use evaluate::{CalibrationBin, Evaluation, TierOutcome};
 pub use expansion::{Evidence, ExpansionCriteria, ExpansionOpportunity};
 pub use factors::{AccountFactors, RiskTable, inputs};
-pub use fit::{FitOptions, FitReport};
-pub use model::{FactorSpec, MAX_FACTORS, MAX_REASONS, Reason, RiskModel, RiskScore, RiskScores, Transform};
+pub use fit::FitOptions;
+pub use model::{
+    FactorSpec, FitReport, MAX_FACTORS, MAX_REASONS, Reason, RiskModel, RiskScore, RiskScores, Transform,
+};
 pub use retention::{RetentionSummary, RevenueRetention, Snapshot, revenue_retention};
 pub use stage::{RenewalOutcome, RenewalStage, RenewalStatus, RenewalWindows, renewal_stage};
 pub use tier::{RiskTier, TierThresholds};
