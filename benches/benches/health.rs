@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cs_benches::health_floor;
 use cs_core::health::Scorecard;
-use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use cs_core::sample::SyntheticPortfolio;
 
 const N: usize = 10_000_000;
 const SMALL: usize = 1_000_000;

@@ -9,7 +9,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 use chrono::NaiveDate;
 use cs_core::health::{MeasureColumn, Scorecard};
-use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use cs_core::sample::SyntheticPortfolio;
 use std::time::Instant;
 
 fn main() {

@@ -40,6 +40,7 @@ pub mod playbook;
 pub mod portfolio;
 pub mod renewal;
 pub mod retention;
+pub mod sample;
 pub mod statistics;
 
 pub use error::{Error, Result};

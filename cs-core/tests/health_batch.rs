@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use cs_core::health::{AccountMeasures, RollupInput, Scorecard, health_rollup, health_summary};
-use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use cs_core::sample::SyntheticPortfolio;
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()

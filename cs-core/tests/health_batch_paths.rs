@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use cs_core::document::Document;
 use cs_core::health::{AccountMeasures, BatchScores, MeasureColumn, Scorecard, ScorecardSet, epoch_days};
-use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use cs_core::sample::SyntheticPortfolio;
 use cs_core::portfolio::{Column, Validity};
 
 fn day() -> NaiveDate {

@@ -16,7 +16,7 @@ use cs_core::health::{
     Observation, Override, RollupInput, Scorecard, ScorecardSet, TrendOptions, Value,
 };
 use cs_core::portfolio::ColumnBuf;
-use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use cs_core::sample::SyntheticPortfolio;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString};

@@ -11,7 +11,7 @@ use cs_core::document::Document;
 use cs_core::health::{MeasureColumn, Scorecard, ValueKind, epoch_days};
 use cs_core::nps::Category;
 use cs_core::playbook::{OpenCta, Playbook, PortfolioState};
-use cs_core::portfolio::synthetic::SyntheticPortfolio;
+use cs_core::sample::SyntheticPortfolio;
 use cs_core::portfolio::{Column, Validity};
 use cs_core::renewal::{
     ArrAtRisk, ExpansionCriteria, RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, Snapshot,

@@ -2,9 +2,8 @@ use super::rule::{Direction, Edge, Rule};
 use super::scorecard::{Aggregation, Measure, MeasureGroup, Scorecard};
 
 impl Scorecard {
-    /// The built-in scorecard, fitted to the columns of
-    /// [`crate::portfolio::synthetic::SyntheticPortfolio`] so that `cs score` without arguments
-    /// shows a useful result.
+    /// The built-in scorecard, fitted to the columns of the synthetic portfolio of the `sample`
+    /// module so that `cs score` without arguments shows a useful result.
     ///
     /// | group (weight) | measure (weight in group) | rule |
     /// | --- | --- | --- |

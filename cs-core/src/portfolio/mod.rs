@@ -5,13 +5,14 @@
 //! entry per row) and, where rows can be null, [`ColumnBuf`]s: values plus an Arrow validity
 //! bitmap, which the Python binding hands back as Arrow arrays without a copy.
 //!
-//! [`synthetic`] generates a deterministic, seeded portfolio for tests, benchmarks and demos.
+//! It also holds the calendar vocabulary every module shares: dates as columns store them
+//! ([`DateLike`], [`epoch_days`]), calendar periods ([`Period`], [`Granularity`]) and the
+//! longest contract term accepted ([`MAX_TERM_MONTHS`]).
 
 mod column;
 mod column_buf;
 mod date;
 mod period;
-pub mod synthetic;
 
 pub use column::{Column, Validity};
 pub use column_buf::ColumnBuf;

@@ -1,29 +1,4 @@
-//! A deterministic synthetic portfolio for tests, benchmarks, the CLI demo and examples.
-//!
-//! Account `i` of seed `s` is drawn from its own `xoshiro256**` stream seeded by `SplitMix64`
-//! from `(s, i)`, with this crate's own generator and `libm` functions, so a portfolio never
-//! changes with a dependency upgrade or a platform, and the first `n` accounts are the same
-//! whatever the portfolio size.
-//!
-//! Each account has a latent health `h ~ N(0, 1)` that moves its usage, support load, NPS and
-//! engagement together, so a scorecard sees a realistic spread rather than noise:
-//!
-//! | field | distribution |
-//! | --- | --- |
-//! | segment | Community 70 %, Enterprise 23 %, Strategic 7 % |
-//! | region | North America 45 %, EMEA 33 %, APAC 17 %, LATAM 5 % |
-//! | licences | lognormal, median 12 / 150 / 1500 by segment |
-//! | active users | `licences × logistic(1.0 + 1.1h + 0.5ε)` |
-//! | logins (30 days) | active users × `exp(ln 9 + 0.45h + 0.35ε)` |
-//! | open tickets (90 days) | Poisson, mean 1.5 / 3.5 / 6 × `exp(−0.4h)`; each high priority with probability `min(0.6, 0.12·exp(−0.5h))` |
-//! | NPS | answered with probability 35 / 55 / 70 %; `round(7.2 + 1.9h + 1.6ε)` clamped to 0..=10; answered up to 540 days ago |
-//! | days since last touch | exponential, mean 75 / 30 / 12 × `exp(−0.35h)` |
-//! | executive sponsor | probability `logistic(logit(0.15 / 0.55 / 0.85) + 0.8h)` |
-//! | ARR | lognormal, median 6 000 / 60 000 / 400 000 (major units), σ 0.6 / 0.5 / 0.4 |
-//! | contract | started 30 to 2 000 days ago; terms 12 / 12 / 36 months; renewal the next anniversary |
-//!
-//! The segments and their touch models follow `shared/seeds/003_602ae97142dcc175.txt`
-//! (Community / Enterprise / Strategic); the numbers are this crate's choices.
+//! The synthetic portfolio generator: accounts, their measures and the CSV writer.
 
 use std::fmt::Write as _;
 use std::io;
@@ -31,8 +6,8 @@ use std::io;
 use chrono::{Months, NaiveDate, TimeDelta};
 use serde::{Deserialize, Serialize};
 
-use crate::health::{MeasureColumn, epoch_days};
-use crate::portfolio::{Column, Validity};
+use crate::health::MeasureColumn;
+use crate::portfolio::{Column, Validity, epoch_days};
 use crate::{Error, Result};
 
 /// Customer segment (touch model).
@@ -229,7 +204,7 @@ impl SyntheticPortfolio {
     /// Generates `accounts` accounts from `seed`, as of `as_of`.
     ///
     /// ```
-    /// use cs_core::portfolio::synthetic::SyntheticPortfolio;
+    /// use cs_core::sample::SyntheticPortfolio;
     /// use chrono::NaiveDate;
     /// let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     /// let a = SyntheticPortfolio::generate(100, 7, day);
