@@ -9,10 +9,12 @@
 //! | [`health`] | health scorecards, explanations, trends, rollups, batch scoring |
 //! | [`package`] | success packages and entitlements, the built-in catalog, the engagement calendar (iCalendar export), delivered-vs-entitled compliance |
 //! | [`onboarding`] | handoff (SPICED), kickoff, Joint Impact Plan with revisions, Time to First Impact, lifecycle stage |
-//! | [`renewal`] | contracts, renewal stages, the churn-risk model (fit, score, evaluate), ARR at risk, GRR / NRR, churn reasons, expansion signals |
+//! | [`renewal`] | contracts, renewal stages, the churn-risk model (fit, score, evaluate) |
+//! | [`revenue`] | ARR at risk, revenue retention (GRR / NRR / logo churn), churn reasons, expansion signals |
 //! | [`playbook`] | rules that turn account state into calls to action (CTAs) |
 //! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
-//! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`sample`] | a deterministic synthetic portfolio for tests, benchmarks and demos |
+//! | [`portfolio`] | the columnar account table used by batch APIs, dates, calendar periods |
 //! | [`statistics`] | confidence levels, the normal and chi-square distributions, the hypergeometric series |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
@@ -40,6 +42,7 @@ pub mod playbook;
 pub mod portfolio;
 pub mod renewal;
 pub mod retention;
+pub mod revenue;
 pub mod sample;
 pub mod statistics;
 

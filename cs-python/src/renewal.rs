@@ -14,9 +14,10 @@ use cs_core::document::Document;
 use cs_core::nps::Category;
 use cs_core::portfolio::Column;
 use cs_core::renewal::{
-    self as core, ChurnReason, Contract, ContractRecord, ExpansionCriteria, FitOptions, RenewalOutcome,
-    RenewalStatus, RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, Snapshot, TierThresholds,
+    self as core, Contract, ContractRecord, FitOptions, RenewalOutcome, RenewalStatus, RenewalWindows,
+    RiskModel, RiskScores, RiskTable, RiskTier, TierThresholds,
 };
+use cs_core::revenue::{self, ChurnReason, ExpansionCriteria, Snapshot};
 use numpy::{PyArray1, PyArrayMethods};
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -983,7 +984,7 @@ pub(crate) fn arr_at_risk<'py>(
         })
         .transpose()?;
     let result = py
-        .detach(|| core::arr_at_risk(arr_col, &risks, &tiers.values, date_col, segments.as_deref()))
+        .detach(|| revenue::arr_at_risk(arr_col, &risks, &tiers.values, date_col, segments.as_deref()))
         .or_raise()?;
     let d = PyDict::new(py);
     d.set_item("accounts", result.accounts)?;
@@ -1068,7 +1069,7 @@ fn snapshot(
 /// overall and by segment.
 #[pyclass(name = "RevenueRetention", module = "cs_core", frozen)]
 pub(crate) struct PyRevenueRetention {
-    inner: core::RevenueRetention,
+    inner: revenue::RevenueRetention,
 }
 
 #[pymethods]
@@ -1136,7 +1137,7 @@ pub(crate) fn revenue_retention(
 ) -> PyResult<PyRevenueRetention> {
     let s = snapshot(&batch_of(start)?, id, arr, segment, true)?;
     let e = snapshot(&batch_of(end)?, id, arr, segment, false)?;
-    let inner = py.detach(|| core::revenue_retention(&s, &e)).or_raise()?;
+    let inner = py.detach(|| revenue::revenue_retention(&s, &e)).or_raise()?;
     Ok(PyRevenueRetention { inner })
 }
 
@@ -1165,7 +1166,7 @@ pub(crate) fn _churn_reasons<'py>(
     }
     let arr_array = int_array(column(&batch, arr)?, arr)?;
     let arr_col = int_column(&arr_array, arr)?;
-    let rows = core::churn_reasons(&reasons.values, arr_col).or_raise()?;
+    let rows = revenue::churn_reasons(&reasons.values, arr_col).or_raise()?;
     to_pyarrow(
         py,
         vec![

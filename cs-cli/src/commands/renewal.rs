@@ -13,10 +13,8 @@ use cs_core::nps::Category;
 use cs_core::playbook::{OpenCta, Playbook, PortfolioState};
 use cs_core::sample::SyntheticPortfolio;
 use cs_core::portfolio::{Column, Validity};
-use cs_core::renewal::{
-    ArrAtRisk, ExpansionCriteria, RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, Snapshot,
-    arr_at_risk, inputs, revenue_retention,
-};
+use cs_core::renewal::{RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, inputs};
+use cs_core::revenue::{ArrAtRisk, ExpansionCriteria, Snapshot, arr_at_risk, revenue_retention};
 use serde_json::{Value, json};
 
 use crate::csv_input::CsvTable;
@@ -468,7 +466,7 @@ fn text_column(table: &CsvTable, name: &str) -> Option<Vec<String>> {
     Some((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
 }
 
-fn group_json<K: serde::Serialize>(key: &str, groups: &[cs_core::renewal::ArrGroup<K>]) -> Vec<Value> {
+fn group_json<K: serde::Serialize>(key: &str, groups: &[cs_core::revenue::ArrGroup<K>]) -> Vec<Value> {
     groups
         .iter()
         .map(|g| json!({key: g.key, "accounts": g.accounts, "arr": g.arr, "expected_loss": g.expected_loss}))
@@ -732,7 +730,7 @@ pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
         "churned ARR",
         "new",
     ]);
-    let mut push = |name: String, s: &cs_core::renewal::RetentionSummary| {
+    let mut push = |name: String, s: &cs_core::revenue::RetentionSummary| {
         t.push(vec![
             name,
             s.start_accounts.to_string(),

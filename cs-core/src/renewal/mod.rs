@@ -1,6 +1,6 @@
-//! Renewals: contracts and their renewal windows, an explainable and fittable churn-risk
-//! model, ARR at risk, revenue retention (GRR / NRR / logo churn), churn reasons and expansion
-//! signals.
+//! Renewals: contracts and their renewal windows, and an explainable and fittable churn-risk
+//! model. What the contracts are worth over time (ARR at risk, GRR / NRR, churn reasons,
+//! expansion) is the `revenue` module, built on top of this one.
 //!
 //! # Contracts and renewal stages
 //! A [`Contract`] holds an account's ARR (integer minor units), term dates, auto-renewal and
@@ -58,50 +58,21 @@
 //! AUC, Brier score, log-loss, churn rate and ARR per tier and calibration by decile.
 //! [`RiskModel::design_matrix`] exposes the standardised inputs for comparisons with other
 //! implementations.
-//!
-//! # Revenue
-//! [`arr_at_risk`] sums expected loss (Σ ARR × risk) by tier, renewal month and segment.
-//! [`revenue_retention`] compares two [`Snapshot`]s: GRR (each account capped at its starting
-//! ARR), NRR, logo churn, expansion and contraction, with exact integer sums and new accounts
-//! excluded. [`churn_reasons`] breaks lost accounts down by [`ChurnReason`] (capture the
-//! reasons for every cancellation, seed 004 "Understand Objections").
-//! [`ExpansionCriteria`] flags accounts near their usage limit with strong health and NPS.
 
-mod arr;
-mod churn;
 mod contract;
 mod evaluate;
-mod expansion;
 mod factors;
 mod fit;
 mod model;
-mod retention;
 mod stage;
 mod tier;
 
-pub use arr::{ArrAtRisk, ArrGroup, arr_at_risk};
-pub use churn::{ChurnReason, ReasonShare, churn_reasons};
 pub use contract::{Contract, ContractRecord, MAX_NOTICE_DAYS, RenewalContact};
 pub use evaluate::{CalibrationBin, Evaluation, TierOutcome};
-pub use expansion::{Evidence, ExpansionCriteria, ExpansionOpportunity};
 pub use factors::{AccountFactors, RiskTable, inputs};
 pub use fit::FitOptions;
 pub use model::{
     FactorSpec, FitReport, MAX_FACTORS, MAX_REASONS, Reason, RiskModel, RiskScore, RiskScores, Transform,
 };
-pub use retention::{RetentionSummary, RevenueRetention, Snapshot, revenue_retention};
 pub use stage::{RenewalOutcome, RenewalStage, RenewalStatus, RenewalWindows, renewal_stage};
 pub use tier::{RiskTier, TierThresholds};
-
-/// [`crate::Error::LengthMismatch`] unless a per-row input has the table's length.
-pub(crate) fn check_len(field: &str, actual: usize, expected: usize) -> crate::Result<()> {
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(crate::Error::LengthMismatch {
-            field: field.to_owned(),
-            expected,
-            actual,
-        })
-    }
-}

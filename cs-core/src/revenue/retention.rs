@@ -2,8 +2,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::Contract;
 use crate::portfolio::Column;
+use crate::renewal::Contract;
 use crate::{Error, Result};
 
 /// The ARR of every account at one point in time, keyed by account id (unique).
@@ -182,7 +182,7 @@ impl Tally {
 ///
 /// ```
 /// use cs_core::portfolio::Column;
-/// use cs_core::renewal::{revenue_retention, Snapshot};
+/// use cs_core::revenue::{revenue_retention, Snapshot};
 /// let start = Snapshot::new(&["a", "b", "c"], Column::new("arr", &[100i64, 200, 300]), None::<&[&str]>)?;
 /// let end = Snapshot::new(&["a", "b", "d"], Column::new("arr", &[150i64, 100, 999]), None::<&[&str]>)?;
 /// let r = revenue_retention(&start, &end)?.overall;

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-use super::factors::{AccountFactors, RiskTable, inputs};
 use crate::nps::Category;
+use crate::renewal::{AccountFactors, RiskTable, inputs};
 use crate::{Error, Result};
 
 /// One piece of evidence behind an expansion opportunity.
@@ -89,7 +89,8 @@ impl ExpansionCriteria {
     ///
     /// ```
     /// use cs_core::nps::Category;
-    /// use cs_core::renewal::{AccountFactors, ExpansionCriteria};
+    /// use cs_core::renewal::AccountFactors;
+    /// use cs_core::revenue::ExpansionCriteria;
     /// let a = AccountFactors {
     ///     utilisation: Some(0.95),
     ///     health_score: Some(88.0),

@@ -110,7 +110,7 @@ pub struct ReasonShare {
 ///
 /// ```
 /// use cs_core::portfolio::Column;
-/// use cs_core::renewal::{churn_reasons, ChurnReason};
+/// use cs_core::revenue::{churn_reasons, ChurnReason};
 /// let reasons = [ChurnReason::Price, ChurnReason::RenewalNotAsked, ChurnReason::Price];
 /// let arr = [10_000i64, 50_000, 20_000];
 /// let b = churn_reasons(&reasons, Column::new("arr", &arr))?;

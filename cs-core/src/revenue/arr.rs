@@ -3,8 +3,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::tier::RiskTier;
 use crate::portfolio::{Column, Granularity, Period};
+use crate::renewal::RiskTier;
 use crate::{Error, Result};
 
 /// Compensated (Neumaier) sum: the expected loss stays accurate to a fraction of a minor unit
@@ -96,7 +96,8 @@ pub struct ArrAtRisk {
 ///
 /// ```
 /// use cs_core::portfolio::Column;
-/// use cs_core::renewal::{arr_at_risk, RiskTier};
+/// use cs_core::renewal::RiskTier;
+/// use cs_core::revenue::arr_at_risk;
 /// let arr = [100_000i64, 50_000];
 /// let risk = [0.1, 0.6];
 /// let tier = [RiskTier::Low, RiskTier::Critical];
