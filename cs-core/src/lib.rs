@@ -18,7 +18,7 @@
 //! | [`statistics`] | confidence levels, the normal and chi-square distributions, the hypergeometric series |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
-//! Conventions (see DESIGN.md): dates are [`chrono::NaiveDate`]; money is integer minor units;
+//! Conventions (see ARCHITECTURE.md in the repository): dates are [`chrono::NaiveDate`]; money is integer minor units;
 //! a missing value is `None`, never NaN; every error is an [`Error`] naming the field and value.
 //!
 //! ```
