@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use cs_core::document::Document;
 use cs_core::health::{AccountMeasures, BatchScores, MeasureColumn, Scorecard, ScorecardSet, epoch_days};
-use cs_core::sample::SyntheticPortfolio;
 use cs_core::portfolio::{Column, Validity};
+use cs_core::sample::SyntheticPortfolio;
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()

@@ -11,12 +11,12 @@ use arrow_array::{
 use arrow_schema::{DataType, Field};
 use chrono::{NaiveDate, NaiveDateTime};
 use cs_core::document::Document;
-use cs_core::portfolio::Granularity;
 use cs_core::package::{
     self as core, AccountCompliance, ContractColumns, ContractTerm, DateRange, DeliveredActivity,
     DeliveryColumns, EngagementCalendar, IcalOptions, MatchingRules, PackageTimeline, PortfolioCompliance,
     SuccessPackage,
 };
+use cs_core::portfolio::Granularity;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;

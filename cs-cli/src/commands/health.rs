@@ -16,8 +16,8 @@ use cs_core::health::{
     AccountMeasures, AttributeColumn, BatchScores, HealthRollup, MeasureColumn, Observation, RollupInput,
     Scorecard, ScorecardSet, Value, ValueKind, epoch_days, health_rollup, health_summary,
 };
-use cs_core::sample::SyntheticPortfolio;
 use cs_core::portfolio::{Column, ColumnBuf, Validity};
+use cs_core::sample::SyntheticPortfolio;
 use serde_json::json;
 
 use crate::report::TextTable;

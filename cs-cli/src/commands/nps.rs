@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use clap::Args;
 use cs_core::nps::{MissingAnswers, Nps, NpsScore, nps_by};
-use cs_core::portfolio::Granularity;
-use cs_core::portfolio::Column;
+use cs_core::portfolio::{Column, Granularity};
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
 

@@ -11,10 +11,10 @@ use cs_core::document::Document;
 use cs_core::health::{MeasureColumn, Scorecard, ValueKind, epoch_days};
 use cs_core::nps::Category;
 use cs_core::playbook::{OpenCta, Playbook, PortfolioState};
-use cs_core::sample::SyntheticPortfolio;
 use cs_core::portfolio::{Column, Validity};
 use cs_core::renewal::{RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, inputs};
 use cs_core::revenue::{ArrAtRisk, ExpansionCriteria, Snapshot, arr_at_risk, revenue_retention};
+use cs_core::sample::SyntheticPortfolio;
 use serde_json::{Value, json};
 
 use crate::csv_input::CsvTable;

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
-use crate::statistics::hyp2f1_one;
 use crate::document::Document;
+use crate::statistics::hyp2f1_one;
 use crate::{Error, Result};
 
 /// The shifted-beta-geometric (sBG) model of contractual retention (Fader and Hardie, "How to
