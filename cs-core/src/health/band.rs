@@ -33,7 +33,7 @@ impl Band {
 /// The default bands: red `[0, 50]`, amber `(50, 75]`, green `(75, 100]`.
 ///
 /// The three-colour scheme is the one CS teams report as "% of accounts that are green"
-/// (`shared/seeds/003_602ae97142dcc175.txt`, key performance metrics); the 50 and 75 cut-offs
+/// (docs/domain-sources.md, "Key performance metrics"); the 50 and 75 cut-offs
 /// are this crate's defaults.
 pub fn default_bands() -> Vec<Band> {
     vec![

@@ -18,8 +18,7 @@ impl Scorecard {
     /// Missing data is renormalised and at least half the weight must be present. The groups
     /// follow the leading indicators CS teams watch: usage of the product, support and
     /// high-priority issues, NPS and engagement with the customer
-    /// (`shared/seeds/003_602ae97142dcc175.txt`, key performance metrics;
-    /// `shared/seeds/000_6680eeaffff6ac1a.txt`, health, support and NPS monitoring). The weights
+    /// (docs/domain-sources.md, "Key performance metrics" and "Feedback monitoring"). The weights
     /// and cut-offs are this crate's choices.
     pub fn default_card() -> Scorecard {
         let higher = Direction::HigherIsBetter;

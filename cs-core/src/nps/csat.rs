@@ -6,7 +6,7 @@ use crate::{Error, Result};
 
 /// Customer satisfaction: the share of survey ratings on a 1..=5 scale strictly above a
 /// threshold. The default threshold 3.5 follows the KPI "% of surveys > 3.5 (out of 5)"
-/// (source: `shared/seeds/003_602ae97142dcc175.txt`).
+/// (docs/domain-sources.md, "Key performance metrics").
 ///
 /// ```
 /// use cs_core::nps::Csat;

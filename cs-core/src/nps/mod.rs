@@ -5,7 +5,7 @@
 //! Definitions: an answer is an integer 0..=10; promoters answer 9-10, passives 7-8 and
 //! detractors 0-6; NPS = % promoters − % detractors, in points from −100 to 100. The handbook
 //! this crate follows tracks NPS alongside "NPS perceived", the CSM's own estimate captured at
-//! kickoff (`shared/seeds/000_6680eeaffff6ac1a.txt`, section 3.5).
+//! kickoff (docs/domain-sources.md, "NPS perceived").
 //!
 //! ```
 //! use cs_core::nps::Nps;
@@ -21,9 +21,9 @@ mod result;
 mod score;
 mod segment;
 
+pub use crate::portfolio::{Granularity, Period};
 pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
 pub use result::{MissingAnswers, Nps, NpsComparison};
 pub use score::{Answer, Category, NpsScore};
-pub use crate::portfolio::{Granularity, Period};
 pub use segment::{NpsGroup, nps_by, nps_trend};

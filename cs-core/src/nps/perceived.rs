@@ -4,8 +4,8 @@ use super::{Category, NpsScore};
 use crate::{Error, Result};
 
 /// The CSM's estimate of how an account will answer the NPS survey ("NPS perceived"), captured
-/// at kickoff and before each survey (source: `shared/seeds/000_6680eeaffff6ac1a.txt`, sections
-/// on kickoff and NPS). Either an exact 0..=10 score or just the expected category.
+/// at kickoff and before each survey (docs/domain-sources.md, "NPS perceived"). Either an exact
+/// 0..=10 score or just the expected category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Perceived {

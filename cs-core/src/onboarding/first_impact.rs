@@ -9,7 +9,7 @@ use crate::portfolio::{DateLike, days_between};
 use crate::{Error, Result};
 
 /// Default Time to First Impact target in days. The operating model
-/// (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 04) asks for First Impact "quickly" and
+/// (docs/domain-sources.md, "First Impact") asks for First Impact quickly and
 /// measures it in days without a number; 90 days (one quarter) is this crate's default, meant
 /// to be set per segment.
 pub const DEFAULT_TTFI_TARGET_DAYS: u32 = 90;

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Error, Result};
 
 /// Short-term goals are reached within onboarding or the first months; long-term goals span
-/// the contract (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 03).
+/// the contract (docs/domain-sources.md, "Joint Impact Plan").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Horizon {
@@ -14,7 +14,7 @@ pub enum Horizon {
     Long,
 }
 
-/// What a goal is about (seed 001, blueprint 03).
+/// What a goal is about (docs/domain-sources.md, "Joint Impact Plan").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GoalKind {

@@ -8,12 +8,12 @@ use crate::{Error, Result};
 
 /// Default target for the handoff lag, in days from the commit (close) date.
 ///
-/// The operating model (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 01) asks for the
+/// The operating model (docs/domain-sources.md, "Handoff to CS") asks for the
 /// handoff "as close to commit as possible" without a number; five days (one working week) is
 /// this crate's default, to be set per team.
 pub const DEFAULT_HANDOFF_LAG_TARGET_DAYS: u32 = 5;
 
-/// The SPICED frame Sales uses to describe a deal (`shared/seeds/001_9e750d6bc0e45e83.txt`):
+/// The SPICED frame Sales uses to describe a deal (docs/domain-sources.md, "SPICED"):
 /// Situation, Pain, Impact, Critical event, Decision. Each part is free text; a blank part
 /// counts as missing.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -36,8 +36,7 @@ pub struct Spiced {
     pub decision: Option<String>,
 }
 
-/// The five questions every handoff must answer (`shared/seeds/001_9e750d6bc0e45e83.txt`,
-/// "clear handoff guidelines").
+/// The five questions every handoff must answer (docs/domain-sources.md, "Handoff to CS").
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HandoffQuestions {
@@ -174,7 +173,7 @@ pub struct HandoffLag {
 
 /// The Sales-to-CS handoff record of one account: what Sales learned, in the SPICED frame,
 /// plus the five handoff questions, org structure, personas, key contacts and red flags
-/// (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 01).
+/// (docs/domain-sources.md, "Handoff to CS").
 ///
 /// ```
 /// use cs_core::document::Document;

@@ -65,7 +65,7 @@ impl ActionItem {
     }
 }
 
-/// Kinds of challenge discussed openly with the champion (seed 001, blueprint 03).
+/// Kinds of challenge discussed openly with the champion (docs/domain-sources.md, "Joint Impact Plan").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChallengeKind {
@@ -94,7 +94,7 @@ pub struct Challenge {
     pub mitigation: Option<String>,
 }
 
-/// Kinds of opportunity discussed openly with the champion (seed 001, blueprint 03).
+/// Kinds of opportunity discussed openly with the champion (docs/domain-sources.md, "Joint Impact Plan").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OpportunityKind {
@@ -128,8 +128,8 @@ pub struct ImportantDate {
     pub label: String,
 }
 
-/// The plan's owners: one on the customer's side (seed 000, section 3.2: the customer
-/// designates who owns the plan) and one on ours.
+/// The plan's owners: one on the customer's side (the customer names who owns the plan,
+/// docs/domain-sources.md, "Success plan") and one on ours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Owners {

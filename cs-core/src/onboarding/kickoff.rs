@@ -64,8 +64,8 @@ pub struct NextStep {
 
 /// The customer kickoff: the CSM's formal introduction, where goals are confirmed, roles set,
 /// the First Impact defined and the CSM records the account's perceived NPS
-/// (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 02; `shared/seeds/000_6680eeaffff6ac1a.txt`,
-/// section 3.1: the customer key contacts, the CSM and the sales or account manager attend).
+/// (docs/domain-sources.md, "Kickoff call" and "Kickoff": the customer key contacts, the CSM and the
+/// sales or account manager attend).
 ///
 /// ```
 /// use cs_core::document::Document;
@@ -112,7 +112,7 @@ pub struct Kickoff {
 
 impl Kickoff {
     /// Recommended attendees that are absent: a customer key contact (or executive sponsor),
-    /// the CSM, and the sales or account manager (seed 000, section 3.1). A reminder, not an
+    /// the CSM, and the sales or account manager (docs/domain-sources.md, "Kickoff"). A reminder, not an
     /// error.
     pub fn missing_attendees(&self) -> Vec<AttendeeRole> {
         let has = |f: &dyn Fn(AttendeeRole) -> bool| self.attendees.iter().any(|a| f(a.role));

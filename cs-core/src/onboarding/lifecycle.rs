@@ -9,9 +9,9 @@ use crate::portfolio::Column;
 use crate::portfolio::DateLike;
 use crate::{Error, Result};
 
-/// Default length of the renewal window before the contract end, in months. The handbook in
-/// `shared/seeds/000_6680eeaffff6ac1a.txt` (section 2.2) starts the internal renewal review three
-/// months before the customer's anniversary date.
+/// Default length of the renewal window before the contract end, in months. The handbook starts
+/// the internal renewal review three months before the customer's anniversary date
+/// (docs/domain-sources.md, "Internal renewal review").
 pub const DEFAULT_RENEWAL_WINDOW_MONTHS: u32 = 3;
 
 /// The stage of an account's lifecycle.

@@ -91,7 +91,7 @@ impl JointImpactPlan {
     /// The customer-facing Markdown rendering of the current plan: owners, goals with their
     /// success metrics and progress, action items, challenges, opportunities, important dates
     /// and the last review. Internal history (the revision log) is left out; the plan is sent
-    /// to the customer's contacts before each review (seed 000, section 3.2).
+    /// to the customer's contacts before each review (docs/domain-sources.md, "Success plan").
     pub fn to_markdown(&self) -> String {
         self.render(None)
     }

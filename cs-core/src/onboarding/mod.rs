@@ -1,8 +1,8 @@
 //! Onboarding: the Sales-to-CS handoff, the kickoff, the Joint Impact Plan and Time to First
 //! Impact.
 //!
-//! Onboarding lays the foundation of the relationship (`shared/seeds/001_9e750d6bc0e45e83.txt`,
-//! the operating model's onboarding part, blueprints 01-04):
+//! Onboarding lays the foundation of the relationship (docs/domain-sources.md, "Onboarding
+//! moments": the operating model's onboarding part, blueprints 01-04):
 //!
 //! 1. **Handoff** ([`Handoff`]): Sales transfers what it learned in the SPICED frame
 //!    (Situation, Pain, Impact, Critical event, Decision), answers five questions (who bought,
@@ -13,7 +13,7 @@
 //!    ([`DEFAULT_HANDOFF_LAG_TARGET_DAYS`] = 5, this crate's choice: the source only says "as
 //!    close to commit as possible").
 //! 2. **Kickoff** ([`Kickoff`]): attendees (customer key contacts, CSM, sales or account
-//!    manager; seed 000 section 3.1), goals confirmed, roles, next steps, the First Impact
+//!    manager; docs/domain-sources.md, "Kickoff"), goals confirmed, roles, next steps, the First Impact
 //!    definition and the CSM's perceived NPS ([`crate::nps::Perceived`]).
 //! 3. **Joint Impact Plan** ([`JointImpactPlan`], a [`Document`](crate::document::Document)):
 //!    owners on both sides; [`Goal`]s with a [`Horizon`], a [`GoalKind`], a [`SuccessMetric`]

@@ -13,8 +13,7 @@ use crate::{Error, Result};
 
 /// The Joint Impact Plan (JIP; also success plan or account plan): the customer-facing,
 /// jointly owned record of goals, action items, challenges, opportunities and important dates
-/// that guides the engagement (`shared/seeds/001_9e750d6bc0e45e83.txt`, blueprint 03;
-/// `shared/seeds/000_6680eeaffff6ac1a.txt`, section 3.2).
+/// that guides the engagement (docs/domain-sources.md, "Joint Impact Plan" and "Success plan").
 ///
 /// It is a living record: the document holds the current state, and every change since
 /// creation is a [`Revision`] listing its [`Change`](super::Change)s with the values they

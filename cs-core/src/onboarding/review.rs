@@ -3,9 +3,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::portfolio::days_between;
 
-/// Default review interval of a plan: twelve months. Seed 000 (`shared/seeds/000_6680eeaffff6ac1a.txt`,
-/// section 2.1) reviews the success plan at least yearly in the gap analysis of its lightest
-/// package; busier packages review every six or two months and set a shorter interval.
+/// Default review interval of a plan: twelve months. The handbook reviews the success plan at
+/// least yearly, in the gap analysis of its lightest package (docs/domain-sources.md, "Gap
+/// analysis"); busier packages review every six or two months and set a shorter interval.
 pub const DEFAULT_REVIEW_INTERVAL_MONTHS: u32 = 12;
 
 /// A priority change agreed at a review.
@@ -25,7 +25,7 @@ pub struct PriorityChange {
     pub reason: Option<String>,
 }
 
-/// A review of the plan with the customer (a success review; seed 000, section 3.3).
+/// A review of the plan with the customer (a success review; docs/domain-sources.md, "Success reviews").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Review {

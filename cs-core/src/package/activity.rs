@@ -6,8 +6,9 @@ use crate::{Error, Result};
 
 /// Something Customer Success does for (or about) an account, as a package entitles it.
 ///
-/// The list follows the activities of the handbook (`shared/seeds/000_6680eeaffff6ac1a.txt`,
-/// sections 2.1-3.5) and the segment strategies (`shared/seeds/003_602ae97142dcc175.txt`).
+/// The list follows the activities of the handbook (sections 2.1-3.5) and the segment strategies
+/// of the segment deck (docs/domain-sources.md, from "Success packages" to "Gap analysis", and
+/// "Segment strategies").
 /// Names are `snake_case` in documents, columns and the CLI; [`Activity::parse`] also accepts
 /// spaces, hyphens and a few common aliases (`qbr`, `joint_impact_plan`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -143,8 +144,8 @@ impl fmt::Display for Activity {
 /// How an activity reaches the customer.
 ///
 /// The handbook distinguishes digital content (email, blogs), virtual meetings, on-site
-/// meetings and "on-site if location allows" (`shared/seeds/000_6680eeaffff6ac1a.txt`, section
-/// 2.1); the segment deck adds phone calls and webinars (`shared/seeds/003_602ae97142dcc175.txt`).
+/// meetings and "on-site if location allows" (docs/domain-sources.md, "Touch and channels"); the
+/// segment deck adds phone calls and webinars (docs/domain-sources.md, "Segment strategies").
 /// [`Channel::Internal`] marks work done without the customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -256,8 +257,8 @@ impl fmt::Display for Channel {
 /// The engagement model of a package: how much of the service is personal.
 ///
 /// Commerce is digital touch and Enterprise high touch in the handbook
-/// (`shared/seeds/000_6680eeaffff6ac1a.txt`, section 2.1); the segment deck's Strategic tier is
-/// personal contact (`shared/seeds/003_602ae97142dcc175.txt`, section 8).
+/// (docs/domain-sources.md, "Touch and channels"); the segment deck's Strategic tier is personal
+/// contact (docs/domain-sources.md, "Segment strategies").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TouchModel {

@@ -13,6 +13,8 @@ pub const BUILTIN_PACKAGES: [&str; 5] = [
     "strategic_segment",
 ];
 
+// The documents as the `source` fields name them (file names in the project's collection of
+// sources); docs/domain-sources.md names each by its title and states the facts taken from it.
 const HANDBOOK: &str = "000_6680eeaffff6ac1a.txt";
 const SEGMENTS: &str = "003_602ae97142dcc175.txt";
 const FRAMEWORK: &str = "004_dba25813dee18999.txt";
@@ -442,7 +444,7 @@ mod tests {
 
     #[test]
     fn commerce_and_enterprise_differ_in_review_and_gap_analysis_cadence() {
-        // 000_6680eeaffff6ac1a.txt 2.1: reviews every 6 vs every 2 months; gap analysis yearly vs 6-monthly.
+        // docs/domain-sources.md, "Success packages": reviews every 6 vs 2 months, gap analysis 12 vs 6.
         let c = builtin("commerce").unwrap();
         let e = builtin("enterprise").unwrap();
         let cadence = |p: &SuccessPackage, l: &str| p.entitlement(l).unwrap().cadence;

@@ -101,7 +101,7 @@ pub struct ActivityBalance {
 ///   items have opened to date, channel downgrades excluded ([`ActivityBalance::extra`]),
 ///   including activities the package does not entitle at all (the customer gets more than
 ///   the tier pays for, which erodes the value of the higher tiers:
-///   `shared/seeds/004_dba25813dee18999.txt`, "Manage Entitlement"), or some item was delivered through a
+///   docs/domain-sources.md, "Manage Entitlement"), or some item was delivered through a
 ///   richer channel than entitled that the substitution table does not list (an on-site visit
 ///   where a digital touch is entitled: the item counts as delivered, the upgrade is flagged,
 ///   [`ActivityBalance::upgraded`]). A leaner channel never fulfils an item.

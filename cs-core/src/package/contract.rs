@@ -182,7 +182,10 @@ mod tests {
     #[test]
     fn terms_longer_than_ten_years_are_out_of_range() {
         let start = d(2026, 1, 15);
-        assert_eq!(ContractTerm::with_term_months(start, 120).unwrap().term_months(), 120);
+        assert_eq!(
+            ContractTerm::with_term_months(start, 120).unwrap().term_months(),
+            120
+        );
         let e = ContractTerm::with_term_months(start, 121).unwrap_err();
         assert_eq!(e.to_string(), "contract term months 121 is outside 1..=120");
         assert!(ContractTerm::new(start, d(2036, 1, 15)).is_ok());

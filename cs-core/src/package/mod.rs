@@ -37,55 +37,56 @@
 //! [`Cadence`] for every rule.
 //!
 //! # Built-in catalog
-//! Sources: the vendor handbook `shared/seeds/000_6680eeaffff6ac1a.txt` (section 2.1, the
-//! package table; 2.2, "a year in the life"; 3.1-3.5, the activities), the segment deck
-//! `shared/seeds/003_602ae97142dcc175.txt` (sections 5-14) and the practice framework
-//! `shared/seeds/004_dba25813dee18999.txt` ("Manage Entitlement", "Onboard Customers",
-//! "Secure Renewal"). Where the sources name an activity but no date, the date is our choice
-//! and is marked "ours". Each entitlement's `source` field repeats its reference.
+//! Sources, each stated with its title in docs/domain-sources.md: the *handbook* (sections 2.1,
+//! the package table; 2.2, a year of activities; 3.1-3.5, the activities), the *segment deck*
+//! (slides 5-14) and the practice *framework* ("Manage Entitlement", "Onboard Customers",
+//! "Secure Renewal"). The tables cite them as handbook, deck and framework with a section,
+//! slide or heading. Where the sources name an activity but no date, the date is our choice
+//! and is marked "ours". Each entitlement's `source` field repeats its reference, naming the
+//! document by its file name.
 //!
-//! **`commerce`** (digital touch; 000 section 2.1)
-//!
-//! | entitlement | cadence | channel | source |
-//! | --- | --- | --- | --- |
-//! | `csm_introduction` | at start | virtual meeting | 000 2.1 |
-//! | `kickoff` | start + 14 days | virtual meeting | 000 2.1, 3.1; day 14 ours |
-//! | `success_plan` | start + 30 days | digital | 000 3.2; day 30 ours |
-//! | `success_review` | every 6 months | virtual meeting | 000 2.1 |
-//! | `gap_analysis` | every 12 months, first at month 6 | virtual meeting | 000 2.1 ("once a year"); placement ours |
-//! | `proactive_outreach` | every month | digital | 000 2.1 (digital touch: email, blogs); monthly ours |
-//! | `feedback_monitoring` | every month | internal | 000 2.1; monthly ours |
-//! | `internal_renewal_review` | 3 months before each anniversary | internal | 000 2.2 |
-//! | `nps_survey` | 2 months before each anniversary | email | 000 2.2, 3.5 (annual, after the review); 2 months ours |
-//!
-//! **`enterprise`** (high touch; 000 section 2.1): as Commerce except
+//! **`commerce`** (digital touch; handbook section 2.1)
 //!
 //! | entitlement | cadence | channel | source |
 //! | --- | --- | --- | --- |
-//! | `kickoff` | start + 14 days | on-site if location allows | 000 2.1 (on-site preferred for Enterprise kickoffs) |
-//! | `success_plan` | start + 30 days | virtual meeting | 000 3.2; day 30 ours |
-//! | `success_review` | every 2 months | virtual meeting | 000 2.1 (bimonthly; virtual preferred for regular catch-ups) |
-//! | `gap_analysis` | every 6 months, first at month 3 | on-site if location allows | 000 2.1; placement ours |
-//! | `proactive_outreach` | every month | phone | 000 2.1 (high touch), 003 7 (calls); monthly ours |
+//! | `csm_introduction` | at start | virtual meeting | handbook 2.1 |
+//! | `kickoff` | start + 14 days | virtual meeting | handbook 2.1, 3.1; day 14 ours |
+//! | `success_plan` | start + 30 days | digital | handbook 3.2; day 30 ours |
+//! | `success_review` | every 6 months | virtual meeting | handbook 2.1 |
+//! | `gap_analysis` | every 12 months, first at month 6 | virtual meeting | handbook 2.1 ("once a year"); placement ours |
+//! | `proactive_outreach` | every month | digital | handbook 2.1 (digital touch: email, blogs); monthly ours |
+//! | `feedback_monitoring` | every month | internal | handbook 2.1; monthly ours |
+//! | `internal_renewal_review` | 3 months before each anniversary | internal | handbook 2.2 |
+//! | `nps_survey` | 2 months before each anniversary | email | handbook 2.2, 3.5 (annual, after the review); 2 months ours |
 //!
-//! **`community_segment`** (digital; 003 section 6): welcome email at start (003 6, 9; 004
+//! **`enterprise`** (high touch; handbook section 2.1): as Commerce except
+//!
+//! | entitlement | cadence | channel | source |
+//! | --- | --- | --- | --- |
+//! | `kickoff` | start + 14 days | on-site if location allows | handbook 2.1 (on-site preferred for Enterprise kickoffs) |
+//! | `success_plan` | start + 30 days | virtual meeting | handbook 3.2; day 30 ours |
+//! | `success_review` | every 2 months | virtual meeting | handbook 2.1 (bimonthly; virtual preferred for regular catch-ups) |
+//! | `gap_analysis` | every 6 months, first at month 3 | on-site if location allows | handbook 2.1; placement ours |
+//! | `proactive_outreach` | every month | phone | handbook 2.1 (high touch), deck 7 (calls); monthly ours |
+//!
+//! **`community_segment`** (digital; deck section 6): welcome email at start (deck 6, 9; framework
 //! "Onboard Customers"), setup guidance (training) by email at day 7, community and support
 //! outreach by email monthly, a webinar (training) every 3 months, monthly feedback
-//! monitoring (003 14), NPS survey 2 months before each anniversary (003 14; timing from 000
+//! monitoring (deck 14), NPS survey 2 months before each anniversary (deck 14; timing from handbook
 //! 2.2). Day 7, monthly and quarterly are ours.
 //!
-//! **`enterprise_segment`** (high touch; 003 section 7): everything by phone ("contact based
+//! **`enterprise_segment`** (high touch; deck section 7): everything by phone ("contact based
 //! on calls"): introduction at start, kickoff (goals, readiness, risks) at day 14, success
-//! plan at day 30 (003 10), success review every 3 months (003 11, quarterly business
-//! reviews), check-in monthly (003 7 "follow up", 9), monthly internal feedback monitoring
+//! plan at day 30 (deck 10), success review every 3 months (deck 11, quarterly business
+//! reviews), check-in monthly (deck 7 "follow up", 9), monthly internal feedback monitoring
 //! (escalating a risky account is an event, left to the playbook module), internal renewal
 //! review 3 months and NPS survey 2 months before each anniversary.
 //!
-//! **`strategic_segment`** (personal; 003 section 8): introduction and kickoff on-site if
+//! **`strategic_segment`** (personal; deck section 8): introduction and kickoff on-site if
 //! location allows (personal contact), executive sponsor selection and key-contact
 //! confirmation at day 30, success plan at day 45, quarterly success reviews on-site if
 //! location allows, monthly virtual check-ins, executive outreach every 6 months,
-//! key-contact review 4 months before each anniversary (004 "Secure Renewal": ask the right
+//! key-contact review 4 months before each anniversary (framework "Secure Renewal": ask the right
 //! person), feedback monitoring, internal renewal review and NPS survey as above.
 //!
 //! # Compliance
@@ -93,8 +94,8 @@
 //! and early windows, channel substitution) and [`AccountCompliance`] for the definitions of
 //! delivered, due, overdue, upcoming, under- and over-delivery and the compliance ratio.
 //! Under-delivery puts the relationship at risk and over-delivery erodes the value of the
-//! higher tiers (004 "Manage Entitlement"); time spent with the customer is a success
-//! measure of its own (000 section 1.3).
+//! higher tiers (framework "Manage Entitlement"); time spent with the customer is a success
+//! measure of its own (handbook section 1.3).
 
 // Tests unwrap freely (the brief allows it); library code is linted without this in the lib target.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]

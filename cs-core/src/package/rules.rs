@@ -32,7 +32,7 @@ const MAX_WINDOW_DAYS: u32 = 366;
 ///
 /// A richer channel may stand in for a leaner one (an on-site meeting for a virtual one), not
 /// the other way round; the one exception is "on-site if location allows", which the handbook
-/// (`shared/seeds/000_6680eeaffff6ac1a.txt`, section 2.1) lets fall back to virtual. A richer
+/// (docs/domain-sources.md, "Touch and channels") lets fall back to virtual. A richer
 /// channel that the table does not list (on-site for a digital touch) still fulfils the item
 /// when no listed channel does, and is flagged as a channel upgrade (over-delivery); a leaner
 /// channel never fulfils it. A custom table replaces the default table entirely. As a

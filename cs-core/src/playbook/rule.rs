@@ -166,10 +166,10 @@ impl Playbook {
     /// | `success_review_overdue` | success review 7+ days overdue | medium | 14 days | `csm` |
     /// | `expansion` | expansion signal | medium | 14 days | `account_manager` |
     ///
-    /// Sources: the 90-day internal review (`shared/seeds/000_6680eeaffff6ac1a.txt`), asking the
-    /// right person for the renewal and growing relationship value
-    /// (`shared/seeds/004_dba25813dee18999.txt`), triggers with actions in the workflows
-    /// (`shared/seeds/002_7bad84ab81aba2b0.txt`), First Impact (`shared/seeds/001_9e750d6bc0e45e83.txt`).
+    /// Sources (docs/domain-sources.md): the 90-day internal review ("Internal renewal review"),
+    /// asking the right person for the renewal ("Secure Renewal"), growing relationship value
+    /// ("Grow Relationship Value"), triggers with actions in the workflows ("Triggers and
+    /// metrics") and First Impact ("First Impact").
     pub fn builtin() -> Playbook {
         use Priority::{High, Medium, Urgent};
         Playbook {

@@ -9,8 +9,8 @@ use crate::{Error, Result};
 /// A condition on an account's state that calls for action. Each kind has a stable
 /// [`Trigger::key`]; at most one open CTA exists per account and key.
 ///
-/// Defining triggers with their actions and metrics in the CS workflows is a checklist item of
-/// `shared/seeds/002_7bad84ab81aba2b0.txt` ("Processes", "Metrics").
+/// Defining triggers with their actions and metrics in the CS workflows is a checklist item
+/// (docs/domain-sources.md, "Triggers and metrics").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Trigger {

@@ -11,8 +11,8 @@ pub const MAX_NOTICE_DAYS: u32 = 365;
 /// decides.
 ///
 /// Asking the wrong person is among the top reasons renewals are lost and the first reason they
-/// are late (`shared/seeds/004_dba25813dee18999.txt`, "Secure Renewal"), so the flag is part of
-/// the contract record rather than a CRM afterthought.
+/// are late (docs/domain-sources.md, "Secure Renewal"), so the flag is part of the contract
+/// record rather than a CRM afterthought.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RenewalContact {

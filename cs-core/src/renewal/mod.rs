@@ -6,10 +6,10 @@
 //! A [`Contract`] holds an account's ARR (integer minor units), term dates, auto-renewal and
 //! notice period, and the renewal contact with whether they are the confirmed decision maker.
 //! Asking the wrong person is a leading cause of late and lost renewals
-//! (`shared/seeds/004_dba25813dee18999.txt`, "Secure Renewal"), hence the flag.
+//! (docs/domain-sources.md, "Secure Renewal"), hence the flag.
 //! [`RenewalWindows`] cuts the days to renewal into [`RenewalStage`]s: planning from 180 days,
 //! the internal review from 90 days (three months before the anniversary,
-//! `shared/seeds/000_6680eeaffff6ac1a.txt`), imminent from 30 days, then overdue for a 30-day
+//! docs/domain-sources.md, "Internal renewal review"), imminent from 30 days, then overdue for a 30-day
 //! grace period and lapsed after it. An auto-renewing contract has a notice deadline
 //! (renewal date − notice period).
 //!
@@ -28,7 +28,8 @@
 //! passive NPS answer read accurately by the CSM, 80 % utilisation, no open high-priority
 //! case, entitlements delivered, First Impact reached on time, a reviewed success plan, a
 //! confirmed decision maker, six months to renewal and flat ARR. Coefficients are log-odds per
-//! scale unit (e^0.35 = 1.42: a 42 % rise in the odds):
+//! scale unit (e^0.35 = 1.42: a 42 % rise in the odds). Where the why comes from a source
+//! document, `sources:` names the heading of docs/domain-sources.md that states it.
 //!
 //! | factor | input, transform | center / scale | β | why |
 //! | --- | --- | --- | --- | --- |
@@ -37,14 +38,14 @@
 //! | `health_declining` | `health_delta`, clamp ±50 | 0 / 10 | −0.3 | a falling score precedes a low one |
 //! | `nps_detractor` | `nps_category` = detractor | 0 / 1 | +0.8 | detractors are the unhappy customers |
 //! | `nps_promoter` | `nps_category` = promoter | 0 / 1 | −0.5 | promoters are loyal |
-//! | `nps_overestimated` | `nps_gap`, clamp ±10 | 0 / 3 | +0.25 | the CSM misreads the account (NPS perceived, seed 000) |
-//! | `low_utilisation` | `utilisation`, clamp 0..=1.2 | 0.8 / 0.2 | −0.5 | customers who use little question the value (seed 004, "Measure Success") |
+//! | `nps_overestimated` | `nps_gap`, clamp ±10 | 0 / 3 | +0.25 | the CSM misreads the account (sources: "NPS perceived") |
+//! | `low_utilisation` | `utilisation`, clamp 0..=1.2 | 0.8 / 0.2 | −0.5 | customers who use little question the value (sources: "Measure Success") |
 //! | `open_high_priority_cases` | `open_high_priority_cases`, ln(1 + x) | 0 / ln 2 | +0.4 | unresolved high-priority issues |
-//! | `under_delivery` | `under_delivery`, clamp 0..=1 | 0 / 0.25 | +0.3 | under-delivered entitlements put relationships at risk (seed 004, "Manage Entitlement") |
-//! | `no_first_impact` | `first_impact_reached` = 0 | 0 / 1 | +0.7 | no value delivered yet (seed 001) |
+//! | `under_delivery` | `under_delivery`, clamp 0..=1 | 0 / 0.25 | +0.3 | under-delivered entitlements put relationships at risk (sources: "Manage Entitlement") |
+//! | `no_first_impact` | `first_impact_reached` = 0 | 0 / 1 | +0.7 | no value delivered yet (sources: "First Impact") |
 //! | `ttfi_past_target` | `ttfi_past_target`, clamp 0..=1 | 0 / 1 | +0.4 | value later than promised |
-//! | `no_reviewed_plan` | `plan_reviewed` = 0 | 0 / 1 | +0.5 | no agreed definition of success (seed 000, 3.2-3.3) |
-//! | `contact_unconfirmed` | `contact_confirmed` = 0, missing = 1 | 0 / 1 | +0.6 | renewal asked of the wrong person (seed 004) |
+//! | `no_reviewed_plan` | `plan_reviewed` = 0 | 0 / 1 | +0.5 | no agreed definition of success (sources: "Success plan", "Success reviews") |
+//! | `contact_unconfirmed` | `contact_confirmed` = 0, missing = 1 | 0 / 1 | +0.6 | renewal asked of the wrong person (sources: "Secure Renewal") |
 //! | `renewal_close` | `days_to_renewal`, clamp 0..=365 | 180 / 90 | −0.1 | less time left to recover |
 //! | `arr_contraction` | `arr_change`, clamp ±1 | 0 / 0.1 | −0.2 | contraction often precedes churn; expansion the opposite |
 //!

@@ -14,8 +14,8 @@ use crate::{Error, Result};
 /// Stages follow the days left to the renewal date, with the boundaries of
 /// [`RenewalWindows`] (defaults in brackets): `Early` (more than 180 days), `Planning`
 /// (180 days or fewer), `InternalReviewDue` (90 or fewer: the internal review held in the lead-up
-/// to three months before the anniversary, `shared/seeds/000_6680eeaffff6ac1a.txt`, "A Year in the
-/// Life"), `Imminent` (30 or fewer, including the renewal day itself), then after the date
+/// to three months before the anniversary, docs/domain-sources.md, "Internal renewal review"),
+/// `Imminent` (30 or fewer, including the renewal day itself), then after the date
 /// `Overdue` (within the grace period) and `Lapsed` (past it). `Renewed` and `Churned` record a
 /// known outcome; an auto-renewing contract whose date passes without a recorded outcome is
 /// `Renewed`.
@@ -148,8 +148,8 @@ pub struct RenewalWindows {
     /// Planning starts this many days before the renewal date (default 180: six months, when
     /// the renewal contact should be confirmed).
     pub planning_days: u32,
-    /// The internal renewal review is due this many days before (default 90: "three months
-    /// prior to the customer's anniversary", `shared/seeds/000_6680eeaffff6ac1a.txt`).
+    /// The internal renewal review is due this many days before (default 90: three months before
+    /// the anniversary, docs/domain-sources.md, "Internal renewal review").
     pub internal_review_days: u32,
     /// The renewal is imminent this many days before (default 30).
     pub imminent_days: u32,

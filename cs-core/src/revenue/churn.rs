@@ -6,8 +6,7 @@ use crate::portfolio::Column;
 use crate::{Error, Result};
 
 /// Why a customer cancelled: a fixed taxonomy, so reasons captured by surveys and exit
-/// interviews add up across accounts ("understand objections",
-/// `shared/seeds/004_dba25813dee18999.txt`).
+/// interviews add up across accounts (docs/domain-sources.md, "Understand Objections").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChurnReason {

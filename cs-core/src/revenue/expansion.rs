@@ -30,8 +30,8 @@ pub enum Evidence {
 }
 
 /// An account that needs more: usage close to its limit while the relationship is strong
-/// (`shared/seeds/004_dba25813dee18999.txt`, "Grow Relationship Value": identify customers that
-/// need more from their usage patterns and propose an expanded relationship).
+/// (docs/domain-sources.md, "Grow Relationship Value": customers whose usage shows that they need
+/// more are offered an expanded relationship).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpansionOpportunity {
     /// Why: one entry per criterion met.

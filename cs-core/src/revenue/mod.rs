@@ -9,7 +9,7 @@
 //! [`revenue_retention`] compares two [`Snapshot`]s: GRR (each account capped at its starting
 //! ARR), NRR, logo churn, expansion and contraction, with exact integer sums and new accounts
 //! excluded. [`churn_reasons`] breaks lost accounts down by [`ChurnReason`] (capture the
-//! reasons for every cancellation, seed 004 "Understand Objections").
+//! reasons for every cancellation, docs/domain-sources.md, "Understand Objections").
 //! [`ExpansionCriteria`] flags accounts near their usage limit with strong health and NPS.
 //!
 //! ```

@@ -25,8 +25,8 @@
 //! | ARR | lognormal, median 6 000 / 60 000 / 400 000 (major units), σ 0.6 / 0.5 / 0.4 |
 //! | contract | started 30 to 2 000 days ago; terms 12 / 12 / 36 months; renewal the next anniversary |
 //!
-//! The segments and their touch models follow `shared/seeds/003_602ae97142dcc175.txt`
-//! (Community / Enterprise / Strategic); the numbers are this crate's choices.
+//! The segments and their touch models follow the segment deck (docs/domain-sources.md, "Segment
+//! strategies": Community / Enterprise / Strategic); the numbers are this crate's choices.
 
 mod synthetic;
 
