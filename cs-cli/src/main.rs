@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod csv_input;
 mod report;
+mod table_input;
 
 /// Customer Success analytics from CSV files.
 #[derive(Parser)]

@@ -13,6 +13,7 @@
 //! | [`playbook`] | rules that turn account state into calls to action (CTAs) |
 //! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
 //! | [`portfolio`] | the columnar account table used by batch APIs |
+//! | [`pipeline`] | the portfolio pipeline: raw account columns -> health -> risk inputs -> risk -> playbook signals -> CTAs |
 //! | [`statistics`] | confidence levels and the normal distribution |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
@@ -36,6 +37,7 @@ pub mod health;
 pub mod nps;
 pub mod onboarding;
 pub mod package;
+pub mod pipeline;
 pub mod playbook;
 pub mod portfolio;
 pub mod renewal;
