@@ -26,18 +26,26 @@ use crate::cells::{Held, convert, required_texts};
 /// ```
 #[derive(Debug, Clone)]
 pub struct AccountBatch {
-    ids: Vec<String>,
+    len: usize,
+    ids: Option<Vec<String>>,
     columns: Vec<(String, Held)>,
 }
 
 impl AccountBatch {
-    /// Reads the columns of `batch` that `pipeline` knows; `id` names the account id column.
+    /// Reads the columns of `batch` that `pipeline` knows; `id` names the account id column,
+    /// which must be there.
     pub fn new(batch: &RecordBatch, pipeline: &Pipeline, id: &str) -> Result<AccountBatch> {
-        let schema = batch.schema();
-        let ids_array = batch.column_by_name(id).ok_or_else(|| {
-            Error::unknown("column", id, schema.fields().iter().map(|f| f.name().as_str()))
-        })?;
-        let ids = required_texts(ids_array, id)?;
+        if batch.column_by_name(id).is_none() {
+            let schema = batch.schema();
+            return Err(Error::unknown("column", id, schema.fields().iter().map(|f| f.name().as_str())));
+        }
+        Self::with_optional_ids(batch, pipeline, id)
+    }
+
+    /// As [`AccountBatch::new`], but a batch without the id column is read without ids
+    /// (enough for health and risk).
+    pub fn with_optional_ids(batch: &RecordBatch, pipeline: &Pipeline, id: &str) -> Result<AccountBatch> {
+        let ids = batch.column_by_name(id).map(|a| required_texts(a, id)).transpose()?;
         let mut columns = Vec::new();
         for spec in pipeline.input_columns() {
             if spec.name == id || spec.name == "account_id" {
@@ -47,22 +55,26 @@ impl AccountBatch {
                 columns.push((spec.name.clone(), convert(array, &spec.name, spec.kind)?));
             }
         }
-        Ok(AccountBatch { ids, columns })
+        Ok(AccountBatch {
+            len: batch.num_rows(),
+            ids,
+            columns,
+        })
     }
 
-    /// The account ids.
-    pub fn ids(&self) -> &[String] {
-        &self.ids
+    /// The account ids, when the batch had them.
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_deref()
     }
 
     /// Number of accounts.
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.len
     }
 
     /// True without accounts.
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len == 0
     }
 
     /// The converted cells of column `name`, when the batch had it.
@@ -72,7 +84,10 @@ impl AccountBatch {
 
     /// Borrows the columns as the pipeline's [`AccountTable`].
     pub fn table(&self) -> Result<AccountTable<'_>> {
-        let mut t = AccountTable::new(&self.ids)?;
+        let mut t = match &self.ids {
+            Some(ids) => AccountTable::new(ids)?,
+            None => AccountTable::without_ids(self.len),
+        };
         for (name, held) in &self.columns {
             t.push(name, held.cells(name)?)?;
         }

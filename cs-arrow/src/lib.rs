@@ -18,6 +18,7 @@
 
 mod account;
 pub mod cells;
+#[cfg(feature = "files")]
 pub mod files;
 pub mod output;
 

@@ -70,8 +70,15 @@ fn main() -> ExitCode {
     let result = execute(&cli.command);
     match result {
         Ok(output) => {
-            print!("{output}");
-            ExitCode::SUCCESS
+            use std::io::Write as _;
+            // A closed pipe (`cs ... | head`) is the reader's choice, not an error.
+            match std::io::stdout().lock().write_all(output.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("cs: standard output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(message) => {
             eprintln!("cs: {message}");

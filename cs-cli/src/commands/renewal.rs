@@ -223,7 +223,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     let locate = |e: cs_core::Error| loaded.locate(e);
     let accounts = loaded.accounts(&pipeline)?;
     let table = accounts.table().map_err(locate)?;
-    let ids = table.account_id();
+    let ids = table.account_id().map_err(locate)?;
     let health = pipeline.health(&table, as_of).map_err(locate)?;
     let inputs = pipeline
         .risk_inputs(&table, health.as_ref(), Some(as_of))

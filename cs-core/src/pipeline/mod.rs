@@ -200,8 +200,22 @@ impl Pipeline {
             };
             push(name, kind, "risk model input".into());
         }
+        for input in self.extra_inputs() {
+            push(&input, Kind::Number, format!("input of risk model \"{}\"", self.model.name));
+        }
         for (name, kind, doc) in RAW_COLUMNS.iter().chain(SIGNAL_COLUMNS.iter()) {
             push(name, *kind, (*doc).to_owned());
+        }
+        out
+    }
+
+    /// The inputs of the model's factors that are not standard inputs ([`inputs::ALL`]).
+    fn extra_inputs(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for f in &self.model.factors {
+            if !inputs::ALL.contains(&f.input.as_str()) && !out.contains(&f.input) {
+                out.push(f.input.clone());
+            }
         }
         out
     }
@@ -228,7 +242,7 @@ impl Pipeline {
         health: Option<&BatchScores>,
         as_of: Option<NaiveDate>,
     ) -> Result<RiskInputs> {
-        risk_inputs::derive(table, &self.scorecard, health, as_of)
+        risk_inputs::derive(table, &self.scorecard, health, as_of, &self.extra_inputs())
     }
 
     /// Scores the risk of every account; a factor without input is dropped or an error, as
@@ -309,7 +323,7 @@ impl Pipeline {
         let inputs = self.risk_inputs(table, health.as_ref(), Some(as_of))?;
         let risk = self.risk(&inputs, table.integer("arr")?)?;
         let signals = self.signals(table, &inputs, Some(&risk.scores), as_of)?;
-        let ctas = self.ctas(table.account_id(), &signals, as_of, open)?;
+        let ctas = self.ctas(table.account_id()?, &signals, as_of, open)?;
         Ok(PipelineResult {
             health,
             inputs,

@@ -25,7 +25,7 @@ pub struct InputSource {
 #[derive(Debug, Clone)]
 pub struct RiskInputs {
     len: usize,
-    columns: Vec<(&'static str, ColumnBuf<f64>)>,
+    columns: Vec<(String, ColumnBuf<f64>)>,
     sources: Vec<InputSource>,
 }
 
@@ -42,12 +42,12 @@ impl RiskInputs {
 
     /// The column of input `name`, when the table had or implied it.
     pub fn get(&self, name: &str) -> Option<&ColumnBuf<f64>> {
-        self.columns.iter().find(|(n, _)| *n == name).map(|(_, c)| c)
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| c)
     }
 
     /// The inputs found, in [`inputs::ALL`] order, with their columns.
-    pub fn columns(&self) -> impl Iterator<Item = (&'static str, &ColumnBuf<f64>)> {
-        self.columns.iter().map(|(n, c)| (*n, c))
+    pub fn columns(&self) -> impl Iterator<Item = (&str, &ColumnBuf<f64>)> {
+        self.columns.iter().map(|(n, c)| (n.as_str(), c))
     }
 
     /// Where each input came from, in [`inputs::ALL`] order.
@@ -116,6 +116,7 @@ pub(crate) fn derive(
     card: &Scorecard,
     health: Option<&BatchScores>,
     as_of: Option<NaiveDate>,
+    extra_inputs: &[String],
 ) -> Result<RiskInputs> {
     let n = table.len();
     let mut columns = Vec::new();
@@ -186,10 +187,20 @@ pub(crate) fn derive(
             }
         };
         if let Some((values, source)) = derived {
-            columns.push((name, values));
+            columns.push((name.to_owned(), values));
             sources.push(InputSource {
                 input: name.to_owned(),
                 source,
+            });
+        }
+    }
+    // Inputs of the model's own (non-standard) factors, read as numbers.
+    for input in extra_inputs {
+        if let Some(values) = numbers(table, input)? {
+            columns.push((input.clone(), values));
+            sources.push(InputSource {
+                input: input.clone(),
+                source: input.clone(),
             });
         }
     }

@@ -130,7 +130,8 @@ pub struct ColumnSpec {
 /// ```
 #[derive(Debug, Clone)]
 pub struct AccountTable<'a> {
-    account_id: &'a [String],
+    len: usize,
+    account_id: Option<&'a [String]>,
     columns: Vec<(&'a str, Cells<'a>)>,
 }
 
@@ -143,9 +144,20 @@ impl<'a> AccountTable<'a> {
             }
         }
         Ok(AccountTable {
-            account_id,
+            len: account_id.len(),
+            account_id: Some(account_id),
             columns: Vec::new(),
         })
+    }
+
+    /// A table of `len` accounts without ids (enough for health and risk; playbook CTAs need
+    /// ids).
+    pub fn without_ids(len: usize) -> Self {
+        AccountTable {
+            len,
+            account_id: None,
+            columns: Vec::new(),
+        }
     }
 
     /// Adds a column; its length must be the table's and its name new.
@@ -175,17 +187,17 @@ impl<'a> AccountTable<'a> {
 
     /// Number of accounts.
     pub fn len(&self) -> usize {
-        self.account_id.len()
+        self.len
     }
 
     /// True without accounts.
     pub fn is_empty(&self) -> bool {
-        self.account_id.is_empty()
+        self.len == 0
     }
 
-    /// The account ids.
-    pub fn account_id(&self) -> &'a [String] {
-        self.account_id
+    /// The account ids, or [`Error::Missing`] for a table made without them.
+    pub fn account_id(&self) -> Result<&'a [String]> {
+        self.account_id.ok_or_else(|| Error::missing("column account_id"))
     }
 
     /// Whether a column called `name` is present.
