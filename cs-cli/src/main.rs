@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 mod commands;
 mod csv_input;
 mod report;
+mod table_input;
 
 /// Customer Success analytics from CSV files.
 #[derive(Parser)]
@@ -69,8 +70,15 @@ fn main() -> ExitCode {
     let result = execute(&cli.command);
     match result {
         Ok(output) => {
-            print!("{output}");
-            ExitCode::SUCCESS
+            use std::io::Write as _;
+            // A closed pipe (`cs ... | head`) is the reader's choice, not an error.
+            match std::io::stdout().lock().write_all(output.as_bytes()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!("cs: standard output: {e}");
+                    ExitCode::FAILURE
+                }
+                _ => ExitCode::SUCCESS,
+            }
         }
         Err(message) => {
             eprintln!("cs: {message}");

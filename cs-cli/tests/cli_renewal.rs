@@ -64,7 +64,7 @@ fn risk_json_is_sorted_by_expected_loss_with_hand_computed_risks() {
         "risk.csv",
         "account_id,arr,health_score,nps_category,contact_confirmed,renewal_date\n\
          a,100000,40,detractor,true,2026-03-01\n\
-         b,900000,80,promoter,yes,2026-04-15\n",
+         b,900000,80,promoter,true,2026-04-15\n",
     );
     let (ok, out, err) = cs(&["risk", &path, "--as-of", "2026-01-01", "--json"]);
     assert!(ok, "{err}");
@@ -125,7 +125,17 @@ fn risk_bad_cells_name_file_line_and_column() {
     let (ok, _, err) = cs(&["risk", &path, "--as-of", "2026-01-01"]);
     assert!(!ok);
     assert!(
-        err.contains("line 3, column health_score: \"high\" is not a number"),
+        err.contains("line 3, column health_score value \"high\" is invalid: expected a number"),
+        "{err}"
+    );
+    // One cell grammar: flags are true / false / 1 / 0, nothing else ("yes" was accepted once).
+    let path = temp(
+        "flag.csv",
+        "account_id,arr,contact_confirmed\na,100,true\nb,100,yes\n",
+    );
+    let (ok, _, err) = cs(&["risk", &path, "--as-of", "2026-01-01"]);
+    assert!(
+        !ok && err.contains("line 3, column contact_confirmed value \"yes\" is invalid: expected a flag"),
         "{err}"
     );
     let path = temp("money.csv", "account_id,arr,health_score\na,100.5,50\n");

@@ -177,6 +177,30 @@ impl Error {
 }
 
 impl Error {
+    /// The row or element index the error names, when it names one.
+    pub fn position(&self) -> Option<usize> {
+        match self {
+            Error::OutOfRange { position, .. }
+            | Error::Invalid { position, .. }
+            | Error::Missing { position, .. } => *position,
+            _ => None,
+        }
+    }
+
+    /// The same error without its position, and the position: for a front end that names the
+    /// place its own way (a file line, a spreadsheet cell).
+    #[must_use]
+    pub fn split_position(mut self) -> (Self, Option<usize>) {
+        let found = self.position();
+        if let Error::OutOfRange { position, .. }
+        | Error::Invalid { position, .. }
+        | Error::Missing { position, .. } = &mut self
+        {
+            *position = None;
+        }
+        (self, found)
+    }
+
     /// The same error with its position moved by `base` rows: a chunk's local row index becomes
     /// the table's.
     #[must_use]

@@ -15,6 +15,7 @@
 //! | [`retention`] | Kaplan-Meier survival and log-rank test, sBG cohort model, score backtests (AUC, lift) |
 //! | [`sample`] | a deterministic synthetic portfolio for tests, benchmarks and demos |
 //! | [`portfolio`] | the columnar account table used by batch APIs, dates, calendar periods |
+//! | [`pipeline`] | the portfolio pipeline: raw account columns -> health -> risk inputs -> risk -> playbook signals -> CTAs |
 //! | [`statistics`] | confidence levels, the normal and chi-square distributions, the hypergeometric series |
 //! | [`document`] | versioned TOML / JSON documents |
 //!
@@ -38,6 +39,7 @@ pub mod health;
 pub mod nps;
 pub mod onboarding;
 pub mod package;
+pub mod pipeline;
 pub mod playbook;
 pub mod portfolio;
 pub mod renewal;

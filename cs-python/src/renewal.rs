@@ -4,14 +4,13 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use arrow_array::types::{Int8Type, Int16Type};
-use arrow_array::{
-    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array,
-};
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
+use cs_arrow::AccountBatch;
 use cs_core::document::Document;
 use cs_core::nps::Category;
+use cs_core::pipeline::Pipeline;
 use cs_core::portfolio::Column;
 use cs_core::renewal::{
     self as core, Contract, ContractRecord, FitOptions, RenewalOutcome, RenewalStatus, RenewalWindows,
@@ -434,61 +433,43 @@ pub(crate) fn _renewal_stages<'py>(
 
 // --- the risk model ---
 
-/// The risk input columns of a model found in `batch`, as float64 arrays (borrowed when
-/// already float64). `nps_category` may also hold category names.
+/// The risk inputs of `batch` for `model`, read through the table layer and the core
+/// pipeline: each standard input from its own column or derived from raw columns (NPS
+/// category from the 0-10 answer, days to renewal from the renewal date with `as_of`, health
+/// from the scorecard's measures, ...), plus the model's own inputs.
 struct Inputs {
-    names: Vec<String>,
-    arrays: Vec<ArrayRef>,
+    inputs: cs_core::pipeline::RiskInputs,
     rows: usize,
 }
 
 impl Inputs {
-    fn read(batch: &RecordBatch, model: &RiskModel) -> PyResult<Inputs> {
-        let mut names: Vec<String> = Vec::new();
-        let mut arrays = Vec::new();
-        for f in &model.factors {
-            if names.contains(&f.input) {
-                continue;
+    fn read(batch: &RecordBatch, model: &RiskModel, as_of: Option<NaiveDate>) -> PyResult<Inputs> {
+        let pipeline = Pipeline {
+            model: model.clone(),
+            ..Pipeline::default()
+        };
+        let accounts = AccountBatch::with_optional_ids(batch, &pipeline, "account_id").or_raise()?;
+        let table = accounts.table().or_raise()?;
+        let health = match as_of {
+            Some(d) => pipeline.health(&table, d).or_raise()?,
+            None if !table.has(core::inputs::HEALTH_SCORE)
+                && cs_core::pipeline::has_measures(&pipeline.scorecard, &table) =>
+            {
+                return Err(raise(cs_core::Error::missing(
+                    "as_of (needed to score health from the scorecard's measure columns)",
+                )));
             }
-            let Some(a) = batch.column_by_name(&f.input) else {
-                continue;
-            };
-            let dt = a.data_type();
-            let is_text = matches!(dt, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
-                || matches!(dt, DataType::Dictionary(_, v) if v.as_ref() == &DataType::Utf8);
-            let array = if is_text && f.input == core::inputs::NPS_CATEGORY {
-                let cats = parsed(a, &f.input, &Category::ALL, true, Category::parse)?;
-                let values: Float64Array = cats
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        cats.nulls
-                            .as_ref()
-                            .is_none_or(|n| n.is_valid(i))
-                            .then(|| c.index() as f64)
-                    })
-                    .collect();
-                Arc::new(values) as ArrayRef
-            } else {
-                float_array(a, &f.input)?
-            };
-            names.push(f.input.clone());
-            arrays.push(array);
-        }
+            None => None,
+        };
+        let inputs = pipeline.risk_inputs(&table, health.as_ref(), as_of).or_raise()?;
         Ok(Inputs {
-            names,
-            arrays,
+            inputs,
             rows: batch.num_rows(),
         })
     }
 
     fn table(&self) -> PyResult<RiskTable<'_>> {
-        let mut t = RiskTable::new(self.rows);
-        for (name, a) in self.names.iter().zip(&self.arrays) {
-            t = t.with(float_column(a, name)?).or_raise()?;
-        }
-        Ok(t)
+        self.inputs.table().or_raise()
     }
 }
 
@@ -532,63 +513,8 @@ fn churned_flags(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
     Ok(crate::typed::from_options(out, false))
 }
 
-fn tier_names() -> ArrayRef {
-    Arc::new(StringArray::from_iter_values(RiskTier::ALL.map(RiskTier::as_str)))
-}
-
 fn score_columns(scores: RiskScores) -> PyResult<Vec<(Field, ArrayRef)>> {
-    let n = scores.len();
-    let k = scores.reason_count;
-    let names: ArrayRef = Arc::new(StringArray::from_iter_values(&scores.factor_names));
-    let tier_keys =
-        arrow_array::Int8Array::from(scores.tier.iter().map(|t| t.index() as i8).collect::<Vec<i8>>());
-    let tier = DictionaryArray::<Int8Type>::try_new(tier_keys, tier_names())
-        .map_err(|e| raise(cs_core::Error::invalid("tier", "dictionary", e.to_string())))?;
-    let dict_type = |key: DataType| DataType::Dictionary(Box::new(key), Box::new(DataType::Utf8));
-    let mut reason_cols = Vec::with_capacity(2 * k);
-    for r in 0..k {
-        // One pass per rank over the row-major reason matrix: keys, contributions, validity.
-        let mut keys = Vec::with_capacity(n);
-        let mut contrib = Vec::with_capacity(n);
-        let mut valid = arrow_buffer::BooleanBufferBuilder::new(n);
-        for row in 0..n {
-            let i = row * k + r;
-            let f = scores.reason_factor[i];
-            keys.push(f.map_or(0, |f| f as i16));
-            contrib.push(scores.reason_contribution[i]);
-            valid.append(f.is_some());
-        }
-        let nulls = arrow_buffer::NullBuffer::new(valid.finish());
-        let nulls = (nulls.null_count() > 0).then_some(nulls);
-        let keys = arrow_array::Int16Array::new(keys.into(), nulls.clone());
-        let contrib = Float64Array::new(contrib.into(), nulls);
-        let factor = DictionaryArray::<Int16Type>::try_new(keys, names.clone())
-            .map_err(|e| raise(cs_core::Error::invalid("reason", "dictionary", e.to_string())))?;
-        reason_cols.push((
-            Field::new(format!("reason_{}", r + 1), dict_type(DataType::Int16), true),
-            Arc::new(factor) as ArrayRef,
-        ));
-        reason_cols.push((
-            Field::new(format!("reason_{}_contribution", r + 1), DataType::Float64, true),
-            Arc::new(contrib) as ArrayRef,
-        ));
-    }
-    let mut out = vec![
-        (
-            Field::new("risk", DataType::Float64, false),
-            Arc::new(Float64Array::from(scores.risk)) as ArrayRef,
-        ),
-        (
-            Field::new("log_odds", DataType::Float64, false),
-            Arc::new(Float64Array::from(scores.log_odds)) as ArrayRef,
-        ),
-        (
-            Field::new("tier", dict_type(DataType::Int8), false),
-            Arc::new(tier),
-        ),
-    ];
-    out.extend(reason_cols);
-    Ok(out)
+    cs_arrow::output::risk_columns(scores).or_raise()
 }
 
 /// An explainable logistic model of churn at renewal, a serialisable document.
@@ -710,19 +636,28 @@ impl PyRiskModel {
     /// The model without the factors whose input column ``table`` lacks, and their names.
     fn restricted_to(&self, table: &Bound<'_, PyAny>) -> PyResult<(PyRiskModel, Vec<String>)> {
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner)?;
+        let inputs = Inputs::read(&batch, &self.inner, None)?;
         let (inner, dropped) = self.inner.restricted_to(&inputs.table()?);
         Ok((PyRiskModel { inner }, dropped))
     }
     /// Scores every row of ``table`` and returns it (same type) with columns added: ``risk``,
     /// ``log_odds``, ``tier`` and ``reason_1`` .. ``reason_k`` with ``reason_i_contribution``
-    /// (log-odds). Inputs are the columns named after the factors' inputs; null or NaN is
-    /// unknown. A factor whose column is absent raises CsError, unless ``drop_missing``.
-    #[pyo3(signature = (table, *, drop_missing = false))]
-    fn score<'py>(&self, table: &Bound<'py, PyAny>, drop_missing: bool) -> PyResult<Bound<'py, PyAny>> {
+    /// (log-odds). Inputs are the columns named after the factors' inputs, or derived from
+    /// raw account columns exactly as ``cs risk`` derives them (``nps`` answer -> NPS category,
+    /// ``renewal_date`` -> days to renewal with ``as_of``, ``licence_utilisation``,
+    /// ``high_priority_tickets``, ``previous_arr``, the scorecard's measures -> health); null
+    /// or NaN is unknown. A factor without input raises CsError, unless ``drop_missing``.
+    #[pyo3(signature = (table, *, drop_missing = false, as_of = None))]
+    fn score<'py>(
+        &self,
+        table: &Bound<'py, PyAny>,
+        drop_missing: bool,
+        as_of: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let py = table.py();
+        let as_of = as_of.map(|d| date_arg(d, "as of")).transpose()?;
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner)?;
+        let inputs = Inputs::read(&batch, &self.inner, as_of)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&self.inner, &risk_table, drop_missing);
         let scores = py.detach(|| model.score(&risk_table)).or_raise()?;
@@ -738,7 +673,7 @@ impl PyRiskModel {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = table.py();
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner)?;
+        let inputs = Inputs::read(&batch, &self.inner, None)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&self.inner, &risk_table, drop_missing);
         let p = model.factors.len();
@@ -771,7 +706,7 @@ impl PyRiskModel {
     ) -> PyResult<PyRiskModel> {
         let template = template.map_or_else(RiskModel::default, |t| t.inner.clone());
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &template)?;
+        let inputs = Inputs::read(&batch, &template, None)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&template, &risk_table, drop_missing);
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
@@ -799,7 +734,7 @@ impl PyRiskModel {
         drop_missing: bool,
     ) -> PyResult<PyRiskEvaluation> {
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner)?;
+        let inputs = Inputs::read(&batch, &self.inner, None)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&self.inner, &risk_table, drop_missing);
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
@@ -1231,7 +1166,7 @@ pub(crate) fn expansion_signals<'py>(
             .collect(),
         ..RiskModel::default()
     };
-    let inputs = Inputs::read(&batch, &template)?;
+    let inputs = Inputs::read(&batch, &template, None)?;
     let risk_table = inputs.table()?;
     let flags = py.detach(|| criteria.signals(&risk_table)).or_raise()?;
     let added = to_pyarrow(

@@ -134,7 +134,7 @@ def test_bad_playbooks_and_portfolios() -> None:
         cs.Playbook.default().evaluate({"account_id": ["a"], "risk_tier": ["severe"]}, AS_OF)
     with raises("account_id is missing at position 1"):
         cs.Playbook.default().evaluate({"account_id": ["a", None]}, AS_OF)
-    with raises("health band 1.5 at position 0 is outside whole numbers 0..=255"):
+    with raises("column health_band value 1.5 at position 0 is invalid: expected a whole number"):
         cs.Playbook.default().evaluate({"account_id": ["a"], "health_band": [1.5]}, AS_OF)
     with raises("as of"):
         cs.Playbook.default().evaluate(PORTFOLIO, "next tuesday")

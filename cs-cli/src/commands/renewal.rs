@@ -8,17 +8,17 @@ use std::path::Path;
 use chrono::NaiveDate;
 use clap::Args;
 use cs_core::document::Document;
-use cs_core::health::{MeasureColumn, Scorecard, ValueKind, epoch_days};
-use cs_core::nps::Category;
-use cs_core::playbook::{OpenCta, Playbook, PortfolioState};
-use cs_core::portfolio::{Column, Validity};
-use cs_core::renewal::{RenewalWindows, RiskModel, RiskScores, RiskTable, RiskTier, inputs};
-use cs_core::revenue::{ArrAtRisk, ExpansionCriteria, Snapshot, arr_at_risk, revenue_retention};
+use cs_core::pipeline::{MissingInputs, Pipeline};
+use cs_core::playbook::{OpenCta, Playbook};
+use cs_core::portfolio::Column;
+use cs_core::renewal::RiskModel;
+use cs_core::revenue::{ArrAtRisk, Snapshot, arr_at_risk, revenue_retention};
 use cs_core::sample::SyntheticPortfolio;
 use serde_json::{Value, json};
 
 use crate::csv_input::CsvTable;
 use crate::report::TextTable;
+use crate::table_input::Loaded;
 
 /// Where `cs risk` looks for a portfolio when no file is given.
 const PORTFOLIO_CSV: &str = "examples/data/portfolio.csv";
@@ -118,289 +118,27 @@ fn read_document<T: Document>(path: &str) -> Result<T, String> {
     parsed.map_err(|e| format!("{path}: {e}"))
 }
 
-fn flag(cell: &str) -> Result<Option<bool>, String> {
-    match cell.trim().to_ascii_lowercase().as_str() {
-        "" => Ok(None),
-        "true" | "yes" | "y" | "1" => Ok(Some(true)),
-        "false" | "no" | "n" | "0" => Ok(Some(false)),
-        other => Err(format!("{other:?} is not a flag (true/false, yes/no, 1/0)")),
-    }
-}
-
-fn number(cell: &str) -> Result<Option<f64>, String> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    if let Ok(Some(b)) = flag(cell) {
-        return Ok(Some(if b { 1.0 } else { 0.0 }));
-    }
-    cell.parse::<f64>()
-        .map(Some)
-        .map_err(|_| format!("{cell:?} is not a number"))
-}
-
-fn optional_date(cell: &str) -> Result<Option<NaiveDate>, String> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(cell, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
-}
-
-fn has(table: &CsvTable, name: &str) -> bool {
-    table.column(name).is_ok()
-}
-
-/// Values with an Arrow-layout validity bitmap, ready to borrow as a [`Column`].
-type Nullable<T> = (Vec<T>, Vec<u8>);
-
-/// Health scores and band indices (NaN where undetermined).
-type Health = (Vec<f64>, Vec<f64>);
-
-/// Values and validity of optional values (the default under a null).
-fn nullable<T: Copy + Default>(v: Vec<Option<T>>) -> Nullable<T> {
-    let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-    (
-        v.into_iter().map(Option::unwrap_or_default).collect(),
-        bitmap(&present),
-    )
-}
-
-/// Borrows a nullable column.
-fn nullable_column<'a, T: Copy>(
-    name: &'a str,
-    o: Option<&'a Nullable<T>>,
-) -> Result<Option<Column<'a, T>>, String> {
-    o.map(|(v, bits)| {
-        Column::new(name, v)
-            .with_validity(Validity::new(bits, 0, v.len()).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())
-    })
-    .transpose()
-}
-
-/// The text of column `name`, or the error naming the columns there are.
+/// The required text column `name` of a snapshot, or the error naming the columns there are.
 fn required_text(table: &CsvTable, name: &str) -> Result<Vec<String>, String> {
     let c = table.column(name)?;
     Ok((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
 }
 
-enum MeasureValues {
-    Number(Vec<f64>),
-    Bool(Vec<bool>),
+fn text_column(table: &CsvTable, name: &str) -> Option<Vec<String>> {
+    let c = table.column(name).ok()?;
+    Some((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
 }
 
-struct OwnedMeasure {
-    name: String,
-    data: MeasureValues,
-    valid: Vec<u8>,
-    observed: Option<Nullable<i32>>,
-}
-
-/// A validity bitmap (Arrow layout) of `present`.
-fn bitmap(present: &[bool]) -> Vec<u8> {
-    let mut bits = vec![0u8; present.len().div_ceil(8)];
-    for (i, p) in present.iter().enumerate() {
-        if *p {
-            bits[i / 8] |= 1 << (i % 8);
-        }
-    }
-    bits
-}
-
-/// Health score and band index from the built-in scorecard, when the file has every one of its
-/// measure columns (as the synthetic portfolio does); NaN where the score is undetermined.
-fn default_health(table: &CsvTable, as_of: NaiveDate) -> Result<Option<Health>, String> {
-    let card = Scorecard::default_card();
-    let measures: Vec<_> = card
-        .measures
-        .iter()
-        .chain(card.groups.iter().flat_map(|g| &g.measures))
-        .collect();
-    if !measures.iter().all(|m| has(table, &m.name)) {
-        return Ok(None);
-    }
-    let mut owned = Vec::new();
-    for m in &measures {
-        let (data, present) = if m.rule.value_kind() == ValueKind::Bool {
-            let v = table.parse_column(&m.name, flag)?;
-            let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-            (
-                MeasureValues::Bool(v.into_iter().map(|b| b.unwrap_or(false)).collect()),
-                present,
-            )
-        } else {
-            let v = table.parse_column(&m.name, number)?;
-            let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-            (
-                MeasureValues::Number(v.into_iter().map(|x| x.unwrap_or(0.0)).collect()),
-                present,
-            )
-        };
-        let date_col = m.date_column_name();
-        let observed = if has(table, &date_col) {
-            let d = table.parse_column(&date_col, optional_date)?;
-            let present: Vec<bool> = d.iter().map(Option::is_some).collect();
-            Some((
-                d.into_iter().map(|d| d.map_or(0, epoch_days)).collect(),
-                bitmap(&present),
-            ))
-        } else {
-            None
-        };
-        owned.push(OwnedMeasure {
-            name: m.name.clone(),
-            data,
-            valid: bitmap(&present),
-            observed,
-        });
-    }
-    let n = table.len();
-    let err = |e: cs_core::Error| format!("{}: health: {e}", table.source);
-    let mut columns = Vec::new();
-    for o in &owned {
-        let validity = Validity::new(&o.valid, 0, n).map_err(err)?;
-        let mut col = match &o.data {
-            MeasureValues::Number(v) => MeasureColumn::number(
-                &o.name,
-                Column::new(&o.name, v).with_validity(validity).map_err(err)?,
-            ),
-            MeasureValues::Bool(v) => MeasureColumn::boolean(
-                &o.name,
-                Column::new(&o.name, v).with_validity(validity).map_err(err)?,
-            ),
-        };
-        if let Some((dates, valid)) = &o.observed {
-            let v = Validity::new(valid, 0, n).map_err(err)?;
-            col = col.with_observed(Column::new(&o.name, dates).with_validity(v).map_err(err)?);
-        }
-        columns.push(col);
-    }
-    let scores = card.score_batch(&columns, as_of).map_err(err)?;
-    let score = scores.score.iter().map(|s| s.unwrap_or(f64::NAN)).collect();
-    let band = scores
-        .band
-        .iter()
-        .map(|b| b.map_or(f64::NAN, f64::from))
-        .collect();
-    Ok(Some((score, band)))
-}
-
-/// Risk inputs read from a portfolio CSV: each standard input from its own column or from the
-/// columns it can be derived from, with a note of where it came from.
-struct Inputs {
-    columns: Vec<(&'static str, Vec<f64>)>,
-    sources: Vec<(&'static str, String)>,
-}
-
-impl Inputs {
-    fn read(table: &CsvTable, as_of: NaiveDate) -> Result<Inputs, String> {
-        let mut columns = Vec::new();
-        let mut sources = Vec::new();
-        let nums = |name: &str| -> Result<Vec<f64>, String> {
-            Ok(table
-                .parse_column(name, number)?
-                .into_iter()
-                .map(|v| v.unwrap_or(f64::NAN))
-                .collect())
-        };
-        let health = if has(table, inputs::HEALTH_SCORE) {
-            None
-        } else {
-            default_health(table, as_of)?
-        };
-        for name in inputs::ALL {
-            let derived: Option<(Vec<f64>, String)> = if has(table, name) {
-                let values = if name == inputs::NPS_CATEGORY {
-                    table.parse_column(name, |cell| -> Result<f64, String> {
-                        if cell.is_empty() {
-                            return Ok(f64::NAN);
-                        }
-                        match cell.parse::<f64>() {
-                            Ok(v) => Ok(v),
-                            Err(_) => Category::parse(cell)
-                                .map(|c| c.index() as f64)
-                                .map_err(|e| e.to_string()),
-                        }
-                    })?
-                } else {
-                    nums(name)?
-                };
-                Some((values, name.to_owned()))
-            } else {
-                match name {
-                    inputs::HEALTH_SCORE => health
-                        .as_ref()
-                        .map(|(s, _)| (s.clone(), "the built-in health scorecard".to_owned())),
-                    inputs::HEALTH_BAND if !has(table, inputs::HEALTH_SCORE) => health
-                        .as_ref()
-                        .map(|(_, b)| (b.clone(), "the built-in health scorecard".to_owned())),
-                    inputs::UTILISATION if has(table, "licence_utilisation") => {
-                        Some((nums("licence_utilisation")?, "licence_utilisation".to_owned()))
-                    }
-                    inputs::OPEN_HIGH_PRIORITY_CASES if has(table, "high_priority_tickets") => {
-                        Some((nums("high_priority_tickets")?, "high_priority_tickets".to_owned()))
-                    }
-                    inputs::NPS_CATEGORY if has(table, "nps") => {
-                        let v = table.parse_column("nps", |cell| -> Result<f64, String> {
-                            match number(cell)? {
-                                None => Ok(f64::NAN),
-                                Some(x) if (0.0..=10.0).contains(&x) && x.fract() == 0.0 => {
-                                    Ok(Category::of(x as u8).index() as f64)
-                                }
-                                Some(x) => Err(format!("nps score {x} is outside 0..=10")),
-                            }
-                        })?;
-                        Some((v, "nps (0-10 answer)".to_owned()))
-                    }
-                    inputs::DAYS_TO_RENEWAL if has(table, "renewal_date") => {
-                        let v = table.parse_column("renewal_date", optional_date)?;
-                        let days = v
-                            .iter()
-                            .map(|d| d.map_or(f64::NAN, |d| (d - as_of).num_days() as f64))
-                            .collect();
-                        Some((days, format!("renewal_date as of {as_of}")))
-                    }
-                    inputs::ARR_CHANGE if has(table, "previous_arr") && has(table, "arr") => {
-                        let now = nums("arr")?;
-                        let before = nums("previous_arr")?;
-                        let change = now
-                            .iter()
-                            .zip(&before)
-                            .map(|(a, b)| if *b > 0.0 { a / b - 1.0 } else { f64::NAN })
-                            .collect();
-                        Some((change, "arr / previous_arr - 1".to_owned()))
-                    }
-                    _ => None,
-                }
-            };
-            if let Some((values, source)) = derived {
-                columns.push((name, values));
-                sources.push((name, source));
-            }
-        }
-        Ok(Inputs { columns, sources })
-    }
-
-    fn table(&self, rows: usize) -> Result<RiskTable<'_>, String> {
-        let mut t = RiskTable::new(rows);
-        for (name, values) in &self.columns {
-            t = t.with(Column::new(name, values)).map_err(|e| e.to_string())?;
-        }
-        Ok(t)
-    }
-}
-
+/// The portfolio of `cs risk`: a file, the bundled sample, or a seeded synthetic portfolio.
 struct Portfolio {
-    table: CsvTable,
+    table: Loaded,
     default_as_of: NaiveDate,
 }
 
 fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
     if let Some(path) = file {
         return Ok(Portfolio {
-            table: CsvTable::read(Some(path), ("", ""))?,
+            table: Loaded::read(path)?,
             default_as_of: today(),
         });
     }
@@ -408,7 +146,7 @@ fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
     let as_of = NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default();
     if Path::new(PORTFOLIO_CSV).exists() {
         return Ok(Portfolio {
-            table: CsvTable::read(Some(PORTFOLIO_CSV), ("", ""))?,
+            table: Loaded::read(PORTFOLIO_CSV)?,
             default_as_of: as_of,
         });
     }
@@ -416,10 +154,8 @@ fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
     SyntheticPortfolio::generate(n, seed, as_of)
         .write_csv(&mut text)
         .map_err(|e| e.to_string())?;
-    let text = String::from_utf8(text).map_err(|e| e.to_string())?;
-    let name = format!("a synthetic portfolio (seed {seed})");
     Ok(Portfolio {
-        table: CsvTable::read(None, (&name, &text))?,
+        table: Loaded::csv_text(&format!("a synthetic portfolio (seed {seed})"), &text)?,
         default_as_of: as_of,
     })
 }
@@ -436,34 +172,6 @@ fn money(minor: f64) -> String {
         out.push(ch);
     }
     if major < 0 { format!("-{out}") } else { out }
-}
-
-/// Scores of a portfolio with the model restricted to the inputs found.
-struct Scored {
-    model: RiskModel,
-    dropped: Vec<String>,
-    scores: RiskScores,
-    sources: Vec<(&'static str, String)>,
-}
-
-fn score(table: &CsvTable, model: &RiskModel, as_of: NaiveDate) -> Result<Scored, String> {
-    let inputs = Inputs::read(table, as_of)?;
-    let risk_table = inputs.table(table.len())?;
-    let (model, dropped) = model.restricted_to(&risk_table);
-    let scores = model
-        .score(&risk_table)
-        .map_err(|e| format!("{}: {e}", table.source))?;
-    Ok(Scored {
-        model,
-        dropped,
-        scores,
-        sources: inputs.sources,
-    })
-}
-
-fn text_column(table: &CsvTable, name: &str) -> Option<Vec<String>> {
-    let c = table.column(name).ok()?;
-    Some((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
 }
 
 fn group_json<K: serde::Serialize>(key: &str, groups: &[cs_core::revenue::ArrGroup<K>]) -> Vec<Value> {
@@ -492,85 +200,93 @@ fn summary_json(s: &ArrAtRisk) -> Value {
     })
 }
 
+fn risk_model(path: Option<&str>) -> Result<RiskModel, String> {
+    match path {
+        Some(p) => read_document::<RiskModel>(p),
+        None => Ok(RiskModel::default()),
+    }
+}
+
 pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
-    let model = match &args.model {
-        Some(p) => read_document::<RiskModel>(p)?,
-        None => RiskModel::default(),
+    let pipeline = Pipeline {
+        model: risk_model(args.model.as_deref())?,
+        missing_inputs: MissingInputs::Drop,
+        ..Pipeline::default()
     };
     let portfolio = load_portfolio(args.file.as_deref())?;
-    let table = &portfolio.table;
+    let loaded = &portfolio.table;
     let as_of = match &args.as_of {
         Some(d) => date(d, "--as-of")?,
         None => portfolio.default_as_of,
     };
-    let s = score(table, &model, as_of)?;
-    let ids = required_text(table, "account_id")?;
-    let arr: Vec<i64> = table.parse_column("arr", |cell| {
-        cell.parse::<i64>()
-            .map_err(|_| format!("{cell:?} is not a whole number of minor units"))
-    })?;
-    let renewal: Option<Vec<Option<NaiveDate>>> = if has(table, "renewal_date") {
-        Some(table.parse_column("renewal_date", optional_date)?)
-    } else {
-        None
-    };
-    let segments = text_column(table, "segment");
-    let dates_owned: Option<(Vec<NaiveDate>, Vec<u8>)> = renewal.as_ref().map(|r| {
-        let present: Vec<bool> = r.iter().map(Option::is_some).collect();
-        (
-            r.iter().map(|d| d.unwrap_or_default()).collect(),
-            bitmap(&present),
-        )
-    });
-    let date_col = match &dates_owned {
-        Some((d, valid)) => Some(
-            Column::new("renewal_date", d)
-                .with_validity(Validity::new(valid, 0, d.len()).map_err(|e| e.to_string())?)
-                .map_err(|e| e.to_string())?,
-        ),
-        None => None,
-    };
+    let locate = |e: cs_core::Error| loaded.locate(e);
+    let accounts = loaded.accounts(&pipeline)?;
+    let table = accounts.table().map_err(locate)?;
+    let ids = table.account_id().map_err(locate)?;
+    let health = pipeline.health(&table, as_of).map_err(locate)?;
+    let inputs = pipeline
+        .risk_inputs(&table, health.as_ref(), Some(as_of))
+        .map_err(locate)?;
+    let arr = table
+        .integer("arr")
+        .map_err(locate)?
+        .ok_or_else(|| locate(cs_core::Error::missing("column arr")))?;
+    if let Some(i) = (0..arr.len()).find(|&i| arr.get(i).is_none()) {
+        return Err(locate(cs_core::Error::missing("arr").at(i)));
+    }
+    let step = pipeline.risk(&inputs, Some(arr)).map_err(locate)?;
+    let renewal = cs_core::pipeline::dates(&table, "renewal_date").map_err(locate)?;
+    let segments: Option<Vec<&str>> = table
+        .labels("segment")
+        .map_err(locate)?
+        .map(|s| s.into_iter().map(|s| s.unwrap_or("")).collect());
     let summary = arr_at_risk(
-        Column::new("arr", &arr),
-        &s.scores.risk,
-        &s.scores.tier,
-        date_col,
+        arr,
+        &step.scores.risk,
+        &step.scores.tier,
+        renewal.as_ref().map(|r| r.as_column("renewal_date")),
         segments.as_deref(),
     )
-    .map_err(|e| format!("{}: {e}", table.source))?;
-    let loss: Vec<f64> = arr
+    .map_err(locate)?;
+    let loss: Vec<f64> = step
+        .expected_loss
+        .as_ref()
+        .map(|l| l.iter().map(|v| v.unwrap_or(0.0)).collect())
+        .unwrap_or_default();
+    let order = step.worst_first();
+    let renewal_of = |i: usize| renewal.as_ref().and_then(|r| r.get(i));
+    let segment_of = |i: usize| segments.as_ref().map(|s| s[i].to_owned());
+    let sources: Vec<(String, String)> = inputs
+        .sources()
         .iter()
-        .zip(&s.scores.risk)
-        .map(|(a, r)| *a as f64 * r)
+        .map(|s| (s.input.clone(), s.source.clone()))
         .collect();
-    let mut order: Vec<usize> = (0..table.len()).collect();
-    order.sort_by(|&a, &b| loss[b].total_cmp(&loss[a]).then(a.cmp(&b)));
 
     if args.json {
-        let accounts: Vec<Value> = order
+        let rows: Vec<Value> = order
             .iter()
             .map(|&i| {
                 json!({
                     "account_id": ids[i],
-                    "segment": segments.as_ref().map(|s| s[i].clone()),
-                    "arr": arr[i],
-                    "renewal_date": renewal.as_ref().and_then(|r| r[i]),
-                    "risk": s.scores.risk[i],
-                    "tier": s.scores.tier[i],
+                    "segment": segment_of(i),
+                    "arr": arr.get(i),
+                    "renewal_date": renewal_of(i),
+                    "risk": step.scores.risk[i],
+                    "tier": step.scores.tier[i],
                     "expected_loss": loss[i],
-                    "reasons": s.scores.reasons(i),
+                    "reasons": step.scores.reasons(i),
                 })
             })
             .collect();
-        let inputs: BTreeMap<&str, &str> = s.sources.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let inputs: BTreeMap<&str, &str> = sources.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let doc = json!({
-            "source": table.source,
+            "source": loaded.source,
             "as_of": as_of,
-            "model": s.model.name,
+            "model": step.model.name,
             "inputs": inputs,
-            "dropped_factors": s.dropped,
+            "dropped_factors": step.dropped,
             "summary": summary_json(&summary),
-            "accounts": accounts,
+            "accounts": rows,
         });
         return serde_json::to_string_pretty(&doc)
             .map(|t| t + "\n")
@@ -579,9 +295,9 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
 
     let mut out = format!(
         "Renewal risk of {} ({} accounts) as of {as_of}, model \"{}\"\n\n",
-        table.source,
-        table.len(),
-        s.model.name
+        loaded.source,
+        loaded.len(),
+        step.model.name
     );
     let mut top = TextTable::new([
         "account",
@@ -595,16 +311,16 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         "reasons",
     ]);
     for &i in order.iter().take(args.top) {
-        let reasons: Vec<String> = s.scores.reasons(i).into_iter().map(|r| r.factor).collect();
-        let date = renewal.as_ref().and_then(|r| r[i]);
+        let reasons: Vec<String> = step.scores.reasons(i).into_iter().map(|r| r.factor).collect();
+        let date = renewal_of(i);
         top.push(vec![
             ids[i].clone(),
-            segments.as_ref().map_or_else(String::new, |s| s[i].clone()),
-            money(arr[i] as f64),
+            segment_of(i).unwrap_or_default(),
+            money(arr.get(i).unwrap_or(0) as f64),
             date.map_or_else(String::new, |d| d.to_string()),
             date.map_or_else(String::new, |d| (d - as_of).num_days().to_string()),
-            format!("{:.1}%", 100.0 * s.scores.risk[i]),
-            s.scores.tier[i].to_string(),
+            format!("{:.1}%", 100.0 * step.scores.risk[i]),
+            step.scores.tier[i].to_string(),
             money(loss[i]),
             reasons.join(", "),
         ]);
@@ -612,7 +328,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     let _ = writeln!(
         out,
         "Top {} accounts by expected ARR loss (ARR x risk):",
-        args.top.min(table.len())
+        args.top.min(loaded.len())
     );
     out += &top.render();
 
@@ -647,28 +363,21 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         out += &months.render();
     }
     out += "\nInputs: ";
-    out += &s
-        .sources
+    out += &sources
         .iter()
-        .map(|(k, v)| {
-            if k == v {
-                (*k).to_owned()
-            } else {
-                format!("{k} <- {v}")
-            }
-        })
+        .map(|(k, v)| if k == v { k.clone() } else { format!("{k} <- {v}") })
         .collect::<Vec<_>>()
         .join("; ");
     out += "\n";
-    if !s.dropped.is_empty() {
+    if !step.dropped.is_empty() {
         let _ = writeln!(
             out,
             "Dropped factors (no input column; they count as typical): {}",
-            s.dropped.join(", ")
+            step.dropped.join(", ")
         );
     }
     out += "Money in major units; tiers: medium >= ";
-    let t = s.model.tiers;
+    let t = step.model.tiers;
     let _ = writeln!(
         out,
         "{}, high >= {}, critical >= {}.",
@@ -763,9 +472,14 @@ pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
 
 pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let as_of = date(&args.as_of, "--as-of")?;
-    let playbook = match &args.playbook {
-        Some(p) => read_document::<Playbook>(p)?,
-        None => Playbook::builtin(),
+    let pipeline = Pipeline {
+        model: risk_model(args.model.as_deref())?,
+        playbook: match &args.playbook {
+            Some(p) => read_document::<Playbook>(p)?,
+            None => Playbook::builtin(),
+        },
+        missing_inputs: MissingInputs::Drop,
+        ..Pipeline::default()
     };
     let open: Vec<OpenCta> = match &args.open {
         Some(p) => {
@@ -774,143 +488,13 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
         }
         None => Vec::new(),
     };
-    let table = CsvTable::read(Some(&args.file), ("", ""))?;
-    let ids = required_text(&table, "account_id")?;
+    let loaded = Loaded::read(&args.file)?;
+    let locate = |e: cs_core::Error| loaded.locate(e);
+    let accounts = loaded.accounts(&pipeline)?;
+    let table = accounts.table().map_err(locate)?;
     let n = table.len();
-
-    let optional = |name: &str| has(&table, name).then_some(());
-    let dates = |name: &str| -> Result<Option<Nullable<NaiveDate>>, String> {
-        optional(name)
-            .map(|()| Ok(nullable(table.parse_column(name, optional_date)?)))
-            .transpose()
-    };
-    let flags = |name: &str| -> Result<Option<Nullable<bool>>, String> {
-        optional(name)
-            .map(|()| Ok(nullable(table.parse_column(name, flag)?)))
-            .transpose()
-    };
-    let band_of = |cell: &str| -> Result<Option<u8>, String> {
-        if cell.is_empty() {
-            return Ok(None);
-        }
-        cell.parse::<u8>()
-            .map(Some)
-            .map_err(|_| format!("{cell:?} is not a band index (0 = red)"))
-    };
-    let renewal_date = dates("renewal_date")?;
-    let review_due = dates("next_success_review_due")?;
-    let review_done = flags("internal_review_done")?;
-    let ttfi = flags("ttfi_past_target")?;
-    let confirmed = flags("contact_confirmed")?;
-    let previous_band = optional("previous_health_band")
-        .map(|()| Ok::<_, String>(nullable(table.parse_column("previous_health_band", band_of)?)))
-        .transpose()?;
-
-    // Signals derived from the risk inputs (health, NPS, utilisation, ...) when the file has no
-    // column of their own: risk tier from the model, expansion from the default criteria.
-    let inputs = Inputs::read(&table, as_of)?;
-    let risk_table = inputs.table(n)?;
-    let input = |name: &str| inputs.columns.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
-    let health_score: Option<(Vec<f64>, Vec<u8>)> = input(inputs::HEALTH_SCORE)
-        .map(|v| nullable(v.iter().map(|x| (!x.is_nan()).then_some(*x)).collect()));
-    let health_band: Option<(Vec<u8>, Vec<u8>)> = input(inputs::HEALTH_BAND)
-        .map(|v| nullable(v.iter().map(|x| (!x.is_nan()).then_some(*x as u8)).collect()));
-    let nps: Option<(Vec<Category>, Vec<u8>)> = input(inputs::NPS_CATEGORY).map(|v| {
-        let present: Vec<bool> = v.iter().map(|x| !x.is_nan()).collect();
-        let cats = v
-            .iter()
-            .map(|x| {
-                Category::ALL
-                    .get(*x as usize)
-                    .copied()
-                    .unwrap_or(Category::Passive)
-            })
-            .collect();
-        (cats, bitmap(&present))
-    });
-    let tier: Option<(Vec<RiskTier>, Vec<u8>)> = if has(&table, "risk_tier") {
-        let v = table.parse_column("risk_tier", |cell| {
-            if cell.is_empty() {
-                Ok(None)
-            } else {
-                RiskTier::parse(cell).map(Some).map_err(|e| e.to_string())
-            }
-        })?;
-        let present: Vec<bool> = v.iter().map(Option::is_some).collect();
-        Some((
-            v.into_iter().map(|t| t.unwrap_or(RiskTier::Low)).collect(),
-            bitmap(&present),
-        ))
-    } else {
-        let model = match &args.model {
-            Some(p) => read_document::<RiskModel>(p)?,
-            None => RiskModel::default(),
-        };
-        let (model, _) = model.restricted_to(&risk_table);
-        let scores = model.score(&risk_table).map_err(|e| e.to_string())?;
-        Some((scores.tier, bitmap(&vec![true; n])))
-    };
-    let expansion = if has(&table, "expansion_signal") {
-        flags("expansion_signal")?
-    } else {
-        ExpansionCriteria::default()
-            .signals(&risk_table)
-            .ok()
-            .map(|v| (v, bitmap(&vec![true; n])))
-    };
-    let notice: Option<(Vec<NaiveDate>, Vec<u8>)> = if has(&table, "notice_deadline") {
-        dates("notice_deadline")?
-    } else if let (Some((dates, bits)), true) = (&renewal_date, has(&table, "auto_renew")) {
-        let auto = nullable(table.parse_column("auto_renew", flag)?);
-        let days = if has(&table, "notice_days") {
-            table.parse_column("notice_days", |cell| {
-                if cell.is_empty() {
-                    Ok(0)
-                } else {
-                    cell.parse::<u32>()
-                        .map_err(|_| format!("{cell:?} is not a number of days"))
-                }
-            })?
-        } else {
-            vec![0; n]
-        };
-        let statuses = RenewalWindows::default()
-            .statuses(
-                Column::new("renewal_date", dates)
-                    .with_validity(Validity::new(bits, 0, n).map_err(|e| e.to_string())?)
-                    .map_err(|e| e.to_string())?,
-                as_of,
-                nullable_column("auto_renew", Some(&auto))?,
-                Some(Column::new("notice_days", &days)),
-                None,
-            )
-            .map_err(|e| format!("{}: {e}", table.source))?;
-        Some(nullable(
-            statuses
-                .iter()
-                .map(|s| s.and_then(|s| s.notice_deadline))
-                .collect(),
-        ))
-    } else {
-        None
-    };
-
-    let mut state = PortfolioState::new(&ids);
-    state.health_score = nullable_column("health_score", health_score.as_ref())?;
-    state.health_band = nullable_column("health_band", health_band.as_ref())?;
-    state.previous_health_band = nullable_column("previous_health_band", previous_band.as_ref())?;
-    state.nps_category = nullable_column("nps_category", nps.as_ref())?;
-    state.renewal_date = nullable_column("renewal_date", renewal_date.as_ref())?;
-    state.internal_review_done = nullable_column("internal_review_done", review_done.as_ref())?;
-    state.next_success_review_due = nullable_column("next_success_review_due", review_due.as_ref())?;
-    state.ttfi_past_target = nullable_column("ttfi_past_target", ttfi.as_ref())?;
-    state.risk_tier = nullable_column("risk_tier", tier.as_ref())?;
-    state.expansion_signal = nullable_column("expansion_signal", expansion.as_ref())?;
-    state.contact_confirmed = nullable_column("contact_confirmed", confirmed.as_ref())?;
-    state.notice_deadline = nullable_column("notice_deadline", notice.as_ref())?;
-    let ctas = playbook
-        .evaluate(&state, as_of, &open)
-        .map_err(|e| format!("{}: {e}", table.source))?;
+    let result = pipeline.run(&table, as_of, &open).map_err(locate)?;
+    let ctas = result.ctas;
     if args.json {
         return serde_json::to_string_pretty(&ctas)
             .map(|t| t + "\n")
@@ -930,8 +514,8 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let mut out = format!(
         "{} new calls to action for {} ({n} accounts) as of {as_of}, playbook \"{}\"",
         ctas.len(),
-        table.source,
-        playbook.name
+        loaded.source,
+        pipeline.playbook.name
     );
     if !open.is_empty() {
         let _ = write!(out, ", {} still open", open.len());

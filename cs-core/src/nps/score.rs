@@ -62,13 +62,14 @@ impl fmt::Display for NpsScore {
     }
 }
 
-/// The NPS category of an answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// The NPS category of an answer. (`Default` is passive: the filler behind null rows of a column.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// 0 to 6: unhappy customers who may damage the brand.
     Detractor,
     /// 7 or 8: satisfied but unenthusiastic.
+    #[default]
     Passive,
     /// 9 or 10: loyal enthusiasts.
     Promoter,

@@ -4,11 +4,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// A risk tier: the risk cut into four bands that set how urgently to act.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A risk tier: the risk cut into four bands that set how urgently to act. (`Default` is low:
+/// the filler behind null rows of a column.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskTier {
     /// Below the medium threshold.
+    #[default]
     Low,
     /// At least the medium threshold.
     Medium,

@@ -1,0 +1,474 @@
+//! The one cell grammar: how a cell of any Arrow type becomes a value of a [`Kind`].
+//!
+//! | kind | accepted | null | an error |
+//! | --- | --- | --- | --- |
+//! | number | floats, integers, booleans (1 / 0), numeric text | null, NaN, `""`, `"NaN"` | ±inf, other text |
+//! | integer | integers, whole floats, whole-number text (`"12"`, `"12.0"`) | null, NaN, `""` | fractions, ±inf, booleans, other text |
+//! | flag | booleans, the numbers 1 and 0, `true` / `false` / `1` / `0` (any case) | null, NaN, `""` | any other number (2) or text (`"t"`, `"yes"`) |
+//! | date | date32, date64 and timestamps at midnight, ISO text `YYYY-MM-DD` (a time part only if midnight) | null, `""` | a time of day, other text, numbers |
+//! | label | text, dictionary text, whole numbers (as codes) | null, `""` | fractions, booleans |
+//!
+//! Text is trimmed first. Money is an integer column of minor units. The same cell gives the
+//! same value, or the same error message, whatever the table came from: a CSV file (every
+//! cell text), Parquet, pyarrow, pandas, polars or numpy.
+
+use std::collections::HashMap;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Date64Type, Float64Type, Int64Type, UInt32Type};
+use arrow_array::{Array, ArrayRef};
+use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::NaiveDate;
+use cs_core::pipeline::{Cells, Kind};
+use cs_core::portfolio::{Column, Validity, epoch_days};
+use cs_core::{Error, Result};
+
+/// The cells of one column converted to a [`Kind`], owned (or sharing the Arrow buffers when
+/// no conversion was needed), ready to borrow as core [`Cells`].
+#[derive(Debug, Clone)]
+pub enum Held {
+    /// Numbers.
+    Number(ScalarBuffer<f64>, Option<NullBuffer>),
+    /// Whole numbers.
+    Integer(ScalarBuffer<i64>, Option<NullBuffer>),
+    /// Booleans.
+    Flag(Vec<bool>, Option<NullBuffer>),
+    /// Days since 1970-01-01.
+    Date(ScalarBuffer<i32>, Option<NullBuffer>),
+    /// Dictionary codes and names.
+    Label(ScalarBuffer<u32>, Option<NullBuffer>, Vec<String>),
+}
+
+fn validity(nulls: Option<&NullBuffer>) -> Result<Option<Validity<'_>>> {
+    match nulls {
+        Some(n) if n.null_count() > 0 => Ok(Some(Validity::new(n.validity(), n.offset(), n.len())?)),
+        _ => Ok(None),
+    }
+}
+
+impl Held {
+    /// Borrows the cells as core [`Cells`] named `name`.
+    pub fn cells<'a>(&'a self, name: &'a str) -> Result<Cells<'a>> {
+        Ok(match self {
+            Held::Number(v, n) => {
+                Cells::Number(Column::new(name, v).with_optional_validity(validity(n.as_ref())?)?)
+            }
+            Held::Integer(v, n) => {
+                Cells::Integer(Column::new(name, v).with_optional_validity(validity(n.as_ref())?)?)
+            }
+            Held::Flag(v, n) => {
+                Cells::Flag(Column::new(name, v).with_optional_validity(validity(n.as_ref())?)?)
+            }
+            Held::Date(v, n) => {
+                Cells::Date(Column::new(name, v).with_optional_validity(validity(n.as_ref())?)?)
+            }
+            Held::Label(v, n, dictionary) => Cells::Label {
+                codes: Column::new(name, v).with_optional_validity(validity(n.as_ref())?)?,
+                dictionary,
+            },
+        })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Held::Number(v, _) => v.len(),
+            Held::Integer(v, _) => v.len(),
+            Held::Flag(v, _) => v.len(),
+            Held::Date(v, _) => v.len(),
+            Held::Label(v, _, _) => v.len(),
+        }
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn bad(name: &str, value: impl std::fmt::Display, expected: &str, row: usize) -> Error {
+    Error::invalid(
+        format!("column {name} value"),
+        value,
+        format!("expected {expected}"),
+    )
+    .at(row)
+}
+
+fn wrong_type(name: &str, dt: &DataType, kind: Kind) -> Error {
+    Error::invalid(
+        format!("column {name}"),
+        format!("of type {dt}"),
+        format!("expected {kind} cells"),
+    )
+}
+
+/// Builds values and nulls from per-row options.
+fn collect<T: Default>(
+    rows: impl ExactSizeIterator<Item = Result<Option<T>>>,
+) -> Result<(Vec<T>, Option<NullBuffer>)> {
+    let mut values = Vec::with_capacity(rows.len());
+    let mut valid = BooleanBufferBuilder::new(rows.len());
+    for r in rows {
+        match r? {
+            Some(v) => {
+                values.push(v);
+                valid.append(true);
+            }
+            None => {
+                values.push(T::default());
+                valid.append(false);
+            }
+        }
+    }
+    let nulls = NullBuffer::new(valid.finish());
+    Ok((values, (nulls.null_count() > 0).then_some(nulls)))
+}
+
+/// Text of a string-like column (utf8, large utf8, utf8 view, dictionary of text), trimmed;
+/// `None` for other types. Empty text reads as null.
+fn text_of(array: &ArrayRef) -> Option<Vec<Option<String>>> {
+    let is_text = matches!(
+        array.data_type(),
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+    ) || matches!(array.data_type(), DataType::Dictionary(_, v)
+            if matches!(v.as_ref(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View));
+    if !is_text {
+        return None;
+    }
+    let utf8 = arrow_cast::cast(array, &DataType::Utf8).ok()?;
+    let s = utf8.as_string::<i32>();
+    Some(
+        (0..s.len())
+            .map(|i| {
+                if s.is_null(i) {
+                    return None;
+                }
+                let t = s.value(i).trim();
+                (!t.is_empty()).then(|| t.to_owned())
+            })
+            .collect(),
+    )
+}
+
+/// A number from text: `None` for NaN, an error for anything not a finite number.
+fn number_text(name: &str, t: &str, row: usize) -> Result<Option<f64>> {
+    match t.to_ascii_lowercase().as_str() {
+        "true" => return Ok(Some(1.0)),
+        "false" => return Ok(Some(0.0)),
+        "nan" => return Ok(None),
+        _ => {}
+    }
+    let v: f64 = t
+        .parse()
+        .map_err(|_| bad(name, format!("{t:?}"), "a number", row))?;
+    finite(name, v, row)
+}
+
+fn finite(name: &str, v: f64, row: usize) -> Result<Option<f64>> {
+    if v.is_nan() {
+        Ok(None)
+    } else if v.is_infinite() {
+        Err(bad(name, v, "a finite number", row))
+    } else {
+        Ok(Some(v))
+    }
+}
+
+/// Any numeric or boolean array as float64 (`None` for other types).
+fn floats(array: &ArrayRef) -> Option<ArrayRef> {
+    let dt = array.data_type();
+    if dt.is_numeric() || dt == &DataType::Boolean || dt == &DataType::Null {
+        arrow_cast::cast(array, &DataType::Float64).ok()
+    } else {
+        None
+    }
+}
+
+fn number(array: &ArrayRef, name: &str) -> Result<Held> {
+    if let Some(text) = text_of(array) {
+        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
+            None => Ok(None),
+            Some(t) => number_text(name, t, i),
+        }))?;
+        return Ok(Held::Number(v.into(), n));
+    }
+    let f = floats(array).ok_or_else(|| wrong_type(name, array.data_type(), Kind::Number))?;
+    let p = f.as_primitive::<Float64Type>();
+    let has_nan = p.iter().flatten().any(|v| !v.is_finite());
+    if !has_nan {
+        // Shares the Arrow buffers: no copy.
+        return Ok(Held::Number(p.values().clone(), p.nulls().cloned()));
+    }
+    let (v, n) = collect(p.iter().enumerate().map(|(i, v)| match v {
+        None => Ok(None),
+        Some(v) => finite(name, v, i),
+    }))?;
+    Ok(Held::Number(v.into(), n))
+}
+
+fn whole(name: &str, v: f64, row: usize) -> Result<Option<i64>> {
+    match finite(name, v, row)? {
+        None => Ok(None),
+        // 2^63 is exact in f64; the range check keeps the cast lossless.
+        Some(x)
+            if x.fract() == 0.0 && x >= -9_223_372_036_854_775_808.0 && x < 9_223_372_036_854_775_808.0 =>
+        {
+            Ok(Some(x as i64))
+        }
+        Some(x) => Err(bad(name, x, "a whole number", row)),
+    }
+}
+
+fn integer(array: &ArrayRef, name: &str) -> Result<Held> {
+    if let Some(text) = text_of(array) {
+        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
+            None => Ok(None),
+            Some(t) => match t.parse::<i64>() {
+                Ok(v) => Ok(Some(v)),
+                Err(_) => match t.parse::<f64>() {
+                    Ok(f) => whole(name, f, i),
+                    Err(_) => Err(bad(name, format!("{t:?}"), "a whole number", i)),
+                },
+            },
+        }))?;
+        return Ok(Held::Integer(v.into(), n));
+    }
+    let dt = array.data_type();
+    if dt.is_integer() || dt == &DataType::Null {
+        if matches!(dt, DataType::UInt64) {
+            let u = array.as_primitive::<arrow_array::types::UInt64Type>();
+            let (v, n) = collect(u.iter().enumerate().map(|(i, v)| {
+                match v {
+                    None => Ok(None),
+                    Some(v) => i64::try_from(v)
+                        .map(Some)
+                        .map_err(|_| bad(name, v, "a whole number below 2^63", i)),
+                }
+            }))?;
+            return Ok(Held::Integer(v.into(), n));
+        }
+        let cast =
+            arrow_cast::cast(array, &DataType::Int64).map_err(|_| wrong_type(name, dt, Kind::Integer))?;
+        let p = cast.as_primitive::<Int64Type>();
+        return Ok(Held::Integer(p.values().clone(), p.nulls().cloned()));
+    }
+    if dt.is_floating() {
+        let f = floats(array).ok_or_else(|| wrong_type(name, dt, Kind::Integer))?;
+        let p = f.as_primitive::<Float64Type>();
+        let (v, n) = collect(p.iter().enumerate().map(|(i, v)| match v {
+            None => Ok(None),
+            Some(v) => whole(name, v, i),
+        }))?;
+        return Ok(Held::Integer(v.into(), n));
+    }
+    Err(wrong_type(name, dt, Kind::Integer))
+}
+
+fn flag_number(name: &str, v: f64, row: usize) -> Result<Option<bool>> {
+    if v.is_nan() {
+        Ok(None)
+    } else if v == 1.0 {
+        Ok(Some(true))
+    } else if v == 0.0 {
+        Ok(Some(false))
+    } else {
+        Err(bad(name, v, "a flag: true / false / 1 / 0", row))
+    }
+}
+
+fn flag(array: &ArrayRef, name: &str) -> Result<Held> {
+    if let Some(text) = text_of(array) {
+        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
+            None => Ok(None),
+            Some(t) => match t.to_ascii_lowercase().as_str() {
+                "true" => Ok(Some(true)),
+                "false" => Ok(Some(false)),
+                _ => match t.parse::<f64>() {
+                    Ok(f) if f.is_finite() => flag_number(name, f, i),
+                    _ => Err(bad(name, format!("{t:?}"), "a flag: true / false / 1 / 0", i)),
+                },
+            },
+        }))?;
+        return Ok(Held::Flag(v, n));
+    }
+    let dt = array.data_type();
+    if dt == &DataType::Boolean {
+        let b = array.as_boolean();
+        let values: Vec<bool> = b.values().iter().collect();
+        return Ok(Held::Flag(values, b.nulls().cloned()));
+    }
+    let f = floats(array).ok_or_else(|| wrong_type(name, dt, Kind::Flag))?;
+    let p = f.as_primitive::<Float64Type>();
+    let (v, n) = collect(p.iter().enumerate().map(|(i, v)| match v {
+        None => Ok(None),
+        Some(v) => flag_number(name, v, i),
+    }))?;
+    Ok(Held::Flag(v, n))
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+fn date_text(name: &str, t: &str, row: usize) -> Result<i32> {
+    let expected = "a date (YYYY-MM-DD)";
+    let (day, time) = match t.find(['T', ' ']) {
+        Some(p) => (&t[..p], Some(t[p + 1..].trim_end_matches('Z'))),
+        None => (t, None),
+    };
+    if let Some(time) = time {
+        let midnight = time
+            .split(['+'])
+            .next()
+            .is_some_and(|h| h.chars().all(|c| c == '0' || c == ':' || c == '.'));
+        if !midnight {
+            return Err(bad(
+                name,
+                format!("{t:?}"),
+                "a date (a time of day other than midnight is not a date)",
+                row,
+            ));
+        }
+    }
+    NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .map(epoch_days)
+        .map_err(|_| bad(name, format!("{t:?}"), expected, row))
+}
+
+fn date(array: &ArrayRef, name: &str) -> Result<Held> {
+    if let Some(text) = text_of(array) {
+        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
+            None => Ok(None),
+            Some(t) => date_text(name, t, i).map(Some),
+        }))?;
+        return Ok(Held::Date(v.into(), n));
+    }
+    let dt = array.data_type();
+    match dt {
+        DataType::Date32 => {
+            let p = array.as_primitive::<Date32Type>();
+            Ok(Held::Date(p.values().clone(), p.nulls().cloned()))
+        }
+        DataType::Null => {
+            let (v, n) = collect((0..array.len()).map(|_| Ok(None::<i32>)))?;
+            Ok(Held::Date(v.into(), n))
+        }
+        DataType::Date64 | DataType::Timestamp(_, _) => {
+            let ms: Vec<Option<i64>> = if dt == &DataType::Date64 {
+                array.as_primitive::<Date64Type>().iter().collect()
+            } else {
+                let as_ms = arrow_cast::cast(array, &DataType::Timestamp(TimeUnit::Millisecond, None))
+                    .map_err(|_| wrong_type(name, dt, Kind::Date))?;
+                let sub_ms = match dt {
+                    DataType::Timestamp(TimeUnit::Microsecond, _) => Some(1_000),
+                    DataType::Timestamp(TimeUnit::Nanosecond, _) => Some(1_000_000),
+                    _ => None,
+                };
+                let raw = arrow_cast::cast(array, &DataType::Int64)
+                    .map_err(|_| wrong_type(name, dt, Kind::Date))?;
+                let raw = raw.as_primitive::<Int64Type>();
+                let ms = as_ms.as_primitive::<arrow_array::types::TimestampMillisecondType>();
+                (0..array.len())
+                    .map(|i| {
+                        let m = ms.is_valid(i).then(|| ms.value(i))?;
+                        // A fraction of a millisecond is a time of day too.
+                        let exact = sub_ms.is_none_or(|d| raw.value(i) % d == 0);
+                        Some(if exact { m } else { m + 1 })
+                    })
+                    .collect()
+            };
+            let (v, n) = collect(ms.iter().enumerate().map(|(i, m)| {
+                match m {
+                    None => Ok(None),
+                    Some(m) if m.rem_euclid(DAY_MS) == 0 => i32::try_from(m.div_euclid(DAY_MS))
+                        .map(Some)
+                        .map_err(|_| bad(name, m, "a date within range", i)),
+                    Some(m) => Err(bad(
+                        name,
+                        format!("timestamp {m} ms"),
+                        "a date (a time of day other than midnight is not a date)",
+                        i,
+                    )),
+                }
+            }))?;
+            Ok(Held::Date(v.into(), n))
+        }
+        _ => Err(wrong_type(name, dt, Kind::Date)),
+    }
+}
+
+fn label(array: &ArrayRef, name: &str) -> Result<Held> {
+    let dt = array.data_type().clone();
+    if let DataType::Dictionary(_, value) = &dt
+        && matches!(
+            value.as_ref(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        )
+    {
+        // Keep the dictionary: codes as they are, names trimmed (blank names read as null).
+        let d = array.as_any_dictionary();
+        let keys =
+            arrow_cast::cast(d.keys(), &DataType::UInt32).map_err(|_| wrong_type(name, &dt, Kind::Label))?;
+        let names = text_of(d.values()).unwrap_or_default();
+        if names.iter().all(Option::is_some) {
+            let k = keys.as_primitive::<UInt32Type>();
+            let dictionary = names.into_iter().flatten().collect();
+            return Ok(Held::Label(k.values().clone(), k.nulls().cloned(), dictionary));
+        }
+    }
+    if let Some(text) = text_of(array) {
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut dictionary: Vec<String> = Vec::new();
+        let (v, n) = collect(text.into_iter().map(|t| {
+            Ok(t.map(|t| {
+                *index.entry(t).or_insert_with_key(|k| {
+                    dictionary.push(k.clone());
+                    (dictionary.len() - 1) as u32
+                })
+            }))
+        }))?;
+        return Ok(Held::Label(v.into(), n, dictionary));
+    }
+    if dt == DataType::Boolean {
+        return Err(wrong_type(name, &dt, Kind::Label));
+    }
+    // Whole numbers are codes (band indices, NPS category codes).
+    integer(array, name)
+}
+
+/// Converts the cells of `array` (column `name`) to `kind` by the cell grammar.
+pub fn convert(array: &ArrayRef, name: &str, kind: Kind) -> Result<Held> {
+    match kind {
+        Kind::Number => number(array, name),
+        Kind::Integer => integer(array, name),
+        Kind::Flag => flag(array, name),
+        Kind::Date => date(array, name),
+        Kind::Label => label(array, name),
+    }
+}
+
+/// Text cells of a column (ids, names), trimmed; `None` for blank or null cells. Numbers and
+/// other types are formatted as Arrow displays them.
+pub fn texts(array: &ArrayRef, name: &str) -> Result<Vec<Option<String>>> {
+    if let Some(t) = text_of(array) {
+        return Ok(t);
+    }
+    let utf8 = arrow_cast::cast(array, &DataType::Utf8).map_err(|_| {
+        Error::invalid(
+            format!("column {name}"),
+            format!("of type {}", array.data_type()),
+            "expected text",
+        )
+    })?;
+    text_of(&utf8).ok_or_else(|| Error::invalid(format!("column {name}"), "cells", "expected text"))
+}
+
+/// Text cells that must all be present (account ids): a null or blank cell is an error naming
+/// its row.
+pub fn required_texts(array: &ArrayRef, name: &str) -> Result<Vec<String>> {
+    texts(array, name)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| t.ok_or_else(|| Error::missing(name).at(i)))
+        .collect()
+}

@@ -1,0 +1,166 @@
+//! CSV and Parquet files in and out as RecordBatches. Outputs are written to a temporary file
+//! beside the target and renamed over it, so a reader never sees a half-written file and a
+//! failed run leaves the previous output in place.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use arrow_schema::{DataType, Field, Schema};
+
+/// A file that could not be read or written, naming it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct FileError {
+    /// The file.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl FileError {
+    fn new(path: &Path, message: impl std::fmt::Display) -> Self {
+        FileError {
+            path: path.display().to_string(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// The formats files are read and written in, chosen by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Comma-separated text with a header line (every cell read as text).
+    Csv,
+    /// Apache Parquet.
+    Parquet,
+}
+
+impl Format {
+    /// `.parquet` / `.pq` is Parquet; anything else CSV.
+    pub fn of(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("parquet" | "pq") => Format::Parquet,
+            _ => Format::Csv,
+        }
+    }
+}
+
+/// Rows per batch when reading.
+const BATCH_ROWS: usize = 64 * 1024;
+
+/// Reads a CSV or Parquet file (by extension) into one RecordBatch. CSV cells are all read as
+/// text, so the cell grammar ([`crate::cells`]) decides what each means.
+pub fn read_table(path: &Path) -> Result<RecordBatch, FileError> {
+    match Format::of(path) {
+        Format::Csv => read_csv(path),
+        Format::Parquet => read_parquet(path),
+    }
+}
+
+fn concat(path: &Path, schema: &Arc<Schema>, batches: &[RecordBatch]) -> Result<RecordBatch, FileError> {
+    arrow_select::concat::concat_batches(schema, batches).map_err(|e| FileError::new(path, e))
+}
+
+/// Reads a CSV file with a header line; every column is text.
+pub fn read_csv(path: &Path) -> Result<RecordBatch, FileError> {
+    let file = File::open(path).map_err(|e| FileError::new(path, e))?;
+    csv_from(BufReader::new(file)).map_err(|m| FileError::new(path, m))
+}
+
+/// Reads CSV text with a header line; every column is text.
+pub fn read_csv_bytes(text: &[u8]) -> Result<RecordBatch, String> {
+    csv_from(std::io::Cursor::new(text))
+}
+
+fn csv_from<R: std::io::BufRead + std::io::Seek>(mut reader: R) -> Result<RecordBatch, String> {
+    let (inferred, _) = arrow_csv::reader::Format::default()
+        .with_header(true)
+        .infer_schema(&mut reader, Some(0))
+        .map_err(|e| e.to_string())?;
+    let schema = Arc::new(Schema::new(
+        inferred
+            .fields()
+            .iter()
+            .map(|f| Field::new(f.name().trim(), DataType::Utf8, true))
+            .collect::<Vec<_>>(),
+    ));
+    reader.rewind().map_err(|e| e.to_string())?;
+    let csv = arrow_csv::ReaderBuilder::new(schema.clone())
+        .with_header(true)
+        .with_batch_size(BATCH_ROWS)
+        .build_buffered(reader)
+        .map_err(|e| e.to_string())?;
+    let batches = csv.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| e.to_string())
+}
+
+/// Reads a Parquet file.
+pub fn read_parquet(path: &Path) -> Result<RecordBatch, FileError> {
+    let file = File::open(path).map_err(|e| FileError::new(path, e))?;
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| FileError::new(path, e))?
+        .with_batch_size(BATCH_ROWS);
+    let schema = builder.schema().clone();
+    let reader = builder.build().map_err(|e| FileError::new(path, e))?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| FileError::new(path, e))?;
+    concat(path, &schema, &batches)
+}
+
+/// Writes `batch` to `path` as CSV or Parquet (by extension), through a temporary file renamed
+/// over the target.
+pub fn write_table(path: &Path, batch: &RecordBatch) -> Result<(), FileError> {
+    write_atomically(path, |file| match Format::of(path) {
+        Format::Csv => {
+            let mut w = arrow_csv::WriterBuilder::new().with_header(true).build(file);
+            w.write(batch).map_err(|e| e.to_string())
+        }
+        Format::Parquet => {
+            let props = parquet::file::properties::WriterProperties::builder()
+                .set_compression(parquet::basic::Compression::SNAPPY)
+                .build();
+            let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), Some(props))
+                .map_err(|e| e.to_string())?;
+            w.write(batch).map_err(|e| e.to_string())?;
+            w.close().map(|_| ()).map_err(|e| e.to_string())
+        }
+    })
+}
+
+/// Runs `write` on a temporary file beside `path`, then renames it over `path`. On failure the
+/// temporary file is removed and `path` is untouched.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), String>,
+) -> Result<(), FileError> {
+    let tmp = temporary_path(path);
+    let result = (|| {
+        let file = File::create(&tmp).map_err(|e| e.to_string())?;
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        out.flush().map_err(|e| e.to_string())?;
+        let file = out.into_inner().map_err(|e| e.to_string())?;
+        file.sync_all().map_err(|e| e.to_string())?;
+        std::fs::rename(&tmp, path).map_err(|e| e.to_string())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|m| FileError::new(path, m))
+}
+
+fn temporary_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}

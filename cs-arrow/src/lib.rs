@@ -1,0 +1,26 @@
+//! # cs-arrow
+//!
+//! The table layer between [`cs_core`] and its front ends (the `cs` command line, the Python
+//! binding, Spark or DuckDB functions): Arrow [`RecordBatch`](arrow_array::RecordBatch)es in,
+//! the core's borrowed columns through, RecordBatches out.
+//!
+//! - [`cells`]: the one cell grammar (booleans, dates, numbers, money, labels, NaN and null),
+//!   enforced here and only here, so a cell means the same through a CSV file, Parquet,
+//!   pyarrow, pandas, polars or numpy.
+//! - [`AccountBatch`]: a RecordBatch read as the [`cs_core::pipeline`]'s raw account table.
+//! - [`output`]: risk scores and calls to action as Arrow columns.
+//! - [`files`]: CSV and Parquet files read into, and written from, RecordBatches (outputs
+//!   written to a temporary file and renamed).
+//!
+//! cs-core stays free of Arrow; this crate holds no domain rule of its own.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod account;
+pub mod cells;
+#[cfg(feature = "files")]
+pub mod files;
+pub mod output;
+
+pub use account::AccountBatch;
+pub use cells::{Held, convert};

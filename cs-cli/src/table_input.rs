@@ -1,0 +1,61 @@
+//! Tables in: CSV or Parquet files read into Arrow through cs-arrow, and core errors placed at
+//! their file line.
+
+use std::path::Path;
+
+use arrow_array::RecordBatch;
+use cs_arrow::AccountBatch;
+use cs_core::pipeline::Pipeline;
+
+/// A table read from a file (or generated), with what to call it in messages.
+pub(crate) struct Loaded {
+    /// The path, or a description of a generated table.
+    pub(crate) source: String,
+    /// The rows.
+    pub(crate) batch: RecordBatch,
+    /// Whether row `i` is on line `i + 2` (a CSV file with a header line).
+    csv: bool,
+}
+
+impl Loaded {
+    /// Reads a CSV or Parquet file (by extension).
+    pub(crate) fn read(path: &str) -> Result<Loaded, String> {
+        let batch = cs_arrow::files::read_table(Path::new(path)).map_err(|e| e.to_string())?;
+        Ok(Loaded {
+            source: path.to_owned(),
+            csv: cs_arrow::files::Format::of(Path::new(path)) == cs_arrow::files::Format::Csv,
+            batch,
+        })
+    }
+
+    /// A table from CSV text in memory.
+    pub(crate) fn csv_text(source: &str, text: &[u8]) -> Result<Loaded, String> {
+        let batch = cs_arrow::files::read_csv_bytes(text).map_err(|e| format!("{source}: {e}"))?;
+        Ok(Loaded {
+            source: source.to_owned(),
+            csv: true,
+            batch,
+        })
+    }
+
+    /// Number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// A core error placed in the file: "FILE line N, <message>" for a row of a CSV file,
+    /// "FILE row N, ..." for other files, "FILE: <message>" otherwise.
+    pub(crate) fn locate(&self, e: cs_core::Error) -> String {
+        let (e, position) = e.split_position();
+        match position {
+            Some(p) if self.csv => format!("{} line {}, {e}", self.source, p + 2),
+            Some(p) => format!("{} row {}, {e}", self.source, p + 1),
+            None => format!("{}: {e}", self.source),
+        }
+    }
+
+    /// The accounts of the table as `pipeline` reads them.
+    pub(crate) fn accounts(&self, pipeline: &Pipeline) -> Result<AccountBatch, String> {
+        AccountBatch::new(&self.batch, pipeline, "account_id").map_err(|e| self.locate(e))
+    }
+}
