@@ -111,16 +111,9 @@ fn collect<T: Default>(
     let mut values = Vec::with_capacity(rows.len());
     let mut valid = BooleanBufferBuilder::new(rows.len());
     for r in rows {
-        match r? {
-            Some(v) => {
-                values.push(v);
-                valid.append(true);
-            }
-            None => {
-                values.push(T::default());
-                valid.append(false);
-            }
-        }
+        let v = r?;
+        valid.append(v.is_some());
+        values.push(v.unwrap_or_default());
     }
     let nulls = NullBuffer::new(valid.finish());
     Ok((values, (nulls.null_count() > 0).then_some(nulls)))
@@ -213,7 +206,8 @@ fn whole(name: &str, v: f64, row: usize) -> Result<Option<i64>> {
         None => Ok(None),
         // 2^63 is exact in f64; the range check keeps the cast lossless.
         Some(x)
-            if x.fract() == 0.0 && x >= -9_223_372_036_854_775_808.0 && x < 9_223_372_036_854_775_808.0 =>
+            if x.fract() == 0.0
+                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) =>
         {
             Ok(Some(x as i64))
         }

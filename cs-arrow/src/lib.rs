@@ -14,6 +14,8 @@
 //!
 //! cs-core stays free of Arrow; this crate holds no domain rule of its own.
 #![forbid(unsafe_code)]
+// Docs name Arrow types (RecordBatch, date32) in prose.
+#![allow(clippy::doc_markdown)]
 #![deny(missing_docs)]
 
 mod account;

@@ -52,10 +52,12 @@ enum Command {
     /// Write a synthetic (seeded) portfolio CSV with the default scorecard's measures.
     Portfolio(commands::health::PortfolioArgs),
     /// Renewal risk of a portfolio: accounts by expected ARR loss, tiers, reasons, ARR at risk.
+    #[command(after_long_help = commands::renewal::input_columns_help())]
     Risk(commands::renewal::RiskArgs),
     /// Revenue retention between two snapshots: GRR, NRR, logo churn, expansion, contraction.
     Retention(commands::renewal::RetentionArgs),
     /// Calls to action from a playbook over a portfolio, as of a date.
+    #[command(after_long_help = commands::renewal::input_columns_help())]
     Ctas(commands::renewal::CtasArgs),
     /// The portfolio report: health, renewal risk, NPS, onboarding, entitlements, retention and
     /// survival of the bundled sample data (or `--data DIR`), each section one of the commands.

@@ -259,3 +259,14 @@ fn ctas_with_a_custom_playbook_and_derived_signals() {
     let (ok, _, err) = cs(&["ctas", &path]);
     assert!(!ok && err.contains("--as-of"), "{err}");
 }
+
+#[test]
+fn risk_and_ctas_help_name_the_input_columns() {
+    for command in ["risk", "ctas"] {
+        let (ok, out, err) = cs(&[command, "--help"]);
+        assert!(ok, "{err}");
+        for column in ["nps ", "renewal_date", "licence_utilisation", "health_band", "notice_days", "risk_tier"] {
+            assert!(out.contains(&format!("  {column}")), "{command}: {column}\n{out}");
+        }
+    }
+}

@@ -200,6 +200,18 @@ fn summary_json(s: &ArrAtRisk) -> Value {
     })
 }
 
+/// The columns the portfolio pipeline reads, for `--help`.
+pub(crate) fn input_columns_help() -> String {
+    let mut s = String::from(
+        "Input columns (CSV or Parquet; any subset, an absent column is unknown; cells follow the\n\
+         one cell grammar of the README, \"One definition\"):\n",
+    );
+    for c in Pipeline::default().input_columns() {
+        let _ = writeln!(s, "  {:<26} {:<7} {}", c.name, c.kind.as_str(), c.doc);
+    }
+    s
+}
+
 fn risk_model(path: Option<&str>) -> Result<RiskModel, String> {
     match path {
         Some(p) => read_document::<RiskModel>(p),
