@@ -1329,12 +1329,14 @@ class RiskModel:
         """A copy with other tier thresholds and/or number of reason codes."""
     def restricted_to(self, table: Any) -> tuple[RiskModel, list[str]]:
         """The model without the factors whose input column ``table`` lacks, and their names."""
-    def score(self, table: Any, *, drop_missing: bool = False) -> Any:
+    def score(self, table: Any, *, drop_missing: bool = False, as_of: Any = None) -> Any:
         """Scores every row of ``table`` and returns it (same type) with columns added: ``risk``,
         ``log_odds``, ``tier`` and ``reason_1`` .. ``reason_k`` with ``reason_i_contribution``
-        (log-odds). Inputs are the columns named after the factors' inputs; null or NaN is
-        unknown. A factor whose column is absent raises CsError, unless ``drop_missing``.
-        """
+        (log-odds). Inputs are the columns named after the factors' inputs, or derived from
+        raw account columns exactly as ``cs risk`` derives them (``nps`` answer -> NPS category,
+        ``renewal_date`` -> days to renewal with ``as_of``, ``licence_utilisation``,
+        ``high_priority_tickets``, ``previous_arr``, the scorecard's measures -> health); null
+        or NaN is unknown. A factor without input raises CsError, unless ``drop_missing``."""
     def design_matrix(self, table: Any, *, drop_missing: bool = False) -> Any:
         """The standardised design matrix (rows x factors, numpy float64) the model weighs: hand
         it to another logistic regression to compare fits.
@@ -1458,16 +1460,28 @@ class Playbook:
     @property
     def rules(self) -> list[dict[str, Any]]:
         """The rules as dicts, in evaluation order."""
-    def evaluate(self, table: Any, as_of: Any, open: Any = None, *, account_id: str = "account_id") -> Any:
+    def evaluate(
+        self,
+        table: Any,
+        as_of: Any,
+        open: Any = None,
+        *,
+        account_id: str = "account_id",
+        model: RiskModel | None = None,
+    ) -> Any:
         """Evaluates every rule for every account of ``table`` on ``as_of`` and returns the new
         CTAs as a table of the caller's type (account_id, rule_id, trigger, priority, created,
-        due, owner_role, steps, evidence). Signals are read from the columns named after them
-        (health_score, health_band, previous_health_band, nps_category, renewal_date,
-        internal_review_done, next_success_review_due, ttfi_past_target, risk_tier,
-        expansion_signal, contact_confirmed, notice_deadline); an absent column is unknown.
-        ``open`` lists CTAs still open (a table or list of dicts with account_id and trigger,
-        such as an earlier result): no second CTA opens for the same account and trigger.
-        """
+        due, owner_role, steps, evidence). This is the portfolio pipeline ``cs ctas`` runs:
+        signals are read from the columns named after them (health_score, health_band,
+        previous_health_band, nps_category, renewal_date, internal_review_done,
+        next_success_review_due, ttfi_past_target, risk_tier, expansion_signal,
+        contact_confirmed, notice_deadline) or derived from raw columns: health from the
+        scorecard's measures, the NPS category from the ``nps`` answer, the risk tier from
+        ``model`` (default: the built-in model, factors without input left out), the expansion
+        signal, the notice deadline from ``renewal_date``, ``auto_renew`` and ``notice_days``.
+        Bands are names or indices. ``open`` lists CTAs still open (a table or list of dicts
+        with account_id and trigger, such as an earlier result): no second CTA opens for the
+        same account and trigger."""
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __eq__(self, value: object, /) -> bool: ...
 
