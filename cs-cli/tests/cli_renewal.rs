@@ -265,7 +265,14 @@ fn risk_and_ctas_help_name_the_input_columns() {
     for command in ["risk", "ctas"] {
         let (ok, out, err) = cs(&[command, "--help"]);
         assert!(ok, "{err}");
-        for column in ["nps ", "renewal_date", "licence_utilisation", "health_band", "notice_days", "risk_tier"] {
+        for column in [
+            "nps ",
+            "renewal_date",
+            "licence_utilisation",
+            "health_band",
+            "notice_days",
+            "risk_tier",
+        ] {
             assert!(out.contains(&format!("  {column}")), "{command}: {column}\n{out}");
         }
     }
