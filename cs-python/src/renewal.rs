@@ -443,22 +443,25 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn read(batch: &RecordBatch, model: &RiskModel, as_of: Option<NaiveDate>) -> PyResult<Inputs> {
+    /// With `require_as_of`, a table that needs the evaluation date for a derivation and has
+    /// none is an error (scoring); without, date-relative inputs stay absent (histories).
+    fn read(
+        batch: &RecordBatch,
+        model: &RiskModel,
+        as_of: Option<NaiveDate>,
+        require_as_of: bool,
+    ) -> PyResult<Inputs> {
         let pipeline = Pipeline {
             model: model.clone(),
             ..Pipeline::default()
         };
         let accounts = AccountBatch::with_optional_ids(batch, &pipeline, "account_id").or_raise()?;
         let table = accounts.table().or_raise()?;
+        if require_as_of {
+            pipeline.require_as_of(&table, as_of).or_raise()?;
+        }
         let health = match as_of {
             Some(d) => pipeline.health(&table, d).or_raise()?,
-            None if !table.has(core::inputs::HEALTH_SCORE)
-                && cs_core::pipeline::has_measures(&pipeline.scorecard, &table) =>
-            {
-                return Err(raise(cs_core::Error::missing(
-                    "as_of (needed to score health from the scorecard's measure columns)",
-                )));
-            }
             None => None,
         };
         let inputs = pipeline.risk_inputs(&table, health.as_ref(), as_of).or_raise()?;
@@ -636,7 +639,7 @@ impl PyRiskModel {
     /// The model without the factors whose input column ``table`` lacks, and their names.
     fn restricted_to(&self, table: &Bound<'_, PyAny>) -> PyResult<(PyRiskModel, Vec<String>)> {
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, None)?;
+        let inputs = Inputs::read(&batch, &self.inner, None, false)?;
         let (inner, dropped) = self.inner.restricted_to(&inputs.table()?);
         Ok((PyRiskModel { inner }, dropped))
     }
@@ -657,7 +660,7 @@ impl PyRiskModel {
         let py = table.py();
         let as_of = as_of.map(|d| date_arg(d, "as of")).transpose()?;
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, as_of)?;
+        let inputs = Inputs::read(&batch, &self.inner, as_of, true)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&self.inner, &risk_table, drop_missing);
         let scores = py.detach(|| model.score(&risk_table)).or_raise()?;
@@ -673,7 +676,7 @@ impl PyRiskModel {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = table.py();
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, None)?;
+        let inputs = Inputs::read(&batch, &self.inner, None, false)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&self.inner, &risk_table, drop_missing);
         let p = model.factors.len();
@@ -706,7 +709,7 @@ impl PyRiskModel {
     ) -> PyResult<PyRiskModel> {
         let template = template.map_or_else(RiskModel::default, |t| t.inner.clone());
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &template, None)?;
+        let inputs = Inputs::read(&batch, &template, None, false)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&template, &risk_table, drop_missing);
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
@@ -734,7 +737,7 @@ impl PyRiskModel {
         drop_missing: bool,
     ) -> PyResult<PyRiskEvaluation> {
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, None)?;
+        let inputs = Inputs::read(&batch, &self.inner, None, false)?;
         let risk_table = inputs.table()?;
         let (model, _) = usable(&self.inner, &risk_table, drop_missing);
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
@@ -1166,7 +1169,7 @@ pub(crate) fn expansion_signals<'py>(
             .collect(),
         ..RiskModel::default()
     };
-    let inputs = Inputs::read(&batch, &template, None)?;
+    let inputs = Inputs::read(&batch, &template, None, false)?;
     let risk_table = inputs.table()?;
     let flags = py.detach(|| criteria.signals(&risk_table)).or_raise()?;
     let added = to_pyarrow(

@@ -282,8 +282,30 @@ impl Pipeline {
         health_step::score_health(&self.scorecard, table, as_of).map(Some)
     }
 
+    /// [`Error::Missing`] naming `as_of` when `table` has columns that are read relative to
+    /// the evaluation date and no date is given: `renewal_date` without `days_to_renewal`, or
+    /// the scorecard's measures without `health_score`. Front ends that take an optional date
+    /// call this, so an input is never silently unknown for want of a date.
+    pub fn require_as_of(&self, table: &AccountTable<'_>, as_of: Option<NaiveDate>) -> Result<()> {
+        if as_of.is_some() {
+            return Ok(());
+        }
+        if table.has("renewal_date") && !table.has(inputs::DAYS_TO_RENEWAL) {
+            return Err(Error::missing(
+                "as_of (needed to derive days_to_renewal from renewal_date)",
+            ));
+        }
+        if !table.has(inputs::HEALTH_SCORE) && has_measures(&self.scorecard, table) {
+            return Err(Error::missing(
+                "as_of (needed to score health from the scorecard's measure columns)",
+            ));
+        }
+        Ok(())
+    }
+
     /// The risk inputs the table has or implies (see the module docs for the derivations).
-    /// `as_of` is needed only to derive `days_to_renewal` from `renewal_date`.
+    /// Without `as_of`, `days_to_renewal` is not derived from `renewal_date` (a history of
+    /// renewals has no single evaluation date); see [`Pipeline::require_as_of`].
     pub fn risk_inputs(
         &self,
         table: &AccountTable<'_>,

@@ -177,14 +177,11 @@ pub(crate) fn derive(
                         "nps (0-10 answer)".to_owned(),
                     )
                 }),
-                inputs::DAYS_TO_RENEWAL => match table.date("renewal_date")? {
-                    None => None,
-                    Some(dates) => {
-                        let as_of = as_of.ok_or_else(|| {
-                            Error::missing("as_of (needed to derive days_to_renewal from renewal_date)")
-                        })?;
+                inputs::DAYS_TO_RENEWAL => match (table.date("renewal_date")?, as_of) {
+                    (Some(dates), Some(as_of)) => {
                         Some((days_to(dates, as_of), format!("renewal_date as of {as_of}")))
                     }
+                    _ => None,
                 },
                 inputs::ARR_CHANGE => match (table.number("arr")?, table.number("previous_arr")?) {
                     (Some(now), Some(before)) => {
