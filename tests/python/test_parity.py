@@ -26,6 +26,12 @@ def cli(binary: Path, *args: str) -> Any:
     return json.loads(out.stdout)
 
 
+def generate(binary: Path, out: Path, *, rows: int, seed: int, as_of: str) -> None:
+    """A seeded synthetic portfolio CSV written by `cs portfolio`."""
+    args = ["portfolio", "--rows", str(rows), "--seed", str(seed), "--as-of", as_of, "-o", str(out)]
+    subprocess.run([str(binary), *args], check=True, capture_output=True)
+
+
 def risks_of(doc: Any) -> dict[str, tuple[float, str]]:
     return {a["account_id"]: (a["risk"], a["tier"]) for a in doc["accounts"]}
 
@@ -84,11 +90,7 @@ def test_risk_derives_inputs_in_python_as_the_cli_does(cs_binary: Path, tmp_path
 
 def test_risk_of_a_generated_portfolio_csv_and_parquet(cs_binary: Path, tmp_path: Path) -> None:
     csv = tmp_path / "gen.csv"
-    subprocess.run(
-        [str(cs_binary), "portfolio", "--rows", "3000", "--seed", "11", "--as-of", "2026-03-31", "-o", str(csv)],
-        check=True,
-        capture_output=True,
-    )
+    generate(cs_binary, csv, rows=3000, seed=11, as_of="2026-03-31")
     parquet = tmp_path / "gen.parquet"
     pq.write_table(pacsv.read_csv(csv), parquet)
     from_csv = risks_of(cli(cs_binary, "risk", str(csv), "--as-of", "2026-03-31", "--top", "1"))
@@ -117,11 +119,7 @@ def test_ctas_of_the_sample_snapshot_are_the_same_from_the_cli_and_python(cs_bin
 
 def test_ctas_of_a_generated_portfolio(cs_binary: Path, tmp_path: Path) -> None:
     csv = tmp_path / "gen.csv"
-    subprocess.run(
-        [str(cs_binary), "portfolio", "--rows", "2000", "--seed", "5", "--as-of", "2026-06-30", "-o", str(csv)],
-        check=True,
-        capture_output=True,
-    )
+    generate(cs_binary, csv, rows=2000, seed=5, as_of="2026-06-30")
     doc = cli(cs_binary, "ctas", str(csv), "--as-of", "2026-06-30")
     assert len(doc) > 100
     out = pa.table(cs.Playbook.default().evaluate(read_pandas(csv), "2026-06-30"))
