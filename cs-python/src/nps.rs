@@ -539,7 +539,7 @@ pub(crate) fn _nps_by<'py>(
                 .collect::<Float64Array>(),
         )
     };
-    let z = z_check.z();
+    let level = z_check;
     columns.push((
         Field::new("responses", DataType::UInt64, false),
         u(&|g| g.responses()),
@@ -564,15 +564,15 @@ pub(crate) fn _nps_by<'py>(
     ));
     columns.push((
         Field::new("margin_of_error", DataType::Float64, true),
-        fl(&|n| z * n.standard_error()),
+        fl(&|n| n.interval(level).margin_of_error),
     ));
     columns.push((
         Field::new("ci_low", DataType::Float64, true),
-        fl(&|n| (n.score() - z * n.standard_error()).max(-100.0)),
+        fl(&|n| n.interval(level).low),
     ));
     columns.push((
         Field::new("ci_high", DataType::Float64, true),
-        fl(&|n| (n.score() + z * n.standard_error()).min(100.0)),
+        fl(&|n| n.interval(level).high),
     ));
     crate::table::to_pyarrow(py, columns)
 }

@@ -106,7 +106,6 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
     .map_err(|e| format!("{}: {e}", table.source))?;
     let total = Nps::from_column(Column::new(&args.score, &values), missing).map_err(|e| e.to_string())?;
 
-    let z = confidence.z();
     let row_json = |keys: &Key, nps: Option<&Nps>, skipped: u64| -> Value {
         let mut obj = serde_json::Map::new();
         for (name, value) in args.by.iter().zip(&keys.0) {
@@ -122,18 +121,13 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         obj.insert("skipped".into(), json!(skipped));
         obj.insert("nps".into(), json!(nps.map(Nps::score)));
         obj.insert("standard_error".into(), json!(nps.map(Nps::standard_error)));
+        let interval = nps.map(|n| n.interval(confidence));
         obj.insert(
             "margin_of_error".into(),
-            json!(nps.map(|n| z * n.standard_error())),
+            json!(interval.map(|i| i.margin_of_error)),
         );
-        obj.insert(
-            "ci_low".into(),
-            json!(nps.map(|n| (n.score() - z * n.standard_error()).max(-100.0))),
-        );
-        obj.insert(
-            "ci_high".into(),
-            json!(nps.map(|n| (n.score() + z * n.standard_error()).min(100.0))),
-        );
+        obj.insert("ci_low".into(), json!(interval.map(|i| i.low)));
+        obj.insert("ci_high".into(), json!(interval.map(|i| i.high)));
         Value::Object(obj)
     };
     if args.json {
@@ -172,19 +166,15 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         let mut row = label;
         match nps {
             Some(n) => {
-                let m = z * n.standard_error();
+                let i = n.interval(confidence);
                 row.extend([
                     n.responses().to_string(),
                     n.promoters().to_string(),
                     n.passives().to_string(),
                     n.detractors().to_string(),
                     format!("{:+.1}", n.score()),
-                    format!("{m:.1}"),
-                    format!(
-                        "{:+.1} .. {:+.1}",
-                        (n.score() - m).max(-100.0),
-                        (n.score() + m).min(100.0)
-                    ),
+                    format!("{:.1}", i.margin_of_error),
+                    format!("{:+.1} .. {:+.1}", i.low, i.high),
                 ]);
             }
             None => row.extend(["0", "0", "0", "0", "-", "-", "-"].map(str::to_owned)),

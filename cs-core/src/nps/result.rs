@@ -20,6 +20,17 @@ pub enum MissingAnswers {
 /// Rows per parallel task when counting a long column.
 const PARALLEL_CHUNK: usize = 1 << 20;
 
+/// A margin of error and the interval around a score, in points (see [`Nps::interval`]).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Interval {
+    /// z × standard error.
+    pub margin_of_error: f64,
+    /// Lower bound, at least −100.
+    pub low: f64,
+    /// Upper bound, at most 100.
+    pub high: f64,
+}
+
 /// A Net Promoter Score with its counts and statistics.
 ///
 /// NPS = 100 × (promoters − detractors) / responses, in points from −100 to 100.
@@ -177,14 +188,35 @@ impl Nps {
 
     /// Margin of error in points at a confidence level in (0, 1): z × SE.
     pub fn margin_of_error(&self, confidence: f64) -> Result<f64> {
-        Ok(Confidence::new(confidence)?.z() * self.standard_error())
+        Ok(self.interval(Confidence::new(confidence)?).margin_of_error)
     }
 
     /// Wald confidence interval in points, clipped to [−100, 100].
     pub fn confidence_interval(&self, confidence: f64) -> Result<(f64, f64)> {
-        let m = self.margin_of_error(confidence)?;
+        let i = self.interval(Confidence::new(confidence)?);
+        Ok((i.low, i.high))
+    }
+
+    /// The margin of error and the Wald interval at a validated confidence level: the one
+    /// definition every table of NPS by group uses (z × SE; score ± margin clipped to
+    /// [−100, 100]).
+    ///
+    /// ```
+    /// use cs_core::nps::Nps;
+    /// use cs_core::statistics::Confidence;
+    /// let nps = Nps::from_counts(2, 0, 0)?; // all promoters: the Wald interval collapses
+    /// let i = nps.interval(Confidence::new(0.95)?);
+    /// assert_eq!((i.margin_of_error, i.low, i.high), (0.0, 100.0, 100.0));
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn interval(&self, confidence: Confidence) -> Interval {
+        let margin_of_error = confidence.z() * self.standard_error();
         let s = self.score();
-        Ok(((s - m).max(-100.0), (s + m).min(100.0)))
+        Interval {
+            margin_of_error,
+            low: (s - margin_of_error).max(-100.0),
+            high: (s + margin_of_error).min(100.0),
+        }
     }
 
     /// Compares this result with another, independent one (another period, another segment).
