@@ -149,6 +149,9 @@ fn cohort_reproduces_fader_and_hardie() {
     assert_eq!(fits[0]["survival"].as_array().unwrap().len(), 11);
     let derl = fits[1]["derl"][0].as_f64().unwrap();
     assert!(close(&fits[1]["residual_value"][0], 100.0 * derl, 1e-9));
+    // The residual value is the core's (a non-finite margin is an error, not "inf" or NaN).
+    let (ok, out, err) = cs(&["cohort", "--margin", "inf"]);
+    assert!(!ok && err.contains("margin inf is invalid"), "{out}{err}");
 }
 
 #[test]

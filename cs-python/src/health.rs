@@ -688,19 +688,11 @@ impl PyScorecardSet {
                 })
             })
             .collect::<PyResult<Vec<_>>>()?;
-        let rows = cols.first().map_or(0, |c| match c.data {
-            core_health::MeasureData::Number(v) => v.len(),
-            core_health::MeasureData::Bool(v) => v.len(),
-            core_health::MeasureData::Category { codes, .. } => codes.len(),
-        });
+        let rows = cols.first().map_or(0, |c| c.data.len());
         let set = &self.inner;
         let out = py
             .detach(|| {
-                let assignment = if attributes.is_empty() {
-                    vec![set.index_of(&set.default)? as u16; rows]
-                } else {
-                    set.assign_rows(&attributes)?
-                };
+                let assignment = set.assign_all(&attributes, rows)?;
                 set.score_batch(&assignment, &cols, as_of)
             })
             .or_raise()?;

@@ -124,3 +124,33 @@ def test_ctas_of_a_generated_portfolio(cs_binary: Path, tmp_path: Path) -> None:
     assert len(doc) > 100
     out = pa.table(cs.Playbook.default().evaluate(read_pandas(csv), "2026-06-30"))
     assert cta_keys(out.to_pylist()) == cta_keys(doc)
+
+
+def test_survival_is_the_same_from_the_cli_and_python(cs_binary: Path) -> None:
+    path = DATA / "tenure.csv"
+    doc = cli(cs_binary, "survival", str(path), "--by", "segment", "--at", "3,6,12,24")
+    table = pd.read_csv(path)
+    groups = [("all", table), *((g["group"], table[table.segment == g["group"]]) for g in doc["groups"])]
+    cli_groups = {"all": doc["all"], **{g["group"]: g for g in doc["groups"]}}
+    for name, rows in groups:
+        km = cs.kaplan_meier(rows.tenure_months, rows.churned)
+        want = cli_groups[name]
+        assert (km.subjects, km.events) == (want["customers"], want["churned"])
+        assert [km.survival_at(a["time"]) for a in want["at"]] == [a["survival"] for a in want["at"]]
+        median = km.median()
+        assert (None if median == float("inf") else median) == want["median"]
+    test = cs.logrank(table.tenure_months, table.churned, table.segment)
+    assert (test.statistic, test.degrees_of_freedom, test.p_value) == (
+        doc["logrank"]["statistic"],
+        doc["logrank"]["degrees_of_freedom"],
+        doc["logrank"]["p_value"],
+    )
+
+
+def test_revenue_retention_is_the_same_from_the_cli_and_python(cs_binary: Path) -> None:
+    start, end = DATA / "snapshot_2025.csv", DATA / "snapshot_2026.csv"
+    doc = cli(cs_binary, "retention", str(start), str(end), "--by", "segment")
+    for read in (pd.read_csv, pl.read_csv, pacsv.read_csv):
+        r = cs.revenue_retention(read(start), read(end), segment="segment")
+        assert r.overall == doc["overall"]
+        assert {k: v for k, v in r.by_segment.items()} == {k: v for k, v in doc["by_segment"]}

@@ -484,12 +484,7 @@ impl Portfolio {
                         });
                     }
                 }
-                let assignment = if attributes.is_empty() {
-                    let k = set.index_of(&set.default).map_err(|e| self.locate(e))?;
-                    vec![k as u16; n]
-                } else {
-                    set.assign_rows(&attributes).map_err(|e| self.locate(e))?
-                };
+                let assignment = set.assign_all(&attributes, n).map_err(|e| self.locate(e))?;
                 set.score_batch(&assignment, &columns, as_of)
             }
         }
@@ -637,16 +632,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             health_rollup(&values, input).map_err(|e| portfolio.locate(e))?,
         ));
     }
-    let mut worst: Vec<usize> = (0..n).filter(|&i| scores.score.get(i).is_some()).collect();
-    worst.sort_by(|&a, &b| {
-        scores
-            .score
-            .get(a)
-            .unwrap_or(0.0)
-            .total_cmp(&scores.score.get(b).unwrap_or(0.0))
-            .then(a.cmp(&b))
-    });
-    worst.truncate(args.worst);
+    let worst = scores.worst(args.worst);
 
     let mut note = String::new();
     if let Some(out) = &args.output {
@@ -669,7 +655,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
                 h.contributions
                     .iter()
                     .find(|c| c.measure == driver)
-                    .map(|c| c.effective_weight * (100.0 - c.measure_score.unwrap_or(0.0)))
+                    .map(cs_core::health::Contribution::points_lost)
             });
         (driver.to_owned(), lost)
     };

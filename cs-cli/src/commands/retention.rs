@@ -335,7 +335,15 @@ pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
                 .collect::<Result<Vec<_>, _>>()?;
             doc["derl"] = json!(d);
             if let Some(m) = args.margin {
-                doc["residual_value"] = json!(d.iter().map(|v| v * m).collect::<Vec<_>>());
+                let values = renewals
+                    .iter()
+                    .map(|&n| {
+                        fit.model
+                            .residual_value(m, args.discount, n)
+                            .map_err(|e| e.to_string())
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                doc["residual_value"] = json!(values);
             }
             rows.push(doc);
         }
@@ -425,7 +433,11 @@ pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
             let d = derl(fit, n)?;
             row.push(format!("{d:.2}"));
             if let Some(m) = args.margin {
-                row.push(format!("{:.2}", d * m));
+                let value = fit
+                    .model
+                    .residual_value(m, args.discount, n)
+                    .map_err(|e| e.to_string())?;
+                row.push(format!("{value:.2}"));
             }
         }
         value_table.push(row);

@@ -129,6 +129,26 @@ pub struct Contribution {
     pub points: f64,
 }
 
+impl Contribution {
+    /// Points this measure cost the account: `effective_weight × (100 − measure_score)` (a
+    /// measure without a score loses its whole weight). The driver of a score is the measure
+    /// losing most points.
+    ///
+    /// ```
+    /// use cs_core::health::{AccountMeasures, Scorecard};
+    /// use chrono::NaiveDate;
+    /// let card = Scorecard::default_card();
+    /// let account = AccountMeasures::new().with("licence_utilisation", 0.3);
+    /// let h = card.score_account(&account, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())?;
+    /// let c = &h.contributions[0];
+    /// assert_eq!(c.points_lost(), c.effective_weight * (100.0 - c.measure_score.unwrap_or(0.0)));
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn points_lost(&self) -> f64 {
+        self.effective_weight * (100.0 - self.measure_score.unwrap_or(0.0))
+    }
+}
+
 /// The health of one account: score, band, coverage, staleness and explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HealthScore {

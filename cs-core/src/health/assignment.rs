@@ -163,6 +163,26 @@ impl ScorecardSet {
             .collect()
     }
 
+    /// The scorecard index of each of `rows` rows: by [`ScorecardSet::assign_rows`] over the
+    /// attribute columns given, or the default scorecard for every row when none is given
+    /// (a table without the attribute columns is scored with the default card).
+    pub fn assign_all(&self, attributes: &[AttributeColumn<'_>], rows: usize) -> Result<Vec<u16>> {
+        if attributes.is_empty() {
+            let k = self.index_of(&self.default)?;
+            return Ok(vec![k as u16; rows]);
+        }
+        let out = self.assign_rows(attributes)?;
+        if out.len() == rows {
+            Ok(out)
+        } else {
+            Err(Error::LengthMismatch {
+                field: "scorecard attributes".into(),
+                expected: rows,
+                actual: out.len(),
+            })
+        }
+    }
+
     /// Scores every row with its assigned scorecard (`assignment` from
     /// [`ScorecardSet::assign_rows`]). The columns must cover the measures of every scorecard;
     /// driver codes index the union of measure names in [`BatchScores::measure_names`].

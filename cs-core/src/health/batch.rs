@@ -41,7 +41,13 @@ impl MeasureData<'_> {
         }
     }
 
-    fn len(&self) -> usize {
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
         match self {
             MeasureData::Number(c) => c.len(),
             MeasureData::Bool(c) => c.len(),
@@ -146,6 +152,18 @@ impl BatchScores {
     /// True when there are no rows.
     pub fn is_empty(&self) -> bool {
         self.coverage.is_empty()
+    }
+
+    /// The rows with a score, lowest score first (ties in row order), at most `n`: the
+    /// accounts to look at first.
+    pub fn worst(&self, n: usize) -> Vec<usize> {
+        let mut rows: Vec<usize> = (0..self.len()).filter(|&i| self.score.get(i).is_some()).collect();
+        rows.sort_by(|&a, &b| {
+            let s = |i: usize| self.score.get(i).unwrap_or(0.0);
+            s(a).total_cmp(&s(b)).then(a.cmp(&b))
+        });
+        rows.truncate(n);
+        rows
     }
 
     /// The band name of row `i`.
