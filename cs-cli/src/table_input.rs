@@ -123,7 +123,10 @@ impl Converted {
 
 impl Converted {
     /// A number column converted with `Kind::Number`, if the file has it.
-    pub(crate) fn number(&self, name: &str) -> Result<Option<cs_core::portfolio::Column<'_, f64>>, cs_core::Error> {
+    pub(crate) fn number(
+        &self,
+        name: &str,
+    ) -> Result<Option<cs_core::portfolio::Column<'_, f64>>, cs_core::Error> {
         for (n, held) in &self.columns {
             if n == name {
                 return match held.cells(n)? {

@@ -51,7 +51,10 @@ fn csat_of_the_sample_survey_matches_a_hand_count() {
     assert_eq!(v["total"]["satisfied"], 267);
     assert!(close(&v["total"]["csat"], 100.0 * 267.0 / 372.0));
     let (ok, out, err) = cs(&["csat", &example("survey.csv"), "--by", "segment"]);
-    assert!(ok && out.contains("Enterprise") && out.contains("71.8%"), "{out}{err}");
+    assert!(
+        ok && out.contains("Enterprise") && out.contains("71.8%"),
+        "{out}{err}"
+    );
 }
 
 #[test]
@@ -63,7 +66,10 @@ fn csat_threshold_groups_and_bad_rating() {
     assert_eq!(v["groups"][1]["satisfied"], 1); // 4 is not above 4
     let bad = temp("csat-bad.csv", "csat\n4\n7\n");
     let (ok, _, err) = cs(&["csat", &bad]);
-    assert!(!ok && err.contains("line 3") && err.contains("csat") && err.contains("1..=5"), "{err}");
+    assert!(
+        !ok && err.contains("line 3") && err.contains("csat") && err.contains("1..=5"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -73,31 +79,80 @@ fn perceived_calibration_of_the_sample_and_by_hand() {
     assert_eq!(v["total"]["pairs"], 315);
     assert_eq!(v["total"]["matches"], 199);
     assert_eq!(v["total"]["hidden_detractors"], 44);
-    let f = temp("perceived.csv", "csm,perceived,score\nana,9,10\nben,8,4\nben,,3\nben,7,5\n");
+    let f = temp(
+        "perceived.csv",
+        "csm,perceived,score\nana,9,10\nben,8,4\nben,,3\nben,7,5\n",
+    );
     let v = json(&["perceived", &f, "--by", "csm", "--json"]);
     assert_eq!(v["total"]["pairs"], 3);
     assert!(close(&v["total"]["mean_signed_gap"], 5.0 / 3.0));
     assert_eq!(v["groups"][1]["hidden_detractors"], 2);
     let (ok, out, _) = cs(&["perceived", &f]);
-    assert!(ok && out.contains("hidden detractors") && out.contains("33.3%"), "{out}");
+    assert!(
+        ok && out.contains("hidden detractors") && out.contains("33.3%"),
+        "{out}"
+    );
     let bad = temp("perceived-bad.csv", "perceived,score\n9,10\n11,4\n");
     let (ok, _, err) = cs(&["perceived", &bad]);
-    assert!(!ok && err.contains("line 3") && err.contains("perceived"), "{err}");
+    assert!(
+        !ok && err.contains("line 3") && err.contains("perceived"),
+        "{err}"
+    );
 }
 
 #[test]
 fn nps_compare_two_segments_and_two_periods() {
-    let v = json(&["nps-compare", "Enterprise", "Community", "--by", "segment", "--file", &example("survey.csv"), "--json"]);
+    let v = json(&[
+        "nps-compare",
+        "Enterprise",
+        "Community",
+        "--by",
+        "segment",
+        "--file",
+        &example("survey.csv"),
+        "--json",
+    ]);
     assert!(close(&v["a"]["nps"], 100.0 * 36.0 / 145.0), "{v}");
-    assert!(close(&v["difference"], 100.0 * 36.0 / 145.0 + 100.0 * 67.0 / 190.0), "{v}");
+    assert!(
+        close(&v["difference"], 100.0 * 36.0 / 145.0 + 100.0 * 67.0 / 190.0),
+        "{v}"
+    );
     assert!(v["p_value"].as_f64().unwrap() < 0.001);
     // By hand: a = {10, 10, 0} (NPS 33.3), b = {9, 7} (NPS 50).
-    let f = temp("compare.csv", "date,score\n2025-01-10,10\n2025-02-10,10\n2025-03-10,0\n2025-04-10,9\n2025-05-10,7\n");
-    let v = json(&["nps-compare", "2025-Q1", "2025-Q2", "--period", "quarter", "--file", &f, "--json"]);
+    let f = temp(
+        "compare.csv",
+        "date,score\n2025-01-10,10\n2025-02-10,10\n2025-03-10,0\n2025-04-10,9\n2025-05-10,7\n",
+    );
+    let v = json(&[
+        "nps-compare",
+        "2025-Q1",
+        "2025-Q2",
+        "--period",
+        "quarter",
+        "--file",
+        &f,
+        "--json",
+    ]);
     assert!(close(&v["difference"], 100.0 / 3.0 - 50.0), "{v}");
-    let (ok, out, _) = cs(&["nps-compare", "2025-Q1", "2025-Q2", "--period", "quarter", "--file", &f]);
+    let (ok, out, _) = cs(&[
+        "nps-compare",
+        "2025-Q1",
+        "2025-Q2",
+        "--period",
+        "quarter",
+        "--file",
+        &f,
+    ]);
     assert!(ok && out.contains("difference -16.7 points"), "{out}");
-    let (ok, _, err) = cs(&["nps-compare", "2025-Q1", "2026-Q1", "--period", "quarter", "--file", &f]);
+    let (ok, _, err) = cs(&[
+        "nps-compare",
+        "2025-Q1",
+        "2026-Q1",
+        "--period",
+        "quarter",
+        "--file",
+        &f,
+    ]);
     assert!(!ok && err.contains("\"2026-Q1\""), "{err}");
     let bad = temp("compare-bad.csv", "segment,score\na,9\nb,x\n");
     let (ok, _, err) = cs(&["nps-compare", "a", "b", "--by", "segment", "--file", &bad]);
@@ -106,19 +161,36 @@ fn nps_compare_two_segments_and_two_periods() {
 
 #[test]
 fn lifecycle_stages_of_the_onboarding_sample() {
-    let v = json(&["lifecycle", &example("onboarding.csv"), "--as-of", "2026-03-01", "--json"]);
-    let n: u64 = v["stages"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    let v = json(&[
+        "lifecycle",
+        &example("onboarding.csv"),
+        "--as-of",
+        "2026-03-01",
+        "--json",
+    ]);
+    let n: u64 = v["stages"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
     assert_eq!(n, 60);
     // ACC-0001: first impact 2025-09-18, contract end 2026-07-10: adoption on 2026-03-01.
     assert_eq!(v["accounts"][0]["account"], "ACC-0001");
     assert_eq!(v["accounts"][0]["stage"], "adoption");
-    let f = temp("life.csv", "account,closed_on,kickoff,contract_end\na,2026-01-01,,2026-12-31\nb,2026-01-01,2026-01-10,2026-03-15\n");
+    let f = temp(
+        "life.csv",
+        "account,closed_on,kickoff,contract_end\na,2026-01-01,,2026-12-31\nb,2026-01-01,2026-01-10,2026-03-15\n",
+    );
     let v = json(&["lifecycle", &f, "--as-of", "2026-02-01", "--json"]);
     assert_eq!(v["accounts"][0]["stage"], "handoff");
     assert_eq!(v["accounts"][1]["stage"], "renewal_window");
     let bad = temp("life-bad.csv", "account,closed_on\na,2026-01-01\nb,soon\n");
     let (ok, _, err) = cs(&["lifecycle", &bad, "--as-of", "2026-02-01"]);
-    assert!(!ok && err.contains("line 3") && err.contains("closed_on"), "{err}");
+    assert!(
+        !ok && err.contains("line 3") && err.contains("closed_on"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -130,7 +202,10 @@ fn handoff_completeness_and_lag() {
             "spiced": {"situation": "3 regional warehouses", "pain": "stock-outs"},
             "red_flags": []}"#,
     );
-    let p = temp("pending.json", r#"{"schema_version": 1, "account": "Globex", "closed_on": "2026-01-20"}"#);
+    let p = temp(
+        "pending.json",
+        r#"{"schema_version": 1, "account": "Globex", "closed_on": "2026-01-20"}"#,
+    );
     let v = json(&["handoff", &f, &p, "--as-of", "2026-02-01", "--json"]);
     assert_eq!(v["handoffs"][0]["completeness"]["complete"], 3);
     assert_eq!(v["handoffs"][0]["lag"]["days"], 4);
@@ -141,22 +216,41 @@ fn handoff_completeness_and_lag() {
     assert!(ok && out.contains("pending") && out.contains("3/14"), "{out}");
     let bad = temp("handoff-bad.json", r#"{"schema_version": 1, "account": "X"}"#);
     let (ok, _, err) = cs(&["handoff", &bad]);
-    assert!(!ok && err.contains("handoff-bad.json") && err.contains("closed_on"), "{err}");
+    assert!(
+        !ok && err.contains("handoff-bad.json") && err.contains("closed_on"),
+        "{err}"
+    );
 }
 
 #[test]
 fn renewal_stages_of_the_contracts_sample() {
-    let v = json(&["renewals", &example("contracts.csv"), "--id", "account", "--renewal-date", "renewal", "--as-of", "2026-06-20", "--json"]);
+    let v = json(&[
+        "renewals",
+        &example("contracts.csv"),
+        "--id",
+        "account",
+        "--renewal-date",
+        "renewal",
+        "--as-of",
+        "2026-06-20",
+        "--json",
+    ]);
     // Acme Corp renews 2026-09-15: 87 days after 2026-06-20, inside the 90-day review window.
     assert_eq!(v["contracts"][0]["account"], "Acme Corp");
     assert_eq!(v["contracts"][0]["status"]["days_to_renewal"], 87);
     assert_eq!(v["contracts"][0]["status"]["stage"], "internal_review_due");
-    let f = temp("renew.csv", "account_id,renewal_date,auto_renew,notice_days,outcome\na,2026-07-01,true,60,\nb,2027-01-01,false,,\nc,2026-03-01,false,,renewed\n");
+    let f = temp(
+        "renew.csv",
+        "account_id,renewal_date,auto_renew,notice_days,outcome\na,2026-07-01,true,60,\nb,2027-01-01,false,,\nc,2026-03-01,false,,renewed\n",
+    );
     let v = json(&["renewals", &f, "--as-of", "2026-04-15", "--json"]);
     assert_eq!(v["contracts"][0]["status"]["notice_deadline"], "2026-05-02");
     assert_eq!(v["contracts"][1]["status"]["stage"], "early");
     assert_eq!(v["contracts"][2]["status"]["stage"], "renewed");
-    let bad = temp("renew-bad.csv", "renewal_date,outcome\n2026-07-01,\n2026-08-01,maybe\n");
+    let bad = temp(
+        "renew-bad.csv",
+        "renewal_date,outcome\n2026-07-01,\n2026-08-01,maybe\n",
+    );
     let (ok, _, err) = cs(&["renewals", &bad, "--as-of", "2026-04-15"]);
     assert!(!ok && err.contains("line 3") && err.contains("maybe"), "{err}");
 }
@@ -167,27 +261,58 @@ fn risk_fit_writes_a_model_that_risk_and_evaluate_read() {
     let model = model.to_string_lossy().into_owned();
     let (ok, out, err) = cs(&["risk", "fit", &example("renewals_history.csv"), "-o", &model]);
     assert!(ok, "{err}");
-    assert!(out.contains("1500 rows") && out.contains("converged: true"), "{out}");
+    assert!(
+        out.contains("1500 rows") && out.contains("converged: true"),
+        "{out}"
+    );
     let fitted: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
     assert!(fitted["fit"]["converged"].as_bool().unwrap());
     // Scoring with the fitted model: the same command as before, a new model.
-    let (ok, out, err) = cs(&["risk", &example("portfolio.csv"), "--model", &model, "--as-of", "2026-06-30", "--top", "3"]);
+    let (ok, out, err) = cs(&[
+        "risk",
+        &example("portfolio.csv"),
+        "--model",
+        &model,
+        "--as-of",
+        "2026-06-30",
+        "--top",
+        "3",
+    ]);
     assert!(ok, "{err}");
-    assert!(out.contains(&format!("model \"{}\"", fitted["name"].as_str().unwrap())), "{out}");
+    assert!(
+        out.contains(&format!("model \"{}\"", fitted["name"].as_str().unwrap())),
+        "{out}"
+    );
     // Evaluated on its own history the fitted model ranks well.
-    let v = json(&["risk", "evaluate", &example("renewals_history.csv"), "--model", &model, "--json"]);
+    let v = json(&[
+        "risk",
+        "evaluate",
+        &example("renewals_history.csv"),
+        "--model",
+        &model,
+        "--json",
+    ]);
     assert_eq!(v["evaluation"]["rows"], 1500);
     assert!(v["evaluation"]["auc"].as_f64().unwrap() > 0.7, "{v}");
     let (ok, out, _) = cs(&["risk", "evaluate", &example("renewals_history.csv")]);
-    assert!(ok && out.contains("ROC AUC") && out.contains("Calibration"), "{out}");
-    let bad = temp("history-bad.csv", "account_id,health_score,churned\na,50,true\nb,60,perhaps\n");
+    assert!(
+        ok && out.contains("ROC AUC") && out.contains("Calibration"),
+        "{out}"
+    );
+    let bad = temp(
+        "history-bad.csv",
+        "account_id,health_score,churned\na,50,true\nb,60,perhaps\n",
+    );
     let (ok, _, err) = cs(&["risk", "fit", &bad, "-o", &model]);
     assert!(!ok && err.contains("line 3") && err.contains("churned"), "{err}");
 }
 
 #[test]
 fn churn_reasons_by_hand() {
-    let f = temp("reasons.csv", "account,reason,arr\na,price,10000\nb,Renewal not asked,50000\nc,price,20000\n");
+    let f = temp(
+        "reasons.csv",
+        "account,reason,arr\na,price,10000\nb,Renewal not asked,50000\nc,price,20000\n",
+    );
     let v = json(&["churn-reasons", &f, "--json"]);
     assert_eq!(v["reasons"][0]["reason"], "renewal_not_asked");
     assert_eq!(v["reasons"][1]["accounts"], 2);
@@ -211,9 +336,15 @@ fn expansion_signals_by_hand_and_on_the_sample() {
     assert_eq!(v["signalled"], 2);
     let (ok, out, err) = cs(&["expansion", &example("portfolio.csv"), "--as-of", "2026-06-30"]);
     assert!(ok && out.contains("Expansion signals"), "{out}{err}");
-    let bad = temp("expansion-bad.csv", "account_id,utilisation,health_score,nps_category\na,0.9,80,promoter\nb,high,80,promoter\n");
+    let bad = temp(
+        "expansion-bad.csv",
+        "account_id,utilisation,health_score,nps_category\na,0.9,80,promoter\nb,high,80,promoter\n",
+    );
     let (ok, _, err) = cs(&["expansion", &bad]);
-    assert!(!ok && err.contains("line 3") && err.contains("utilisation"), "{err}");
+    assert!(
+        !ok && err.contains("line 3") && err.contains("utilisation"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -224,7 +355,10 @@ fn red_lead_times_by_hand() {
         "history.csv",
         "account_id,date,red\na,2026-01-01,false\na,2026-02-01,true\na,2026-03-01,true\nb,2026-01-01,false\nb,2026-02-01,false\nc,2026-01-01,true\n",
     );
-    let c = temp("churns.csv", "account_id,churn_date\na,2026-03-15\nb,2026-04-01\n");
+    let c = temp(
+        "churns.csv",
+        "account_id,churn_date\na,2026-03-15\nb,2026-04-01\n",
+    );
     let v = json(&["lead-times", &h, &c, "--json"]);
     let l = &v["lead_times"];
     assert_eq!(l["churned"], 2);
@@ -234,7 +368,10 @@ fn red_lead_times_by_hand() {
     assert!(l["accounts"][1]["first_red"].is_null());
     let (ok, out, _) = cs(&["lead-times", &h, &c]);
     assert!(ok && out.contains("50.0%") && out.contains("never"), "{out}");
-    let bad = temp("history-bad.csv", "account_id,date,red\na,2026-01-01,false\na,2026-13-01,true\n");
+    let bad = temp(
+        "history-bad.csv",
+        "account_id,date,red\na,2026-01-01,false\na,2026-13-01,true\n",
+    );
     let (ok, _, err) = cs(&["lead-times", &bad, &c]);
     assert!(!ok && err.contains("line 3") && err.contains("date"), "{err}");
 }
@@ -252,8 +389,14 @@ fn help_names_the_input_columns() {
         ("lead-times", "churn_date"),
     ] {
         let (ok, out, _) = cs(&[cmd, "--help"]);
-        assert!(ok && out.contains("Input columns") && out.contains(column), "{cmd}: {out}");
+        assert!(
+            ok && out.contains("Input columns") && out.contains(column),
+            "{cmd}: {out}"
+        );
     }
     let (ok, out, _) = cs(&["risk", "fit", "--help"]);
-    assert!(ok && out.contains("churned") && out.contains("health_score"), "{out}");
+    assert!(
+        ok && out.contains("churned") && out.contains("health_score"),
+        "{out}"
+    );
 }

@@ -12,14 +12,16 @@ use crate::report::TextTable;
 use crate::table_input::Loaded;
 
 #[derive(Args)]
-#[command(after_long_help = "Input columns (CSV or Parquet; names set by the flags):\n  \
+#[command(
+    after_long_help = "Input columns (CSV or Parquet; names set by the flags):\n  \
     HISTORY, one row per account and scoring date:\n    \
     account_id  label  the account (--account)\n    \
     date        date   the scoring date (--date)\n    \
     red         flag   whether the account's band was red on that date (--red)\n  \
     CHURNS, one row per churned account:\n    \
     account_id  label  the account (--account)\n    \
-    churn_date  date   the churn date (--churn-date)")]
+    churn_date  date   the churn date (--churn-date)"
+)]
 pub(crate) struct LeadTimeArgs {
     /// Score history (CSV or Parquet).
     history: String,
@@ -118,7 +120,15 @@ pub(crate) fn run(args: &LeadTimeArgs) -> Result<String, String> {
         "Red-band lead times: {} (history) and {} (churns)\n\n",
         history.source, churns.source
     );
-    let mut s = TextTable::new(["churned", "flagged", "recall", "red retained", "precision", "mean lead", "median lead"]);
+    let mut s = TextTable::new([
+        "churned",
+        "flagged",
+        "recall",
+        "red retained",
+        "precision",
+        "mean lead",
+        "median lead",
+    ]);
     s.push(vec![
         lead.churned.to_string(),
         lead.flagged.to_string(),

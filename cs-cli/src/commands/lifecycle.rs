@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use cs_core::document::Document;
 use cs_core::onboarding::{
-    DEFAULT_HANDOFF_LAG_TARGET_DAYS, DEFAULT_RENEWAL_WINDOW_MONTHS, Handoff, LifecycleStage, MilestoneColumns,
-    lifecycle_stages,
+    DEFAULT_HANDOFF_LAG_TARGET_DAYS, DEFAULT_RENEWAL_WINDOW_MONTHS, Handoff, LifecycleStage,
+    MilestoneColumns, lifecycle_stages,
 };
 use cs_core::pipeline::Kind;
 use serde_json::{Value, json};
@@ -98,7 +98,8 @@ pub(crate) fn lifecycle(args: &LifecycleArgs) -> Result<String, String> {
     let columns = loaded.convert(&wanted, &["closed_on"])?;
     let table = columns.table().map_err(locate)?;
     let get = |name: &str| table.date(name).map_err(locate);
-    let mut m = MilestoneColumns::new(get("closed_on")?.ok_or_else(|| locate(cs_core::Error::missing("closed_on")))?);
+    let mut m =
+        MilestoneColumns::new(get("closed_on")?.ok_or_else(|| locate(cs_core::Error::missing("closed_on")))?);
     m.handoff_completed = get("handoff_completed")?;
     m.kickoff = get("kickoff")?;
     m.first_impact = get("first_impact")?;
@@ -128,10 +129,14 @@ pub(crate) fn lifecycle(args: &LifecycleArgs) -> Result<String, String> {
             .enumerate()
             .map(|(i, s)| json!({"account": id(i), "stage": s}))
             .collect();
-        let summary: serde_json::Map<String, Value> =
-            counts.iter().map(|(s, n)| (name(*s).to_owned(), json!(n))).collect();
-        return pretty(&json!({"source": loaded.source, "as_of": as_of, "window_months": window,
-            "stages": summary, "accounts": rows}));
+        let summary: serde_json::Map<String, Value> = counts
+            .iter()
+            .map(|(s, n)| (name(*s).to_owned(), json!(n)))
+            .collect();
+        return pretty(
+            &json!({"source": loaded.source, "as_of": as_of, "window_months": window,
+            "stages": summary, "accounts": rows}),
+        );
     }
     let mut summary = TextTable::new(["stage", "accounts"]);
     for (s, n) in &counts {
@@ -153,9 +158,11 @@ pub(crate) fn lifecycle(args: &LifecycleArgs) -> Result<String, String> {
 }
 
 #[derive(Args)]
-#[command(after_long_help = "Input: handoff documents (JSON, or TOML by extension), one account each, in\n\
+#[command(
+    after_long_help = "Input: handoff documents (JSON, or TOML by extension), one account each, in\n\
     the form of cs-core's Handoff (schema_version, account, closed_on, completed_on, spiced,\n\
-    questions, org_structure, personas, key_contacts, red_flags).")]
+    questions, org_structure, personas, key_contacts, red_flags)."
+)]
 pub(crate) struct HandoffArgs {
     /// Handoff documents.
     #[arg(required = true)]
@@ -202,12 +209,23 @@ pub(crate) fn handoff(args: &HandoffArgs) -> Result<String, String> {
     if args.json {
         let list: Vec<Value> = rows
             .iter()
-            .map(|(h, c, l)| json!({"account": h.account, "closed_on": h.closed_on,
-                "completed_on": h.completed_on, "completeness": c, "lag": l}))
+            .map(|(h, c, l)| {
+                json!({"account": h.account, "closed_on": h.closed_on,
+                "completed_on": h.completed_on, "completeness": c, "lag": l})
+            })
             .collect();
         return pretty(&json!({"as_of": as_of, "target_days": target, "handoffs": list}));
     }
-    let mut t = TextTable::new(["account", "closed", "completed", "parts", "complete", "lag days", "late", "missing"]);
+    let mut t = TextTable::new([
+        "account",
+        "closed",
+        "completed",
+        "parts",
+        "complete",
+        "lag days",
+        "late",
+        "missing",
+    ]);
     for (h, c, l) in &rows {
         let missing: Vec<&str> = c.missing.iter().map(|p| p.field()).collect();
         t.push(vec![

@@ -783,7 +783,15 @@ fn run_evaluate(args: &RiskEvaluateArgs) -> Result<String, String> {
         e.brier,
         e.log_loss
     );
-    let mut tiers = TextTable::new(["tier", "accounts", "churned", "churn rate", "mean risk", "ARR", "churned ARR"]);
+    let mut tiers = TextTable::new([
+        "tier",
+        "accounts",
+        "churned",
+        "churn rate",
+        "mean risk",
+        "ARR",
+        "churned ARR",
+    ]);
     let pct = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", 100.0 * v));
     for t in &e.by_tier {
         tiers.push(vec![
@@ -815,12 +823,14 @@ fn run_evaluate(args: &RiskEvaluateArgs) -> Result<String, String> {
 }
 
 #[derive(Args)]
-#[command(after_long_help = "Input columns (CSV or Parquet; names set by the flags):\n  \
+#[command(
+    after_long_help = "Input columns (CSV or Parquet; names set by the flags):\n  \
     renewal_date  date     the renewal date (required; empty: no stage)\n  \
     account_id    label    the account, shown in the table (--id)\n  \
     auto_renew    flag     whether the contract renews automatically (optional)\n  \
     notice_days   integer  notice period of an auto-renewing contract, days (optional)\n  \
-    outcome       label    open, renewed or churned (optional; empty: open)")]
+    outcome       label    open, renewed or churned (optional; empty: open)"
+)]
 pub(crate) struct RenewalsArgs {
     /// Contracts (CSV or Parquet), one row per contract.
     file: String,
@@ -915,7 +925,11 @@ pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
         .map(|l| {
             l.iter()
                 .enumerate()
-                .map(|(i, v)| v.map(RenewalOutcome::parse).transpose().map_err(|e| e.at(i)))
+                .map(|(i, v)| {
+                    v.map(RenewalOutcome::parse)
+                        .transpose()
+                        .map_err(|e| placed(&args.outcome, v.unwrap_or(""), &e, i))
+                })
                 .collect::<Result<Vec<_>, _>>()
         })
         .transpose()
@@ -958,7 +972,14 @@ pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
                     show(s.notice_deadline),
                 ]);
             }
-            None => t.push(vec![ids[i].clone(), String::new(), String::new(), "-".into(), String::new(), String::new()]),
+            None => t.push(vec![
+                ids[i].clone(),
+                String::new(),
+                String::new(),
+                "-".into(),
+                String::new(),
+                String::new(),
+            ]),
         }
     }
     let mut out = format!(
@@ -981,6 +1002,16 @@ pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
     Ok(out)
 }
 
+/// A name a parser rejected, placed at its column and row (the parsers' errors name no row).
+fn placed(column: &str, value: &str, e: &cs_core::Error, row: usize) -> cs_core::Error {
+    cs_core::Error::invalid(
+        format!("column {column} value"),
+        format!("{value:?}"),
+        e.to_string(),
+    )
+    .at(row)
+}
+
 /// Labels per row, or "row N" where the file has no such column or the cell is empty.
 fn keys_or_rows(labels: Option<Vec<Option<&str>>>, len: usize) -> Vec<String> {
     (0..len)
@@ -994,11 +1025,13 @@ fn keys_or_rows(labels: Option<Vec<Option<&str>>>, len: usize) -> Vec<String> {
 }
 
 #[derive(Args)]
-#[command(after_long_help = "Input columns (CSV or Parquet), one row per lost account:\n  \
+#[command(
+    after_long_help = "Input columns (CSV or Parquet), one row per lost account:\n  \
     reason  label    the cancellation reason: price, no_value, low_adoption, product_fit,\n                   \
     product_quality, service_experience, competitor, champion_left,\n                   \
     renewal_not_asked, business_change, consolidation or other\n  \
-    arr     integer  the lost ARR, integer minor units")]
+    arr     integer  the lost ARR, integer minor units"
+)]
 pub(crate) struct ChurnReasonsArgs {
     /// Lost accounts (CSV or Parquet).
     file: String,
@@ -1018,20 +1051,19 @@ pub(crate) fn run_churn_reasons(args: &ChurnReasonsArgs) -> Result<String, Strin
     use cs_core::revenue::{ChurnReason, churn_reasons};
     let loaded = Loaded::read(&args.file)?;
     let locate = |e: cs_core::Error| loaded.locate(e);
-    let wanted = [(args.reason.as_str(), Kind::Label), (args.arr.as_str(), Kind::Integer)];
+    let wanted = [
+        (args.reason.as_str(), Kind::Label),
+        (args.arr.as_str(), Kind::Integer),
+    ];
     let columns = loaded.convert(&wanted, &[args.reason.as_str(), args.arr.as_str()])?;
     let table = columns.table().map_err(locate)?;
-    let labels = table
-        .labels(&args.reason)
-        .map_err(locate)?
-        .unwrap_or_default();
+    let labels = table.labels(&args.reason).map_err(locate)?.unwrap_or_default();
     let reasons = labels
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            l.ok_or_else(|| cs_core::Error::missing(args.reason.as_str()))
-                .and_then(ChurnReason::parse)
-                .map_err(|e| e.at(i))
+            l.ok_or_else(|| cs_core::Error::missing(args.reason.as_str()).at(i))
+                .and_then(|v| ChurnReason::parse(v).map_err(|e| placed(&args.reason, v, &e, i)))
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(locate)?;

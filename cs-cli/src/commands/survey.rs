@@ -375,7 +375,15 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<String, String> {
         Some(p) => format!("{p} of {group_column}"),
         None => group_column.to_owned(),
     };
-    let mut t = TextTable::new([what.as_str(), "n", "promoters", "passives", "detractors", "NPS", "SE"]);
+    let mut t = TextTable::new([
+        what.as_str(),
+        "n",
+        "promoters",
+        "passives",
+        "detractors",
+        "NPS",
+        "SE",
+    ]);
     for (name, n) in [(&args.a, &a), (&args.b, &b)] {
         t.push(vec![
             name.clone(),
