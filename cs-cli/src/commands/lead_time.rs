@@ -44,13 +44,11 @@ pub(crate) struct LeadTimeArgs {
     json: bool,
 }
 
-/// Required columns without nulls: account labels and dates as `(accounts, dates)`.
-fn read_pairs(
-    loaded: &Loaded,
-    account: &str,
-    date: &str,
-    extra: Option<&str>,
-) -> Result<(Vec<String>, Vec<chrono::NaiveDate>, Vec<bool>), String> {
+/// Accounts, dates and (with `extra`) flags of a file.
+type Rows = (Vec<String>, Vec<chrono::NaiveDate>, Vec<bool>);
+
+/// Required columns without nulls: account labels, dates and, with `extra`, red flags.
+fn read_pairs(loaded: &Loaded, account: &str, date: &str, extra: Option<&str>) -> Result<Rows, String> {
     let locate = |e: cs_core::Error| loaded.locate(e);
     let mut wanted = vec![(account, Kind::Label), (date, Kind::Date)];
     if let Some(r) = extra {

@@ -562,6 +562,7 @@ pub(crate) enum RiskAction {
 }
 
 #[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub(crate) struct RiskFitArgs {
     /// History of past renewals (CSV or Parquet): the inputs some time before each renewal
     /// and the outcome.
@@ -672,9 +673,8 @@ fn with_history<T>(
     let required: Vec<&str> = wanted.iter().map(|w| w.0).collect();
     let columns = loaded.convert(&wanted, &required)?;
     let cells = columns.table().map_err(locate)?;
-    let churned = match cells.get(outcome) {
-        Some(Cells::Flag(c)) => c,
-        _ => return Err(locate(cs_core::Error::missing(outcome))),
+    let Some(Cells::Flag(churned)) = cells.get(outcome) else {
+        return Err(locate(cs_core::Error::missing(outcome)));
     };
     let arr = match arr {
         Some(a) => cells.integer(a).map_err(locate)?,
@@ -944,7 +944,7 @@ pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
             outcomes.as_ref().map(|o| o.as_column(&args.outcome)),
         )
         .map_err(locate)?;
-    let ids = keys_or_rows(table.labels(&args.id).map_err(locate)?, loaded.len());
+    let ids = keys_or_rows(table.labels(&args.id).map_err(locate)?.as_deref(), loaded.len());
     if args.json {
         let rows: Vec<Value> = statuses
             .iter()
@@ -1013,7 +1013,7 @@ fn placed(column: &str, value: &str, e: &cs_core::Error, row: usize) -> cs_core:
 }
 
 /// Labels per row, or "row N" where the file has no such column or the cell is empty.
-fn keys_or_rows(labels: Option<Vec<Option<&str>>>, len: usize) -> Vec<String> {
+fn keys_or_rows(labels: Option<&[Option<&str>]>, len: usize) -> Vec<String> {
     (0..len)
         .map(|i| {
             labels

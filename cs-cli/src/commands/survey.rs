@@ -14,13 +14,11 @@ use crate::report::TextTable;
 use crate::table_input::Loaded;
 
 fn survey(file: Option<&str>) -> Result<Loaded, String> {
-    match file {
-        Some(path) => Loaded::read(path),
-        None => {
-            let (source, text) = crate::commands::nps::SAMPLE_SURVEY;
-            Loaded::csv_text(source, text.as_bytes())
-        }
+    if let Some(path) = file {
+        return Loaded::read(path);
     }
+    let (source, text) = crate::commands::nps::SAMPLE_SURVEY;
+    Loaded::csv_text(source, text.as_bytes())
 }
 
 fn pretty(doc: &Value) -> Result<String, String> {

@@ -135,7 +135,7 @@ impl Calibration {
     pub fn from_columns(perceived: Column<'_, f64>, actual: Column<'_, f64>) -> Result<Self> {
         Calibration::by(perceived, actual, |_| Ok(()))?
             .pop()
-            .map(|(_, c)| c)
+            .map(|((), c)| c)
             .ok_or_else(|| Error::empty("perceived vs actual pairs"))
     }
 
