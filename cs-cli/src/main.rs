@@ -59,6 +59,11 @@ enum Command {
     /// Calls to action from a playbook over a portfolio, as of a date.
     #[command(after_long_help = commands::renewal::input_columns_help())]
     Ctas(commands::renewal::CtasArgs),
+    /// Health trend of each account over a score history, with the change explained per
+    /// measure.
+    HealthTrend(commands::health_trend::TrendArgs),
+    /// Manual health overrides (score or band, reason, author, expiry) applied to a portfolio.
+    HealthOverride(commands::health_trend::OverrideArgs),
     /// CSAT of a survey: % of 1..5 ratings above a threshold, overall and per group.
     Csat(commands::survey::CsatArgs),
     /// NPS perceived vs actual: how well CSMs read their accounts (match share, gaps, hidden
@@ -125,6 +130,8 @@ fn execute(command: &Command) -> Result<String, String> {
         Command::Risk(args) => commands::renewal::run_risk(args),
         Command::Retention(args) => commands::renewal::run_retention(args),
         Command::Ctas(args) => commands::renewal::run_ctas(args),
+        Command::HealthTrend(args) => commands::health_trend::trend(args),
+        Command::HealthOverride(args) => commands::health_trend::overrides(args),
         Command::Csat(args) => commands::survey::csat(args),
         Command::Perceived(args) => commands::survey::perceived(args),
         Command::NpsCompare(args) => commands::survey::compare(args),

@@ -387,6 +387,8 @@ fn help_names_the_input_columns() {
         ("churn-reasons", "reason"),
         ("expansion", "licence_utilisation"),
         ("lead-times", "churn_date"),
+        ("health-trend", "licence_utilisation"),
+        ("health-override", "lower_only"),
     ] {
         let (ok, out, _) = cs(&[cmd, "--help"]);
         assert!(
@@ -398,5 +400,94 @@ fn help_names_the_input_columns() {
     assert!(
         ok && out.contains("churned") && out.contains("health_score"),
         "{out}"
+    );
+}
+
+const HISTORY: &str = "account_id,date,licence_utilisation,logins_per_user,open_tickets,high_priority_tickets,nps,days_since_last_touch,executive_sponsor\n\
+a,2026-01-01,0.9,20,0,0,10,3,true\n\
+a,2026-03-01,0.5,20,0,0,10,3,true\n\
+b,2026-03-01,0.9,20,0,0,10,3,true\n\
+b,2026-04-01,0.9,20,0,0,10,3,false\n";
+
+#[test]
+fn health_trend_explains_the_move_per_measure() {
+    let h = temp("trend.csv", HISTORY);
+    let v = json(&["health-trend", &h, "--json"]);
+    let a = &v["accounts"][0]["trend"];
+    assert_eq!(v["accounts"][0]["account_id"], "a");
+    // Every measure is at its best on 2026-01-01 (score 100); only utilisation moved after.
+    assert!(close(&a["from_score"], 100.0), "{a}");
+    assert_eq!(a["direction"], "down");
+    assert_eq!(a["changes"][0]["measure"], "licence_utilisation");
+    let sum: f64 = a["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["change"].as_f64().unwrap())
+        .sum();
+    assert!(close(&a["delta"], sum), "{a}");
+    assert_eq!(
+        v["accounts"][1]["trend"]["changes"][0]["measure"],
+        "executive_sponsor"
+    );
+    // Outside a 30-day window a's earlier score is left out: one score, no move.
+    let v = json(&["health-trend", &h, "--window-days", "30", "--json"]);
+    assert!(close(&v["accounts"][0]["trend"]["delta"], 0.0));
+    let (ok, out, _) = cs(&["health-trend", &h]);
+    assert!(ok && out.contains("licence_utilisation -12.0"), "{out}");
+    let bad = temp("trend-bad.csv", &HISTORY.replace("2026-04-01", "April"));
+    let (ok, _, err) = cs(&["health-trend", &bad]);
+    assert!(!ok && err.contains("line 5") && err.contains("date"), "{err}");
+}
+
+#[test]
+fn health_override_applies_expires_and_keeps_lower_only() {
+    let p = temp(
+        "override-portfolio.csv",
+        &HISTORY
+            .replace("a,2026-01-01", "c,2026-01-01")
+            .replace("b,2026-03-01", "d,2026-03-01"),
+    );
+    let o = temp(
+        "overrides.csv",
+        "account_id,score,band,reason,author,expires,lower_only\n\
+         a,30,,exec left,ana,2026-12-31,true\n\
+         b,,green,renewal signed,ben,2026-01-31,false\n\
+         c,100,,looks great,ana,2026-12-31,true\n",
+    );
+    let v = json(&[
+        "health-override",
+        &p,
+        "--overrides",
+        &o,
+        "--as-of",
+        "2026-06-30",
+        "--json",
+    ]);
+    let status = |i: usize| v["accounts"][i]["health"]["override"]["status"].clone();
+    assert_eq!(status(0), "applied");
+    assert!(close(&v["accounts"][0]["health"]["score"], 30.0));
+    assert_eq!(status(1), "expired");
+    assert_eq!(status(2), "not_lower");
+    let (ok, out, _) = cs(&["health-override", &p, "--overrides", &o, "--as-of", "2026-06-30"]);
+    assert!(
+        ok && out.contains("applied") && out.contains("exec left"),
+        "{out}"
+    );
+    let bad = temp(
+        "overrides-bad.csv",
+        "account_id,score,reason,author,expires\na,30,x,ana,2026-12-31\nzz,30,x,ana,2026-12-31\n",
+    );
+    let (ok, _, err) = cs(&[
+        "health-override",
+        &p,
+        "--overrides",
+        &bad,
+        "--as-of",
+        "2026-06-30",
+    ]);
+    assert!(
+        !ok && err.contains("overrides-bad.csv line 3") && err.contains("zz"),
+        "{err}"
     );
 }
