@@ -59,6 +59,30 @@ enum Command {
     /// Calls to action from a playbook over a portfolio, as of a date.
     #[command(after_long_help = commands::renewal::input_columns_help())]
     Ctas(commands::renewal::CtasArgs),
+    /// Health trend of each account over a score history, with the change explained per
+    /// measure.
+    HealthTrend(commands::health_trend::TrendArgs),
+    /// Manual health overrides (score or band, reason, author, expiry) applied to a portfolio.
+    HealthOverride(commands::health_trend::OverrideArgs),
+    /// CSAT of a survey: % of 1..5 ratings above a threshold, overall and per group.
+    Csat(commands::survey::CsatArgs),
+    /// NPS perceived vs actual: how well CSMs read their accounts (match share, gaps, hidden
+    /// detractors), overall and per group.
+    Perceived(commands::survey::PerceivedArgs),
+    /// NPS of two groups or periods compared: difference, standard error, z and p-value.
+    NpsCompare(commands::survey::CompareArgs),
+    /// Lifecycle stage of every account from its milestone dates.
+    Lifecycle(commands::lifecycle::LifecycleArgs),
+    /// Handoff completeness and lag of Sales-to-CS handoff documents.
+    Handoff(commands::lifecycle::HandoffArgs),
+    /// Renewal stage of every contract of a table, with review and notice dates.
+    Renewals(commands::renewal::RenewalsArgs),
+    /// Lost accounts by cancellation reason, by count and ARR.
+    ChurnReasons(commands::renewal::ChurnReasonsArgs),
+    /// Accounts whose utilisation, health and NPS signal room to expand.
+    Expansion(commands::renewal::ExpansionArgs),
+    /// How early the red health band warned of churn: lead times, recall and precision.
+    LeadTimes(commands::lead_time::LeadTimeArgs),
     /// The portfolio report: health, renewal risk, NPS, onboarding, entitlements, retention and
     /// survival of the bundled sample data (or `--data DIR`), each section one of the commands.
     Report(commands::report::ReportArgs),
@@ -106,6 +130,17 @@ fn execute(command: &Command) -> Result<String, String> {
         Command::Risk(args) => commands::renewal::run_risk(args),
         Command::Retention(args) => commands::renewal::run_retention(args),
         Command::Ctas(args) => commands::renewal::run_ctas(args),
+        Command::HealthTrend(args) => commands::health_trend::trend(args),
+        Command::HealthOverride(args) => commands::health_trend::overrides(args),
+        Command::Csat(args) => commands::survey::csat(args),
+        Command::Perceived(args) => commands::survey::perceived(args),
+        Command::NpsCompare(args) => commands::survey::compare(args),
+        Command::Lifecycle(args) => commands::lifecycle::lifecycle(args),
+        Command::Handoff(args) => commands::lifecycle::handoff(args),
+        Command::Renewals(args) => commands::renewal::run_renewals(args),
+        Command::ChurnReasons(args) => commands::renewal::run_churn_reasons(args),
+        Command::Expansion(args) => commands::renewal::run_expansion(args),
+        Command::LeadTimes(args) => commands::lead_time::run(args),
         Command::Report(args) => commands::report::render(args, |argv| {
             let cli = Cli::try_parse_from(std::iter::once("cs").chain(argv.iter().map(String::as_str)))
                 .map_err(|e| e.to_string())?;

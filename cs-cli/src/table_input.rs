@@ -59,3 +59,86 @@ impl Loaded {
         AccountBatch::new(&self.batch, pipeline, "account_id").map_err(|e| self.locate(e))
     }
 }
+
+/// Named columns of a [`Loaded`] table converted by kind through the one cell grammar.
+pub(crate) struct Converted {
+    columns: Vec<(String, cs_arrow::Held)>,
+    len: usize,
+}
+
+impl Loaded {
+    /// The column names of the file, for messages.
+    fn names(&self) -> String {
+        self.batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Converts the columns `wanted` (name, kind) that the file has; a column of `required`
+    /// the file lacks is an error naming the columns there are. Bad cells are placed at their
+    /// line ("FILE line N, column C ...").
+    pub(crate) fn convert(
+        &self,
+        wanted: &[(&str, cs_core::pipeline::Kind)],
+        required: &[&str],
+    ) -> Result<Converted, String> {
+        let mut columns = Vec::new();
+        for &(name, kind) in wanted {
+            match self.batch.column_by_name(name) {
+                Some(array) => {
+                    let held = cs_arrow::convert(array, name, kind).map_err(|e| self.locate(e))?;
+                    columns.push((name.to_owned(), held));
+                }
+                None if required.contains(&name) => {
+                    return Err(format!(
+                        "{}: no column {name:?} (columns: {})",
+                        self.source,
+                        self.names()
+                    ));
+                }
+                None => {}
+            }
+        }
+        Ok(Converted {
+            columns,
+            len: self.len(),
+        })
+    }
+}
+
+impl Converted {
+    /// The converted columns as a core account table (without ids).
+    pub(crate) fn table(&self) -> Result<cs_core::pipeline::AccountTable<'_>, cs_core::Error> {
+        let mut table = cs_core::pipeline::AccountTable::without_ids(self.len);
+        for (name, held) in &self.columns {
+            table.push(name, held.cells(name)?)?;
+        }
+        Ok(table)
+    }
+}
+
+impl Converted {
+    /// A number column converted with `Kind::Number`, if the file has it.
+    pub(crate) fn number(
+        &self,
+        name: &str,
+    ) -> Result<Option<cs_core::portfolio::Column<'_, f64>>, cs_core::Error> {
+        for (n, held) in &self.columns {
+            if n == name {
+                return match held.cells(n)? {
+                    cs_core::pipeline::Cells::Number(c) => Ok(Some(c)),
+                    other => Err(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        format!("of kind {}", other.kind().as_str()),
+                        "expected number",
+                    )),
+                };
+            }
+        }
+        Ok(None)
+    }
+}

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use chrono::NaiveDate;
-use clap::Args;
+use clap::{Args, Subcommand};
 use cs_core::document::Document;
 use cs_core::pipeline::{MissingInputs, Pipeline};
 use cs_core::playbook::{OpenCta, Playbook};
@@ -26,7 +26,11 @@ const PORTFOLIO_CSV: &str = "examples/data/portfolio.csv";
 const SYNTHETIC: (usize, u64, (i32, u32, u32)) = (1_000, 42, (2026, 6, 30));
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct RiskArgs {
+    /// `fit` a model to past renewals or `evaluate` one; without it, score a portfolio.
+    #[command(subcommand)]
+    action: Option<RiskAction>,
     /// Portfolio CSV (one row per account); examples/data/portfolio.csv when omitted, or a
     /// seeded synthetic portfolio of 1000 accounts if that file is absent.
     file: Option<String>,
@@ -220,6 +224,11 @@ fn risk_model(path: Option<&str>) -> Result<RiskModel, String> {
 }
 
 pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
+    match &args.action {
+        Some(RiskAction::Fit(a)) => return run_fit(a),
+        Some(RiskAction::Evaluate(a)) => return run_evaluate(a),
+        None => {}
+    }
     let pipeline = Pipeline {
         model: risk_model(args.model.as_deref())?,
         missing_inputs: MissingInputs::Drop,
@@ -536,5 +545,673 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     if !ctas.is_empty() {
         out += &t.render();
     }
+    Ok(out)
+}
+
+/// `cs risk fit` and `cs risk evaluate`.
+#[derive(Subcommand)]
+pub(crate) enum RiskAction {
+    /// Fit a risk model to past renewals (L2-regularised logistic regression) and write it
+    /// as JSON for `cs risk --model`.
+    #[command(after_long_help = history_columns_help())]
+    Fit(RiskFitArgs),
+    /// How well a risk model ranks and calibrates on labelled renewals: ROC AUC, Brier score,
+    /// log-loss, churn per tier and calibration by decile.
+    #[command(after_long_help = history_columns_help())]
+    Evaluate(RiskEvaluateArgs),
+}
+
+#[derive(Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
+pub(crate) struct RiskFitArgs {
+    /// History of past renewals (CSV or Parquet): the inputs some time before each renewal
+    /// and the outcome.
+    file: String,
+    /// Where to write the fitted model (JSON).
+    #[arg(short, long)]
+    output: String,
+    /// Column of outcomes (true / false: churned).
+    #[arg(long, default_value = "churned")]
+    outcome: String,
+    /// Model whose factors are fitted (JSON or TOML); the built-in model when omitted.
+    #[arg(long)]
+    template: Option<String>,
+    /// Inverse regularisation strength (scikit-learn's C).
+    #[arg(long, default_value_t = 1.0, conflicts_with = "no_penalty")]
+    c: f64,
+    /// Fit without a penalty (maximum likelihood).
+    #[arg(long)]
+    no_penalty: bool,
+    /// Keep the template's centers and scales instead of re-estimating them.
+    #[arg(long)]
+    no_standardise: bool,
+    /// Newton iterations at most.
+    #[arg(long, default_value_t = 100)]
+    max_iterations: u32,
+    /// Fail when a factor has no input column, instead of leaving it out.
+    #[arg(long)]
+    require_all: bool,
+    /// Print the fitted model as JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct RiskEvaluateArgs {
+    /// Labelled renewals (CSV or Parquet), ideally not the ones the model was fitted on.
+    file: String,
+    /// Risk model document (JSON, or TOML by extension); the built-in model when omitted.
+    #[arg(long)]
+    model: Option<String>,
+    /// Column of outcomes (true / false: churned).
+    #[arg(long, default_value = "churned")]
+    outcome: String,
+    /// Column of ARR in integer minor units (ARR per tier); `arr` when the file has it.
+    #[arg(long)]
+    arr: Option<String>,
+    /// Fail when a factor has no input column, instead of leaving it out.
+    #[arg(long)]
+    require_all: bool,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The input columns of `cs risk fit|evaluate`, for `--help`.
+pub(crate) fn history_columns_help() -> String {
+    let mut s = String::from(
+        "Input columns: the outcome column (--outcome, default churned: true / false) plus the\n\
+         columns of `cs risk` (below; a history has no evaluation date, so days_to_renewal is\n\
+         read as given, not derived from renewal_date).\n",
+    );
+    s += &input_columns_help();
+    s
+}
+
+/// A history of renewals read for the risk model: its risk inputs and outcomes.
+struct History {
+    source: String,
+    model: RiskModel,
+    dropped: Vec<String>,
+}
+
+fn with_history<T>(
+    path: &str,
+    template: RiskModel,
+    outcome: &str,
+    require_all: bool,
+    arr: Option<&str>,
+    run: impl FnOnce(
+        &History,
+        &cs_core::renewal::RiskTable<'_>,
+        Column<'_, bool>,
+        Option<Column<'_, i64>>,
+    ) -> Result<T, cs_core::Error>,
+) -> Result<T, String> {
+    use cs_core::pipeline::{Cells, Kind};
+    let pipeline = Pipeline {
+        model: template,
+        missing_inputs: MissingInputs::Drop,
+        ..Pipeline::default()
+    };
+    let loaded = Loaded::read(path)?;
+    let locate = |e: cs_core::Error| loaded.locate(e);
+    let accounts = loaded.accounts(&pipeline)?;
+    let table = accounts.table().map_err(locate)?;
+    let inputs = pipeline.risk_inputs(&table, None, None).map_err(locate)?;
+    let risk_table = inputs.table().map_err(locate)?;
+    let (model, dropped) = if require_all {
+        (pipeline.model.clone(), Vec::new())
+    } else {
+        pipeline.model.restricted_to(&risk_table)
+    };
+    let mut wanted = vec![(outcome, Kind::Flag)];
+    let arr = arr.or_else(|| loaded.batch.column_by_name("arr").map(|_| "arr"));
+    if let Some(a) = arr {
+        wanted.push((a, Kind::Integer));
+    }
+    let required: Vec<&str> = wanted.iter().map(|w| w.0).collect();
+    let columns = loaded.convert(&wanted, &required)?;
+    let cells = columns.table().map_err(locate)?;
+    let Some(Cells::Flag(churned)) = cells.get(outcome) else {
+        return Err(locate(cs_core::Error::missing(outcome)));
+    };
+    let arr = match arr {
+        Some(a) => cells.integer(a).map_err(locate)?,
+        None => None,
+    };
+    let history = History {
+        source: loaded.source.clone(),
+        model,
+        dropped,
+    };
+    run(&history, &risk_table, churned, arr).map_err(locate)
+}
+
+fn run_fit(args: &RiskFitArgs) -> Result<String, String> {
+    let template = risk_model(args.template.as_deref())?;
+    let options = cs_core::renewal::FitOptions {
+        c: (!args.no_penalty).then_some(args.c),
+        standardise: !args.no_standardise,
+        max_iterations: args.max_iterations,
+        ..cs_core::renewal::FitOptions::default()
+    };
+    let (fitted, source, dropped) = with_history(
+        &args.file,
+        template,
+        &args.outcome,
+        args.require_all,
+        None,
+        |h, table, churned, _| {
+            Ok((
+                h.model.fit(table, churned, &options)?,
+                h.source.clone(),
+                h.dropped.clone(),
+            ))
+        },
+    )?;
+    let text = fitted.to_json().map_err(|e| e.to_string())?;
+    cs_arrow::files::write_atomically(Path::new(&args.output), |w| {
+        use std::io::Write as _;
+        w.write_all(text.as_bytes()).map_err(|e| e.to_string())
+    })
+    .map_err(|e| format!("{}: {e}", args.output))?;
+    if args.json {
+        return Ok(text + "\n");
+    }
+    let mut out = format!("Risk model fitted on {source}, written to {}\n\n", args.output);
+    if let Some(r) = &fitted.fit {
+        let _ = writeln!(
+            out,
+            "{} rows, {} churned; C {}; {} iterations, converged: {}, separation: {}",
+            r.rows,
+            r.churned,
+            r.c.map_or_else(|| "none".to_owned(), |c| c.to_string()),
+            r.iterations,
+            r.converged,
+            r.separation
+        );
+        let _ = writeln!(out, "log-likelihood {:.3}; {}\n", r.log_likelihood, r.message);
+    }
+    let mut t = TextTable::new(["factor", "input", "center", "scale", "coefficient"]);
+    for f in &fitted.factors {
+        t.push(vec![
+            f.name.clone(),
+            f.input.clone(),
+            format!("{:.4}", f.center),
+            format!("{:.4}", f.scale),
+            format!("{:+.4}", f.coefficient),
+        ]);
+    }
+    let _ = writeln!(out, "intercept {:+.4}", fitted.intercept);
+    out += &t.render();
+    if !dropped.is_empty() {
+        let _ = writeln!(out, "\nLeft out (no input column): {}", dropped.join(", "));
+    }
+    Ok(out)
+}
+
+fn run_evaluate(args: &RiskEvaluateArgs) -> Result<String, String> {
+    let model = risk_model(args.model.as_deref())?;
+    let (e, source, name, dropped) = with_history(
+        &args.file,
+        model,
+        &args.outcome,
+        args.require_all,
+        args.arr.as_deref(),
+        |h, table, churned, arr| {
+            Ok((
+                h.model.evaluate(table, churned, arr)?,
+                h.source.clone(),
+                h.model.name.clone(),
+                h.dropped.clone(),
+            ))
+        },
+    )?;
+    if args.json {
+        let doc = json!({"source": source, "model": name, "dropped_factors": dropped, "evaluation": e});
+        return serde_json::to_string_pretty(&doc)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string());
+    }
+    let opt = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"));
+    let mut out = format!(
+        "Risk model \"{name}\" on {source}: {} rows, {} churned\n\nROC AUC {}, Brier {:.4}, log-loss {:.4}\n\n",
+        e.rows,
+        e.churned,
+        opt(e.auc),
+        e.brier,
+        e.log_loss
+    );
+    let mut tiers = TextTable::new([
+        "tier",
+        "accounts",
+        "churned",
+        "churn rate",
+        "mean risk",
+        "ARR",
+        "churned ARR",
+    ]);
+    let pct = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", 100.0 * v));
+    for t in &e.by_tier {
+        tiers.push(vec![
+            t.tier.to_string(),
+            t.accounts.to_string(),
+            t.churned.to_string(),
+            pct(t.churn_rate),
+            pct(t.mean_risk),
+            money(t.arr as f64),
+            money(t.churned_arr as f64),
+        ]);
+    }
+    out += &tiers.render();
+    let mut cal = TextTable::new(["decile", "accounts", "mean risk", "churn rate"]);
+    for b in &e.calibration {
+        cal.push(vec![
+            b.bin.to_string(),
+            b.accounts.to_string(),
+            format!("{:.1}%", 100.0 * b.mean_risk),
+            format!("{:.1}%", 100.0 * b.churn_rate),
+        ]);
+    }
+    out += "\nCalibration (1 = lowest predicted risk):\n";
+    out += &cal.render();
+    if !dropped.is_empty() {
+        let _ = writeln!(out, "\nLeft out (no input column): {}", dropped.join(", "));
+    }
+    Ok(out)
+}
+
+#[derive(Args)]
+#[command(
+    after_long_help = "Input columns (CSV or Parquet; names set by the flags):\n  \
+    renewal_date  date     the renewal date (required; empty: no stage)\n  \
+    account_id    label    the account, shown in the table (--id)\n  \
+    auto_renew    flag     whether the contract renews automatically (optional)\n  \
+    notice_days   integer  notice period of an auto-renewing contract, days (optional)\n  \
+    outcome       label    open, renewed or churned (optional; empty: open)"
+)]
+pub(crate) struct RenewalsArgs {
+    /// Contracts (CSV or Parquet), one row per contract.
+    file: String,
+    /// The date to stage as of (YYYY-MM-DD); today when omitted.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Column of account names or ids.
+    #[arg(long, default_value = "account_id")]
+    id: String,
+    /// Column of renewal dates.
+    #[arg(long, default_value = "renewal_date")]
+    renewal_date: String,
+    /// Column of auto-renewal flags.
+    #[arg(long, default_value = "auto_renew")]
+    auto_renew: String,
+    /// Column of notice periods in days.
+    #[arg(long, default_value = "notice_days")]
+    notice_days: String,
+    /// Column of recorded outcomes.
+    #[arg(long, default_value = "outcome")]
+    outcome: String,
+    /// Planning starts this many days before the renewal (default 180).
+    #[arg(long)]
+    planning_days: Option<u32>,
+    /// The internal review is due this many days before (default 90).
+    #[arg(long)]
+    internal_review_days: Option<u32>,
+    /// The renewal is imminent this many days before (default 30).
+    #[arg(long)]
+    imminent_days: Option<u32>,
+    /// Days after the renewal date an undecided renewal is overdue, not lapsed (default 30).
+    #[arg(long)]
+    grace_days: Option<u32>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
+    use cs_core::pipeline::Kind;
+    use cs_core::renewal::{RenewalOutcome, RenewalWindows};
+    let as_of = match &args.as_of {
+        Some(d) => date(d, "--as-of")?,
+        None => today(),
+    };
+    let d = RenewalWindows::default();
+    let windows = RenewalWindows {
+        planning_days: args.planning_days.unwrap_or(d.planning_days),
+        internal_review_days: args.internal_review_days.unwrap_or(d.internal_review_days),
+        imminent_days: args.imminent_days.unwrap_or(d.imminent_days),
+        grace_days: args.grace_days.unwrap_or(d.grace_days),
+    };
+    let loaded = Loaded::read(&args.file)?;
+    let locate = |e: cs_core::Error| loaded.locate(e);
+    let columns = loaded.convert(
+        &[
+            (args.id.as_str(), Kind::Label),
+            (args.renewal_date.as_str(), Kind::Date),
+            (args.auto_renew.as_str(), Kind::Flag),
+            (args.notice_days.as_str(), Kind::Integer),
+            (args.outcome.as_str(), Kind::Label),
+        ],
+        &[args.renewal_date.as_str()],
+    )?;
+    let table = columns.table().map_err(locate)?;
+    let dates = cs_core::pipeline::dates(&table, &args.renewal_date)
+        .map_err(locate)?
+        .unwrap_or_else(|| cs_core::portfolio::ColumnBuf::nulls(loaded.len()));
+    let auto = table.flag(&args.auto_renew).map_err(locate)?;
+    let notice: Option<Vec<Option<u32>>> = table
+        .integer(&args.notice_days)
+        .map_err(locate)?
+        .map(|c| {
+            (0..c.len())
+                .map(|i| {
+                    c.get(i)
+                        .map(|v| {
+                            u32::try_from(v).map_err(|_| {
+                                cs_core::Error::out_of_range(args.notice_days.as_str(), v, ">= 0").at(i)
+                            })
+                        })
+                        .transpose()
+                })
+                .collect::<Result<_, _>>()
+        })
+        .transpose()
+        .map_err(locate)?;
+    let notice = notice.map(cs_core::portfolio::ColumnBuf::from);
+    let outcomes: Option<cs_core::portfolio::ColumnBuf<RenewalOutcome>> = table
+        .labels(&args.outcome)
+        .map_err(locate)?
+        .map(|l| {
+            l.iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    v.map(RenewalOutcome::parse)
+                        .transpose()
+                        .map_err(|e| placed(&args.outcome, v.unwrap_or(""), &e, i))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()
+        .map_err(locate)?
+        .map(cs_core::portfolio::ColumnBuf::from);
+    let statuses = windows
+        .statuses(
+            dates.as_column(&args.renewal_date),
+            as_of,
+            auto,
+            notice.as_ref().map(|n| n.as_column(&args.notice_days)),
+            outcomes.as_ref().map(|o| o.as_column(&args.outcome)),
+        )
+        .map_err(locate)?;
+    let ids = keys_or_rows(table.labels(&args.id).map_err(locate)?.as_deref(), loaded.len());
+    if args.json {
+        let rows: Vec<Value> = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| json!({"account": ids[i], "renewal_date": dates.get(i), "status": s}))
+            .collect();
+        let doc = json!({"source": loaded.source, "as_of": as_of, "windows": windows, "contracts": rows});
+        return serde_json::to_string_pretty(&doc)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string());
+    }
+    let mut t = TextTable::new(["account", "renewal", "days", "stage", "review by", "notice by"]);
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let show = |d: Option<NaiveDate>| d.map_or_else(String::new, |d| d.to_string());
+    for (i, s) in statuses.iter().enumerate() {
+        match s {
+            Some(s) => {
+                *counts.entry(s.stage.to_string()).or_default() += 1;
+                t.push(vec![
+                    ids[i].clone(),
+                    show(dates.get(i)),
+                    s.days_to_renewal.to_string(),
+                    s.stage.to_string(),
+                    show(s.internal_review_by),
+                    show(s.notice_deadline),
+                ]);
+            }
+            None => t.push(vec![
+                ids[i].clone(),
+                String::new(),
+                String::new(),
+                "-".into(),
+                String::new(),
+                String::new(),
+            ]),
+        }
+    }
+    let mut out = format!(
+        "Renewal stages of {} ({} contracts) as of {as_of}\n\n",
+        loaded.source,
+        loaded.len()
+    );
+    out += &t.render();
+    out += "\n";
+    out += &counts
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(
+        out,
+        "\nWindows: planning {} days, internal review {} days, imminent {} days, grace {} days.",
+        windows.planning_days, windows.internal_review_days, windows.imminent_days, windows.grace_days
+    );
+    Ok(out)
+}
+
+/// A name a parser rejected, placed at its column and row (the parsers' errors name no row).
+fn placed(column: &str, value: &str, e: &cs_core::Error, row: usize) -> cs_core::Error {
+    cs_core::Error::invalid(
+        format!("column {column} value"),
+        format!("{value:?}"),
+        e.to_string(),
+    )
+    .at(row)
+}
+
+/// Labels per row, or "row N" where the file has no such column or the cell is empty.
+fn keys_or_rows(labels: Option<&[Option<&str>]>, len: usize) -> Vec<String> {
+    (0..len)
+        .map(|i| {
+            labels
+                .as_ref()
+                .and_then(|l| l[i])
+                .map_or_else(|| format!("row {}", i + 1), str::to_owned)
+        })
+        .collect()
+}
+
+#[derive(Args)]
+#[command(
+    after_long_help = "Input columns (CSV or Parquet), one row per lost account:\n  \
+    reason  label    the cancellation reason: price, no_value, low_adoption, product_fit,\n                   \
+    product_quality, service_experience, competitor, champion_left,\n                   \
+    renewal_not_asked, business_change, consolidation or other\n  \
+    arr     integer  the lost ARR, integer minor units"
+)]
+pub(crate) struct ChurnReasonsArgs {
+    /// Lost accounts (CSV or Parquet).
+    file: String,
+    /// Column of reasons.
+    #[arg(long, default_value = "reason")]
+    reason: String,
+    /// Column of lost ARR (integer minor units).
+    #[arg(long, default_value = "arr")]
+    arr: String,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+pub(crate) fn run_churn_reasons(args: &ChurnReasonsArgs) -> Result<String, String> {
+    use cs_core::pipeline::Kind;
+    use cs_core::revenue::{ChurnReason, churn_reasons};
+    let loaded = Loaded::read(&args.file)?;
+    let locate = |e: cs_core::Error| loaded.locate(e);
+    let wanted = [
+        (args.reason.as_str(), Kind::Label),
+        (args.arr.as_str(), Kind::Integer),
+    ];
+    let columns = loaded.convert(&wanted, &[args.reason.as_str(), args.arr.as_str()])?;
+    let table = columns.table().map_err(locate)?;
+    let labels = table.labels(&args.reason).map_err(locate)?.unwrap_or_default();
+    let reasons = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            l.ok_or_else(|| cs_core::Error::missing(args.reason.as_str()).at(i))
+                .and_then(|v| ChurnReason::parse(v).map_err(|e| placed(&args.reason, v, &e, i)))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(locate)?;
+    let arr = table
+        .integer(&args.arr)
+        .map_err(locate)?
+        .ok_or_else(|| locate(cs_core::Error::missing(args.arr.as_str())))?;
+    let rows = churn_reasons(&reasons, arr).map_err(locate)?;
+    if args.json {
+        let doc = json!({"source": loaded.source, "reasons": rows});
+        return serde_json::to_string_pretty(&doc)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string());
+    }
+    let mut t = TextTable::new(["reason", "accounts", "share", "lost ARR", "ARR share"]);
+    for r in &rows {
+        t.push(vec![
+            r.reason.to_string(),
+            r.accounts.to_string(),
+            format!("{:.1}%", 100.0 * r.account_share),
+            money(r.arr as f64),
+            r.arr_share
+                .map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", 100.0 * s)),
+        ]);
+    }
+    let mut out = format!(
+        "Churn reasons of {} ({} lost accounts), largest lost ARR first\n\n",
+        loaded.source,
+        reasons.len()
+    );
+    out += &t.render();
+    out += "Money in major units.\n";
+    Ok(out)
+}
+
+#[derive(Args)]
+#[command(after_long_help = commands_expansion_help())]
+pub(crate) struct ExpansionArgs {
+    /// Portfolio (CSV or Parquet), one row per account.
+    file: String,
+    /// The scoring date of health measures (YYYY-MM-DD); today when omitted.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Utilisation at or above this (default 0.85).
+    #[arg(long)]
+    min_utilisation: Option<f64>,
+    /// Health score at or above this (default 75).
+    #[arg(long)]
+    min_health: Option<f64>,
+    /// Latest NPS category at least this: detractor, passive or promoter (default promoter).
+    #[arg(long)]
+    min_nps: Option<String>,
+    /// List every account, not only those signalling expansion.
+    #[arg(long)]
+    all: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn commands_expansion_help() -> String {
+    format!(
+        "An account signals room to expand when utilisation, health and NPS all clear their\n\
+         minimums. The inputs come from `utilisation`, `health_score` and `nps_category`, or\n\
+         are derived as `cs risk` derives them (licence_utilisation, the scorecard's measures,\n\
+         nps).\n\n{}",
+        input_columns_help()
+    )
+}
+
+pub(crate) fn run_expansion(args: &ExpansionArgs) -> Result<String, String> {
+    use cs_core::renewal::inputs;
+    let d = cs_core::revenue::ExpansionCriteria::default();
+    let criteria = cs_core::revenue::ExpansionCriteria {
+        min_utilisation: args.min_utilisation.unwrap_or(d.min_utilisation),
+        min_health: args.min_health.unwrap_or(d.min_health),
+        min_nps: match &args.min_nps {
+            Some(n) => cs_core::nps::Category::parse(n).map_err(|e| format!("--min-nps: {e}"))?,
+            None => d.min_nps,
+        },
+    };
+    let as_of = match &args.as_of {
+        Some(d) => date(d, "--as-of")?,
+        None => today(),
+    };
+    let pipeline = Pipeline {
+        expansion: criteria,
+        missing_inputs: MissingInputs::Drop,
+        ..Pipeline::default()
+    };
+    let loaded = Loaded::read(&args.file)?;
+    let locate = |e: cs_core::Error| loaded.locate(e);
+    let accounts = loaded.accounts(&pipeline)?;
+    let table = accounts.table().map_err(locate)?;
+    let ids = table.account_id().map_err(locate)?;
+    let health = pipeline.health(&table, as_of).map_err(locate)?;
+    let inputs = pipeline
+        .risk_inputs(&table, health.as_ref(), Some(as_of))
+        .map_err(locate)?;
+    let risk_table = inputs.table().map_err(locate)?;
+    let flags = pipeline.expansion.signals(&risk_table).map_err(locate)?;
+    let value = |name: &str, i: usize| inputs.get(name).and_then(|c| c.get(i));
+    let category = |i: usize| {
+        value(inputs::NPS_CATEGORY, i)
+            .and_then(|c| cs_core::nps::Category::ALL.get(c as usize).copied())
+            .map(|c| c.to_string())
+    };
+    let shown: Vec<usize> = (0..flags.len()).filter(|&i| args.all || flags[i]).collect();
+    let signalled = flags.iter().filter(|&&f| f).count();
+    if args.json {
+        let rows: Vec<Value> = shown
+            .iter()
+            .map(|&i| {
+                json!({"account_id": ids[i], "expansion_signal": flags[i],
+                    "utilisation": value(inputs::UTILISATION, i),
+                    "health_score": value(inputs::HEALTH_SCORE, i),
+                    "nps_category": category(i)})
+            })
+            .collect();
+        let doc = json!({"source": loaded.source, "as_of": as_of, "criteria": criteria,
+            "accounts": loaded.len(), "signalled": signalled, "rows": rows});
+        return serde_json::to_string_pretty(&doc)
+            .map(|t| t + "\n")
+            .map_err(|e| e.to_string());
+    }
+    let mut t = TextTable::new(["account", "signal", "utilisation", "health", "NPS"]);
+    let num = |v: Option<f64>, d: usize| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.d$}"));
+    for &i in &shown {
+        t.push(vec![
+            ids[i].clone(),
+            if flags[i] { "yes" } else { "no" }.into(),
+            num(value(inputs::UTILISATION, i), 2),
+            num(value(inputs::HEALTH_SCORE, i), 1),
+            category(i).unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    let mut out = format!(
+        "Expansion signals of {} as of {as_of}: {signalled} of {} accounts\n\n",
+        loaded.source,
+        loaded.len()
+    );
+    if !shown.is_empty() {
+        out += &t.render();
+    }
+    let _ = writeln!(
+        out,
+        "\nCriteria: utilisation >= {}, health >= {}, NPS category at least {}.",
+        criteria.min_utilisation, criteria.min_health, criteria.min_nps
+    );
     Ok(out)
 }

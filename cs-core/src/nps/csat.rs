@@ -67,6 +67,43 @@ impl Csat {
         })
     }
 
+    /// CSAT per group: rows are grouped by `key(i)`, each group scored as
+    /// [`Csat::from_column`] does (same threshold and validation, errors naming the row), groups
+    /// in key order.
+    ///
+    /// ```
+    /// use cs_core::nps::Csat;
+    /// use cs_core::portfolio::Column;
+    /// let ratings = [5.0, 2.0, 4.0, 4.5];
+    /// let csm = ["ana", "ana", "ben", "ben"];
+    /// let groups = Csat::by(Column::new("csat", &ratings), None, |i| Ok(csm[i]))?;
+    /// assert_eq!(groups[0].0, "ana");
+    /// assert_eq!(groups[0].1.score(), 50.0);
+    /// assert_eq!(groups[1].1.satisfied, 2);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn by<K, F>(ratings: Column<'_, f64>, threshold: Option<f64>, mut key: F) -> Result<Vec<(K, Csat)>>
+    where
+        K: Ord,
+        F: FnMut(usize) -> Result<K>,
+    {
+        // Validate every row (and the threshold) once, in row order, so errors name the row.
+        Csat::from_column(ratings, threshold)?;
+        let threshold = threshold.unwrap_or(Csat::DEFAULT_THRESHOLD);
+        let mut groups: std::collections::BTreeMap<K, Csat> = std::collections::BTreeMap::new();
+        for i in 0..ratings.len() {
+            let r = ratings.get(i).unwrap_or(f64::NAN);
+            let g = groups.entry(key(i)?).or_insert(Csat {
+                satisfied: 0,
+                responses: 0,
+                threshold,
+            });
+            g.responses += 1;
+            g.satisfied += u64::from(r > threshold);
+        }
+        Ok(groups.into_iter().collect())
+    }
+
     /// Percentage (0..=100) of satisfied ratings.
     pub fn score(&self) -> f64 {
         100.0 * self.satisfied as f64 / self.responses as f64

@@ -1,6 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Category, NpsScore};
+use crate::portfolio::Column;
 use crate::{Error, Result};
 
 /// The CSM's estimate of how an account will answer the NPS survey ("NPS perceived"), captured
@@ -113,6 +114,80 @@ impl Calibration {
             return Err(Error::empty("perceived vs actual pairs"));
         }
         Ok(cal)
+    }
+
+    /// Calibration of two columns of 0..=10 scores, the CSM's estimates and the customers'
+    /// answers, row by row; rows where either side is null (or NaN) are not counted. A value
+    /// that is not a whole number in 0..=10 is an error naming its column and row; no complete
+    /// pair is an error.
+    ///
+    /// ```
+    /// use cs_core::nps::Calibration;
+    /// use cs_core::portfolio::Column;
+    /// let perceived = [9.0, 8.0, f64::NAN, 7.0];
+    /// let actual = [10.0, 4.0, 3.0, 5.0];
+    /// let cal = Calibration::from_columns(Column::new("perceived", &perceived), Column::new("score", &actual))?;
+    /// assert_eq!((cal.pairs, cal.matches), (3, 1));
+    /// assert_eq!(cal.hidden_detractors(), 2); // 8 -> 4 and 7 -> 5
+    /// assert_eq!(cal.mean_signed_gap(), Some(5.0 / 3.0)); // (-1 + 4 + 2) / 3
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn from_columns(perceived: Column<'_, f64>, actual: Column<'_, f64>) -> Result<Self> {
+        Calibration::by(perceived, actual, |_| Ok(()))?
+            .pop()
+            .map(|((), c)| c)
+            .ok_or_else(|| Error::empty("perceived vs actual pairs"))
+    }
+
+    /// [`Calibration::from_columns`] per group: rows are grouped by `key(i)`, groups in key
+    /// order; a group without a complete pair is left out.
+    ///
+    /// ```
+    /// use cs_core::nps::Calibration;
+    /// use cs_core::portfolio::Column;
+    /// let perceived = [9.0, 8.0, 7.0];
+    /// let actual = [10.0, 4.0, 5.0];
+    /// let csm = ["ana", "ben", "ben"];
+    /// let by = Calibration::by(Column::new("perceived", &perceived), Column::new("score", &actual), |i| Ok(csm[i]))?;
+    /// assert_eq!(by[0].0, "ana");
+    /// assert_eq!(by[0].1.match_share(), 1.0);
+    /// assert_eq!(by[1].1.hidden_detractors(), 2);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn by<K, F>(perceived: Column<'_, f64>, actual: Column<'_, f64>, mut key: F) -> Result<Vec<(K, Self)>>
+    where
+        K: Ord,
+        F: FnMut(usize) -> Result<K>,
+    {
+        actual.expect_len(perceived.len())?;
+        let score = |c: &Column<'_, f64>, i: usize| -> Result<Option<NpsScore>> {
+            match c.get(i).filter(|v| !v.is_nan()) {
+                None => Ok(None),
+                Some(v) => {
+                    let s = super::Answer::to_score(v)
+                        .ok_or_else(|| Error::out_of_range(c.name(), v, "a whole number in 0..=10").at(i))?;
+                    NpsScore::new(i64::from(s)).map(Some)
+                }
+            }
+        };
+        let mut groups: std::collections::BTreeMap<K, Calibration> = std::collections::BTreeMap::new();
+        for i in 0..perceived.len() {
+            let (p, a) = (score(&perceived, i)?, score(&actual, i)?);
+            if let (Some(p), Some(a)) = (p, a) {
+                groups
+                    .entry(key(i)?)
+                    .or_insert(Calibration {
+                        pairs: 0,
+                        matches: 0,
+                        scored_pairs: 0,
+                        gap_sum: 0,
+                        abs_gap_sum: 0,
+                        confusion: [[0; 3]; 3],
+                    })
+                    .add(Perceived::Score(p).against(a));
+            }
+        }
+        Ok(groups.into_iter().collect())
     }
 
     fn add(&mut self, g: PerceivedGap) {

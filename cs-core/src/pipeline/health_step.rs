@@ -2,9 +2,14 @@
 
 use chrono::NaiveDate;
 
+use std::collections::BTreeMap;
+
 use super::table::{AccountTable, Cells, NumberCells, ordered_labels};
-use crate::health::{BatchScores, MeasureColumn, Scorecard, ValueKind};
-use crate::portfolio::ColumnBuf;
+use crate::health::{
+    AccountMeasures, BatchScores, HealthScore, MeasureColumn, Observation, Override, Scorecard, Trend,
+    TrendOptions, Value, ValueKind, health_trend,
+};
+use crate::portfolio::{Column, ColumnBuf, DateLike};
 use crate::{Error, Result};
 
 /// Whether `table` has every measure column of `card`.
@@ -79,4 +84,148 @@ pub fn band_indices(card: &Scorecard, name: &str, cells: Cells<'_>) -> Result<Co
         |v| usize::try_from(v).ok().filter(|v| *v < bands).map(|v| v as u8),
         &format!("band names or indices 0..{bands}"),
     )
+}
+
+/// The measures of row `i` of `table` as `card` reads them (the one-account form of the batch
+/// scoring): each measure's value from its column (null: missing) and its observation date
+/// from `<measure>_date` when the table has it. Every measure column must be present.
+pub fn account_measures(card: &Scorecard, table: &AccountTable<'_>, i: usize) -> Result<AccountMeasures> {
+    let mut out = AccountMeasures::new();
+    for m in card.all_measures() {
+        let missing = || Error::missing(format!("health measure column {}", m.name));
+        let value = match m.rule.value_kind() {
+            ValueKind::Number => table
+                .number(&m.name)?
+                .ok_or_else(missing)?
+                .get(i)
+                .map(Value::Number),
+            ValueKind::Bool => table.flag(&m.name)?.ok_or_else(missing)?.get(i).map(Value::Bool),
+            ValueKind::Category => {
+                let cells = table.label(&m.name)?.ok_or_else(missing)?;
+                cells.label(i).map(|l| Value::Text(l.to_owned()))
+            }
+        };
+        let date_column = m.date_column_name();
+        let observed = match table.date(&date_column)?.and_then(|c| c.get(i)) {
+            None => None,
+            Some(d) => Some(d.to_date().ok_or_else(|| {
+                Error::out_of_range(date_column.as_str(), d, "days within chrono's date range")
+            })?),
+        };
+        out.0.insert(m.name.clone(), Observation { value, observed });
+    }
+    Ok(out)
+}
+
+/// The explained health of row `i` of `table` on `as_of` ([`Scorecard::score_account`] of
+/// [`account_measures`]): the score with each measure's points, for trends and overrides.
+pub fn explain_row(
+    card: &Scorecard,
+    table: &AccountTable<'_>,
+    i: usize,
+    as_of: NaiveDate,
+) -> Result<HealthScore> {
+    card.score_account(&account_measures(card, table, i)?, as_of)
+        .map_err(|e| e.at(i))
+}
+
+/// The health trend of every account of a score history: one row per account and scoring
+/// date (`dates`, no nulls), each row scored with `card` on its own date, then
+/// [`health_trend`] per account. Accounts in id order; errors name the row.
+///
+/// ```
+/// use cs_core::health::{Rule, Scorecard, Measure, TrendDirection, TrendOptions};
+/// use cs_core::pipeline::{AccountTable, Cells, health_trends};
+/// use cs_core::portfolio::{Column, epoch_days};
+/// use chrono::NaiveDate;
+/// let d = |m, day| epoch_days(NaiveDate::from_ymd_opt(2026, m, day).unwrap());
+/// let mut card = Scorecard::new("usage only");
+/// card.measures.push(Measure::new("usage", 1.0, Rule::Linear { min: 0.0, max: 1.0 }));
+/// let ids: Vec<String> = ["a", "a", "b"].map(String::from).to_vec();
+/// let usage = [0.8, 0.5, 0.9];
+/// let dates = [d(1, 1), d(3, 1), d(3, 1)];
+/// let table = AccountTable::new(&ids)?.with("usage", Cells::Number(Column::new("usage", &usage)))?;
+/// let trends = health_trends(&card, &table, Column::new("date", &dates), TrendOptions::default())?;
+/// assert_eq!(trends[0].0, "a");
+/// assert_eq!(trends[0].1.direction, Some(TrendDirection::Down));
+/// assert!((trends[0].1.delta.unwrap() + 30.0).abs() < 1e-9); // 80 -> 50
+/// assert_eq!(trends[1].1.delta, Some(0.0)); // one score in the window
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn health_trends(
+    card: &Scorecard,
+    table: &AccountTable<'_>,
+    dates: Column<'_, i32>,
+    options: TrendOptions,
+) -> Result<Vec<(String, Trend)>> {
+    let ids = table.account_id()?;
+    dates.expect_len(table.len())?;
+    let mut history: BTreeMap<&str, Vec<HealthScore>> = BTreeMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        let as_of = dates
+            .get(i)
+            .ok_or_else(|| Error::missing(dates.name()).at(i))?
+            .to_date()
+            .ok_or_else(|| Error::out_of_range(dates.name(), "day count", "chrono's date range").at(i))?;
+        history
+            .entry(id.as_str())
+            .or_default()
+            .push(explain_row(card, table, i, as_of)?);
+    }
+    history
+        .into_iter()
+        .map(|(id, scores)| Ok((id.to_owned(), health_trend(&scores, options)?)))
+        .collect()
+}
+
+/// Manual overrides applied on `as_of` to the accounts of `table` they name: for each
+/// `(account id, override)` in order, the account's explained health with
+/// [`HealthScore::with_override`] (the outcome in `override_outcome`: applied, expired or
+/// not lower). An override of an account the table lacks, or an invalid override, is an error
+/// at the override's position.
+///
+/// ```
+/// use cs_core::health::{Measure, Override, OverrideStatus, Rule, Scorecard};
+/// use cs_core::pipeline::{AccountTable, Cells, apply_overrides};
+/// use cs_core::portfolio::Column;
+/// use chrono::NaiveDate;
+/// let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+/// let mut card = Scorecard::new("usage only");
+/// card.measures.push(Measure::new("usage", 1.0, Rule::Linear { min: 0.0, max: 1.0 }));
+/// let ids: Vec<String> = ["a", "b"].map(String::from).to_vec();
+/// let usage = [0.9, 0.2];
+/// let table = AccountTable::new(&ids)?.with("usage", Cells::Number(Column::new("usage", &usage)))?;
+/// let manual = Override { score: Some(30.0), band: None, reason: "exec left".into(),
+///     author: "ana".into(), expires: day(12, 31), lower_only: true };
+/// let out = apply_overrides(&card, &table, day(6, 30), &[("a".into(), manual.clone()), ("b".into(), manual)])?;
+/// assert_eq!(out[0].score, Some(30.0)); // 90 lowered to 30
+/// assert_eq!(out[1].override_outcome.as_ref().unwrap().status, OverrideStatus::NotLower);
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn apply_overrides(
+    card: &Scorecard,
+    table: &AccountTable<'_>,
+    as_of: NaiveDate,
+    overrides: &[(String, Override)],
+) -> Result<Vec<HealthScore>> {
+    let ids = table.account_id()?;
+    let rows: std::collections::HashMap<&str, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    overrides
+        .iter()
+        .enumerate()
+        .map(|(k, (id, manual))| {
+            let &i = rows.get(id.as_str()).ok_or_else(|| {
+                Error::invalid(
+                    "override account",
+                    format!("{id:?}"),
+                    "not an account of the table",
+                )
+                .at(k)
+            })?;
+            // A scoring error is the account row's, not the override's: it names no position.
+            let score = card.score_account(&account_measures(card, table, i)?, as_of)?;
+            score.with_override(manual, card).map_err(|e| e.at(k))
+        })
+        .collect()
 }

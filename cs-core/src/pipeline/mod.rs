@@ -44,7 +44,9 @@ mod table;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use health_step::{band_indices, has_measures};
+pub use health_step::{
+    account_measures, apply_overrides, band_indices, explain_row, has_measures, health_trends,
+};
 pub use risk_inputs::{InputSource, RiskInputs};
 pub use signals::{Signals, dates};
 pub use table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells};
