@@ -311,8 +311,8 @@ fn date_text(name: &str, t: &str, row: usize) -> Result<i32> {
         None => (t, None),
     };
     // Text that does not start with a date is not a date, whatever follows a space.
-    let parsed = NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map_err(|_| bad(name, format!("{t:?}"), expected, row))?;
+    let parsed =
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| bad(name, format!("{t:?}"), expected, row))?;
     if let Some(time) = time {
         let midnight = time
             .split(['+'])
@@ -363,7 +363,11 @@ fn date(array: &ArrayRef, name: &str) -> Result<Held> {
         }
         DataType::Date64 | DataType::Timestamp(_, _) => {
             let ms: Vec<Option<(i64, u32)>> = if dt == &DataType::Date64 {
-                array.as_primitive::<Date64Type>().iter().map(|m| m.map(|m| (m, 0))).collect()
+                array
+                    .as_primitive::<Date64Type>()
+                    .iter()
+                    .map(|m| m.map(|m| (m, 0)))
+                    .collect()
             } else {
                 let as_ms = arrow_cast::cast(array, &DataType::Timestamp(TimeUnit::Millisecond, None))
                     .map_err(|_| wrong_type(name, dt, Kind::Date))?;

@@ -138,7 +138,9 @@ CASES = [
         cannot={"csv": "CSV text in a label column is a name, not a code"},
     ),
     # --- dates ---
-    Case("date-iso", "renewal_date", ["2026-08-15", "2027-01-31", None], "ctas", cannot={"numpy": NO_NULL_STR}),
+    Case(
+        "date-iso", "renewal_date", ["2026-08-15", "2027-01-31", None], "ctas", cannot={"numpy": NO_NULL_STR}
+    ),
     Case("date-iso-risk", "renewal_date", ["2026-08-15", "2027-01-31", "2026-12-01"], "risk"),
     Case("date-date", "renewal_date", [D(2026, 8, 15), D(2027, 1, 31), None], "ctas"),
     Case(
