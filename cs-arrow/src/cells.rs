@@ -310,6 +310,9 @@ fn date_text(name: &str, t: &str, row: usize) -> Result<i32> {
         Some(p) => (&t[..p], Some(t[p + 1..].trim_end_matches('Z'))),
         None => (t, None),
     };
+    // Text that does not start with a date is not a date, whatever follows a space.
+    let parsed =
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| bad(name, format!("{t:?}"), expected, row))?;
     if let Some(time) = time {
         let midnight = time
             .split(['+'])
@@ -324,9 +327,20 @@ fn date_text(name: &str, t: &str, row: usize) -> Result<i32> {
             ));
         }
     }
-    NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map(epoch_days)
-        .map_err(|_| bad(name, format!("{t:?}"), expected, row))
+    Ok(epoch_days(parsed))
+}
+
+/// A timestamp of `ms` milliseconds (plus `sub_ms` nanoseconds) since the epoch as the text a
+/// CSV file would hold, `"YYYY-MM-DD HH:MM:SS[.fff]"`, so an error names the cell the same way
+/// whatever the table came from.
+fn timestamp_text(ms: i64, sub_ns: u32) -> String {
+    match chrono::DateTime::from_timestamp_millis(ms) {
+        Some(t) => {
+            let t = t.naive_utc() + chrono::Duration::nanoseconds(i64::from(sub_ns));
+            format!("{:?}", t.format("%Y-%m-%d %H:%M:%S%.f").to_string())
+        }
+        None => format!("timestamp {ms} ms"),
+    }
 }
 
 fn date(array: &ArrayRef, name: &str) -> Result<Held> {
@@ -348,8 +362,12 @@ fn date(array: &ArrayRef, name: &str) -> Result<Held> {
             Ok(Held::Date(v.into(), n))
         }
         DataType::Date64 | DataType::Timestamp(_, _) => {
-            let ms: Vec<Option<i64>> = if dt == &DataType::Date64 {
-                array.as_primitive::<Date64Type>().iter().collect()
+            let ms: Vec<Option<(i64, u32)>> = if dt == &DataType::Date64 {
+                array
+                    .as_primitive::<Date64Type>()
+                    .iter()
+                    .map(|m| m.map(|m| (m, 0)))
+                    .collect()
             } else {
                 let as_ms = arrow_cast::cast(array, &DataType::Timestamp(TimeUnit::Millisecond, None))
                     .map_err(|_| wrong_type(name, dt, Kind::Date))?;
@@ -366,20 +384,23 @@ fn date(array: &ArrayRef, name: &str) -> Result<Held> {
                     .map(|i| {
                         let m = ms.is_valid(i).then(|| ms.value(i))?;
                         // A fraction of a millisecond is a time of day too.
-                        let exact = sub_ms.is_none_or(|d| raw.value(i) % d == 0);
-                        Some(if exact { m } else { m + 1 })
+                        let sub_ns = sub_ms.map_or(0, |d: i64| {
+                            let ns_per = 1_000_000 / d;
+                            (raw.value(i).rem_euclid(d) * ns_per) as u32
+                        });
+                        Some((m, sub_ns))
                     })
                     .collect()
             };
             let (v, n) = collect(ms.iter().enumerate().map(|(i, m)| {
-                match m {
+                match *m {
                     None => Ok(None),
-                    Some(m) if m.rem_euclid(DAY_MS) == 0 => i32::try_from(m.div_euclid(DAY_MS))
+                    Some((m, 0)) if m.rem_euclid(DAY_MS) == 0 => i32::try_from(m.div_euclid(DAY_MS))
                         .map(Some)
                         .map_err(|_| bad(name, m, "a date within range", i)),
-                    Some(m) => Err(bad(
+                    Some((m, sub_ns)) => Err(bad(
                         name,
-                        format!("timestamp {m} ms"),
+                        timestamp_text(m, sub_ns),
                         "a date (a time of day other than midnight is not a date)",
                         i,
                     )),

@@ -153,6 +153,18 @@ fn dates_from_text_date32_and_midnight_timestamps() {
         20_634 * 86_400_000_000_000 + 1,
     ]));
     assert!(err(&ns, Kind::Date).contains("time of day"));
+    // A timestamp is named as the text a CSV file would hold, sub-millisecond part included.
+    assert_eq!(
+        err(&ns, Kind::Date),
+        "column c value \"2026-06-30 00:00:00.000000001\" at position 0 is invalid: \
+         expected a date (a time of day other than midnight is not a date)"
+    );
+    let half: ArrayRef = Arc::new(TimestampMillisecondArray::from(vec![
+        20_634 * 86_400_000 + 37_800_000,
+    ]));
+    assert!(err(&half, Kind::Date).contains("value \"2026-06-30 10:30:00\" at"));
+    // Text that does not start with a date is not a date, even with a space in it.
+    assert!(err(&text(&[Some("next spring")]), Kind::Date).ends_with("expected a date (YYYY-MM-DD)"));
     assert!(err(&text(&[Some("2026-06-30 13:00")]), Kind::Date).contains("time of day"));
     assert_eq!(
         err(&text(&[Some("30/06/2026")]), Kind::Date),

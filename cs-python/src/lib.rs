@@ -2,7 +2,7 @@
 //!
 //! This crate converts and detaches; every computation is a cs-core call. Columns arrive as
 //! borrowed numpy or Arrow memory (see `columns`), tables through the Arrow PyCapsule interface
-//! (see `table`), and errors leave as `cs_core.CsError` with the Rust message.
+//! (see `table`), and errors leave as `cs_core.CsError` subclasses with the Rust message (see `error`).
 // pyo3's macros expand to items clippy's pedantic set would flag in user code.
 #![allow(clippy::unnecessary_wraps, clippy::needless_pass_by_value, unreachable_pub)]
 // Doc comments here become Python docstrings, written for Python readers, not rustdoc.
@@ -27,7 +27,10 @@ mod typed;
 #[pymodule]
 mod _cs_core {
     #[pymodule_export]
-    use super::error::CsError;
+    use super::error::{
+        CsDuplicateError, CsEmptyError, CsError, CsEstimationError, CsInvalidError, CsLengthMismatchError,
+        CsMissingError, CsOutOfRangeError, CsParseError, CsSchemaVersionError, CsUnknownError,
+    };
     #[pymodule_export]
     use super::nps::{
         _nps_by, PyCalibration, PyCsat, PyNps, PyNpsComparison, csat, nps, nps_calibration, nps_compare,

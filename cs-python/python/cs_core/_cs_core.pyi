@@ -13,7 +13,39 @@ from typing_extensions import Self, disjoint_base
 __version__: str
 
 class CsError(ValueError):
-    """Raised for every invalid input or document; the message names the field and the value."""
+    """Raised for every invalid input or document; the message names the field and the value.
+
+    The base of the more specific Cs*Error classes."""
+
+class CsOutOfRangeError(CsError):
+    """A value lies outside the range its field allows (e.g. an NPS answer of 11)."""
+
+class CsInvalidError(CsError):
+    """A value is not acceptable for a reason other than its range (e.g. a cell that is not a date)."""
+
+class CsMissingError(CsError):
+    """A required value, column or key is absent, or null where nulls are not allowed."""
+
+class CsEmptyError(CsError):
+    """An input that must hold at least one element holds none."""
+
+class CsLengthMismatchError(CsError):
+    """Two columns that must have the same length do not."""
+
+class CsUnknownError(CsError):
+    """A name (column, measure, package, ...) that should refer to something known does not."""
+
+class CsDuplicateError(CsError):
+    """A value that must be unique appears twice."""
+
+class CsParseError(CsError):
+    """A document (TOML, JSON, CSV) could not be read."""
+
+class CsSchemaVersionError(CsError):
+    """A persisted document carries a schema version this build does not read."""
+
+class CsEstimationError(CsError):
+    """An iterative estimate did not converge or the data do not determine it."""
 
 @final
 class NpsResult:
