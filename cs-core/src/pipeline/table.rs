@@ -316,9 +316,18 @@ pub(crate) fn ordered_labels<T: Copy + Default>(
         Cells::Label { codes, dictionary } => {
             let known: Vec<Result<T>> = dictionary
                 .iter()
-                .map(|d| match d.trim().parse::<i64>() {
-                    Ok(v) => by_code(v).ok_or_else(|| Error::out_of_range(name, v, codes_allowed)),
-                    Err(_) => parse(d.trim()),
+                .map(|d| match d.trim().parse::<f64>() {
+                    // Numbers written as text ("2", "2.0" in a CSV file) are codes, as typed
+                    // numbers are; a fraction is an error, as it is for a typed number.
+                    Ok(v) if v.is_finite() && v.fract() == 0.0 => {
+                        by_code(v as i64).ok_or_else(|| Error::out_of_range(name, v as i64, codes_allowed))
+                    }
+                    Ok(v) if v.is_finite() => Err(Error::invalid(
+                        format!("column {name} value"),
+                        v,
+                        "expected a whole number",
+                    )),
+                    _ => parse(d.trim()),
                 })
                 .collect();
             (0..codes.len())
