@@ -219,13 +219,7 @@ fn integer(array: &ArrayRef, name: &str) -> Result<Held> {
     if let Some(text) = text_of(array) {
         let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
             None => Ok(None),
-            Some(t) => match t.parse::<i64>() {
-                Ok(v) => Ok(Some(v)),
-                Err(_) => match t.parse::<f64>() {
-                    Ok(f) => whole(name, f, i),
-                    Err(_) => Err(bad(name, format!("{t:?}"), "a whole number", i)),
-                },
-            },
+            Some(t) => integer_text(name, t, i),
         }))?;
         return Ok(Held::Integer(v.into(), n));
     }
@@ -272,18 +266,32 @@ fn flag_number(name: &str, v: f64, row: usize) -> Result<Option<bool>> {
     }
 }
 
+fn integer_text(name: &str, t: &str, row: usize) -> Result<Option<i64>> {
+    match t.parse::<i64>() {
+        Ok(v) => Ok(Some(v)),
+        Err(_) => match t.parse::<f64>() {
+            Ok(f) => whole(name, f, row),
+            Err(_) => Err(bad(name, format!("{t:?}"), "a whole number", row)),
+        },
+    }
+}
+
+fn flag_text(name: &str, t: &str, row: usize) -> Result<Option<bool>> {
+    match t.to_ascii_lowercase().as_str() {
+        "true" => Ok(Some(true)),
+        "false" => Ok(Some(false)),
+        _ => match t.parse::<f64>() {
+            Ok(f) if f.is_finite() => flag_number(name, f, row),
+            _ => Err(bad(name, format!("{t:?}"), "a flag: true / false / 1 / 0", row)),
+        },
+    }
+}
+
 fn flag(array: &ArrayRef, name: &str) -> Result<Held> {
     if let Some(text) = text_of(array) {
         let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
             None => Ok(None),
-            Some(t) => match t.to_ascii_lowercase().as_str() {
-                "true" => Ok(Some(true)),
-                "false" => Ok(Some(false)),
-                _ => match t.parse::<f64>() {
-                    Ok(f) if f.is_finite() => flag_number(name, f, i),
-                    _ => Err(bad(name, format!("{t:?}"), "a flag: true / false / 1 / 0", i)),
-                },
-            },
+            Some(t) => flag_text(name, t, i),
         }))?;
         return Ok(Held::Flag(v, n));
     }
@@ -449,6 +457,47 @@ fn label(array: &ArrayRef, name: &str) -> Result<Held> {
     }
     // Whole numbers are codes (band indices, NPS category codes).
     integer(array, name)
+}
+
+/// One text cell (a CSV field) read as a number by the cell grammar: trimmed, `""` and `"NaN"`
+/// are `None`; `row` places an error. For readers that stream text row by row.
+pub fn number_cell(name: &str, text: &str, row: usize) -> Result<Option<f64>> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        number_text(name, t, row)
+    }
+}
+
+/// One text cell read as a whole number (see [`number_cell`]).
+pub fn integer_cell(name: &str, text: &str, row: usize) -> Result<Option<i64>> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        integer_text(name, t, row)
+    }
+}
+
+/// One text cell read as a flag (see [`number_cell`]).
+pub fn flag_cell(name: &str, text: &str, row: usize) -> Result<Option<bool>> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        flag_text(name, t, row)
+    }
+}
+
+/// One text cell read as a date, in days since 1970-01-01 (see [`number_cell`]).
+pub fn date_cell(name: &str, text: &str, row: usize) -> Result<Option<i32>> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        date_text(name, t, row).map(Some)
+    }
 }
 
 /// Converts the cells of `array` (column `name`) to `kind` by the cell grammar.

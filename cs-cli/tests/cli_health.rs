@@ -150,14 +150,21 @@ fn bad_cell_names_file_line_and_column() {
     let (ok, _, err) = cs(&["score", &csv, "--scorecard", &card, "--as-of", "2026-06-30"]);
     assert!(!ok);
     assert!(
-        err.contains("bad.csv line 3, column sponsor: \"maybe\" is not a boolean"),
+        err.contains("bad.csv line 3, column sponsor value \"maybe\" is invalid: expected a flag"),
+        "{err}"
+    );
+    // `cs score` reads cells by the same grammar as every other command: "yes" is not a flag.
+    let csv = temp("yes.csv", "usage,sponsor\n0.5,yes\n");
+    let (ok, _, err) = cs(&["score", &csv, "--scorecard", &card, "--as-of", "2026-06-30"]);
+    assert!(
+        !ok && err.contains("line 2, column sponsor value \"yes\" is invalid"),
         "{err}"
     );
     let csv = temp("bad-number.csv", "usage,sponsor\nlots,true\n");
     let (ok, _, err) = cs(&["score", &csv, "--scorecard", &card]);
     assert!(!ok);
     assert!(
-        err.contains("line 2, column usage: \"lots\" is not a number"),
+        err.contains("line 2, column usage value \"lots\" is invalid: expected a number"),
         "{err}"
     );
 }
@@ -169,7 +176,8 @@ fn bad_values_found_by_the_scorer_name_their_line() {
     let (ok, _, err) = cs(&["score", &csv, "--scorecard", &card, "--as-of", "2026-06-30"]);
     assert!(!ok);
     assert!(
-        err.contains("inf.csv line 4: measure usage inf is invalid: must be a finite number"),
+        // Rejected by the cell grammar (inf is not a number), at its line, before scoring.
+        err.contains("inf.csv line 4, column usage value inf is invalid: expected a finite number"),
         "{err}"
     );
     // An NPS answered after the scoring date (default scorecard, nps valid 365 days).

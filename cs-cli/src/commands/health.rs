@@ -14,7 +14,7 @@ use cs_core::Error;
 use cs_core::document::Document;
 use cs_core::health::{
     AccountMeasures, AttributeColumn, BatchScores, HealthRollup, MeasureColumn, Observation, RollupInput,
-    Scorecard, ScorecardSet, Value, ValueKind, epoch_days, health_rollup, health_summary,
+    Scorecard, ScorecardSet, Value, ValueKind, health_rollup, health_summary,
 };
 use cs_core::portfolio::{Column, ColumnBuf, Validity};
 use cs_core::sample::SyntheticPortfolio;
@@ -186,31 +186,32 @@ impl Parsed {
         }
     }
 
-    /// Appends one cell; an empty cell is null.
-    fn push(&mut self, cell: &str) -> Result<(), String> {
+    /// Appends one cell, read by the one cell grammar (cs-arrow); an empty cell is null.
+    fn push(&mut self, cell: &str) -> Result<(), Error> {
         let empty = cell.is_empty();
-        self.valid.push(!empty);
         match &mut self.values {
-            Values::Number(v) => v.push(if empty {
-                0.0
-            } else {
-                cell.parse::<f64>()
-                    .map_err(|_| format!("{cell:?} is not a number"))?
-            }),
-            Values::Bool(v) => v.push(if empty {
-                false
-            } else {
-                match cell.to_ascii_lowercase().as_str() {
-                    "true" | "yes" | "y" | "1" => true,
-                    "false" | "no" | "n" | "0" => false,
-                    _ => return Err(format!("{cell:?} is not a boolean (true/false, yes/no, 1/0)")),
-                }
-            }),
-            Values::Date(v) => v.push(if empty {
-                0
-            } else {
-                epoch_days(parse_date(cell, "")?)
-            }),
+            Values::Number(v) => {
+                let x = cs_arrow::cells::number_cell(&self.name, cell, 0)?;
+                self.valid.push(x.is_some());
+                v.push(x.unwrap_or(0.0));
+                return Ok(());
+            }
+            Values::Bool(v) => {
+                let b = cs_arrow::cells::flag_cell(&self.name, cell, 0)?;
+                self.valid.push(b.is_some());
+                v.push(b.unwrap_or(false));
+                return Ok(());
+            }
+            Values::Date(v) => {
+                let d = cs_arrow::cells::date_cell(&self.name, cell, 0)?;
+                self.valid.push(d.is_some());
+                v.push(d.unwrap_or(0));
+                return Ok(());
+            }
+            Values::Text { .. } => self.valid.push(!empty),
+        }
+        match &mut self.values {
+            Values::Number(_) | Values::Bool(_) | Values::Date(_) => {}
             Values::Text { codes, dictionary } => {
                 let code = if empty {
                     0
@@ -373,7 +374,8 @@ impl Portfolio {
             let at = |name: &str, e: String| format!("{source} line {line}, column {name}: {e}");
             let push = |(c, p): &mut (usize, Parsed)| -> Result<(), String> {
                 let cell = record.get(*c).unwrap_or("");
-                p.push(cell).map_err(|e| at(&p.name, e))
+                p.push(cell)
+                    .map_err(|e| format!("{source} line {line}, {}", e.split_position().0))
             };
             for (m, d) in &mut measures {
                 push(m)?;
