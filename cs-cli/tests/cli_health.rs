@@ -293,3 +293,41 @@ when = { segment = ["Strategic"] }
     );
     assert!(written.contains("Strategic,0.1,true,100,green,1,"), "{written}");
 }
+
+#[test]
+fn scoring_a_file_onto_itself_keeps_every_row() {
+    // `cs score same.csv -o same.csv` used to leave only the header: the output truncated the
+    // input before its second read. Outputs now go to a temporary file renamed at the end.
+    let sample = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/portfolio.csv"
+    ))
+    .expect("sample");
+    let path = temp("same.csv", &sample);
+    let (ok, out, err) = cs(&["score", &path, "--as-of", "2026-06-30", "-o", &path]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Wrote 500 scored accounts"), "{out}");
+    let written = std::fs::read_to_string(&path).expect("output");
+    assert_eq!(written.lines().count(), 501);
+    assert!(
+        written
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",score,band,coverage,driver")
+    );
+    // A failing run leaves the previous output whole and no temporary file behind.
+    let (ok, _, _) = cs(&["score", "/nonexistent.csv", "-o", &path]);
+    assert!(!ok);
+    assert_eq!(std::fs::read_to_string(&path).expect("output"), written);
+    let dir = std::path::Path::new(&path).parent().unwrap();
+    let leftovers = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name().to_string_lossy().contains("same.csv.")
+                && e.file_name().to_string_lossy().ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+}

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::fs::File;
-use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, Read, Write};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -105,10 +105,10 @@ pub(crate) fn portfolio(args: &PortfolioArgs) -> Result<String, String> {
         p.write_csv(&mut buf).map_err(|e| e.to_string())?;
         return String::from_utf8(buf).map_err(|e| e.to_string());
     };
-    let file = File::create(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut out = BufWriter::new(file);
-    p.write_csv(&mut out).map_err(|e| format!("{path}: {e}"))?;
-    out.flush().map_err(|e| format!("{path}: {e}"))?;
+    cs_arrow::files::write_atomically(std::path::Path::new(path), |out| {
+        p.write_csv(out).map_err(|e| e.to_string())
+    })
+    .map_err(|e| e.to_string())?;
     Ok(format!(
         "wrote {} accounts (seed {}, as of {as_of}) to {path}\n",
         args.rows, args.seed
@@ -822,9 +822,25 @@ fn write_output(
     scores: &BatchScores,
     sample: &[u8],
 ) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| format!("{path}: {e}");
-    let file = File::create(path).map_err(|e| err(&e))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
+    // Written to a temporary file beside `path` and renamed over it at the end: the input may
+    // be the output (`cs score a.csv -o a.csv` re-reads a.csv below), and a run that fails or is
+    // killed leaves the previous output whole.
+    cs_arrow::files::write_atomically(std::path::Path::new(path), |out| {
+        write_scored(out, path, args, portfolio, scores, sample)
+    })
+    .map_err(|e| e.to_string())
+}
+
+fn write_scored(
+    out: &mut impl Write,
+    path: &str,
+    args: &ScoreArgs,
+    portfolio: &Portfolio,
+    scores: &BatchScores,
+    sample: &[u8],
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let mut out = out;
     let score_text = |i: usize| scores.score.get(i).map(|s| s.to_string()).unwrap_or_default();
     if std::path::Path::new(path)
         .extension()

@@ -180,7 +180,11 @@ pub(crate) fn calendar(args: &CalendarArgs) -> Result<String, String> {
             account: args.account.clone(),
             ..IcalOptions::default()
         };
-        std::fs::write(path, cal.to_ical(&options)).map_err(|e| format!("{path}: {e}"))?;
+        let text = cal.to_ical(&options);
+        cs_arrow::files::write_atomically(std::path::Path::new(path), |out| {
+            std::io::Write::write_all(out, text.as_bytes()).map_err(|e| e.to_string())
+        })
+        .map_err(|e| e.to_string())?;
         let _ = writeln!(notes, "\nWrote {} events to {path} (iCalendar).", cal.len());
     }
     if args.json {
