@@ -26,6 +26,25 @@ pub(crate) fn to_python<'py>(py: Python<'py>, value: &impl Serialize) -> PyResul
 /// names the object in errors (e.g. `goals[1].metric.current`); NaN and infinities are errors,
 /// since a missing value is `None`.
 pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
+    from_python_at(obj, path, 0)
+}
+
+/// JSON text of a Python document (see [`from_python`]): what `from_dict` constructors parse.
+pub(crate) fn document_json(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let value = from_python(obj, "")?;
+    serde_json::to_string(&value).map_err(|e| {
+        raise(cs_core::Error::Parse {
+            format: "JSON".into(),
+            message: e.to_string(),
+        })
+    })
+}
+
+/// How deeply documents may nest (dicts and lists): far beyond any real document, well within
+/// the native stack, so a self-similar structure is an error instead of a crash.
+const MAX_DEPTH: usize = 64;
+
+fn from_python_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<serde_json::Value> {
     use pyo3::types::{PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
     use serde_json::Value;
 
@@ -72,6 +91,13 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
     if obj.is_instance_of::<PyDate>() {
         return Ok(Value::String(date_arg(obj, path)?.to_string()));
     }
+    let nests = obj.is_instance_of::<PyDict>()
+        || obj.is_instance_of::<PyList>()
+        || obj.is_instance_of::<PyTuple>()
+        || obj.is_instance_of::<pyo3::types::PyMapping>();
+    if nests && depth >= MAX_DEPTH {
+        return Err(bad(&format!("nests deeper than {MAX_DEPTH} levels")));
+    }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = serde_json::Map::with_capacity(d.len());
         for (k, v) in d.iter() {
@@ -85,14 +111,14 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
             } else {
                 format!("{path}.{key}")
             };
-            map.insert(key, from_python(&v, &child)?);
+            map.insert(key, from_python_at(&v, &child, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(from_python(&item?, &format!("{path}[{i}]"))?);
+            out.push(from_python_at(&item?, &format!("{path}[{i}]"), depth + 1)?);
         }
         return Ok(Value::Array(out));
     }
@@ -102,17 +128,17 @@ pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_
             return Ok(Value::String(date_arg(obj, path)?.to_string()));
         }
         // numpy scalars (bool_, integers, floats): their Python value.
-        return from_python(&obj.call_method0(intern!(py, "item"))?, path);
+        return from_python_at(&obj.call_method0(intern!(py, "item"))?, path, depth);
     }
     if module.starts_with("pyarrow") && obj.hasattr(intern!(py, "as_py"))? {
-        return from_python(&obj.call_method0(intern!(py, "as_py"))?, path);
+        return from_python_at(&obj.call_method0(intern!(py, "as_py"))?, path, depth);
     }
     if obj.is_instance_of::<pyo3::types::PyMapping>() {
         let as_dict = py
             .import(intern!(py, "builtins"))?
             .getattr(intern!(py, "dict"))?
             .call1((obj,))?;
-        return from_python(&as_dict, path);
+        return from_python_at(&as_dict, path, depth);
     }
     Err(bad(
         "cannot be stored in a document (expected dicts, lists, strings, numbers, booleans, None or dates)",

@@ -37,12 +37,7 @@ fn json_error(e: impl std::fmt::Display) -> PyErr {
 
 /// A Python dict (or any JSON-like value; dates become ISO strings) as JSON text.
 fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    let py = obj.py();
-    let json = py.import(intern!(py, "json"))?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("default", py.import(intern!(py, "builtins"))?.getattr("str")?)?;
-    json.call_method(intern!(py, "dumps"), (obj,), Some(&kwargs))?
-        .extract()
+    crate::convert::document_json(obj)
 }
 
 /// A document from a Python dict, through its JSON form.

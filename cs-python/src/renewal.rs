@@ -40,10 +40,7 @@ fn json_error(e: impl std::fmt::Display) -> PyErr {
 
 /// A dict (or any JSON-like Python value) as JSON text, through the standard `json` module.
 pub(crate) fn to_json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    let py = obj.py();
-    py.import(intern!(py, "json"))?
-        .call_method1(intern!(py, "dumps"), (obj,))?
-        .extract()
+    crate::convert::document_json(obj)
 }
 
 /// Any supported table (pandas, polars, pyarrow, dict of columns) as one record batch, through

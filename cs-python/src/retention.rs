@@ -776,12 +776,8 @@ impl PySbgModel {
     }
     /// Reads a model document from a dict.
     #[staticmethod]
-    fn from_dict(py: Python<'_>, document: &Bound<'_, PyAny>) -> PyResult<PySbgModel> {
-        let text: String = py
-            .import(intern!(py, "json"))?
-            .call_method1(intern!(py, "dumps"), (document,))?
-            .extract()?;
-        Self::from_json(&text)
+    fn from_dict(document: &Bound<'_, PyAny>) -> PyResult<PySbgModel> {
+        Self::from_json(&crate::convert::document_json(document)?)
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let from_json = slf.py().get_type::<PySbgModel>().getattr("from_json")?;
