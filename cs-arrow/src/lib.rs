@@ -9,6 +9,7 @@
 //!   pyarrow, pandas, polars or numpy.
 //! - [`AccountBatch`]: a RecordBatch read as the [`cs_core::pipeline`]'s raw account table.
 //! - [`output`]: risk scores and calls to action as Arrow columns.
+//! - [`revenue`]: ARR snapshots for GRR / NRR.
 //! - [`files`]: CSV and Parquet files read into, and written from, RecordBatches (outputs
 //!   written to a temporary file and renamed).
 //!
@@ -23,6 +24,17 @@ pub mod cells;
 #[cfg(feature = "files")]
 pub mod files;
 pub mod output;
+pub mod revenue;
+
+use arrow_array::{ArrayRef, RecordBatch};
+
+/// The column `name` of `batch`, or [`cs_core::Error::Unknown`] listing the columns there are.
+pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> cs_core::Result<&'a ArrayRef> {
+    batch.column_by_name(name).ok_or_else(|| {
+        let schema = batch.schema();
+        cs_core::Error::unknown("column", name, schema.fields().iter().map(|f| f.name().as_str()))
+    })
+}
 
 pub use account::AccountBatch;
 pub use cells::{Held, convert};

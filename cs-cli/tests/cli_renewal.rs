@@ -182,7 +182,8 @@ fn retention_json_hand_computed_and_duplicates_rejected() {
     let neg = temp("n.csv", "account_id,arr\na,-1\n");
     let (ok, _, err) = cs(&["retention", &neg, &end]);
     assert!(
-        !ok && err.contains("arr -1 at position 0 is outside >= 0"),
+        // The row is placed at its file line (was "at position 0 ... (data row 1)").
+        !ok && err.contains("n.csv line 2, arr -1 is outside >= 0"),
         "{err}"
     );
 }

@@ -28,7 +28,7 @@ use crate::error::{OrRaise, raise};
 use crate::table::{column, read_table, to_pyarrow};
 use crate::typed::{
     Owned, bools, date_arg, date_array, float_array, float_column, int_array, int_column, optional, parsed,
-    required_text, text,
+    text,
 };
 
 fn json_error(e: impl std::fmt::Display) -> PyErr {
@@ -980,24 +980,7 @@ fn snapshot(
     segment: Option<&str>,
     required: bool,
 ) -> PyResult<Snapshot> {
-    let ids = required_text(column(batch, id)?, id)?;
-    let arr_array = int_array(column(batch, arr)?, arr)?;
-    let arr_col = int_column(&arr_array, arr)?;
-    let seg_array = match segment {
-        Some(s) if required => Some(column(batch, s)?),
-        Some(s) => batch.column_by_name(s),
-        None => None,
-    };
-    let segments = match (seg_array, segment) {
-        (Some(a), Some(name)) => Some(
-            text(a, name)?
-                .into_iter()
-                .map(Option::unwrap_or_default)
-                .collect::<Vec<String>>(),
-        ),
-        _ => None,
-    };
-    Snapshot::new(&ids, arr_col, segments.as_deref()).or_raise()
+    cs_arrow::revenue::snapshot(batch, id, arr, segment, required).or_raise()
 }
 
 /// Revenue retention between two snapshots: GRR, NRR, logo churn, expansion and contraction,

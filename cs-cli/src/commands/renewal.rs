@@ -16,7 +16,6 @@ use cs_core::revenue::{ArrAtRisk, Snapshot, arr_at_risk, revenue_retention};
 use cs_core::sample::SyntheticPortfolio;
 use serde_json::{Value, json};
 
-use crate::csv_input::CsvTable;
 use crate::report::TextTable;
 use crate::table_input::Loaded;
 
@@ -120,17 +119,6 @@ fn read_document<T: Document>(path: &str) -> Result<T, String> {
         T::from_json(&text)
     };
     parsed.map_err(|e| format!("{path}: {e}"))
-}
-
-/// The required text column `name` of a snapshot, or the error naming the columns there are.
-fn required_text(table: &CsvTable, name: &str) -> Result<Vec<String>, String> {
-    let c = table.column(name)?;
-    Ok((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
-}
-
-fn text_column(table: &CsvTable, name: &str) -> Option<Vec<String>> {
-    let c = table.column(name).ok()?;
-    Some((0..table.len()).map(|r| table.cell(r, c).to_owned()).collect())
 }
 
 /// The portfolio of `cs risk`: a file, the bundled sample, or a seeded synthetic portfolio.
@@ -408,32 +396,15 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
 }
 
 fn snapshot(path: &str, args: &RetentionArgs, segment_required: bool) -> Result<Snapshot, String> {
-    let table = CsvTable::read(Some(path), ("", ""))?;
-    let ids = required_text(&table, &args.id)?;
-    let arr: Vec<i64> = table.parse_column(&args.arr, |cell| {
-        cell.parse::<i64>()
-            .map_err(|_| format!("{cell:?} is not a whole number of minor units"))
-    })?;
-    let segments = match &args.by {
-        Some(b) if segment_required => Some(required_text(&table, b)?),
-        Some(b) => text_column(&table, b),
-        None => None,
-    };
-    Snapshot::new(&ids, Column::new(&args.arr, &arr), segments.as_deref()).map_err(|e| {
-        let line = match &e {
-            cs_core::Error::OutOfRange {
-                position: Some(p), ..
-            }
-            | cs_core::Error::Invalid {
-                position: Some(p), ..
-            }
-            | cs_core::Error::Missing {
-                position: Some(p), ..
-            } => format!(" (data row {})", p + 1),
-            _ => String::new(),
-        };
-        format!("{path}: {e}{line}")
-    })
+    let loaded = Loaded::read(path)?;
+    cs_arrow::revenue::snapshot(
+        &loaded.batch,
+        &args.id,
+        &args.arr,
+        args.by.as_deref(),
+        segment_required,
+    )
+    .map_err(|e| loaded.locate(e))
 }
 
 pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
