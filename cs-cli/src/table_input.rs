@@ -60,6 +60,15 @@ impl Loaded {
     }
 }
 
+impl Loaded {
+    /// The text cells of column `name` (trimmed; `None` for blank cells), or an error naming
+    /// the columns there are.
+    pub(crate) fn texts(&self, name: &str) -> Result<Vec<Option<String>>, String> {
+        let array = cs_arrow::column(&self.batch, name).map_err(|e| format!("{}: {e}", self.source))?;
+        cs_arrow::cells::texts(array, name).map_err(|e| self.locate(e))
+    }
+}
+
 /// Named columns of a [`Loaded`] table converted by kind through the one cell grammar.
 pub(crate) struct Converted {
     columns: Vec<(String, cs_arrow::Held)>,

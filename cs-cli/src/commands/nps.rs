@@ -2,15 +2,15 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
 use clap::Args;
-use cs_core::nps::{MissingAnswers, Nps, NpsScore, nps_by};
-use cs_core::portfolio::{Column, Granularity};
+use cs_core::nps::{MissingAnswers, Nps, nps_by};
+use cs_core::pipeline::Kind;
+use cs_core::portfolio::Granularity;
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
 
-use crate::csv_input::CsvTable;
 use crate::report::TextTable;
+use crate::table_input::Loaded;
 
 /// The bundled sample survey (examples/data/survey.csv), used when no file is given.
 pub(crate) const SAMPLE_SURVEY: (&str, &str) = (
@@ -55,56 +55,68 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         .map(Granularity::parse)
         .transpose()
         .map_err(|e| e.to_string())?;
-    let table = CsvTable::read(args.file.as_deref(), SAMPLE_SURVEY)?;
-    // Answers: an empty cell is missing; anything else must be an integer 0..=10.
-    let answers: Vec<Option<NpsScore>> = table.parse_column(&args.score, |cell| {
-        if cell.is_empty() {
-            return Ok(None);
-        }
-        let v: i64 = cell
-            .parse()
-            .map_err(|_| format!("{cell:?} is not a whole number"))?;
-        NpsScore::new(v).map(Some).map_err(|e| e.to_string())
-    })?;
-    if !args.skip_missing
-        && let Some(row) = answers.iter().position(Option::is_none)
-    {
-        return Err(table.error_at(row, &args.score, "empty answer (use --skip-missing to skip it)"));
+    let table = match args.file.as_deref() {
+        Some(path) => Loaded::read(path)?,
+        None => Loaded::csv_text(SAMPLE_SURVEY.0, SAMPLE_SURVEY.1.as_bytes())?,
+    };
+    let locate = |e: cs_core::Error| table.locate(e);
+    // Answers and dates by the one cell grammar; the answers' scale is checked by the core.
+    let mut wanted = vec![(args.score.as_str(), Kind::Number)];
+    if granularity.is_some() {
+        wanted.push((args.date.as_str(), Kind::Date));
     }
-    let dates: Option<Vec<NaiveDate>> = match granularity {
-        Some(_) => Some(table.parse_column(&args.date, |cell| {
-            NaiveDate::parse_from_str(cell, "%Y-%m-%d")
-                .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
-        })?),
+    let required: Vec<&str> = wanted.iter().map(|w| w.0).collect();
+    let converted = table.convert(&wanted, &required)?;
+    let answers = converted
+        .number(&args.score)
+        .map_err(locate)?
+        .ok_or_else(|| locate(cs_core::Error::missing(format!("column {}", args.score))))?;
+    let cells = converted.table().map_err(locate)?;
+    let dates = match granularity {
+        Some(_) => cs_core::pipeline::dates(&cells, &args.date).map_err(locate)?,
         None => None,
     };
-    let by_cols = args
+    if let Some(d) = &dates
+        && let Some(row) = (0..d.len()).find(|&i| d.get(i).is_none())
+    {
+        return Err(locate(
+            cs_core::Error::missing(format!("column {} date", args.date)).at(row),
+        ));
+    }
+    let keys: Vec<Vec<String>> = args
         .by
         .iter()
-        .map(|b| table.column(b))
-        .collect::<Result<Vec<_>, _>>()?;
-    // Missing answers become NaN, the missing marker of float columns.
-    let values: Vec<f64> = answers
-        .iter()
-        .map(|a| a.map_or(f64::NAN, |s| f64::from(s.value())))
-        .collect();
+        .map(|b| {
+            table
+                .texts(b)
+                .map(|v| v.into_iter().map(Option::unwrap_or_default).collect())
+        })
+        .collect::<Result<_, _>>()?;
     let missing = if args.skip_missing {
         MissingAnswers::Skip
     } else {
         MissingAnswers::Reject
     };
-    let groups = nps_by(Column::new(&args.score, &values), missing, |i| {
-        let keys: Vec<String> = by_cols.iter().map(|&c| table.cell(i, c).to_owned()).collect();
+    let hint = |e: cs_core::Error| {
+        let missing_answer = matches!(e, cs_core::Error::Missing { .. });
+        let text = locate(e);
+        if missing_answer {
+            format!("{text} (use --skip-missing to skip empty answers)")
+        } else {
+            text
+        }
+    };
+    let groups = nps_by(answers, missing, |i| {
         Ok::<Key, cs_core::Error>((
-            keys,
+            keys.iter().map(|k| k[i].clone()).collect(),
             match (&dates, granularity) {
-                (Some(d), Some(g)) => Some(g.period_of(d[i])),
+                (Some(d), Some(g)) => d.get(i).map(|d| g.period_of(d)),
                 _ => None,
             },
         ))
     })
-    .map_err(|e| format!("{}: {e}", table.source))?;
-    let total = Nps::from_column(Column::new(&args.score, &values), missing).map_err(|e| e.to_string())?;
+    .map_err(hint)?;
+    let total = Nps::from_column(answers, missing).map_err(hint)?;
 
     let row_json = |keys: &Key, nps: Option<&Nps>, skipped: u64| -> Value {
         let mut obj = serde_json::Map::new();
