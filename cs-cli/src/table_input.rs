@@ -61,6 +61,75 @@ impl Loaded {
 }
 
 impl Loaded {
+    /// Column `name` converted to `kind` by the one cell grammar, as the core's cells.
+    fn held(&self, name: &str, kind: cs_core::pipeline::Kind) -> Result<cs_arrow::Held, String> {
+        let array = cs_arrow::column(&self.batch, name).map_err(|e| format!("{}: {e}", self.source))?;
+        cs_arrow::convert(array, name, kind).map_err(|e| self.locate(e))
+    }
+
+    /// The numbers of column `name` (`None` for missing cells).
+    pub(crate) fn numbers(&self, name: &str) -> Result<Vec<Option<f64>>, String> {
+        match self.held(name, cs_core::pipeline::Kind::Number)?.cells(name) {
+            Ok(cs_core::pipeline::Cells::Number(c)) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
+            Ok(_) => Err(format!("{}: column {name} is not numbers", self.source)),
+            Err(e) => Err(self.locate(e)),
+        }
+    }
+
+    /// The flags of column `name` (`None` for missing cells).
+    pub(crate) fn flags(&self, name: &str) -> Result<Vec<Option<bool>>, String> {
+        match self.held(name, cs_core::pipeline::Kind::Flag)?.cells(name) {
+            Ok(cs_core::pipeline::Cells::Flag(c)) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
+            Ok(_) => Err(format!("{}: column {name} is not flags", self.source)),
+            Err(e) => Err(self.locate(e)),
+        }
+    }
+
+    /// The dates of column `name` (`None` for missing cells).
+    pub(crate) fn dates(&self, name: &str) -> Result<Vec<Option<chrono::NaiveDate>>, String> {
+        use cs_core::portfolio::DateLike as _;
+        match self.held(name, cs_core::pipeline::Kind::Date)?.cells(name) {
+            Ok(cs_core::pipeline::Cells::Date(c)) => {
+                Ok((0..c.len()).map(|i| c.get(i).and_then(i32::to_date)).collect())
+            }
+            Ok(_) => Err(format!("{}: column {name} is not dates", self.source)),
+            Err(e) => Err(self.locate(e)),
+        }
+    }
+
+    /// The whole numbers of column `name` (`None` for missing cells).
+    pub(crate) fn integers(&self, name: &str) -> Result<Vec<Option<i64>>, String> {
+        match self.held(name, cs_core::pipeline::Kind::Integer)?.cells(name) {
+            Ok(cs_core::pipeline::Cells::Integer(c)) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
+            Ok(_) => Err(format!("{}: column {name} is not whole numbers", self.source)),
+            Err(e) => Err(self.locate(e)),
+        }
+    }
+
+    /// Whether the table has a column `name`.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.batch.column_by_name(name).is_some()
+    }
+
+    /// The column names, in file order.
+    pub(crate) fn headers(&self) -> Vec<String> {
+        self.batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    /// An error about row `row` (0-based), placed at its line.
+    pub(crate) fn error_at(&self, row: usize, message: impl std::fmt::Display) -> String {
+        if self.csv {
+            format!("{} line {}, {message}", self.source, row + 2)
+        } else {
+            format!("{} row {}, {message}", self.source, row + 1)
+        }
+    }
+
     /// The text cells of column `name` (trimmed; `None` for blank cells), or an error naming
     /// the columns there are.
     pub(crate) fn texts(&self, name: &str) -> Result<Vec<Option<String>>, String> {

@@ -10,8 +10,8 @@ use cs_core::retention::{
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
 
-use crate::csv_input::CsvTable;
 use crate::report::TextTable;
+use crate::table_input::Loaded;
 
 /// The bundled sample of customer tenures (examples/data/tenure.csv).
 pub(crate) const SAMPLE_TENURE: (&str, &str) = (
@@ -37,18 +37,29 @@ fn to_json(doc: &Value) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A churn flag cell: true/false, 1/0, yes/no (any case).
-fn flag(cell: &str) -> Result<bool, String> {
-    match cell.to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "y" | "t" => Ok(true),
-        "false" | "0" | "no" | "n" | "f" => Ok(false),
-        _ => Err(format!("{cell:?} is not true/false, 1/0 or yes/no")),
+/// A bundled sample or the file given, read through cs-arrow.
+fn load(file: Option<&str>, sample: (&str, &str)) -> Result<Loaded, String> {
+    match file {
+        Some(path) => Loaded::read(path),
+        None => Loaded::csv_text(sample.0, sample.1.as_bytes()),
     }
 }
 
-fn number(cell: &str) -> Result<f64, String> {
-    cell.parse::<f64>()
-        .map_err(|_| format!("{cell:?} is not a number"))
+/// The cells of a column that must all be present, or the line of the first empty one.
+fn required<T>(table: &Loaded, name: &str, cells: Vec<Option<T>>) -> Result<Vec<T>, String> {
+    if let Some(row) = cells.iter().position(Option::is_none) {
+        return Err(table.locate(cs_core::Error::missing(name).at(row)));
+    }
+    Ok(cells.into_iter().flatten().collect())
+}
+
+/// A text column (group keys, band names), blank cells as "".
+fn labels(table: &Loaded, name: &str) -> Result<Vec<String>, String> {
+    Ok(table
+        .texts(name)?
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect())
 }
 
 /// A comma-separated list of numbers.
@@ -75,7 +86,7 @@ pub(crate) struct SurvivalArgs {
     /// Column of tenures (any unit, 0 or more).
     #[arg(long, default_value = "tenure_months")]
     duration: String,
-    /// Column of churn flags (true/false, 1/0, yes/no); false = still a customer.
+    /// Column of churn flags (true/false or 1/0, any case); false = still a customer.
     #[arg(long, default_value = "churned")]
     observed: String,
     /// Group by this column (segment, package, CSM, ...) and test the groups (log-rank).
@@ -95,25 +106,16 @@ pub(crate) struct SurvivalArgs {
 pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
     let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
     let horizons = numbers(&args.at, "--at")?;
-    let table = CsvTable::read(args.file.as_deref(), SAMPLE_TENURE)?;
-    let durations = table.parse_column(&args.duration, number)?;
-    let observed = table.parse_column(&args.observed, flag)?;
-    if let Some(row) = durations.iter().position(|&d| !(d >= 0.0 && d.is_finite())) {
-        return Err(table.error_at(
-            row,
-            &args.duration,
-            format!("{} is not a tenure of 0 or more", durations[row]),
-        ));
-    }
+    let table = load(args.file.as_deref(), SAMPLE_TENURE)?;
+    let durations = required(&table, &args.duration, table.numbers(&args.duration)?)?;
+    let observed = required(&table, &args.observed, table.flags(&args.observed)?)?;
     let source = &table.source;
-    let all = kaplan_meier(&durations, &observed, confidence).map_err(|e| format!("{source}: {e}"))?;
+    let all = kaplan_meier(&durations, &observed, confidence).map_err(|e| table.locate(e))?;
     let groups = match &args.by {
         Some(by) => {
-            let col = table.column(by)?;
-            let groups = kaplan_meier_by(&durations, &observed, confidence, |i| {
-                Ok(table.cell(i, col).to_owned())
-            })
-            .map_err(|e| format!("{source}: {e}"))?;
+            let keys = labels(&table, by)?;
+            let groups = kaplan_meier_by(&durations, &observed, confidence, |i| Ok(keys[i].clone()))
+                .map_err(|e| table.locate(e))?;
             let test = (groups.len() > 1)
                 .then(|| logrank_groups(&groups))
                 .transpose()
@@ -255,28 +257,33 @@ struct Cohort {
     fit: SbgFit,
 }
 
-fn read_cohort(table: &CsvTable, name: &str) -> Result<Vec<u64>, String> {
-    let cells = table.parse_column(name, |cell| {
-        if cell.is_empty() {
-            return Ok(None);
-        }
-        cell.parse::<u64>()
-            .map(Some)
-            .map_err(|_| format!("{cell:?} is not a count of customers (a whole number, 0 or more)"))
-    })?;
-    let len = cells.iter().position(Option::is_none).unwrap_or(cells.len());
-    if let Some(row) = cells[len..].iter().position(Option::is_some) {
+fn read_cohort(table: &Loaded, name: &str) -> Result<Vec<u64>, String> {
+    let cells = table.integers(name)?;
+    let counts = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            c.map(|v| {
+                u64::try_from(v).map_err(|_| {
+                    table
+                        .locate(cs_core::Error::out_of_range(format!("column {name} count"), v, ">= 0").at(i))
+                })
+            })
+            .transpose()
+        })
+        .collect::<Result<Vec<Option<u64>>, String>>()?;
+    let len = counts.iter().position(Option::is_none).unwrap_or(counts.len());
+    if let Some(row) = counts[len..].iter().position(Option::is_some) {
         return Err(table.error_at(
             len + row,
-            name,
-            "a count after an empty cell (a cohort's counts must be consecutive)",
+            format!("column {name}: a count after an empty cell (a cohort's counts must be consecutive)"),
         ));
     }
-    Ok(cells.into_iter().map_while(|c| c).collect())
+    Ok(counts.into_iter().map_while(|c| c).collect())
 }
 
 pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
-    let table = CsvTable::read(args.file.as_deref(), SAMPLE_COHORTS)?;
+    let table = load(args.file.as_deref(), SAMPLE_COHORTS)?;
     let source = &table.source;
     let names: Vec<String> = if args.cohort.is_empty() {
         table.headers().iter().skip(1).cloned().collect()
@@ -465,7 +472,7 @@ pub(crate) struct BacktestArgs {
     /// Column of scores.
     #[arg(long, default_value = "risk")]
     score: String,
-    /// Column of outcomes (true/false, 1/0, yes/no).
+    /// Column of outcomes (true/false or 1/0, any case).
     #[arg(long, default_value = "churned")]
     churned: String,
     /// Which way the score points: risk (higher is riskier) or health (higher is healthier).
@@ -506,21 +513,14 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
         top: top_k(&args.top)?,
         bins: args.bins,
     };
-    let table = CsvTable::read(args.file.as_deref(), SAMPLE_SCORES)?;
-    let source = &table.source;
-    let scores = table.parse_column(&args.score, number)?;
-    let churned = table.parse_column(&args.churned, flag)?;
-    if let Some(row) = scores.iter().position(|s| !s.is_finite()) {
-        return Err(table.error_at(row, &args.score, format!("{} is not a finite score", scores[row])));
-    }
-    let bt = backtest(&scores, &churned, &options).map_err(|e| format!("{source}: {e}"))?;
+    let table = load(args.file.as_deref(), SAMPLE_SCORES)?;
+    let scores = required(&table, &args.score, table.numbers(&args.score)?)?;
+    let churned = required(&table, &args.churned, table.flags(&args.churned)?)?;
+    let bt = backtest(&scores, &churned, &options).map_err(|e| table.locate(e))?;
     let bands = match &args.band {
         Some(b) => {
-            let col = table.column(b)?;
-            Some(
-                churn_by_band(&churned, |i| Ok(table.cell(i, col).to_owned()))
-                    .map_err(|e| format!("{source}: {e}"))?,
-            )
+            let keys = labels(&table, b)?;
+            Some(churn_by_band(&churned, |i| Ok(keys[i].clone())).map_err(|e| table.locate(e))?)
         }
         None => None,
     };
@@ -537,8 +537,9 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
         ScoreDirection::HigherIsHealthier => "higher is healthier",
     };
     let mut out = format!(
-        "Backtest of {} ({direction}) in {source}: {} accounts, {} churned ({})\n\n",
+        "Backtest of {} ({direction}) in {}: {} accounts, {} churned ({})\n\n",
         args.score,
+        table.source,
         bt.accounts,
         bt.churned,
         percent(bt.churn_rate)
