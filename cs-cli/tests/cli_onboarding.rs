@@ -260,7 +260,7 @@ fn onboarding_statistics_hand_computed() {
         "contract_start",
     ]);
     assert_eq!(code, 1);
-    assert!(err.contains("no column \"contract_start\""), "{err}");
+    assert!(err.contains("unknown column \"contract_start\""), "{err}");
 }
 
 #[test]
@@ -303,7 +303,7 @@ fn onboarding_bad_rows_name_their_line() {
     let (code, _, err) = cs(&["onboarding", &path, "--as-of", "2026-06-01"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("line 2, column kickoff: \"soon\" is not a date"),
+        err.contains("line 2, column kickoff value \"soon\" is invalid: expected a date (YYYY-MM-DD)"),
         "{err}"
     );
     let (code, _, err) = cs(&["onboarding", &path, "--as-of", "June"]);

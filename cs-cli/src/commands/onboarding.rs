@@ -11,8 +11,8 @@ use cs_core::onboarding::{
 };
 use serde_json::{Value, json};
 
-use crate::csv_input::CsvTable;
 use crate::report::TextTable;
+use crate::table_input::Loaded;
 
 /// The bundled sample portfolio (examples/data/onboarding.csv), used when no file is given.
 pub(crate) const SAMPLE_ACCOUNTS: (&str, &str) = (
@@ -59,15 +59,6 @@ pub(crate) struct OnboardingArgs {
     json: bool,
 }
 
-fn date_cell(cell: &str) -> Result<Option<NaiveDate>, String> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(cell, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
-}
-
 fn summary_json(s: &TtfiSummary) -> Value {
     serde_json::to_value(s).unwrap_or(Value::Null)
 }
@@ -83,42 +74,56 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
         origin: TtfiOrigin::parse(&args.origin).map_err(|e| e.to_string())?,
         target_days: args.target_days,
     };
-    let table = CsvTable::read(args.file.as_deref(), SAMPLE_ACCOUNTS)?;
+    let table = match args.file.as_deref() {
+        Some(path) => Loaded::read(path)?,
+        None => Loaded::csv_text(SAMPLE_ACCOUNTS.0, SAMPLE_ACCOUNTS.1.as_bytes())?,
+    };
     let origin_name = match cfg.origin {
         TtfiOrigin::Kickoff => &args.kickoff,
         TtfiOrigin::ContractStart => &args.contract_start,
     };
-    let origin = table.parse_column(origin_name, date_cell)?;
-    let first = table.parse_column(&args.first_impact, date_cell)?;
+    let origin = table.dates(origin_name)?;
+    let first = table.dates(&args.first_impact)?;
     // One account at a time through the same function the batch API loops over, so that an
     // error names the CSV line.
     let statuses: Vec<FirstImpactStatus> = (0..table.len())
         .map(|i| {
             cfg.status(origin[i], first[i], as_of)
-                .map_err(|e| table.error_at(i, &args.first_impact, e))
+                .map_err(|e| table.error_at(i, format!("column {}: {e}", args.first_impact)))
         })
         .collect::<Result<_, _>>()?;
+    let text_of = |name: &str| -> Result<Vec<String>, String> {
+        Ok(table
+            .texts(name)?
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect())
+    };
     let by_cols = args
         .by
         .iter()
-        .map(|b| table.column(b))
+        .map(|b| text_of(b))
         .collect::<Result<Vec<_>, _>>()?;
     let total = ttfi_summary(&statuses);
     let groups = if by_cols.is_empty() {
         Vec::new()
     } else {
         ttfi_by(&statuses, |i| {
-            Ok(by_cols
-                .iter()
-                .map(|&c| table.cell(i, c).to_owned())
-                .collect::<Vec<_>>())
+            Ok(by_cols.iter().map(|c| c[i].clone()).collect::<Vec<_>>())
         })
         .map_err(|e| format!("{}: {e}", table.source))?
     };
-    let id_col = table.column(&args.id).ok();
+    let id_col = if table.has(&args.id) {
+        Some(text_of(&args.id)?)
+    } else {
+        None
+    };
     let open = still_onboarding(&statuses);
-    let account =
-        |row: usize| id_col.map_or_else(|| format!("row {}", row + 1), |c| table.cell(row, c).to_owned());
+    let account = |row: usize| {
+        id_col
+            .as_ref()
+            .map_or_else(|| format!("row {}", row + 1), |c| c[row].clone())
+    };
 
     if args.json {
         let group_rows: Vec<Value> = groups
@@ -220,11 +225,10 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
         headers.extend(args.by.iter().cloned());
         headers.extend([origin_name.clone(), "days open".into(), String::new()]);
         let mut list = TextTable::new(headers);
-        let origin_col = table.column(origin_name)?;
         for o in open.iter().take(shown) {
             let mut r = vec![account(o.row)];
-            r.extend(by_cols.iter().map(|&c| table.cell(o.row, c).to_owned()));
-            r.push(table.cell(o.row, origin_col).to_owned());
+            r.extend(by_cols.iter().map(|c| c[o.row].clone()));
+            r.push(origin[o.row].map(|d| d.to_string()).unwrap_or_default());
             r.push(o.days_open.to_string());
             r.push(if o.overdue {
                 "overdue".into()
