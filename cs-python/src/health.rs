@@ -58,8 +58,7 @@ fn is_null(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(matches!(name.to_str()?, "NAType" | "NaTType"))
 }
 
-/// A date from `datetime.date` / `datetime.datetime` / pandas Timestamp, an ISO 8601 string or
-/// a numpy datetime64; None is today.
+/// A date argument read by the one date reader ([`crate::convert::date_arg`]); None is today.
 pub(crate) fn date_of(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<NaiveDate> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         let py_today = |py: Python<'_>| -> PyResult<NaiveDate> {
@@ -70,35 +69,7 @@ pub(crate) fn date_of(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<N
         };
         return Python::attach(py_today);
     };
-    let py = obj.py();
-    let bad = |value: String| {
-        raise(cs_core::Error::invalid(
-            field,
-            value,
-            "expected a date (datetime.date, YYYY-MM-DD or numpy.datetime64)",
-        ))
-    };
-    if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_str()?;
-        return NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| bad(format!("{text:?}")));
-    }
-    let datetime = py.import(intern!(py, "datetime"))?;
-    if obj.is_instance(&datetime.getattr(intern!(py, "datetime"))?)? {
-        return obj.call_method0(intern!(py, "date"))?.extract();
-    }
-    if obj.is_instance(&datetime.getattr(intern!(py, "date"))?)? {
-        return obj.extract();
-    }
-    let numpy = py.import(intern!(py, "numpy"))?;
-    if obj.is_instance(&numpy.getattr(intern!(py, "datetime64"))?)? {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("unit", "D")?;
-        let text: String = numpy
-            .call_method(intern!(py, "datetime_as_string"), (obj,), Some(&kwargs))?
-            .extract()?;
-        return NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| bad(text));
-    }
-    Err(bad(obj.repr()?.to_string()))
+    crate::convert::date_arg(obj, field)
 }
 
 /// A raw measure value from Python: bool, number, or category name.

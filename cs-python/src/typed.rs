@@ -12,47 +12,12 @@ use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::DataType;
 use chrono::NaiveDate;
 use cs_core::portfolio::{Column, Validity};
-use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 
 use crate::error::{OrRaise, raise};
 
-/// A date argument: `datetime.date`, an ISO string, a numpy `datetime64` or an Arrow date
-/// scalar.
-pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<NaiveDate> {
-    let py = obj.py();
-    if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_str()?;
-        return NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-            raise(cs_core::Error::invalid(
-                name,
-                format!("{text:?}"),
-                "expected a date (YYYY-MM-DD)",
-            ))
-        });
-    }
-    if let Ok(d) = obj.extract::<NaiveDate>() {
-        return Ok(d);
-    }
-    if obj.hasattr(intern!(py, "as_py"))? {
-        return date_arg(&obj.call_method0(intern!(py, "as_py"))?, name);
-    }
-    if obj.hasattr(intern!(py, "astype"))? {
-        // numpy datetime64: its day as an ISO string.
-        let day = obj.call_method1(intern!(py, "astype"), (intern!(py, "datetime64[D]"),))?;
-        return date_arg(&day.str()?.into_any(), name);
-    }
-    if obj.hasattr(intern!(py, "date"))? {
-        // datetime.datetime and pandas Timestamp.
-        return date_arg(&obj.call_method0(intern!(py, "date"))?, name);
-    }
-    Err(raise(cs_core::Error::invalid(
-        name,
-        obj.get_type().to_string(),
-        "expected a date: datetime.date, an ISO string or numpy.datetime64",
-    )))
-}
+/// The one reader of date arguments (see [`crate::convert::date_arg`]).
+pub(crate) use crate::convert::date_arg;
 
 /// Values with an optional Arrow null buffer, borrowed as a cs-core [`Column`].
 pub(crate) struct Owned<T> {

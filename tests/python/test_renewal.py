@@ -77,7 +77,8 @@ def test_contract_bad_input() -> None:
         cs.Contract("a", -5, D(2025, 1, 1), D(2026, 1, 1))
     with raises("contact confirmed true is invalid: needs a renewal contact"):
         cs.Contract("a", 5, D(2025, 1, 1), D(2026, 1, 1), contact_confirmed=True)
-    with raises("expected a date (YYYY-MM-DD)"):
+    # One date reader for every argument (its message names every accepted form).
+    with raises('"01/01/2025" is invalid: expected a date (datetime.date, an ISO string YYYY-MM-DD'):
         cs.Contract("a", 5, "01/01/2025", D(2026, 1, 1))
     d = cs.Contract("a", 5, D(2025, 1, 1), D(2026, 1, 1)).to_dict()
     with raises("unknown field `colour`"):
