@@ -320,6 +320,15 @@ fn result_table<'py>(
     crate::table::to_pyarrow(py, columns)
 }
 
+/// The card as it scores a table: NaN in a float column is a missing value, as the cell
+/// grammar says for every table (cs-arrow); numpy columns are borrowed as they are, so the
+/// kernel applies the rule instead of a copy.
+fn table_card(card: &Scorecard) -> Scorecard {
+    let mut card = card.clone();
+    card.nan_is_missing = true;
+    card
+}
+
 fn card_repr(card: &Scorecard) -> String {
     format!(
         "Scorecard(name={:?}, measures={}, bands={})",
@@ -453,7 +462,7 @@ impl PyScorecard {
         let held = hold_measures(&cards, columns)?;
         let dates: Vec<String> = held.iter().map(|h| date_column_of(&cards, &h.name)).collect();
         let cols = borrow_measures(&held, &dates)?;
-        let card = &self.inner;
+        let card = table_card(&self.inner);
         let out = py.detach(|| card.score_batch(&cols, as_of)).or_raise()?;
         result_table(py, out, None)
     }
@@ -655,7 +664,11 @@ impl PyScorecardSet {
             })
             .collect::<PyResult<Vec<_>>>()?;
         let rows = cols.first().map_or(0, |c| c.data.len());
-        let set = &self.inner;
+        let mut set = self.inner.clone();
+        for card in &mut set.scorecards {
+            *card = table_card(card);
+        }
+        let set = &set;
         let out = py
             .detach(|| {
                 let assignment = set.assign_all(&attributes, rows)?;

@@ -159,13 +159,18 @@ def test_dict_of_lists_and_series(card: cs.Scorecard) -> None:
     check_result(list(out["score"]), list(out["band"]), list(out["coverage"]), list(out["driver"]))
 
 
-def test_nan_is_an_error_unless_the_card_says_missing(card: cs.Scorecard) -> None:
+def test_nan_in_a_table_is_missing_whatever_the_table_kind(card: cs.Scorecard) -> None:
+    # One cell grammar: NaN in a float column is missing in numpy as in pandas (numpy NaN was an
+    # error unless the card set nan_is_missing; that flag now only matters per account).
     cols = {"utilisation": np.array([0.5, np.nan]), "tickets": np.array([0.0, 0.0])}
-    with raises("measure utilisation NaN at position 1 is invalid: must be a finite number"):
-        card.score(cols, as_of=DAY)
-    lenient = cs.Scorecard.from_dict({**card.to_dict(), "nan_is_missing": True})
-    out = lenient.score(cols, as_of=DAY)
+    out = card.score(cols, as_of=DAY)
     assert list(out["score"]) == [0.75 * 50 + 25, 100.0]
+    assert list(card.score(pd.DataFrame(cols), as_of=DAY)["score"]) == list(out["score"])
+    lenient = cs.Scorecard.from_dict({**card.to_dict(), "nan_is_missing": True})
+    assert list(lenient.score(cols, as_of=DAY)["score"]) == list(out["score"])
+    # Infinity is still an error, named.
+    with raises("inf"):
+        card.score({"utilisation": np.array([0.5, np.inf]), "tickets": np.array([0.0, 0.0])}, as_of=DAY)
 
 
 def test_insufficient_data_is_null_not_nan() -> None:
