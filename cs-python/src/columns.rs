@@ -702,11 +702,17 @@ impl<'py> Float<'py> {
 /// row (Arrow packs them into bits) with the Arrow validity borrowed.
 pub(crate) enum Bool<'py> {
     Numpy(PyReadonlyArray1<'py, bool>),
-    Arrow { values: Vec<bool>, array: ArrayRef },
+    Arrow {
+        values: Vec<bool>,
+        array: ArrayRef,
+    },
+    /// Any other column, read by the one cell grammar (cs-arrow): 1 / 0, true / false text.
+    Grammar(cs_arrow::Held),
 }
 
 impl<'py> Bool<'py> {
-    /// Reads any column-like object of booleans (integers are read as nonzero = true).
+    /// Reads any column-like object of flags: numpy and Arrow booleans directly, anything
+    /// else by the one cell grammar (1 / 0 and true / false; 2 or "t" is an error).
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         if obj.is_instance_of::<PyUntypedArray>()
             && let Ok(a) = obj.extract::<PyReadonlyArray1<'py, bool>>()
@@ -715,19 +721,10 @@ impl<'py> Bool<'py> {
             return Ok(Bool::Numpy(a));
         }
         let array = arrow_single(obj, name)?;
-        let array = match array.data_type() {
-            DataType::Boolean => array,
-            t if t.is_integer() || t == &DataType::Null => {
-                cast_to(&array, &DataType::Boolean, name, "booleans")?
-            }
-            t => {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {t}"),
-                    "expected booleans",
-                )));
-            }
-        };
+        if array.data_type() != &DataType::Boolean {
+            let held = cs_arrow::convert(&array, name, cs_core::pipeline::Kind::Flag).or_raise()?;
+            return Ok(Bool::Grammar(held));
+        }
         let values = unpack_bits(array.as_boolean().values());
         Ok(Bool::Arrow { values, array })
     }
@@ -739,6 +736,14 @@ impl<'py> Bool<'py> {
             Bool::Arrow { values, array } => Column::new(name, values.as_slice())
                 .with_optional_validity(validity_of(array.as_ref()).or_raise()?)
                 .or_raise(),
+            Bool::Grammar(held) => match held.cells(name).or_raise()? {
+                cs_core::pipeline::Cells::Flag(c) => Ok(c),
+                _ => Err(raise(cs_core::Error::invalid(
+                    format!("column {name}"),
+                    "cells",
+                    "expected flags",
+                ))),
+            },
         }
     }
 }

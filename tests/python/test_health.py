@@ -510,3 +510,21 @@ def test_bad_tables_raise(card: cs.Scorecard) -> None:
 def test_errors_are_value_errors(card: cs.Scorecard) -> None:
     with pytest.raises(ValueError):
         card.band_of(101)
+
+
+@pytest.mark.parametrize(
+    "column",
+    [np.array([1, 2]), pa.array([1, 2]), pd.Series([1, 2]), pl.Series([1, 2]), ["true", "t"]],
+    ids=["numpy", "pyarrow", "pandas", "polars", "text"],
+)
+def test_a_boolean_measure_reads_flags_by_the_one_grammar(column: Any) -> None:
+    # 2 was read as True (nonzero); "t" was a type error. Now both name the cell, as the CLI does.
+    card = cs.Scorecard.default()
+    cols: dict[str, Any] = {m: np.array([0.5, 0.6]) for m in card.measure_names}
+    cols["executive_sponsor"] = column
+    with raises("column executive_sponsor value"):
+        card.score(cols, as_of=DAY)
+    cols["executive_sponsor"] = np.array([1, 0]) if not isinstance(column, list) else ["TRUE", "0"]
+    flags = card.score(cols, as_of=DAY)["score"]
+    cols["executive_sponsor"] = np.array([True, False])
+    assert list(card.score(cols, as_of=DAY)["score"]) == list(flags)
