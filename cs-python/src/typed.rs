@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::DataType;
 use chrono::NaiveDate;
@@ -206,71 +206,35 @@ pub(crate) fn from_options<T: Copy>(values: Vec<Option<T>>, fill: T) -> Owned<T>
 
 /// A boolean column: booleans, integers 0 / 1, or the strings true/false, yes/no, 1/0.
 pub(crate) fn bools(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
-    let dt = array.data_type();
-    let b: BooleanArray = if dt == &DataType::Boolean {
-        array.as_boolean().clone()
-    } else if dt.is_numeric() || dt == &DataType::Null {
-        let f = cast(array, &DataType::Float64, name)?;
-        let f = f.as_primitive::<Float64Type>();
-        let mut out = Vec::with_capacity(f.len());
-        for i in 0..f.len() {
-            if f.is_null(i) {
-                out.push(None);
-                continue;
-            }
-            let v = f.value(i);
-            if v == 0.0 || v == 1.0 {
-                out.push(Some(v == 1.0));
-            } else {
-                return Err(raise(
-                    cs_core::Error::invalid(name, v, "expected a flag: 0 or 1, true or false").at(i),
-                ));
-            }
-        }
-        BooleanArray::from(out)
-    } else {
-        let t = text(array, name)?;
-        let mut out = Vec::with_capacity(t.len());
-        for (i, v) in t.iter().enumerate() {
-            out.push(match v.as_deref().map(|s| s.trim().to_ascii_lowercase()) {
-                None => None,
-                Some(s) if s.is_empty() => None,
-                Some(s) => Some(match s.as_str() {
-                    "true" | "yes" | "y" | "1" => true,
-                    "false" | "no" | "n" | "0" => false,
-                    _ => {
-                        return Err(raise(
-                            cs_core::Error::invalid(
-                                name,
-                                format!("{s:?}"),
-                                "expected a flag: true/false, yes/no or 1/0",
-                            )
-                            .at(i),
-                        ));
-                    }
-                }),
-            });
-        }
-        BooleanArray::from(out)
-    };
-    Ok(Owned {
-        values: b.values().iter().collect(),
-        nulls: b.nulls().cloned(),
-    })
+    if array.data_type() == &DataType::Boolean {
+        let b = array.as_boolean();
+        return Ok(Owned {
+            values: b.values().iter().collect(),
+            nulls: b.nulls().cloned(),
+        });
+    }
+    // Numbers and text by the one cell grammar (cs-arrow): true / false / 1 / 0.
+    match cs_arrow::convert(array, name, cs_core::pipeline::Kind::Flag).or_raise()? {
+        cs_arrow::Held::Flag(values, nulls) => Ok(Owned { values, nulls }),
+        _ => Err(type_error(name, array, "expected flags")),
+    }
 }
 
 /// A date column (date32, date64, timestamps or ISO strings), nulls kept.
 pub(crate) fn dates(array: &ArrayRef, name: &str) -> PyResult<Owned<NaiveDate>> {
-    let d = cast(array, &DataType::Date32, name)?;
-    let d = d.as_primitive::<Date32Type>();
-    let mut values = Vec::with_capacity(d.len());
-    for i in 0..d.len() {
-        if d.is_null(i) {
+    // Any date layout (date32/64, timestamps at midnight, ISO text) by the one cell grammar.
+    let cs_arrow::Held::Date(days, nulls) = cs_arrow::convert(array, name, cs_core::pipeline::Kind::Date).or_raise()?
+    else {
+        return Err(type_error(name, array, "expected dates"));
+    };
+    let mut values = Vec::with_capacity(days.len());
+    for (i, &d) in days.iter().enumerate() {
+        if nulls.as_ref().is_some_and(|n| n.is_null(i)) {
             values.push(None);
         } else {
-            values.push(Some(Date32Type::to_naive_date_opt(d.value(i)).ok_or_else(
-                || raise(cs_core::Error::out_of_range(name, d.value(i), "dates chrono can represent").at(i)),
-            )?));
+            values.push(Some(Date32Type::to_naive_date_opt(d).ok_or_else(|| {
+                raise(cs_core::Error::out_of_range(name, d, "dates chrono can represent").at(i))
+            })?));
         }
     }
     Ok(from_options(values, NaiveDate::MIN))
