@@ -1,0 +1,149 @@
+//! Robustness: finite values whose arithmetic overflows, unknown keys in field-less variants,
+//! contradictory documents, and sizes that would abort an allocation. Each is a typed error
+//! naming the field and the value, or a correct result: never a panic, NaN or silent acceptance.
+#![allow(clippy::unwrap_used)]
+
+use chrono::NaiveDate;
+use cs_core::document::Document;
+use cs_core::health::{AccountMeasures, MeasureColumn, Rule, Scorecard};
+use cs_core::portfolio::Column;
+
+fn day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()
+}
+
+/// Scores `values` of one measure through the per-account path and the batch kernel,
+/// checks the two agree bit for bit, and returns the (score, band) pairs.
+fn score_both(card: &Scorecard, measure: &str, values: &[f64]) -> Vec<(Option<f64>, Option<String>)> {
+    let col = [MeasureColumn::number(measure, Column::new(measure, values))];
+    let batch = card.score_batch(&col, day()).unwrap();
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| {
+            let one = card
+                .score_account(&AccountMeasures::new().with(measure, x), day())
+                .unwrap();
+            assert_eq!(batch.score.get(i).map(f64::to_bits), one.score.map(f64::to_bits), "row {i}");
+            assert_eq!(batch.band_name(i), one.band.as_deref(), "row {i}");
+            (one.score, one.band)
+        })
+        .collect()
+}
+
+fn one_measure(rule: Rule, weight: f64) -> Scorecard {
+    let mut card = Scorecard::new("c");
+    card.measures.push(cs_core::health::Measure::new("usage", weight, rule));
+    card.validate().unwrap();
+    card
+}
+
+#[test]
+fn linear_rule_spanning_the_whole_f64_range_scores_without_overflow() {
+    let card = one_measure(
+        Rule::Linear {
+            min: -1e308,
+            max: 1e308,
+        },
+        1.0,
+    );
+    let got = score_both(&card, "usage", &[0.0, -1e308, 1e308, 5e307, -f64::MAX, f64::MAX]);
+    assert_eq!(got[0].0, Some(50.0));
+    assert_eq!(got[1].0, Some(0.0));
+    assert_eq!(got[2].0, Some(100.0));
+    assert!((got[3].0.unwrap() - 75.0).abs() < 1e-9, "{got:?}");
+    assert_eq!(got[4].0, Some(0.0));
+    assert_eq!(got[5].0, Some(100.0));
+    assert_eq!(got[1].1.as_deref(), Some("red"));
+    for (s, _) in &got {
+        assert!(s.unwrap().is_finite());
+    }
+}
+
+#[test]
+fn piecewise_rule_near_f64_max_scores_without_overflow() {
+    let card = one_measure(
+        Rule::Piecewise {
+            points: vec![[-1e308, 0.0], [1e308, 100.0]],
+        },
+        1.0,
+    );
+    let got = score_both(&card, "usage", &[0.0, -9.9e307, 5e307, -1e308, 1e308]);
+    assert_eq!(got[0].0, Some(50.0));
+    assert!((got[1].0.unwrap() - 0.5).abs() < 1e-9, "{got:?}");
+    assert!((got[2].0.unwrap() - 75.0).abs() < 1e-9, "{got:?}");
+    assert_eq!(got[3].0, Some(0.0));
+    assert_eq!(got[4].0, Some(100.0));
+    // A finite span whose product with the score rise overflows.
+    let card = one_measure(
+        Rule::Piecewise {
+            points: vec![[0.0, 0.0], [1e308, 100.0]],
+        },
+        1.0,
+    );
+    let got = score_both(&card, "usage", &[5e307]);
+    assert!((got[0].0.unwrap() - 50.0).abs() < 1e-9, "{got:?}");
+}
+
+#[test]
+fn step_rule_near_f64_max_scores_its_interval() {
+    let card = one_measure(
+        Rule::Steps {
+            thresholds: vec![-1e308, 1e308],
+            scores: vec![0.0, 50.0, 100.0],
+            edge: cs_core::health::Edge::Lower,
+        },
+        1.0,
+    );
+    let got = score_both(&card, "usage", &[-f64::MAX, 0.0, f64::MAX]);
+    assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [Some(0.0), Some(50.0), Some(100.0)]);
+}
+
+#[test]
+fn huge_weights_keep_their_ratios() {
+    let toml = r#"
+        schema_version = 1
+        name = "big"
+        [[measures]]
+        name = "a"
+        weight = 1e308
+        rule = { kind = "linear", min = 0, max = 100 }
+        [[measures]]
+        name = "b"
+        weight = 1e308
+        rule = { kind = "linear", min = 0, max = 100 }
+        [[groups]]
+        name = "g"
+        weight = 1e308
+        [[groups.measures]]
+        name = "c"
+        weight = 1.7e308
+        rule = { kind = "linear", min = 0, max = 100 }
+        [[groups.measures]]
+        name = "d"
+        weight = 1.7e308
+        rule = { kind = "linear", min = 0, max = 100 }
+    "#;
+    let card = Scorecard::from_toml(toml).unwrap();
+    let account = AccountMeasures::new()
+        .with("a", 30.0)
+        .with("b", 60.0)
+        .with("c", 90.0)
+        .with("d", 30.0);
+    let h = card.score_account(&account, day()).unwrap();
+    // Each top-level part is a third: (30 + 60 + (90 + 30) / 2) / 3 = 50.
+    let s = h.score.expect("scored, not insufficient data");
+    assert!((s - 50.0).abs() < 1e-9, "{h:?}");
+    assert_eq!(h.coverage, 1.0);
+    for c in &h.contributions {
+        assert!(c.nominal_weight > 0.0 && c.nominal_weight.is_finite(), "{c:?}");
+    }
+    let cols = [
+        MeasureColumn::number("a", Column::new("a", &[30.0])),
+        MeasureColumn::number("b", Column::new("b", &[60.0])),
+        MeasureColumn::number("c", Column::new("c", &[90.0])),
+        MeasureColumn::number("d", Column::new("d", &[30.0])),
+    ];
+    let batch = card.score_batch(&cols, day()).unwrap();
+    assert_eq!(batch.score.get(0).map(f64::to_bits), Some(s.to_bits()));
+}
