@@ -147,3 +147,57 @@ fn huge_weights_keep_their_ratios() {
     let batch = card.score_batch(&cols, day()).unwrap();
     assert_eq!(batch.score.get(0).map(f64::to_bits), Some(s.to_bits()));
 }
+
+fn risk_model(factors: &str) -> String {
+    format!(
+        "schema_version = 1\nname = \"m\"\nintercept = 0.5\n{factors}"
+    )
+}
+
+#[test]
+fn risk_coefficient_beyond_the_bound_is_rejected_by_name() {
+    use cs_core::renewal::RiskModel;
+    let text = risk_model(
+        "[[factors]]\nname = \"big\"\ninput = \"health_score\"\ncoefficient = 1e308\n",
+    );
+    let e = RiskModel::from_toml(&text).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("coefficient of factor big") && msg.contains("1e308"), "{msg}");
+    assert!(matches!(e, cs_core::Error::OutOfRange { .. }), "{e:?}");
+}
+
+#[test]
+fn risk_log_odds_stay_finite_when_a_standardised_input_overflows() {
+    use cs_core::renewal::{AccountFactors, RiskModel, RiskTable};
+    // (1e308 − (−1e308)) / 1e-300 overflows; so does 0 × that.
+    let text = risk_model(
+        "[[factors]]\nname = \"wide\"\ninput = \"health_score\"\ncenter = -1e308\nscale = 1e-300\ncoefficient = 2\n\
+         [[factors]]\nname = \"zero\"\ninput = \"health_score\"\ncenter = -1e308\ncoefficient = 0\n\
+         [[factors]]\nname = \"neg\"\ninput = \"nps_gap\"\ncenter = 1e308\nscale = 1e-300\ncoefficient = -1\n",
+    );
+    let model = RiskModel::from_toml(&text).unwrap();
+    let health = [1e308, 1e308];
+    let gap = [-1e308, 0.0];
+    let table = RiskTable::new(2)
+        .with(Column::new("health_score", &health))
+        .unwrap()
+        .with(Column::new("nps_gap", &gap))
+        .unwrap();
+    let scores = model.score(&table).unwrap();
+    for r in 0..2 {
+        assert!(scores.log_odds[r].is_finite(), "row {r}: {}", scores.log_odds[r]);
+        assert!((0.0..=1.0).contains(&scores.risk[r]), "row {r}: {}", scores.risk[r]);
+    }
+    let account = AccountFactors {
+        health_score: Some(1e308),
+        nps_gap: Some(-1e308),
+        ..AccountFactors::default()
+    };
+    let one = model.score_account(&account);
+    assert!(one.log_odds.is_finite(), "{one:?}");
+    assert_eq!(one.log_odds.to_bits(), scores.log_odds[0].to_bits());
+    assert!((0.0..=1.0).contains(&one.risk));
+    for reason in &one.reasons {
+        assert!(reason.contribution.is_finite(), "{reason:?}");
+    }
+}
