@@ -201,3 +201,66 @@ fn risk_log_odds_stay_finite_when_a_standardised_input_overflows() {
         assert!(reason.contribution.is_finite(), "{reason:?}");
     }
 }
+
+fn expect_unknown_key<T: std::fmt::Debug>(r: cs_core::Result<T>, key: &str) {
+    let e = r.unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("unknown field `{key}`")), "{msg}");
+}
+
+#[test]
+fn unknown_keys_next_to_field_less_kinds_are_rejected() {
+    use cs_core::package::Cadence;
+    use cs_core::playbook::{Playbook, Trigger};
+    use cs_core::renewal::{RiskModel, Transform};
+
+    // Package cadence.
+    let c: serde_json::Result<Cadence> = serde_json::from_str(r#"{"kind":"annually","colour":1}"#);
+    assert!(c.unwrap_err().to_string().contains("unknown field `colour`"));
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Holder {
+        cadence: Cadence,
+    }
+    let e = toml::from_str::<Holder>("cadence = {kind = \"annually\", colour = 1}").unwrap_err();
+    assert!(e.to_string().contains("unknown field `colour`"), "{e}");
+    // Still read without the key, and written the same way.
+    let c: Cadence = serde_json::from_str(r#"{"kind":"annually"}"#).unwrap();
+    assert_eq!(c, Cadence::Annually);
+    assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"kind":"annually"}"#);
+    let c: Cadence = serde_json::from_str(r#"{"kind":"every_months","months":6}"#).unwrap();
+    assert_eq!(serde_json::from_str::<Cadence>(&serde_json::to_string(&c).unwrap()).unwrap(), c);
+
+    // Risk-model transform.
+    let text = risk_model(
+        "[[factors]]\nname = \"f\"\ninput = \"health_score\"\ncoefficient = 1\ntransform = {kind = \"log1p\", extra = 1}\n",
+    );
+    expect_unknown_key(RiskModel::from_toml(&text), "extra");
+    let ok = risk_model("[[factors]]\nname = \"f\"\ninput = \"health_score\"\ncoefficient = 1\ntransform = {kind = \"log1p\"}\n");
+    let m = RiskModel::from_toml(&ok).unwrap();
+    assert_eq!(m.factors[0].transform, Transform::Log1p);
+    assert_eq!(RiskModel::from_toml(&m.to_toml().unwrap()).unwrap(), m);
+    assert_eq!(RiskModel::from_json(&m.to_json().unwrap()).unwrap(), m);
+    let d = RiskModel::default();
+    assert_eq!(RiskModel::from_json(&d.to_json().unwrap()).unwrap(), d);
+
+    // A key after the last `[rules.trigger]` of a playbook lands in the trigger.
+    let playbook = |extra: &str| {
+        format!(
+            "schema_version = 1\nname = \"p\"\n[[rules]]\nid = \"d\"\npriority = \"high\"\ndue_in_days = 3\n\
+             owner_role = \"csm\"\nsteps = [\"Call\"]\n[rules.trigger]\nkind = \"detractor_answer\"\n{extra}"
+        )
+    };
+    expect_unknown_key(Playbook::from_toml(&playbook("owner = \"csm\"\n")), "owner");
+    let p = Playbook::from_toml(&playbook("")).unwrap();
+    assert_eq!(p.rules[0].trigger, Trigger::DetractorAnswer);
+    assert_eq!(Playbook::from_toml(&p.to_toml().unwrap()).unwrap(), p);
+    let b = Playbook::builtin();
+    assert_eq!(Playbook::from_json(&b.to_json().unwrap()).unwrap(), b);
+    assert_eq!(Playbook::from_toml(&b.to_toml().unwrap()).unwrap(), b);
+    for kind in ["ttfi_past_target", "expansion_signal"] {
+        let t: serde_json::Result<Trigger> = serde_json::from_str(&format!(r#"{{"kind":"{kind}","x":1}}"#));
+        assert!(t.unwrap_err().to_string().contains("unknown field `x`"));
+    }
+}
+

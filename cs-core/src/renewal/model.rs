@@ -31,6 +31,9 @@ pub(crate) const CHUNK: usize = 16_384;
 /// How a factor's raw input is turned into the number the model weighs, before
 /// standardisation.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+// Derived under `remote = "Self"`: the trait impls below reject unknown keys next to a
+// field-less kind (see `crate::unit_kinds`).
+#[serde(remote = "Self")]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Transform {
     /// The value as is.
@@ -61,6 +64,8 @@ pub enum Transform {
         threshold: f64,
     },
 }
+
+crate::unit_kinds::unit_kinds_impl!(Transform, "kind", ["identity", "log1p"]);
 
 impl Transform {
     /// Applies the transform to a finite input.
