@@ -264,3 +264,27 @@ fn unknown_keys_next_to_field_less_kinds_are_rejected() {
     }
 }
 
+#[test]
+fn an_open_cta_with_an_unknown_trigger_is_an_error() {
+    use cs_core::playbook::{OpenCta, Playbook, PortfolioState, Trigger};
+    let ids = ["acme"];
+    let state = PortfolioState::new(&ids);
+    let open = [OpenCta {
+        account_id: "acme".into(),
+        trigger: "detractor_answr".into(),
+    }];
+    let e = Playbook::builtin().evaluate(&state, day(), &open).unwrap_err();
+    match &e {
+        cs_core::Error::Unknown { name, known, .. } => {
+            assert_eq!(name, "detractor_answr");
+            assert_eq!(known.len(), Trigger::KEYS.len());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(e.to_string().contains("detractor_answer"), "{e}");
+    let ok = [OpenCta {
+        account_id: "acme".into(),
+        trigger: "detractor_answer".into(),
+    }];
+    Playbook::builtin().evaluate(&state, day(), &ok).unwrap();
+}
