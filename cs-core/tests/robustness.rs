@@ -288,3 +288,51 @@ fn an_open_cta_with_an_unknown_trigger_is_an_error() {
     }];
     Playbook::builtin().evaluate(&state, day(), &ok).unwrap();
 }
+
+#[test]
+fn ical_text_cannot_forge_events() {
+    use cs_core::package::{ContractTerm, IcalOptions, SuccessPackage, engagement_calendar};
+    let term = ContractTerm::one_year(NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()).unwrap();
+    let cal = engagement_calendar(&SuccessPackage::builtin("commerce").unwrap(), &term).unwrap();
+    let forged = "C\r\nBEGIN:VEVENT\r\nSUMMARY:fake\r\nEND:VEVENT";
+    for (name, account, domain) in [
+        (forged, None, "cs-core"),
+        ("C", Some(forged), "cs-core"),
+        ("C", Some("A\rB\nC\u{7}"), "x\r\nBEGIN:VEVENT"),
+    ] {
+        let opts = IcalOptions {
+            calendar_name: name.into(),
+            account: account.map(str::to_owned),
+            uid_domain: domain.into(),
+            stamp: None,
+        };
+        let ics = cal.to_ical(&opts);
+        let lines = |l: &str| ics.split("\r\n").filter(|x| *x == l).count();
+        assert_eq!(lines("BEGIN:VEVENT"), cal.len(), "{ics}");
+        assert_eq!(lines("END:VEVENT"), cal.len());
+        for line in ics.split("\r\n") {
+            assert!(!line.contains('\r') && !line.contains('\n'), "{line:?}");
+            assert!(!line.chars().any(|c| c.is_control() && c != '\t'), "{line:?}");
+            assert!(!line.starts_with("SUMMARY:fake"), "{line:?}");
+        }
+        let e = cal.try_to_ical(&opts).unwrap_err();
+        assert!(matches!(e, cs_core::Error::Invalid { .. }), "{e:?}");
+    }
+    let ics = cal.to_ical(&IcalOptions {
+        calendar_name: forged.into(),
+        ..IcalOptions::default()
+    });
+    assert!(ics.contains("\r\nNAME:C\\nBEGIN:VEVENT\\nSUMMARY:fake\\nEND:VEVENT\r\n"), "{ics}");
+    assert!(ics.contains("\r\nX-WR-CALNAME:C\\nBEGIN:VEVENT\\nSUMMARY:fake\\nEND:VEVENT\r\n"), "{ics}");
+    let e = cal
+        .try_to_ical(&IcalOptions {
+            calendar_name: forged.into(),
+            ..IcalOptions::default()
+        })
+        .unwrap_err();
+    assert!(e.to_string().starts_with("calendar name "), "{e}");
+    // Plain text is written as before.
+    let plain = IcalOptions::default();
+    assert_eq!(cal.try_to_ical(&plain).unwrap(), cal.to_ical(&plain));
+    assert!(cal.to_ical(&plain).contains("NAME:Customer Success engagement calendar\r\n"));
+}
