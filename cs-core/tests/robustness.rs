@@ -336,3 +336,36 @@ fn ical_text_cannot_forge_events() {
     assert_eq!(cal.try_to_ical(&plain).unwrap(), cal.to_ical(&plain));
     assert!(cal.to_ical(&plain).contains("NAME:Customer Success engagement calendar\r\n"));
 }
+
+#[test]
+fn synthetic_portfolio_sizes_beyond_the_maximum_are_errors() {
+    use cs_core::sample::{MAX_ACCOUNTS, SyntheticPortfolio};
+    for n in [MAX_ACCOUNTS + 1, 1_000_000_000_000, usize::MAX >> 1, usize::MAX] {
+        let e = SyntheticPortfolio::try_generate(n, 1, day()).unwrap_err();
+        assert!(matches!(e, cs_core::Error::OutOfRange { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.contains("synthetic portfolio accounts") && msg.contains(&n.to_string()), "{msg}");
+    }
+    let p = SyntheticPortfolio::try_generate(50, 3, day()).unwrap();
+    assert_eq!(p, SyntheticPortfolio::generate(50, 3, day()));
+}
+
+#[test]
+fn backtest_bins_beyond_the_maximum_are_errors() {
+    use cs_core::retention::{BacktestOptions, MAX_BINS, backtest};
+    let s = [0.9, 0.1, 0.5];
+    let c = [true, false, false];
+    for bins in [MAX_BINS + 1, 1_000_000_000, u32::MAX] {
+        let o = BacktestOptions {
+            bins,
+            ..Default::default()
+        };
+        let e = backtest(&s, &c, &o).unwrap_err();
+        assert!(e.to_string().starts_with(&format!("bins {bins} is outside")), "{e}");
+    }
+    let o = BacktestOptions {
+        bins: MAX_BINS,
+        ..Default::default()
+    };
+    assert_eq!(backtest(&s, &c, &o).unwrap().bins.len(), MAX_BINS as usize);
+}
