@@ -369,3 +369,114 @@ fn backtest_bins_beyond_the_maximum_are_errors() {
     };
     assert_eq!(backtest(&s, &c, &o).unwrap().bins.len(), MAX_BINS as usize);
 }
+
+#[test]
+fn health_score_documents_that_contradict_themselves_are_rejected() {
+    use cs_core::health::HealthScore;
+    let card = Scorecard::default_card();
+    let account = AccountMeasures::new()
+        .with("licence_utilisation", 0.9)
+        .with("logins_per_user", 20.0)
+        .with("nps", 10.0);
+    let h = card.score_account(&account, day()).unwrap();
+    assert_eq!(h.band.as_deref(), Some("green"));
+    let json = serde_json::to_value(&h).unwrap();
+    let back: HealthScore = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(back, h);
+    back.validate_against(&card).unwrap();
+
+    let with = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = json.clone();
+        edit(&mut v);
+        serde_json::from_value::<HealthScore>(v)
+    };
+    let e = with(&|v| v["score"] = 150.0.into()).unwrap_err().to_string();
+    assert!(e.contains("health score 150 is outside 0..=100"), "{e}");
+    let e = with(&|v| v["band_index"] = serde_json::Value::Null).unwrap_err().to_string();
+    assert!(e.contains("health band") && e.contains("both"), "{e}");
+    let e = with(&|v| v["score"] = serde_json::Value::Null).unwrap_err().to_string();
+    assert!(e.contains("health band \"green\"") && e.contains("insufficient data"), "{e}");
+    let e = with(&|v| v["coverage"] = 2.0.into()).unwrap_err().to_string();
+    assert!(e.contains("health coverage 2"), "{e}");
+
+    // Band contradicting the score, or its index, under the scorecard's bands.
+    let red = with(&|v| {
+        v["band"] = "red".into();
+        v["band_index"] = 0.into();
+    })
+    .unwrap();
+    let e = red.validate_against(&card).unwrap_err().to_string();
+    assert!(e.contains("health band \"red\"") && e.contains("score 100 is in band \"green\""), "{e}");
+    let mismatched = with(&|v| v["band"] = "red".into()).unwrap();
+    let e = mismatched.validate_against(&card).unwrap_err().to_string();
+    assert!(e.contains("band_index 2 is band \"green\""), "{e}");
+    let beyond = with(&|v| v["band_index"] = 7.into()).unwrap();
+    assert!(beyond.validate_against(&card).is_err());
+
+    // An applied override may set another band.
+    let manual = cs_core::health::Override {
+        score: None,
+        band: Some("red".into()),
+        reason: "sponsor left".into(),
+        author: "dana".into(),
+        expires: NaiveDate::from_ymd_opt(2026, 7, 31).unwrap(),
+        lower_only: true,
+    };
+    let o = h.with_override(&manual, &card).unwrap();
+    let o2: HealthScore = serde_json::from_value(serde_json::to_value(&o).unwrap()).unwrap();
+    o2.validate_against(&card).unwrap();
+}
+
+#[test]
+fn contract_term_must_agree_with_its_dates() {
+    use cs_core::renewal::{Contract, ContractRecord};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let record = |term| ContractRecord {
+        account_id: "acme".into(),
+        arr: 100,
+        start: d(2025, 3, 1),
+        renewal_date: d(2026, 3, 1),
+        term_months: term,
+        auto_renew: false,
+        notice_days: 0,
+        renewal_contact: None,
+        segment: None,
+    };
+    let e = Contract::try_from(record(Some(3))).unwrap_err();
+    assert!(matches!(e, cs_core::Error::Invalid { .. }), "{e:?}");
+    let msg = e.to_string();
+    assert!(msg.contains("term months 3") && msg.contains("span 12 months"), "{msg}");
+    assert_eq!(Contract::try_from(record(Some(12))).unwrap().term_months(), 12);
+    assert_eq!(Contract::try_from(record(None)).unwrap().term_months(), 12);
+    let json = r#"{"account_id":"a","arr":1,"start":"2025-03-01","renewal_date":"2026-03-01","term_months":3}"#;
+    assert!(serde_json::from_str::<Contract>(json).unwrap_err().to_string().contains("term months 3"));
+    let c = Contract::new("a", 1, d(2025, 3, 1), d(2026, 3, 1)).unwrap();
+    assert!(c.clone().with_term_months(3).is_err());
+    assert_eq!(c.with_term_months(12).unwrap().term_months(), 12);
+    // A partial month: 12 whole months and a day; 12 or 13 both agree.
+    let c = Contract::new("b", 0, d(2025, 1, 15), d(2026, 1, 16)).unwrap();
+    assert_eq!(c.term_months(), 13);
+    assert_eq!(c.clone().with_term_months(12).unwrap().term_months(), 12);
+    assert!(c.with_term_months(14).is_err());
+}
+
+#[test]
+fn blank_and_reserved_measure_names_are_rejected() {
+    use cs_core::health::RESERVED_MEASURE_NAMES;
+    let rule = || Rule::Linear { min: 0.0, max: 1.0 };
+    for name in ["", "  "] {
+        let mut card = Scorecard::new("c");
+        card.measures.push(cs_core::health::Measure::new(name, 1.0, rule()));
+        let e = card.validate().unwrap_err().to_string();
+        assert!(e.contains("measure name") && e.contains("must not be blank"), "{e}");
+    }
+    for name in RESERVED_MEASURE_NAMES {
+        let mut card = Scorecard::new("c");
+        card.measures.push(cs_core::health::Measure::new("usage", 1.0, rule()));
+        card.measures.push(cs_core::health::Measure::new(name, 1.0, rule()));
+        let e = card.validate().unwrap_err().to_string();
+        assert!(e.contains(&format!("measure name {name:?}")) && e.contains("output column"), "{e}");
+    }
+    let toml = "schema_version = 1\nname = \"c\"\n[[groups]]\nname = \"g\"\nweight = 1\n[[groups.measures]]\nname = \"score\"\nweight = 1\nrule = { kind = \"linear\", min = 0, max = 1 }\n";
+    assert!(Scorecard::from_toml(toml).unwrap_err().to_string().contains("measure name \"score\""));
+}
