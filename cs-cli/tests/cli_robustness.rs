@@ -21,7 +21,10 @@ fn portfolio_with_too_many_rows_is_a_named_error() {
         let (code, out, err) = cs(&["portfolio", "--rows", rows]);
         assert_eq!(code, Some(1), "{err}");
         assert!(out.is_empty());
-        assert!(err.contains("--rows") && err.contains("synthetic portfolio accounts") && err.contains(rows), "{err}");
+        assert!(
+            err.contains("--rows") && err.contains("synthetic portfolio accounts") && err.contains(rows),
+            "{err}"
+        );
         assert!(err.contains("0..=200000000"), "{err}");
     }
     let (code, out, err) = cs(&["portfolio", "--rows", "3"]);

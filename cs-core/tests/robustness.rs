@@ -1,7 +1,11 @@
 //! Robustness: finite values whose arithmetic overflows, unknown keys in field-less variants,
 //! contradictory documents, and sizes that would abort an allocation. Each is a typed error
 //! naming the field and the value, or a correct result: never a panic, NaN or silent acceptance.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::many_single_char_names,
+    clippy::items_after_statements
+)]
 
 use chrono::NaiveDate;
 use cs_core::document::Document;
@@ -24,7 +28,11 @@ fn score_both(card: &Scorecard, measure: &str, values: &[f64]) -> Vec<(Option<f6
             let one = card
                 .score_account(&AccountMeasures::new().with(measure, x), day())
                 .unwrap();
-            assert_eq!(batch.score.get(i).map(f64::to_bits), one.score.map(f64::to_bits), "row {i}");
+            assert_eq!(
+                batch.score.get(i).map(f64::to_bits),
+                one.score.map(f64::to_bits),
+                "row {i}"
+            );
             assert_eq!(batch.band_name(i), one.band.as_deref(), "row {i}");
             (one.score, one.band)
         })
@@ -33,7 +41,8 @@ fn score_both(card: &Scorecard, measure: &str, values: &[f64]) -> Vec<(Option<f6
 
 fn one_measure(rule: Rule, weight: f64) -> Scorecard {
     let mut card = Scorecard::new("c");
-    card.measures.push(cs_core::health::Measure::new("usage", weight, rule));
+    card.measures
+        .push(cs_core::health::Measure::new("usage", weight, rule));
     card.validate().unwrap();
     card
 }
@@ -96,7 +105,10 @@ fn step_rule_near_f64_max_scores_its_interval() {
         1.0,
     );
     let got = score_both(&card, "usage", &[-f64::MAX, 0.0, f64::MAX]);
-    assert_eq!(got.iter().map(|g| g.0).collect::<Vec<_>>(), [Some(0.0), Some(50.0), Some(100.0)]);
+    assert_eq!(
+        got.iter().map(|g| g.0).collect::<Vec<_>>(),
+        [Some(0.0), Some(50.0), Some(100.0)]
+    );
 }
 
 #[test]
@@ -149,20 +161,19 @@ fn huge_weights_keep_their_ratios() {
 }
 
 fn risk_model(factors: &str) -> String {
-    format!(
-        "schema_version = 1\nname = \"m\"\nintercept = 0.5\n{factors}"
-    )
+    format!("schema_version = 1\nname = \"m\"\nintercept = 0.5\n{factors}")
 }
 
 #[test]
 fn risk_coefficient_beyond_the_bound_is_rejected_by_name() {
     use cs_core::renewal::RiskModel;
-    let text = risk_model(
-        "[[factors]]\nname = \"big\"\ninput = \"health_score\"\ncoefficient = 1e308\n",
-    );
+    let text = risk_model("[[factors]]\nname = \"big\"\ninput = \"health_score\"\ncoefficient = 1e308\n");
     let e = RiskModel::from_toml(&text).unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("coefficient of factor big") && msg.contains("1e308"), "{msg}");
+    assert!(
+        msg.contains("coefficient of factor big") && msg.contains("1e308"),
+        "{msg}"
+    );
     assert!(matches!(e, cs_core::Error::OutOfRange { .. }), "{e:?}");
 }
 
@@ -186,7 +197,11 @@ fn risk_log_odds_stay_finite_when_a_standardised_input_overflows() {
     let scores = model.score(&table).unwrap();
     for r in 0..2 {
         assert!(scores.log_odds[r].is_finite(), "row {r}: {}", scores.log_odds[r]);
-        assert!((0.0..=1.0).contains(&scores.risk[r]), "row {r}: {}", scores.risk[r]);
+        assert!(
+            (0.0..=1.0).contains(&scores.risk[r]),
+            "row {r}: {}",
+            scores.risk[r]
+        );
     }
     let account = AccountFactors {
         health_score: Some(1e308),
@@ -229,14 +244,19 @@ fn unknown_keys_next_to_field_less_kinds_are_rejected() {
     assert_eq!(c, Cadence::Annually);
     assert_eq!(serde_json::to_string(&c).unwrap(), r#"{"kind":"annually"}"#);
     let c: Cadence = serde_json::from_str(r#"{"kind":"every_months","months":6}"#).unwrap();
-    assert_eq!(serde_json::from_str::<Cadence>(&serde_json::to_string(&c).unwrap()).unwrap(), c);
+    assert_eq!(
+        serde_json::from_str::<Cadence>(&serde_json::to_string(&c).unwrap()).unwrap(),
+        c
+    );
 
     // Risk-model transform.
     let text = risk_model(
         "[[factors]]\nname = \"f\"\ninput = \"health_score\"\ncoefficient = 1\ntransform = {kind = \"log1p\", extra = 1}\n",
     );
     expect_unknown_key(RiskModel::from_toml(&text), "extra");
-    let ok = risk_model("[[factors]]\nname = \"f\"\ninput = \"health_score\"\ncoefficient = 1\ntransform = {kind = \"log1p\"}\n");
+    let ok = risk_model(
+        "[[factors]]\nname = \"f\"\ninput = \"health_score\"\ncoefficient = 1\ntransform = {kind = \"log1p\"}\n",
+    );
     let m = RiskModel::from_toml(&ok).unwrap();
     assert_eq!(m.factors[0].transform, Transform::Log1p);
     assert_eq!(RiskModel::from_toml(&m.to_toml().unwrap()).unwrap(), m);
@@ -322,8 +342,14 @@ fn ical_text_cannot_forge_events() {
         calendar_name: forged.into(),
         ..IcalOptions::default()
     });
-    assert!(ics.contains("\r\nNAME:C\\nBEGIN:VEVENT\\nSUMMARY:fake\\nEND:VEVENT\r\n"), "{ics}");
-    assert!(ics.contains("\r\nX-WR-CALNAME:C\\nBEGIN:VEVENT\\nSUMMARY:fake\\nEND:VEVENT\r\n"), "{ics}");
+    assert!(
+        ics.contains("\r\nNAME:C\\nBEGIN:VEVENT\\nSUMMARY:fake\\nEND:VEVENT\r\n"),
+        "{ics}"
+    );
+    assert!(
+        ics.contains("\r\nX-WR-CALNAME:C\\nBEGIN:VEVENT\\nSUMMARY:fake\\nEND:VEVENT\r\n"),
+        "{ics}"
+    );
     let e = cal
         .try_to_ical(&IcalOptions {
             calendar_name: forged.into(),
@@ -334,7 +360,10 @@ fn ical_text_cannot_forge_events() {
     // Plain text is written as before.
     let plain = IcalOptions::default();
     assert_eq!(cal.try_to_ical(&plain).unwrap(), cal.to_ical(&plain));
-    assert!(cal.to_ical(&plain).contains("NAME:Customer Success engagement calendar\r\n"));
+    assert!(
+        cal.to_ical(&plain)
+            .contains("NAME:Customer Success engagement calendar\r\n")
+    );
 }
 
 #[test]
@@ -344,7 +373,10 @@ fn synthetic_portfolio_sizes_beyond_the_maximum_are_errors() {
         let e = SyntheticPortfolio::try_generate(n, 1, day()).unwrap_err();
         assert!(matches!(e, cs_core::Error::OutOfRange { .. }), "{e:?}");
         let msg = e.to_string();
-        assert!(msg.contains("synthetic portfolio accounts") && msg.contains(&n.to_string()), "{msg}");
+        assert!(
+            msg.contains("synthetic portfolio accounts") && msg.contains(&n.to_string()),
+            "{msg}"
+        );
     }
     let p = SyntheticPortfolio::try_generate(50, 3, day()).unwrap();
     assert_eq!(p, SyntheticPortfolio::generate(50, 3, day()));
@@ -361,7 +393,10 @@ fn backtest_bins_beyond_the_maximum_are_errors() {
             ..Default::default()
         };
         let e = backtest(&s, &c, &o).unwrap_err();
-        assert!(e.to_string().starts_with(&format!("bins {bins} is outside")), "{e}");
+        assert!(
+            e.to_string().starts_with(&format!("bins {bins} is outside")),
+            "{e}"
+        );
     }
     let o = BacktestOptions {
         bins: MAX_BINS,
@@ -392,10 +427,17 @@ fn health_score_documents_that_contradict_themselves_are_rejected() {
     };
     let e = with(&|v| v["score"] = 150.0.into()).unwrap_err().to_string();
     assert!(e.contains("health score 150 is outside 0..=100"), "{e}");
-    let e = with(&|v| v["band_index"] = serde_json::Value::Null).unwrap_err().to_string();
+    let e = with(&|v| v["band_index"] = serde_json::Value::Null)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("health band") && e.contains("both"), "{e}");
-    let e = with(&|v| v["score"] = serde_json::Value::Null).unwrap_err().to_string();
-    assert!(e.contains("health band \"green\"") && e.contains("insufficient data"), "{e}");
+    let e = with(&|v| v["score"] = serde_json::Value::Null)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("health band \"green\"") && e.contains("insufficient data"),
+        "{e}"
+    );
     let e = with(&|v| v["coverage"] = 2.0.into()).unwrap_err().to_string();
     assert!(e.contains("health coverage 2"), "{e}");
 
@@ -406,7 +448,10 @@ fn health_score_documents_that_contradict_themselves_are_rejected() {
     })
     .unwrap();
     let e = red.validate_against(&card).unwrap_err().to_string();
-    assert!(e.contains("health band \"red\"") && e.contains("score 100 is in band \"green\""), "{e}");
+    assert!(
+        e.contains("health band \"red\"") && e.contains("score 100 is in band \"green\""),
+        "{e}"
+    );
     let mismatched = with(&|v| v["band"] = "red".into()).unwrap();
     let e = mismatched.validate_against(&card).unwrap_err().to_string();
     assert!(e.contains("band_index 2 is band \"green\""), "{e}");
@@ -445,11 +490,20 @@ fn contract_term_must_agree_with_its_dates() {
     let e = Contract::try_from(record(Some(3))).unwrap_err();
     assert!(matches!(e, cs_core::Error::Invalid { .. }), "{e:?}");
     let msg = e.to_string();
-    assert!(msg.contains("term months 3") && msg.contains("span 12 months"), "{msg}");
+    assert!(
+        msg.contains("term months 3") && msg.contains("span 12 months"),
+        "{msg}"
+    );
     assert_eq!(Contract::try_from(record(Some(12))).unwrap().term_months(), 12);
     assert_eq!(Contract::try_from(record(None)).unwrap().term_months(), 12);
-    let json = r#"{"account_id":"a","arr":1,"start":"2025-03-01","renewal_date":"2026-03-01","term_months":3}"#;
-    assert!(serde_json::from_str::<Contract>(json).unwrap_err().to_string().contains("term months 3"));
+    let json =
+        r#"{"account_id":"a","arr":1,"start":"2025-03-01","renewal_date":"2026-03-01","term_months":3}"#;
+    assert!(
+        serde_json::from_str::<Contract>(json)
+            .unwrap_err()
+            .to_string()
+            .contains("term months 3")
+    );
     let c = Contract::new("a", 1, d(2025, 3, 1), d(2026, 3, 1)).unwrap();
     assert!(c.clone().with_term_months(3).is_err());
     assert_eq!(c.with_term_months(12).unwrap().term_months(), 12);
@@ -466,17 +520,31 @@ fn blank_and_reserved_measure_names_are_rejected() {
     let rule = || Rule::Linear { min: 0.0, max: 1.0 };
     for name in ["", "  "] {
         let mut card = Scorecard::new("c");
-        card.measures.push(cs_core::health::Measure::new(name, 1.0, rule()));
+        card.measures
+            .push(cs_core::health::Measure::new(name, 1.0, rule()));
         let e = card.validate().unwrap_err().to_string();
-        assert!(e.contains("measure name") && e.contains("must not be blank"), "{e}");
+        assert!(
+            e.contains("measure name") && e.contains("must not be blank"),
+            "{e}"
+        );
     }
     for name in RESERVED_MEASURE_NAMES {
         let mut card = Scorecard::new("c");
-        card.measures.push(cs_core::health::Measure::new("usage", 1.0, rule()));
-        card.measures.push(cs_core::health::Measure::new(name, 1.0, rule()));
+        card.measures
+            .push(cs_core::health::Measure::new("usage", 1.0, rule()));
+        card.measures
+            .push(cs_core::health::Measure::new(name, 1.0, rule()));
         let e = card.validate().unwrap_err().to_string();
-        assert!(e.contains(&format!("measure name {name:?}")) && e.contains("output column"), "{e}");
+        assert!(
+            e.contains(&format!("measure name {name:?}")) && e.contains("output column"),
+            "{e}"
+        );
     }
     let toml = "schema_version = 1\nname = \"c\"\n[[groups]]\nname = \"g\"\nweight = 1\n[[groups.measures]]\nname = \"score\"\nweight = 1\nrule = { kind = \"linear\", min = 0, max = 1 }\n";
-    assert!(Scorecard::from_toml(toml).unwrap_err().to_string().contains("measure name \"score\""));
+    assert!(
+        Scorecard::from_toml(toml)
+            .unwrap_err()
+            .to_string()
+            .contains("measure name \"score\"")
+    );
 }

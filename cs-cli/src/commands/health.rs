@@ -99,7 +99,8 @@ fn as_of_of(arg: Option<&str>) -> Result<NaiveDate, String> {
 /// `cs portfolio`.
 pub(crate) fn portfolio(args: &PortfolioArgs) -> Result<String, String> {
     let as_of = as_of_of(args.as_of.as_deref())?;
-    let p = SyntheticPortfolio::try_generate(args.rows, args.seed, as_of).map_err(|e| format!("--rows: {e}"))?;
+    let p =
+        SyntheticPortfolio::try_generate(args.rows, args.seed, as_of).map_err(|e| format!("--rows: {e}"))?;
     let Some(path) = &args.output else {
         let mut buf = Vec::new();
         p.write_csv(&mut buf).map_err(|e| e.to_string())?;

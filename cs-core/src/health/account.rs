@@ -261,7 +261,10 @@ impl HealthScore {
             return Err(Error::invalid(
                 "health band",
                 format!("{name:?}"),
-                format!("band_index {i} is band {:?} of scorecard {}", band.name, card.name),
+                format!(
+                    "band_index {i} is band {:?} of scorecard {}",
+                    band.name, card.name
+                ),
             ));
         }
         if let Some(s) = self.score

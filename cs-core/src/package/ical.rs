@@ -191,8 +191,7 @@ fn check_text(field: &str, text: &str, position: Option<usize>) -> Result<()> {
             field: field.to_owned(),
             value: format!("{text:?}"),
             reason: format!(
-                "contains the control character {:?}; calendar text may not hold line breaks or control characters",
-                c
+                "contains the control character {c:?}; calendar text may not hold line breaks or control characters"
             ),
             position,
         }),

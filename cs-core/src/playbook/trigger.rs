@@ -63,7 +63,11 @@ pub enum Trigger {
     ExpansionSignal,
 }
 
-crate::unit_kinds::unit_kinds_impl!(Trigger, "kind", ["detractor_answer", "ttfi_past_target", "expansion_signal"]);
+crate::unit_kinds::unit_kinds_impl!(
+    Trigger,
+    "kind",
+    ["detractor_answer", "ttfi_past_target", "expansion_signal"]
+);
 
 impl Trigger {
     /// Every key, in declaration order.

@@ -109,7 +109,11 @@ pub(crate) fn months_between(start: NaiveDate, end: NaiveDate) -> i64 {
 /// or that plus one for a partial month (the term [`months_between`] derives).
 fn check_term(start: NaiveDate, renewal: NaiveDate, term: u32) -> Result<()> {
     let derived = months_between(start, renewal);
-    let whole = if renewal.day() > start.day() { derived - 1 } else { derived };
+    let whole = if renewal.day() > start.day() {
+        derived - 1
+    } else {
+        derived
+    };
     if i64::from(term) == derived || i64::from(term) == whole {
         return Ok(());
     }

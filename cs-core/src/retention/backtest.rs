@@ -162,7 +162,11 @@ pub fn backtest(scores: &[f64], churned: &[bool], options: &BacktestOptions) -> 
         return Err(Error::out_of_range("bins", 0, "1 or more"));
     }
     if options.bins > MAX_BINS {
-        return Err(Error::out_of_range("bins", options.bins, format!("1..={MAX_BINS}")));
+        return Err(Error::out_of_range(
+            "bins",
+            options.bins,
+            format!("1..={MAX_BINS}"),
+        ));
     }
     let ranked = Ranked::new(scores, churned, options.direction)?;
     let n = ranked.accounts();

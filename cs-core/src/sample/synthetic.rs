@@ -205,12 +205,18 @@ pub const MAX_ACCOUNTS: usize = 200_000_000;
 
 /// A column buffer that can reserve room (object safe, for the one list of columns).
 trait Reserve {
-    fn try_reserve_exact_dyn(&mut self, n: usize) -> std::result::Result<(), std::collections::TryReserveError>;
+    fn try_reserve_exact_dyn(
+        &mut self,
+        n: usize,
+    ) -> std::result::Result<(), std::collections::TryReserveError>;
     fn reserve_exact_dyn(&mut self, n: usize);
 }
 
 impl<T> Reserve for Vec<T> {
-    fn try_reserve_exact_dyn(&mut self, n: usize) -> std::result::Result<(), std::collections::TryReserveError> {
+    fn try_reserve_exact_dyn(
+        &mut self,
+        n: usize,
+    ) -> std::result::Result<(), std::collections::TryReserveError> {
         self.try_reserve_exact(n)
     }
     fn reserve_exact_dyn(&mut self, n: usize) {
@@ -310,7 +316,10 @@ impl SyntheticPortfolio {
     fn try_reserve_with(
         &mut self,
         n: usize,
-        mut reserve: impl FnMut(&mut dyn Reserve, usize) -> std::result::Result<(), std::collections::TryReserveError>,
+        mut reserve: impl FnMut(
+            &mut dyn Reserve,
+            usize,
+        ) -> std::result::Result<(), std::collections::TryReserveError>,
     ) -> std::result::Result<(), std::collections::TryReserveError> {
         reserve(&mut self.account_id, n)?;
         reserve(&mut self.segment, n)?;
