@@ -31,3 +31,14 @@ fn portfolio_with_too_many_rows_is_a_named_error() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(out.lines().count(), 4, "{out}");
 }
+
+#[test]
+fn score_with_too_many_sample_rows_is_a_named_error() {
+    let (code, out, err) = cs(&["score", "--sample-rows", "1000000000000"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("--sample-rows") && err.contains("synthetic portfolio accounts"),
+        "{err}"
+    );
+}

@@ -576,7 +576,8 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     // Without a file: the built-in sample portfolio, generated as of the scoring date.
     let sample = if args.file.is_none() {
         let mut buf = Vec::new();
-        SyntheticPortfolio::generate(args.sample_rows, SAMPLE_SEED, as_of)
+        SyntheticPortfolio::try_generate(args.sample_rows, SAMPLE_SEED, as_of)
+            .map_err(|e| format!("--sample-rows: {e}"))?
             .write_csv(&mut buf)
             .map_err(|e| e.to_string())?;
         buf
