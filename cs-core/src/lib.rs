@@ -47,5 +47,6 @@ pub mod retention;
 pub mod revenue;
 pub mod sample;
 pub mod statistics;
+mod unit_kinds;
 
 pub use error::{Error, Result};

@@ -99,7 +99,8 @@ fn as_of_of(arg: Option<&str>) -> Result<NaiveDate, String> {
 /// `cs portfolio`.
 pub(crate) fn portfolio(args: &PortfolioArgs) -> Result<String, String> {
     let as_of = as_of_of(args.as_of.as_deref())?;
-    let p = SyntheticPortfolio::generate(args.rows, args.seed, as_of);
+    let p =
+        SyntheticPortfolio::try_generate(args.rows, args.seed, as_of).map_err(|e| format!("--rows: {e}"))?;
     let Some(path) = &args.output else {
         let mut buf = Vec::new();
         p.write_csv(&mut buf).map_err(|e| e.to_string())?;
@@ -575,7 +576,8 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     // Without a file: the built-in sample portfolio, generated as of the scoring date.
     let sample = if args.file.is_none() {
         let mut buf = Vec::new();
-        SyntheticPortfolio::generate(args.sample_rows, SAMPLE_SEED, as_of)
+        SyntheticPortfolio::try_generate(args.sample_rows, SAMPLE_SEED, as_of)
+            .map_err(|e| format!("--sample-rows: {e}"))?
             .write_csv(&mut buf)
             .map_err(|e| e.to_string())?;
         buf

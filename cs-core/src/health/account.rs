@@ -150,7 +150,14 @@ impl Contribution {
 }
 
 /// The health of one account: score, band, coverage, staleness and explanation.
+///
+/// Read from JSON (or any serde format) it is checked with [`HealthScore::check`]: a score
+/// outside `0..=100`, a band without its index (or the reverse), or a band on a score of
+/// insufficient data without an applied override is an error. [`HealthScore::validate_against`]
+/// also checks the band against a scorecard's bands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+// Derived under `remote = "Self"`: the trait impls below check the document after reading it.
+#[serde(remote = "Self")]
 pub struct HealthScore {
     /// The scorecard used.
     pub scorecard: String,
@@ -177,7 +184,106 @@ pub struct HealthScore {
     pub override_outcome: Option<OverrideOutcome>,
 }
 
+impl Serialize for HealthScore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        HealthScore::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthScore {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let h = HealthScore::deserialize(deserializer)?;
+        h.check().map_err(serde::de::Error::custom)?;
+        Ok(h)
+    }
+}
+
 impl HealthScore {
+    /// Whether an override is in force (its band may then differ from the score's).
+    fn overridden(&self) -> bool {
+        self.override_outcome
+            .as_ref()
+            .is_some_and(|o| o.status == OverrideStatus::Applied)
+    }
+
+    /// Checks that the document is consistent on its own: the score (if any) is finite in
+    /// `0..=100`, the coverage in `0..=1`, `band` and `band_index` are both given or both
+    /// absent, and a score of insufficient data (`null`) has no band unless an override is
+    /// applied.
+    pub fn check(&self) -> Result<()> {
+        if let Some(s) = self.score
+            && !(s.is_finite() && (0.0..=100.0).contains(&s))
+        {
+            return Err(Error::out_of_range("health score", s, "0..=100"));
+        }
+        if !(self.coverage.is_finite() && (0.0..=1.0).contains(&self.coverage)) {
+            return Err(Error::out_of_range("health coverage", self.coverage, "0..=1"));
+        }
+        match (&self.band, self.band_index) {
+            (Some(_), Some(_)) | (None, None) => {}
+            (b, i) => {
+                return Err(Error::invalid(
+                    "health band",
+                    format!("band {b:?}, band_index {i:?}"),
+                    "band and band_index must both be given or both be null",
+                ));
+            }
+        }
+        if self.score.is_none()
+            && let Some(b) = &self.band
+            && !self.overridden()
+        {
+            return Err(Error::invalid(
+                "health band",
+                format!("{b:?}"),
+                "a score of insufficient data (null) has no band unless an override is applied",
+            ));
+        }
+        Ok(())
+    }
+
+    /// [`HealthScore::check`], then the band against `card`'s bands: `band_index` names a band
+    /// of the card, `band` is that band's name, and (unless an override is applied) it is the
+    /// band of the score.
+    pub fn validate_against(&self, card: &Scorecard) -> Result<()> {
+        self.check()?;
+        let (Some(name), Some(i)) = (&self.band, self.band_index) else {
+            return Ok(());
+        };
+        let Some(band) = card.bands.get(i) else {
+            return Err(Error::out_of_range(
+                "health band_index",
+                i,
+                format!("0..{} (the bands of scorecard {})", card.bands.len(), card.name),
+            ));
+        };
+        if band.name != *name {
+            return Err(Error::invalid(
+                "health band",
+                format!("{name:?}"),
+                format!(
+                    "band_index {i} is band {:?} of scorecard {}",
+                    band.name, card.name
+                ),
+            ));
+        }
+        if let Some(s) = self.score
+            && !self.overridden()
+            && card.band_of(s) != i
+        {
+            return Err(Error::invalid(
+                "health band",
+                format!("{name:?}"),
+                format!(
+                    "score {s} is in band {:?} of scorecard {}",
+                    card.bands[card.band_of(s)].name,
+                    card.name
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// The score rounded to whole points for display. Banding uses the unrounded score, so a
     /// score of 75.4 shows as 75 but is green under the default bands.
     pub fn display_score(&self) -> Option<f64> {

@@ -83,5 +83,5 @@ pub use batch::{BATCH_CHUNK, BatchScores, MeasureColumn, MeasureData};
 pub use manual::{Override, OverrideOutcome, OverrideStatus};
 pub use rollup::{HealthRollup, RollupInput, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
-pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, Scorecard};
+pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard};
 pub use trend::{MeasureChange, Trend, TrendDirection, TrendOptions, explain_change, health_trend};

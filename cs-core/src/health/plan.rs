@@ -127,11 +127,26 @@ fn share(w: f64, total: f64) -> f64 {
     if total > 0.0 { w / total } else { 0.0 }
 }
 
+/// The scale and scaled total of `weights` for [`share`]: `(1, Σ w)` when the sum is finite
+/// (the same bits as before), else `(2⁻⁶⁴, Σ w·2⁻⁶⁴)`. Scaling by a power of two is exact, so
+/// weights near `f64::MAX` keep their ratios instead of every share becoming `w / ∞ = 0`.
+fn weight_total(total_at: impl Fn(f64) -> f64) -> (f64, f64) {
+    let total = total_at(1.0);
+    if total.is_finite() {
+        (1.0, total)
+    } else {
+        let scale = 2f64.powi(-64);
+        (scale, total_at(scale))
+    }
+}
+
 impl Plan {
     pub(crate) fn new(card: &Scorecard) -> Result<Plan> {
         crate::document::Document::validate(card)?;
-        let top_total: f64 = card.measures.iter().map(|m| m.weight).sum::<f64>()
-            + card.groups.iter().map(|g| g.weight).sum::<f64>();
+        let (top_scale, top_total) = weight_total(|k| {
+            card.measures.iter().map(|m| m.weight * k).sum::<f64>()
+                + card.groups.iter().map(|g| g.weight * k).sum::<f64>()
+        });
         let mut measures = Vec::new();
         let mut groups = Vec::new();
         let singletons = card
@@ -143,11 +158,11 @@ impl Plan {
             .iter()
             .map(|g| (Some(&g.name), g.weight, g.aggregation, g.measures.as_slice()));
         for (name, weight, aggregation, ms) in singletons.chain(grouped) {
-            let group_share = share(weight, top_total);
-            let total: f64 = ms.iter().map(|m| m.weight).sum();
+            let group_share = share(weight * top_scale, top_total);
+            let (scale, total) = weight_total(|k| ms.iter().map(|m| m.weight * k).sum());
             let start = measures.len();
             for m in ms {
-                let in_group = share(m.weight, total);
+                let in_group = share(m.weight * scale, total);
                 measures.push(PlanMeasure {
                     name: m.name.clone(),
                     group: name.cloned(),

@@ -183,6 +183,23 @@ impl Document for Scorecard {
         }
         let mut names: Vec<&str> = Vec::new();
         for m in self.all_measures() {
+            if m.name.trim().is_empty() {
+                return Err(Error::invalid(
+                    "measure name",
+                    format!("{:?}", m.name),
+                    "must not be blank",
+                ));
+            }
+            if RESERVED_MEASURE_NAMES.contains(&m.name.as_str()) {
+                return Err(Error::invalid(
+                    "measure name",
+                    format!("{:?}", m.name),
+                    format!(
+                        "collides with an output column of scoring (reserved: {})",
+                        RESERVED_MEASURE_NAMES.join(", ")
+                    ),
+                ));
+            }
             if names.contains(&m.name.as_str()) {
                 return Err(Error::Duplicate {
                     field: "measure name".into(),
@@ -234,6 +251,11 @@ impl Document for Scorecard {
         Ok(())
     }
 }
+
+/// Names a measure may not have: the columns scoring writes next to the input columns
+/// (`cs score` adds `score`, `band`, `coverage` and `driver`; explanations name the
+/// `scorecard`).
+pub const RESERVED_MEASURE_NAMES: [&str; 5] = ["score", "band", "coverage", "driver", "scorecard"];
 
 fn check_weight(field: &str, w: f64) -> Result<()> {
     if w.is_finite() && w >= 0.0 {

@@ -7,18 +7,46 @@ use super::rule::{Direction, Edge, Rule};
 
 /// A linear rule: `100 × t` (higher is better) or `100 × (1 − t)` with
 /// `t = ((x − min) / (max − min))` clamped to `0..=1`.
+///
+/// When `max − min` overflows (bounds near `±f64::MAX`), every term is halved first:
+/// `t = (x/2 − min/2) / (max/2 − min/2)`, which cannot overflow; halving is exact there, so
+/// `t` is the same ratio. Other rules keep the unhalved bits.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Linear {
+    /// `min`, or `min / 2` when the range overflows.
     min: f64,
-    /// `max − min`, computed once (the same bits as computing it per value).
+    /// `max − min`, computed once (the same bits as computing it per value), or
+    /// `max/2 − min/2` when `max − min` overflows.
     range: f64,
+    /// 1, or 0.5 when the range overflows (applied to `x`).
+    factor: f64,
     higher: bool,
 }
 
 impl Linear {
+    fn new(min: f64, max: f64, higher: bool) -> Self {
+        let range = max - min;
+        if range.is_finite() {
+            Linear {
+                min,
+                range,
+                factor: 1.0,
+                higher,
+            }
+        } else {
+            Linear {
+                min: min * 0.5,
+                range: max * 0.5 - min * 0.5,
+                factor: 0.5,
+                higher,
+            }
+        }
+    }
+
     #[inline]
     pub(crate) fn score(&self, x: f64) -> f64 {
-        let t = ((x - self.min) / self.range).clamp(0.0, 1.0);
+        // `x × 1` is `x`; `x − min` may still overflow to ±∞, which the clamp takes to 0 or 1.
+        let t = ((x * self.factor - self.min) / self.range).clamp(0.0, 1.0);
         if self.higher { 100.0 * t } else { 100.0 * (1.0 - t) }
     }
 }
@@ -87,7 +115,16 @@ impl Piecewise<'_> {
         let i = below.clamp(1, points.len().saturating_sub(1).max(1));
         let [x0, y0] = points.get(i - 1).copied().unwrap_or(*first);
         let [x1, y1] = points.get(i).copied().unwrap_or([x0 + 1.0, y0]);
-        let inside = y0 + (y1 - y0) * (x - x0) / (x1 - x0);
+        let span = x1 - x0;
+        let rise = (y1 - y0) * (x - x0);
+        let inside = if span.is_finite() && rise.is_finite() {
+            y0 + rise / span
+        } else {
+            // Points near ±f64::MAX: `x1 − x0` or the product overflows. Halving every x is
+            // exact there and cannot overflow; `t` is in 0..=1 inside the segment.
+            let t = (x * 0.5 - x0 * 0.5) / (x1 * 0.5 - x0 * 0.5);
+            y0 + (y1 - y0) * t
+        };
         let at_first = x <= first[0];
         let outside = std::hint::select_unpredictable(at_first, first[1], last[1]);
         std::hint::select_unpredictable(at_first | (x >= last[0]), outside, inside)
@@ -142,11 +179,11 @@ impl Rule {
     /// The scorer of a number rule, `None` for boolean and categorical rules.
     pub(crate) fn number_scorer(&self, direction: Direction) -> Option<NumberScorer<'_>> {
         match self {
-            Rule::Linear { min, max } => Some(NumberScorer::Linear(Linear {
-                min: *min,
-                range: max - min,
-                higher: direction == Direction::HigherIsBetter,
-            })),
+            Rule::Linear { min, max } => Some(NumberScorer::Linear(Linear::new(
+                *min,
+                *max,
+                direction == Direction::HigherIsBetter,
+            ))),
             Rule::Piecewise { points } => Some(NumberScorer::Piecewise(Piecewise {
                 points,
                 cuts: Cuts::new(points.iter().map(|p| p[0])),

@@ -30,6 +30,9 @@ pub const MAX_CADENCE_DAYS: u32 = 3653;
 /// In documents a cadence is a table with a `kind`:
 /// `cadence = { kind = "every_months", months = 6 }`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+// Derived under `remote = "Self"`: the trait impls below reject unknown keys next to a
+// field-less kind (see `crate::unit_kinds`).
+#[serde(remote = "Self")]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Cadence {
     /// Once, at the start of the contract (or of the package, after a change).
@@ -75,6 +78,8 @@ pub enum Cadence {
         days: u32,
     },
 }
+
+crate::unit_kinds::unit_kinds_impl!(Cadence, "kind", ["annually"]);
 
 /// The dates a cadence is evaluated against.
 #[derive(Debug, Clone, Copy)]

@@ -3,6 +3,7 @@ use icalendar::{Calendar, Component, Event, EventLike, Property};
 use serde::{Deserialize, Serialize};
 
 use super::EngagementCalendar;
+use crate::{Error, Result};
 
 /// Options of the iCalendar export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,7 +52,39 @@ impl EngagementCalendar {
     /// assert!(ics.contains("DTSTART;VALUE=DATE:20260315\r\n"));
     /// # Ok::<(), cs_core::Error>(())
     /// ```
+    ///
+    /// User text (calendar name, account, UID domain, package and entitlement labels) is
+    /// written as RFC 5545 TEXT: a line break in it becomes the two characters `\n` and any
+    /// other control character a space, so no text can end a line and start a forged
+    /// property or event. [`EngagementCalendar::try_to_ical`] rejects such text instead.
     pub fn to_ical(&self, options: &IcalOptions) -> String {
+        let options = IcalOptions {
+            calendar_name: plain_text(&options.calendar_name).into_owned(),
+            account: options.account.as_deref().map(|a| plain_text(a).into_owned()),
+            uid_domain: plain_text(&options.uid_domain).into_owned(),
+            stamp: options.stamp,
+        };
+        self.write_ical(&options)
+    }
+
+    /// [`EngagementCalendar::to_ical`], but a control character (a line break, a tab aside) in
+    /// the calendar name, account, UID domain or an item's package or entitlement label is
+    /// [`Error::Invalid`] naming the field.
+    pub fn try_to_ical(&self, options: &IcalOptions) -> Result<String> {
+        check_text("calendar name", &options.calendar_name, None)?;
+        if let Some(a) = &options.account {
+            check_text("account", a, None)?;
+        }
+        check_text("uid domain", &options.uid_domain, None)?;
+        for (i, item) in self.items.iter().enumerate() {
+            check_text("calendar item package", &item.package, Some(i))?;
+            check_text("calendar item entitlement", &item.entitlement, Some(i))?;
+        }
+        Ok(self.to_ical(options))
+    }
+
+    /// The export; the options' text is already free of control characters but LF.
+    fn write_ical(&self, options: &IcalOptions) -> String {
         let stamp = options
             .stamp
             .unwrap_or_else(|| self.term.start().and_time(chrono::NaiveTime::MIN));
@@ -61,7 +94,9 @@ impl EngagementCalendar {
             .append_property(Property::new("VERSION", "2.0"))
             .append_property(Property::new("PRODID", "-//cs-core//engagement calendar//EN"))
             .append_property(Property::new("CALSCALE", "GREGORIAN"))
-            .name(&options.calendar_name);
+            // `icalendar` escapes X-WR-CALNAME as TEXT but writes NAME as is: escape it here.
+            .append_property(Property::new("NAME", escape_text(&options.calendar_name)))
+            .append_property(Property::new("X-WR-CALNAME", &options.calendar_name));
         for item in &self.items {
             let summary = match &options.account {
                 Some(a) => format!("{a}: {} ({})", item.activity.title(), item.channel.title()),
@@ -69,7 +104,9 @@ impl EngagementCalendar {
             };
             let description = format!(
                 "Entitlement {} of the {} success package, contract year {}.",
-                item.entitlement, item.package, item.contract_year
+                plain_text(&item.entitlement),
+                plain_text(&item.package),
+                item.contract_year
             );
             let account = options
                 .account
@@ -98,6 +135,66 @@ impl EngagementCalendar {
             calendar.push(event);
         }
         calendar.done().to_string()
+    }
+}
+
+/// A control character RFC 5545 TEXT may not hold (HTAB is allowed).
+fn is_forbidden(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// `text` with every line break (CRLF, CR, LF) as one LF and any other control character as a
+/// space: for the properties the `icalendar` crate escapes as TEXT (it writes LF as `\n` but
+/// leaves CR alone).
+fn plain_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_forbidden) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' => out.push('\n'),
+            c if is_forbidden(c) => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// `text` escaped as RFC 5545 TEXT (section 3.3.11: `\\`, `\;`, `\,`, `\n`), for the
+/// calendar's NAME, which the `icalendar` crate writes as is.
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in plain_text(text).chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn check_text(field: &str, text: &str, position: Option<usize>) -> Result<()> {
+    match text.chars().find(|&c| is_forbidden(c)) {
+        None => Ok(()),
+        Some(c) => Err(Error::Invalid {
+            field: field.to_owned(),
+            value: format!("{text:?}"),
+            reason: format!(
+                "contains the control character {c:?}; calendar text may not hold line breaks or control characters"
+            ),
+            position,
+        }),
     }
 }
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rule::{Playbook, Priority};
 use super::state::{AccountSignals, PortfolioState};
+use super::trigger::Trigger;
 use crate::{Error, Result};
 
 /// A call to action: a task for a role, on an account, with a due date and steps.
@@ -46,6 +47,24 @@ impl From<&Cta> for OpenCta {
             trigger: c.trigger.clone(),
         }
     }
+}
+
+/// The (account, trigger key) pairs of `open`; a trigger that is not one of [`Trigger::KEYS`]
+/// is [`Error::Unknown`] (a misspelt key would never match, and the CTA would be opened again).
+fn open_set(open: &[OpenCta]) -> Result<HashSet<(&str, &str)>> {
+    open.iter()
+        .map(|o| {
+            if Trigger::KEYS.contains(&o.trigger.as_str()) {
+                Ok((o.account_id.as_str(), o.trigger.as_str()))
+            } else {
+                Err(Error::unknown(
+                    format!("open CTA trigger (account {})", o.account_id),
+                    o.trigger.clone(),
+                    Trigger::KEYS,
+                ))
+            }
+        })
+        .collect()
 }
 
 impl Playbook {
@@ -95,10 +114,7 @@ impl Playbook {
         as_of: NaiveDate,
         open: &[OpenCta],
     ) -> Result<Vec<Cta>> {
-        let open: HashSet<(&str, &str)> = open
-            .iter()
-            .map(|o| (o.account_id.as_str(), o.trigger.as_str()))
-            .collect();
+        let open = open_set(open)?;
         let mut out = Vec::new();
         self.account_ctas(account_id, signals, as_of, &open, &mut out)?;
         Ok(out)
@@ -107,7 +123,8 @@ impl Playbook {
     /// Evaluates every rule for every account of `portfolio` on `as_of` and returns the new
     /// CTAs, in account order then rule order. No CTA is opened for an (account, trigger kind)
     /// that is in `open` or already opened by an earlier rule in this evaluation, so feeding
-    /// the result back as `open` makes a second evaluation return nothing new.
+    /// the result back as `open` makes a second evaluation return nothing new. An open CTA
+    /// whose trigger is not one of [`Trigger::KEYS`] is [`Error::Unknown`].
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -134,10 +151,7 @@ impl Playbook {
         open: &[OpenCta],
     ) -> Result<Vec<Cta>> {
         portfolio.validate()?;
-        let open: HashSet<(&str, &str)> = open
-            .iter()
-            .map(|o| (o.account_id.as_str(), o.trigger.as_str()))
-            .collect();
+        let open = open_set(open)?;
         let mut out = Vec::new();
         for i in 0..portfolio.len() {
             let signals = portfolio.signals(i);

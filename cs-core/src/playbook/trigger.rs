@@ -12,6 +12,9 @@ use crate::{Error, Result};
 /// Defining triggers with their actions and metrics in the CS workflows is a checklist item
 /// (docs/domain-sources.md, "Triggers and metrics").
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+// Derived under `remote = "Self"`: the trait impls below reject unknown keys next to a
+// field-less kind (see `crate::unit_kinds`).
+#[serde(remote = "Self")]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Trigger {
     /// The health band fell to `band` (or below) from a better band: current `<= band <
@@ -59,6 +62,12 @@ pub enum Trigger {
     /// The account shows an expansion signal.
     ExpansionSignal,
 }
+
+crate::unit_kinds::unit_kinds_impl!(
+    Trigger,
+    "kind",
+    ["detractor_answer", "ttfi_past_target", "expansion_signal"]
+);
 
 impl Trigger {
     /// Every key, in declaration order.

@@ -105,6 +105,30 @@ pub(crate) fn months_between(start: NaiveDate, end: NaiveDate) -> i64 {
     months
 }
 
+/// An explicit term must agree with the dates: the whole months from `start` to `renewal`,
+/// or that plus one for a partial month (the term [`months_between`] derives).
+fn check_term(start: NaiveDate, renewal: NaiveDate, term: u32) -> Result<()> {
+    let derived = months_between(start, renewal);
+    let whole = if renewal.day() > start.day() {
+        derived - 1
+    } else {
+        derived
+    };
+    if i64::from(term) == derived || i64::from(term) == whole {
+        return Ok(());
+    }
+    let span = if whole == derived {
+        format!("{derived} months")
+    } else {
+        format!("{whole} months and part of another ({derived})")
+    };
+    Err(Error::invalid(
+        "term months",
+        term,
+        format!("the dates {start} to {renewal} span {span}"),
+    ))
+}
+
 impl Contract {
     /// A validated contract with no auto-renewal, no contact and no segment; the term is the
     /// number of months from `start` to `renewal_date` (a partial month counts as one).
@@ -131,7 +155,9 @@ impl Contract {
         .try_into()
     }
 
-    /// Sets an explicit term length in months (1..=[`MAX_TERM_MONTHS`]).
+    /// Sets an explicit term length in months (1..=[`MAX_TERM_MONTHS`]), which must agree with
+    /// the dates: the whole months from the start to the renewal date, or one more for a
+    /// partial month.
     pub fn with_term_months(mut self, months: u32) -> Result<Self> {
         if !(1..=MAX_TERM_MONTHS).contains(&months) {
             return Err(Error::out_of_range(
@@ -140,6 +166,7 @@ impl Contract {
                 format!("1..={MAX_TERM_MONTHS}"),
             ));
         }
+        check_term(self.start, self.renewal_date, months)?;
         self.term_months = months;
         Ok(self)
     }
@@ -291,6 +318,9 @@ impl TryFrom<ContractRecord> for Contract {
                 format!("1..={MAX_TERM_MONTHS}"),
             ));
         }
+        if let Some(t) = r.term_months {
+            check_term(r.start, r.renewal_date, t)?;
+        }
         if let Some(c) = &r.renewal_contact
             && c.name.trim().is_empty()
         {
@@ -422,6 +452,9 @@ mod tests {
     fn term_months_out_of_range() {
         let c = Contract::new("a", 1, d(2025, 1, 1), d(2026, 1, 1)).unwrap();
         assert!(c.clone().with_term_months(0).is_err());
-        assert_eq!(c.with_term_months(24).unwrap().term_months(), 24);
+        // The term must agree with the dates: 24 months on one year of dates is an error.
+        assert!(c.with_term_months(24).is_err());
+        let two = Contract::new("a", 1, d(2025, 1, 1), d(2027, 1, 1)).unwrap();
+        assert_eq!(two.with_term_months(24).unwrap().term_months(), 24);
     }
 }

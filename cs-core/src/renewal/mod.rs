@@ -73,7 +73,8 @@ pub use evaluate::{CalibrationBin, Evaluation, TierOutcome};
 pub use factors::{AccountFactors, RiskTable, inputs};
 pub use fit::FitOptions;
 pub use model::{
-    FactorSpec, FitReport, MAX_FACTORS, MAX_REASONS, Reason, RiskModel, RiskScore, RiskScores, Transform,
+    FactorSpec, FitReport, MAX_COEFFICIENT, MAX_CONTRIBUTION, MAX_FACTORS, MAX_REASONS, Reason, RiskModel,
+    RiskScore, RiskScores, Transform,
 };
 pub use stage::{RenewalOutcome, RenewalStage, RenewalStatus, RenewalWindows, renewal_stage};
 pub use tier::{RiskTier, TierThresholds};

@@ -13,6 +13,17 @@ pub const MAX_FACTORS: usize = 64;
 /// The most reason codes reported per account.
 pub const MAX_REASONS: usize = 8;
 
+/// The largest `|coefficient|` a factor may have, in log-odds per scale unit. Far beyond any
+/// fitted or hand-written model (a coefficient of 40 already takes a risk from 0.5 to 1 − 4e-18
+/// in one unit); larger values are rejected at validation.
+pub const MAX_COEFFICIENT: f64 = 1e6;
+
+/// The largest `|contribution|` of one factor to an account's log-odds. A contribution beyond
+/// it (an input so extreme that `coefficient × standardised` overflows) counts as this much:
+/// the risk is the same (the logistic function saturates long before) and the log-odds stay
+/// finite, so no row scores `inf` or NaN.
+pub const MAX_CONTRIBUTION: f64 = 1e9;
+
 /// Rows per parallel chunk in batch scoring and fitting. Fixed, so results do not depend on the
 /// number of threads.
 pub(crate) const CHUNK: usize = 16_384;
@@ -20,6 +31,9 @@ pub(crate) const CHUNK: usize = 16_384;
 /// How a factor's raw input is turned into the number the model weighs, before
 /// standardisation.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+// Derived under `remote = "Self"`: the trait impls below reject unknown keys next to a
+// field-less kind (see `crate::unit_kinds`).
+#[serde(remote = "Self")]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Transform {
     /// The value as is.
@@ -50,6 +64,8 @@ pub enum Transform {
         threshold: f64,
     },
 }
+
+crate::unit_kinds::unit_kinds_impl!(Transform, "kind", ["identity", "log1p"]);
 
 impl Transform {
     /// Applies the transform to a finite input.
@@ -152,6 +168,13 @@ impl FactorSpec {
             if !v.is_finite() {
                 return Err(Error::invalid(field(what), v, "must be finite"));
             }
+        }
+        if self.coefficient.abs() > MAX_COEFFICIENT {
+            return Err(Error::out_of_range(
+                field("coefficient"),
+                format!("{:?}", self.coefficient),
+                format!("-{MAX_COEFFICIENT:e}..={MAX_COEFFICIENT:e}"),
+            ));
         }
         if let Some(m) = self.missing
             && !m.is_finite()
@@ -612,11 +635,18 @@ fn top_reasons(contrib: &[f64], idx: &mut [Option<u16>], val: &mut [f64]) {
 impl RiskModel {
     /// Log-odds of one row: the single definition used by every scoring path. `get(j)` is the
     /// input of factor `j` (null or not finite: `None`); contributions go to `contrib`.
+    ///
+    /// Always finite: a standardised value that overflows counts as `±f64::MAX` (never
+    /// `0 × ∞ = NaN`), and a contribution is limited to `±`[`MAX_CONTRIBUTION`]. Both are the
+    /// identity on every value that does not overflow.
     #[inline]
     fn row_log_odds(&self, get: impl Fn(usize) -> Option<f64>, contrib: &mut [f64]) -> f64 {
         let mut z = self.intercept;
         for (j, f) in self.factors.iter().enumerate() {
-            let c = f.coefficient * f.standardised(get(j).filter(|v| v.is_finite()));
+            let x = f
+                .standardised(get(j).filter(|v| v.is_finite()))
+                .clamp(-f64::MAX, f64::MAX);
+            let c = (f.coefficient * x).clamp(-MAX_CONTRIBUTION, MAX_CONTRIBUTION);
             contrib[j] = c;
             z += c;
         }

@@ -135,11 +135,14 @@ pub struct ScoreBin {
     pub max_score: Option<f64>,
 }
 
+/// The most score bins a [`backtest`] makes (more is an error, not an allocation that aborts).
+pub const MAX_BINS: u32 = 10_000;
+
 /// Backtest of a score against churn outcomes: AUC, top-k precision / recall / lift and churn
 /// rate per score bin, from one sort of the scores.
 ///
 /// Errors: as [`roc_auc`](super::roc_auc) (lengths, empty, non-finite score, one class), plus a
-/// top-k count outside 1..=accounts, a share outside (0, 1] or zero bins.
+/// top-k count outside 1..=accounts, a share outside (0, 1] or bins outside 1..=[`MAX_BINS`].
 ///
 /// ```
 /// use cs_core::retention::{backtest, BacktestOptions, TopK};
@@ -157,6 +160,13 @@ pub struct ScoreBin {
 pub fn backtest(scores: &[f64], churned: &[bool], options: &BacktestOptions) -> Result<Backtest> {
     if options.bins == 0 {
         return Err(Error::out_of_range("bins", 0, "1 or more"));
+    }
+    if options.bins > MAX_BINS {
+        return Err(Error::out_of_range(
+            "bins",
+            options.bins,
+            format!("1..={MAX_BINS}"),
+        ));
     }
     let ranked = Ranked::new(scores, churned, options.direction)?;
     let n = ranked.accounts();

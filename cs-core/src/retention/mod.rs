@@ -52,7 +52,9 @@ mod logrank;
 mod sbg;
 
 pub use auc::roc_auc;
-pub use backtest::{Backtest, BacktestOptions, ScoreBin, ScoreDirection, TopK, TopKResult, backtest};
+pub use backtest::{
+    Backtest, BacktestOptions, MAX_BINS, ScoreBin, ScoreDirection, TopK, TopKResult, backtest,
+};
 pub use bands::{BandChurn, LeadTime, LeadTimes, churn_by_band, red_lead_times};
 pub use event_table::EventTable;
 pub use kaplan_meier::{ConfidenceBand, KaplanMeier, SurvivalGroup, kaplan_meier, kaplan_meier_by};

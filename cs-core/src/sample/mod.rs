@@ -30,4 +30,4 @@
 
 mod synthetic;
 
-pub use synthetic::{Region, Segment, SyntheticMeasures, SyntheticPortfolio};
+pub use synthetic::{MAX_ACCOUNTS, Region, Segment, SyntheticMeasures, SyntheticPortfolio};

@@ -200,8 +200,36 @@ fn logit(p: f64) -> f64 {
     libm::log(p / (1.0 - p))
 }
 
+/// The most accounts [`SyntheticPortfolio::try_generate`] makes (about 25 GB of columns).
+pub const MAX_ACCOUNTS: usize = 200_000_000;
+
+/// A column buffer that can reserve room (object safe, for the one list of columns).
+trait Reserve {
+    fn try_reserve_exact_dyn(
+        &mut self,
+        n: usize,
+    ) -> std::result::Result<(), std::collections::TryReserveError>;
+    fn reserve_exact_dyn(&mut self, n: usize);
+}
+
+impl<T> Reserve for Vec<T> {
+    fn try_reserve_exact_dyn(
+        &mut self,
+        n: usize,
+    ) -> std::result::Result<(), std::collections::TryReserveError> {
+        self.try_reserve_exact(n)
+    }
+    fn reserve_exact_dyn(&mut self, n: usize) {
+        self.reserve_exact(n);
+    }
+}
+
 impl SyntheticPortfolio {
     /// Generates `accounts` accounts from `seed`, as of `as_of`.
+    ///
+    /// Allocates the columns infallibly: a count too large for memory aborts the process
+    /// (and one near `usize::MAX` panics on capacity overflow). Sizes that come from users
+    /// should go through [`SyntheticPortfolio::try_generate`].
     ///
     /// ```
     /// use cs_core::sample::SyntheticPortfolio;
@@ -213,37 +241,116 @@ impl SyntheticPortfolio {
     /// assert_eq!(a.arr[..10], b.arr[..]); // the first accounts do not depend on the size
     /// ```
     pub fn generate(accounts: usize, seed: u64, as_of: NaiveDate) -> SyntheticPortfolio {
-        let mut p = SyntheticPortfolio::with_capacity(accounts, seed, as_of);
-        for i in 0..accounts {
-            p.push_account(i as u64);
-        }
+        let mut p = SyntheticPortfolio::empty(seed, as_of);
+        p.reserve(accounts);
+        p.fill(accounts);
         p
     }
 
-    fn with_capacity(n: usize, seed: u64, as_of: NaiveDate) -> Self {
+    /// [`SyntheticPortfolio::generate`] without aborting: more than [`MAX_ACCOUNTS`] accounts
+    /// is [`Error::OutOfRange`], and column buffers that cannot be allocated are
+    /// [`Error::Invalid`] naming the count. The accounts are those of `generate`.
+    ///
+    /// ```
+    /// use cs_core::sample::{MAX_ACCOUNTS, SyntheticPortfolio};
+    /// use chrono::NaiveDate;
+    /// let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    /// assert_eq!(SyntheticPortfolio::try_generate(10, 7, day)?, SyntheticPortfolio::generate(10, 7, day));
+    /// assert!(SyntheticPortfolio::try_generate(MAX_ACCOUNTS + 1, 7, day).is_err());
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn try_generate(accounts: usize, seed: u64, as_of: NaiveDate) -> Result<SyntheticPortfolio> {
+        if accounts > MAX_ACCOUNTS {
+            return Err(Error::out_of_range(
+                "synthetic portfolio accounts",
+                accounts,
+                format!("0..={MAX_ACCOUNTS}"),
+            ));
+        }
+        let mut p = SyntheticPortfolio::empty(seed, as_of);
+        p.try_reserve(accounts).map_err(|e| {
+            Error::invalid(
+                "synthetic portfolio accounts",
+                accounts,
+                format!("the columns cannot be allocated ({e})"),
+            )
+        })?;
+        p.fill(accounts);
+        Ok(p)
+    }
+
+    fn fill(&mut self, accounts: usize) {
+        for i in 0..accounts {
+            self.push_account(i as u64);
+        }
+    }
+
+    fn empty(seed: u64, as_of: NaiveDate) -> Self {
         SyntheticPortfolio {
             seed,
             as_of,
-            account_id: Vec::with_capacity(n),
-            segment: Vec::with_capacity(n),
-            region: Vec::with_capacity(n),
-            csm: Vec::with_capacity(n),
+            account_id: Vec::new(),
+            segment: Vec::new(),
+            region: Vec::new(),
+            csm: Vec::new(),
             csm_names: CSM_NAMES.iter().map(|s| (*s).to_owned()).collect(),
-            arr: Vec::with_capacity(n),
-            start_date: Vec::with_capacity(n),
-            renewal_date: Vec::with_capacity(n),
-            licences: Vec::with_capacity(n),
-            active_users: Vec::with_capacity(n),
-            logins_30d: Vec::with_capacity(n),
-            licence_utilisation: Vec::with_capacity(n),
-            logins_per_user: Vec::with_capacity(n),
-            open_tickets: Vec::with_capacity(n),
-            high_priority_tickets: Vec::with_capacity(n),
-            nps: Vec::with_capacity(n),
-            nps_date: Vec::with_capacity(n),
-            days_since_last_touch: Vec::with_capacity(n),
-            executive_sponsor: Vec::with_capacity(n),
+            arr: Vec::new(),
+            start_date: Vec::new(),
+            renewal_date: Vec::new(),
+            licences: Vec::new(),
+            active_users: Vec::new(),
+            logins_30d: Vec::new(),
+            licence_utilisation: Vec::new(),
+            logins_per_user: Vec::new(),
+            open_tickets: Vec::new(),
+            high_priority_tickets: Vec::new(),
+            nps: Vec::new(),
+            nps_date: Vec::new(),
+            days_since_last_touch: Vec::new(),
+            executive_sponsor: Vec::new(),
         }
+    }
+
+    /// Reserves room for `n` accounts in every column (the one list of them for both
+    /// allocation paths).
+    fn try_reserve_with(
+        &mut self,
+        n: usize,
+        mut reserve: impl FnMut(
+            &mut dyn Reserve,
+            usize,
+        ) -> std::result::Result<(), std::collections::TryReserveError>,
+    ) -> std::result::Result<(), std::collections::TryReserveError> {
+        reserve(&mut self.account_id, n)?;
+        reserve(&mut self.segment, n)?;
+        reserve(&mut self.region, n)?;
+        reserve(&mut self.csm, n)?;
+        reserve(&mut self.arr, n)?;
+        reserve(&mut self.start_date, n)?;
+        reserve(&mut self.renewal_date, n)?;
+        reserve(&mut self.licences, n)?;
+        reserve(&mut self.active_users, n)?;
+        reserve(&mut self.logins_30d, n)?;
+        reserve(&mut self.licence_utilisation, n)?;
+        reserve(&mut self.logins_per_user, n)?;
+        reserve(&mut self.open_tickets, n)?;
+        reserve(&mut self.high_priority_tickets, n)?;
+        reserve(&mut self.nps, n)?;
+        reserve(&mut self.nps_date, n)?;
+        reserve(&mut self.days_since_last_touch, n)?;
+        reserve(&mut self.executive_sponsor, n)?;
+        Ok(())
+    }
+
+    fn try_reserve(&mut self, n: usize) -> std::result::Result<(), std::collections::TryReserveError> {
+        self.try_reserve_with(n, |v, n| v.try_reserve_exact_dyn(n))
+    }
+
+    fn reserve(&mut self, n: usize) {
+        let _ = self.try_reserve_with(n, |v, n| {
+            v.reserve_exact_dyn(n);
+            Ok(())
+        });
     }
 
     fn push_account(&mut self, index: u64) {
