@@ -1032,7 +1032,9 @@ pub(crate) fn _synthetic_portfolio<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let rows = usize::try_from(n).map_err(|_| raise(cs_core::Error::out_of_range("n", n, ">= 0")))?;
     let as_of = date_of(as_of, "as_of")?;
-    let p = py.detach(|| SyntheticPortfolio::generate(rows, seed, as_of));
+    let p = py
+        .detach(|| SyntheticPortfolio::try_generate(rows, seed, as_of))
+        .or_raise()?;
     let text = |v: Vec<Option<String>>| -> ArrayRef { Arc::new(StringArray::from(v)) };
     let date = |d: &[NaiveDate]| -> ArrayRef {
         Arc::new(

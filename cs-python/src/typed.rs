@@ -223,7 +223,8 @@ pub(crate) fn bools(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
 /// A date column (date32, date64, timestamps or ISO strings), nulls kept.
 pub(crate) fn dates(array: &ArrayRef, name: &str) -> PyResult<Owned<NaiveDate>> {
     // Any date layout (date32/64, timestamps at midnight, ISO text) by the one cell grammar.
-    let cs_arrow::Held::Date(days, nulls) = cs_arrow::convert(array, name, cs_core::pipeline::Kind::Date).or_raise()?
+    let cs_arrow::Held::Date(days, nulls) =
+        cs_arrow::convert(array, name, cs_core::pipeline::Kind::Date).or_raise()?
     else {
         return Err(type_error(name, array, "expected dates"));
     };

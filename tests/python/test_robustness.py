@@ -41,3 +41,19 @@ def test_nan_in_a_document_is_named() -> None:
     # Used to read "expected value at line 1 column 11" (NaN through json.dumps).
     with pytest.raises(cs.CsInvalidError, match=r"intercept nan is invalid: must be a finite number"):
         cs.RiskModel.from_dict(doc)
+
+
+def test_huge_synthetic_portfolios_are_a_named_error() -> None:
+    # Used to abort the process on a failed allocation (10**12) or panic (2**63 - 1).
+    for n in (10**12, 2**63 - 1):
+        with pytest.raises(cs.CsOutOfRangeError, match="outside 0..=200000000"):
+            cs.synthetic_portfolio(n)
+
+
+def test_a_calendar_name_cannot_forge_events() -> None:
+    cal = cs.EngagementCalendar(cs.SuccessPackage.builtin("enterprise"), "2026-01-01")
+    ics = cal.to_ics(calendar_name="C\r\nBEGIN:VEVENT\r\nSUMMARY:fake\r\nEND:VEVENT")
+    lines = ics.split("\r\n")
+    # The name stays one (escaped) property line: no extra event, no forged summary line.
+    assert lines.count("BEGIN:VEVENT") == len(cal)
+    assert "SUMMARY:fake" not in lines

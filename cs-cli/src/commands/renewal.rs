@@ -143,7 +143,8 @@ fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
         });
     }
     let mut text = Vec::new();
-    SyntheticPortfolio::generate(n, seed, as_of)
+    SyntheticPortfolio::try_generate(n, seed, as_of)
+        .map_err(|e| e.to_string())?
         .write_csv(&mut text)
         .map_err(|e| e.to_string())?;
     Ok(Portfolio {
