@@ -46,7 +46,7 @@ def test_nan_in_a_document_is_named() -> None:
 def test_huge_synthetic_portfolios_are_a_named_error() -> None:
     # Used to abort the process on a failed allocation (10**12) or panic (2**63 - 1).
     for n in (10**12, 2**63 - 1):
-        with pytest.raises(cs.CsOutOfRangeError, match="outside 0..=200000000"):
+        with pytest.raises(cs.CsOutOfRangeError, match=r"outside 0\.\.=200000000"):
             cs.synthetic_portfolio(n)
 
 
