@@ -79,26 +79,9 @@ pub(crate) struct PortfolioArgs {
     output: Option<String>,
 }
 
-fn parse_date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{what} {text:?} is not a date (YYYY-MM-DD)"))
-}
-
-/// Today (UTC), without a clock dependency.
-fn today() -> NaiveDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    NaiveDate::default() + chrono::TimeDelta::days(days as i64)
-}
-
-fn as_of_of(arg: Option<&str>) -> Result<NaiveDate, String> {
-    arg.map_or_else(|| Ok(today()), |d| parse_date(d, "--as-of"))
-}
-
 /// `cs portfolio`.
 pub(crate) fn portfolio(args: &PortfolioArgs) -> Result<String, String> {
-    let as_of = as_of_of(args.as_of.as_deref())?;
+    let as_of = crate::args::as_of_or_today(args.as_of.as_deref())?;
     let p =
         SyntheticPortfolio::try_generate(args.rows, args.seed, as_of).map_err(|e| format!("--rows: {e}"))?;
     let Some(path) = &args.output else {
@@ -571,7 +554,7 @@ fn thousands(n: u64) -> String {
 
 /// `cs score`.
 pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
-    let as_of = as_of_of(args.as_of.as_deref())?;
+    let as_of = crate::args::as_of_or_today(args.as_of.as_deref())?;
     let cards = Cards::read(args.scorecard.as_deref())?;
     // Without a file: the built-in sample portfolio, generated as of the scoring date.
     let sample = if args.file.is_none() {

@@ -4,7 +4,6 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
 use clap::Args;
 use cs_core::document::Document;
 use cs_core::health::{Override, Scorecard, TrendOptions};
@@ -267,8 +266,7 @@ fn read_overrides(loaded: &Loaded) -> Result<Vec<(String, Override)>, String> {
 }
 
 pub(crate) fn overrides(args: &OverrideArgs) -> Result<String, String> {
-    let as_of = NaiveDate::parse_from_str(args.as_of.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("--as-of: {:?} is not a date (YYYY-MM-DD)", args.as_of))?;
+    let as_of = crate::args::date_arg(&args.as_of, "--as-of")?;
     let pipeline = Pipeline {
         scorecard: scorecard(args.scorecard.as_deref())?,
         ..Pipeline::default()

@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
 use clap::Args;
 use cs_core::document::Document;
 use cs_core::onboarding::{
@@ -15,20 +14,6 @@ use serde_json::{Value, json};
 
 use crate::report::TextTable;
 use crate::table_input::Loaded;
-
-fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{what}: {text:?} is not a date (YYYY-MM-DD)"))
-}
-
-fn today() -> NaiveDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|d| d.checked_add_days(chrono::Days::new(days)))
-        .unwrap_or_default()
-}
 
 fn pretty(doc: &Value) -> Result<String, String> {
     serde_json::to_string_pretty(doc)
@@ -87,8 +72,8 @@ fn stage_name(s: LifecycleStage) -> &'static str {
 
 pub(crate) fn lifecycle(args: &LifecycleArgs) -> Result<String, String> {
     let as_of = match &args.as_of {
-        Some(d) => date(d, "--as-of")?,
-        None => today(),
+        Some(d) => crate::args::date_arg(d, "--as-of")?,
+        None => crate::args::today(),
     };
     let window = args.window_months.unwrap_or(DEFAULT_RENEWAL_WINDOW_MONTHS);
     let loaded = Loaded::read(&args.file)?;
@@ -193,8 +178,8 @@ fn read_handoff(path: &str) -> Result<Handoff, String> {
 
 pub(crate) fn handoff(args: &HandoffArgs) -> Result<String, String> {
     let as_of = match &args.as_of {
-        Some(d) => date(d, "--as-of")?,
-        None => today(),
+        Some(d) => crate::args::date_arg(d, "--as-of")?,
+        None => crate::args::today(),
     };
     let target = args.target_days.unwrap_or(DEFAULT_HANDOFF_LAG_TARGET_DAYS);
     let handoffs = args

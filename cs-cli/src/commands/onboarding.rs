@@ -3,7 +3,6 @@
 
 use std::fmt::Write as _;
 
-use chrono::NaiveDate;
 use clap::Args;
 use cs_core::onboarding::{
     DEFAULT_TTFI_TARGET_DAYS, FirstImpactStatus, TtfiConfig, TtfiOrigin, TtfiSummary, still_onboarding,
@@ -68,8 +67,7 @@ fn stat(v: Option<f64>) -> String {
 }
 
 pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
-    let as_of = NaiveDate::parse_from_str(&args.as_of, "%Y-%m-%d")
-        .map_err(|_| format!("--as-of {:?} is not a date (YYYY-MM-DD)", args.as_of))?;
+    let as_of = crate::args::date_arg(&args.as_of, "--as-of")?;
     let cfg = TtfiConfig {
         origin: TtfiOrigin::parse(&args.origin).map_err(|e| e.to_string())?,
         target_days: args.target_days,

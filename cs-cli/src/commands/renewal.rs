@@ -91,20 +91,6 @@ pub(crate) struct CtasArgs {
     json: bool,
 }
 
-fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{what}: {text:?} is not a date (YYYY-MM-DD)"))
-}
-
-fn today() -> NaiveDate {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    NaiveDate::from_ymd_opt(1970, 1, 1)
-        .and_then(|d| d.checked_add_days(chrono::Days::new(days)))
-        .unwrap_or_default()
-}
-
 fn is_toml(path: &str) -> bool {
     Path::new(path)
         .extension()
@@ -131,7 +117,7 @@ fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
     if let Some(path) = file {
         return Ok(Portfolio {
             table: Loaded::read(path)?,
-            default_as_of: today(),
+            default_as_of: crate::args::today(),
         });
     }
     let (n, seed, (y, m, d)) = SYNTHETIC;
@@ -226,7 +212,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     let portfolio = load_portfolio(args.file.as_deref())?;
     let loaded = &portfolio.table;
     let as_of = match &args.as_of {
-        Some(d) => date(d, "--as-of")?,
+        Some(d) => crate::args::date_arg(d, "--as-of")?,
         None => portfolio.default_as_of,
     };
     let locate = |e: cs_core::Error| loaded.locate(e);
@@ -464,7 +450,7 @@ pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
 }
 
 pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
-    let as_of = date(&args.as_of, "--as-of")?;
+    let as_of = crate::args::date_arg(&args.as_of, "--as-of")?;
     let pipeline = Pipeline {
         model: risk_model(args.model.as_deref())?,
         playbook: match &args.playbook {
@@ -845,8 +831,8 @@ pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
     use cs_core::pipeline::Kind;
     use cs_core::renewal::{RenewalOutcome, RenewalWindows};
     let as_of = match &args.as_of {
-        Some(d) => date(d, "--as-of")?,
-        None => today(),
+        Some(d) => crate::args::date_arg(d, "--as-of")?,
+        None => crate::args::today(),
     };
     let d = RenewalWindows::default();
     let windows = RenewalWindows {
@@ -1118,8 +1104,8 @@ pub(crate) fn run_expansion(args: &ExpansionArgs) -> Result<String, String> {
         },
     };
     let as_of = match &args.as_of {
-        Some(d) => date(d, "--as-of")?,
-        None => today(),
+        Some(d) => crate::args::date_arg(d, "--as-of")?,
+        None => crate::args::today(),
     };
     let pipeline = Pipeline {
         expansion: criteria,
