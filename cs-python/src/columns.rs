@@ -513,8 +513,7 @@ impl<'py> Flags<'py> {
                 }
                 return Ok(Flags::Owned(a.as_array().iter().copied().collect()));
             }
-            let float = Float::extract(obj, name)?;
-            return flags(&float.contiguous(name)?, name).map(Flags::Owned).or_raise();
+            // Other numpy dtypes go through Arrow and the one cell grammar below.
         }
         // A pandas Series with a numpy bool dtype: its numpy view, without a copy.
         if !obj.hasattr(intern!(py, "__arrow_c_array__"))?
@@ -563,22 +562,26 @@ impl<'py> Flags<'py> {
             }
             if let Some(b) = chunk.as_boolean_opt() {
                 out.extend(b.values().iter());
-            } else if chunk.data_type().is_numeric() {
-                let cast = arrow_cast::cast(chunk, &DataType::Float64).map_err(|e| {
-                    raise(cs_core::Error::invalid(
-                        format!("column {name}"),
-                        format!("type {}", chunk.data_type()),
-                        e.to_string(),
-                    ))
-                })?;
-                let values = cast.as_primitive::<Float64Type>().values();
-                out.extend(flags(values, name).map_err(|e| e.offset_by(base)).or_raise()?);
             } else {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {}", chunk.data_type()),
-                    "expected booleans (or 0 and 1)",
-                )));
+                // Numbers and text by the one cell grammar (cs-arrow): true / false / 1 / 0;
+                // a missing cell (NaN, "") is an error here, every subject needs a flag.
+                let held = cs_arrow::convert(chunk, name, cs_core::pipeline::Kind::Flag)
+                    .map_err(|e| e.offset_by(base))
+                    .or_raise()?;
+                let cs_arrow::Held::Flag(values, nulls) = held else {
+                    return Err(raise(cs_core::Error::invalid(
+                        format!("column {name}"),
+                        "cells",
+                        "expected flags",
+                    )));
+                };
+                if let Some(i) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
+                    return Err(raise(cs_core::Error::Missing {
+                        field: name.to_owned(),
+                        position: Some(base + i),
+                    }));
+                }
+                out.extend(values);
             }
         }
         Ok(Flags::Owned(out))
@@ -593,27 +596,6 @@ impl<'py> Flags<'py> {
     }
 }
 
-/// Numbers that must be 0 or 1 as flags; NaN is a missing value.
-fn flags(values: &[f64], name: &str) -> cs_core::Result<Vec<bool>> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| {
-            if v == 1.0 {
-                Ok(true)
-            } else if v == 0.0 {
-                Ok(false)
-            } else if v.is_nan() {
-                Err(cs_core::Error::Missing {
-                    field: name.to_owned(),
-                    position: Some(i),
-                })
-            } else {
-                Err(cs_core::Error::out_of_range(name, v, "0 or 1 (or booleans)").at(i))
-            }
-        })
-        .collect()
-}
 // --- health: single-chunk float, boolean, category and date columns -------------------------
 
 /// One Arrow array for a column-like object: numpy arrays and lists go through

@@ -526,9 +526,17 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
         ),
         (lambda: cs.kaplan_meier([1, 2], [True]), "column observed has 1 rows, expected 2"),
         (lambda: cs.kaplan_meier([], []), "durations is empty"),
-        (lambda: cs.kaplan_meier([1, 2], [1, 2]), "observed 2 at position 1 is outside 0 or 1 (or booleans)"),
+        # The one flag grammar (the message was "observed 2 ... is outside 0 or 1 (or booleans)").
+        (
+            lambda: cs.kaplan_meier([1, 2], [1, 2]),
+            "column observed value 2 at position 1 is invalid: expected a flag: true / false / 1 / 0",
+        ),
         (lambda: cs.kaplan_meier([1, 2], [True, None]), "observed is missing at position 1"),
-        (lambda: cs.kaplan_meier([1, 2], ["y", "n"]), "column observed type Utf8 is invalid"),
+        # Text is read by the one flag grammar: "y" is not a flag (text was a type error).
+        (
+            lambda: cs.kaplan_meier([1, 2], ["y", "n"]),
+            'column observed value "y" at position 0 is invalid: expected a flag',
+        ),
         (lambda: cs.kaplan_meier(["x"], [True]), "column duration type Utf8 is invalid"),
         (lambda: cs.kaplan_meier(np.zeros((2, 2)), [True]), "2-dimensional array"),
         (lambda: cs.kaplan_meier([1], [True], confidence=1.0), "confidence level 1 is outside"),
