@@ -457,11 +457,7 @@ impl Inputs {
         if require_as_of {
             pipeline.require_as_of(&table, as_of).or_raise()?;
         }
-        let health = match as_of {
-            Some(d) => pipeline.health(&table, d).or_raise()?,
-            None => None,
-        };
-        let inputs = pipeline.risk_inputs(&table, health.as_ref(), as_of).or_raise()?;
+        let (_, inputs) = pipeline.health_and_inputs(&table, as_of).or_raise()?;
         Ok(Inputs {
             inputs,
             rows: batch.num_rows(),

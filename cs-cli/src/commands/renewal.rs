@@ -219,10 +219,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     let accounts = loaded.accounts(&pipeline)?;
     let table = accounts.table().map_err(locate)?;
     let ids = table.account_id().map_err(locate)?;
-    let health = pipeline.health(&table, as_of).map_err(locate)?;
-    let inputs = pipeline
-        .risk_inputs(&table, health.as_ref(), Some(as_of))
-        .map_err(locate)?;
+    let (_, inputs) = pipeline.health_and_inputs(&table, Some(as_of)).map_err(locate)?;
     let arr = table
         .integer("arr")
         .map_err(locate)?
@@ -1117,10 +1114,7 @@ pub(crate) fn run_expansion(args: &ExpansionArgs) -> Result<String, String> {
     let accounts = loaded.accounts(&pipeline)?;
     let table = accounts.table().map_err(locate)?;
     let ids = table.account_id().map_err(locate)?;
-    let health = pipeline.health(&table, as_of).map_err(locate)?;
-    let inputs = pipeline
-        .risk_inputs(&table, health.as_ref(), Some(as_of))
-        .map_err(locate)?;
+    let (_, inputs) = pipeline.health_and_inputs(&table, Some(as_of)).map_err(locate)?;
     let risk_table = inputs.table().map_err(locate)?;
     let flags = pipeline.expansion.signals(&risk_table).map_err(locate)?;
     let value = |name: &str, i: usize| inputs.get(name).and_then(|c| c.get(i));

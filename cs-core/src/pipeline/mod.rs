@@ -317,6 +317,21 @@ impl Pipeline {
         risk_inputs::derive(table, &self.scorecard, health, as_of, &self.extra_inputs())
     }
 
+    /// Health (when `as_of` is given and the table has the measures) and then the risk inputs:
+    /// the first two steps every risk front end takes, in one place.
+    pub fn health_and_inputs(
+        &self,
+        table: &AccountTable<'_>,
+        as_of: Option<NaiveDate>,
+    ) -> Result<(Option<BatchScores>, RiskInputs)> {
+        let health = match as_of {
+            Some(d) => self.health(table, d)?,
+            None => None,
+        };
+        let inputs = self.risk_inputs(table, health.as_ref(), as_of)?;
+        Ok((health, inputs))
+    }
+
     /// Scores the risk of every account; a factor without input is dropped or an error, as
     /// `missing_inputs` says. With `arr` (minor units), the expected loss ARR × risk.
     pub fn risk(
@@ -410,8 +425,7 @@ impl Pipeline {
         as_of: NaiveDate,
         open: &[OpenCta],
     ) -> Result<PipelineResult> {
-        let health = self.health(table, as_of)?;
-        let inputs = self.risk_inputs(table, health.as_ref(), Some(as_of))?;
+        let (health, inputs) = self.health_and_inputs(table, Some(as_of))?;
         let risk = self.risk(&inputs, table.integer("arr")?)?;
         let signals = self.signals(table, &inputs, Some(&risk.scores), as_of)?;
         let ctas = self.ctas(table.account_id()?, &signals, as_of, open)?;
