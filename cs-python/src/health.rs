@@ -21,9 +21,9 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString};
 
-use crate::columns::{Bool, Category, Days, Float};
-use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
+use crate::input::{Bool, Category, Dates, Float};
+use crate::output::to_python;
 
 // ---------------------------------------------------------------------------------------------
 // Conversions
@@ -37,7 +37,7 @@ fn json_error(e: impl std::fmt::Display) -> PyErr {
 
 /// A Python dict (or any JSON-like value; dates become ISO strings) as JSON text.
 fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    crate::convert::document_json(obj)
+    crate::input::document_json(obj)
 }
 
 /// A document from a Python dict, through its JSON form.
@@ -58,7 +58,7 @@ fn is_null(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(matches!(name.to_str()?, "NAType" | "NaTType"))
 }
 
-/// A date argument read by the one date reader ([`crate::convert::date_arg`]); None is today.
+/// A date argument read by the one date reader ([`crate::input::date_arg`]); None is today.
 pub(crate) fn date_of(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<NaiveDate> {
     let Some(obj) = obj.filter(|o| !o.is_none()) else {
         let py_today = |py: Python<'_>| -> PyResult<NaiveDate> {
@@ -69,7 +69,7 @@ pub(crate) fn date_of(obj: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<N
         };
         return Python::attach(py_today);
     };
-    crate::convert::date_arg(obj, field)
+    crate::input::date_arg(obj, field)
 }
 
 /// A raw measure value from Python: bool, number, or category name.
@@ -147,7 +147,7 @@ enum Held<'py> {
 struct HeldMeasure<'py> {
     name: String,
     data: Held<'py>,
-    observed: Option<Days>,
+    observed: Option<Dates>,
 }
 
 fn lookup<'py>(columns: &Bound<'py, PyDict>, name: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -178,7 +178,7 @@ fn hold_measures<'py>(cards: &[&Scorecard], columns: &Bound<'py, PyDict>) -> PyR
             };
             let date_column = m.date_column_name();
             let observed = match (m.validity_days, columns.get_item(&date_column)?) {
-                (Some(_), Some(d)) => Some(Days::extract(&d, &date_column)?),
+                (Some(_), Some(d)) => Some(Dates::extract(&d, &date_column)?),
                 _ => None,
             };
             held.push(HeldMeasure {
@@ -317,7 +317,7 @@ fn result_table<'py>(
             Arc::new(cards),
         ));
     }
-    crate::table::to_pyarrow(py, columns)
+    crate::output::to_pyarrow(py, columns)
 }
 
 /// The card as it scores a table: NaN in a float column is a missing value, as the cell
@@ -900,11 +900,11 @@ pub(crate) fn _health_rollup<'py>(
             "1..=255",
         )));
     }
-    let batch = crate::table::read_table(table)?;
-    let groups = crate::table::Groups::new(&batch, &by)?;
-    let score_col = crate::table::column(&batch, score)?;
+    let batch = crate::input::read_table(table)?;
+    let groups = crate::input::Groups::new(&batch, &by)?;
+    let score_col = crate::input::column(&batch, score)?;
     let scores = Float::Arrow(vec![score_col.clone()]);
-    let band_col = crate::table::column(&batch, band)?;
+    let band_col = crate::input::column(&batch, band)?;
     let text = arrow_cast::cast(band_col, &DataType::Utf8).map_err(|e| {
         raise(cs_core::Error::invalid(
             format!("column {band}"),
@@ -929,7 +929,7 @@ pub(crate) fn _health_rollup<'py>(
     let arr_values: Option<Vec<i64>> = match &arr {
         None => None,
         Some(name) => {
-            let col = crate::table::column(&batch, name)?;
+            let col = crate::input::column(&batch, name)?;
             if !col.data_type().is_integer() {
                 return Err(raise(cs_core::Error::invalid(
                     format!("column {name}"),
@@ -1014,7 +1014,7 @@ pub(crate) fn _health_rollup<'py>(
             ));
         }
     }
-    crate::table::to_pyarrow(py, columns)
+    crate::output::to_pyarrow(py, columns)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1125,5 +1125,5 @@ pub(crate) fn _synthetic_portfolio<'py>(
             Arc::new(BooleanArray::from(p.executive_sponsor.clone())),
         ),
     ];
-    crate::table::to_pyarrow(py, columns)
+    crate::output::to_pyarrow(py, columns)
 }

@@ -1,8 +1,10 @@
 //! The Python binding of cs-core: `import cs_core`.
 //!
-//! This crate converts and detaches; every computation is a cs-core call. Columns arrive as
-//! borrowed numpy or Arrow memory (see `columns`), tables through the Arrow PyCapsule interface
-//! (see `table`), and errors leave as `cs_core.CsError` subclasses with the Rust message (see `error`).
+//! This crate converts and detaches; every computation is a cs-core call. Arguments, documents,
+//! columns and tables enter through one module (`input`: borrowed numpy or Arrow memory, the
+//! cell grammar of cs-arrow), results leave through one (`output`: pyarrow tables, which the
+//! Python package hands back as the caller's table kind), and errors leave as `cs_core.CsError`
+//! subclasses with the Rust message (`error`).
 // pyo3's macros expand to items clippy's pedantic set would flag in user code.
 #![allow(clippy::unnecessary_wraps, clippy::needless_pass_by_value, unreachable_pub)]
 // Doc comments here become Python docstrings, written for Python readers, not rustdoc.
@@ -10,18 +12,16 @@
 
 use pyo3::prelude::*;
 
-mod columns;
-mod convert;
 mod error;
 mod health;
+mod input;
 mod nps;
 mod onboarding;
+mod output;
 mod package;
 mod playbook;
 mod renewal;
 mod retention;
-mod table;
-mod typed;
 
 /// Customer Success logic from the cs-core Rust library.
 #[pymodule]

@@ -5,9 +5,9 @@ use cs_core::portfolio::{Column, Granularity, Period};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::columns::{Float, Numeric, NumericFn};
-use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
+use crate::input::{Float, Numeric, NumericFn};
+use crate::output::to_python;
 
 /// The Net Promoter Score of a set of answers, with counts and statistics.
 ///
@@ -490,13 +490,15 @@ pub(crate) fn _nps_by<'py>(
 
     let z_check = cs_core::statistics::Confidence::new(confidence).or_raise()?;
     let granularity = period.map(Granularity::parse).transpose().or_raise()?;
-    let batch = crate::table::read_table(table)?;
-    let groups = crate::table::Groups::new(&batch, &by)?;
+    let batch = crate::input::read_table(table)?;
+    let groups = crate::input::Groups::new(&batch, &by)?;
     let dates = match granularity {
-        Some(_) => Some(crate::table::dates(crate::table::column(&batch, date)?, date)?),
+        Some(_) => {
+            Some(crate::input::Dates::from_arrow(crate::input::column(&batch, date)?, date)?.required(date)?)
+        }
         None => None,
     };
-    let scores = Numeric::Arrow(vec![crate::table::column(&batch, score)?.clone()]);
+    let scores = Numeric::Arrow(vec![crate::input::column(&batch, score)?.clone()]);
     let codes = &groups.codes;
     let by_key = GroupedNps {
         codes,
@@ -574,7 +576,7 @@ pub(crate) fn _nps_by<'py>(
         Field::new("ci_high", DataType::Float64, true),
         fl(&|n| n.interval(level).high),
     ));
-    crate::table::to_pyarrow(py, columns)
+    crate::output::to_pyarrow(py, columns)
 }
 
 type Group = core_nps::NpsGroup<(u64, Option<Period>)>;

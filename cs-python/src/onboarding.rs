@@ -15,10 +15,10 @@ use pyo3::types::{PyDict, PyType};
 use pyo3_arrow::input::AnyRecordBatch;
 use serde::Serialize;
 
-use crate::columns::Dates;
-use crate::convert::{date_arg, datetime_arg, from_python, to_python};
 use crate::error::{OrRaise, raise};
-use crate::table::{Groups, column, read_table, to_pyarrow};
+use crate::input::{Dates, date_arg, datetime_arg, from_python};
+use crate::input::{Groups, column, read_table};
+use crate::output::{to_pyarrow, to_python};
 
 // ---------------------------------------------------------------------------------------------
 // Documents

@@ -21,10 +21,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::columns::{Counts, Text};
-use crate::convert::{date_arg, from_python, optional_date, to_python};
 use crate::error::{OrRaise, raise};
-use crate::table::{column, dates, read_table, to_pyarrow};
+use crate::input::{Counts, Dates, Text, column, date_arg, from_python, optional_date, read_table};
+use crate::output::{to_pyarrow, to_python};
 
 // ---------------------------------------------------------------------------------------------
 // Conversions of arguments
@@ -659,7 +658,7 @@ impl DeliveryTable {
             None => Ok(Counts::zeros(rows)),
         };
         Ok(Some(DeliveryTable {
-            dates: dates(column(&batch, "date")?, "date")?,
+            dates: Dates::from_arrow(column(&batch, "date")?, "date")?.required("date")?,
             activity: Text::new(column(&batch, "activity")?, "activity")?,
             channel: Text::new(column(&batch, "channel")?, "channel")?,
             minutes: counts("minutes")?,
@@ -1074,8 +1073,8 @@ pub(crate) fn _entitlement_compliance_batch(
     let batch = read_table(contracts)?;
     let account = Text::new(column(&batch, "account")?, "account")?;
     let package = Text::new(column(&batch, "package")?, "package")?;
-    let start = dates(column(&batch, "start")?, "start")?;
-    let renewal = dates(column(&batch, "renewal")?, "renewal")?;
+    let start = Dates::from_arrow(column(&batch, "start")?, "start")?.required("start")?;
+    let renewal = Dates::from_arrow(column(&batch, "renewal")?, "renewal")?.required("renewal")?;
     let log =
         DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
     let log_account = Text::new(column(&log.batch, "account")?, "account")?;

@@ -8,11 +8,11 @@ use cs_core::renewal::RiskModel;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
+use crate::input::{column, date_arg, required_text};
+use crate::output::batch_to_pyarrow;
+use crate::output::to_python;
 use crate::renewal::{PyRiskModel, batch_of, to_json_text};
-use crate::table::{batch_to_pyarrow, column};
-use crate::typed::{date_arg, required_text};
 
 /// The CTAs still open: a table (or list of dicts) with ``account_id`` and ``trigger``, or a
 /// list of (account_id, trigger) pairs.

@@ -23,13 +23,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::input::AnyRecordBatch;
 
-use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
-use crate::table::{column, read_table, to_pyarrow};
-use crate::typed::{
-    Owned, bools, date_arg, date_array, float_array, float_column, int_array, int_column, optional, parsed,
-    text,
+use crate::input::{
+    Owned, bools, column, date_arg, float_array, float_column, int_array, int_column, optional, parsed,
+    read_table, text,
 };
+use crate::output::{date_array, to_pyarrow, to_python};
 
 fn json_error(e: impl std::fmt::Display) -> PyErr {
     raise(cs_core::Error::Parse {
@@ -40,7 +39,7 @@ fn json_error(e: impl std::fmt::Display) -> PyErr {
 
 /// A dict (or any JSON-like Python value) as JSON text, through the standard `json` module.
 pub(crate) fn to_json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
-    crate::convert::document_json(obj)
+    crate::input::document_json(obj)
 }
 
 /// Any supported table (pandas, polars, pyarrow, dict of columns) as one record batch, through
@@ -363,7 +362,8 @@ pub(crate) fn _renewal_stages<'py>(
     let w = windows(planning_days, internal_review_days, imminent_days, grace_days)?;
     let as_of = date_arg(as_of, "as of")?;
     let batch = batch_of(table)?;
-    let dates = crate::typed::dates(column(&batch, renewal_date)?, renewal_date)?;
+    let dates = crate::input::Dates::from_arrow(column(&batch, renewal_date)?, renewal_date)?
+        .optional(renewal_date)?;
     let auto = optional(&batch, auto_renew)
         .map(|a| bools(a, auto_renew.unwrap_or_default()))
         .transpose()?;
@@ -382,7 +382,7 @@ pub(crate) fn _renewal_stages<'py>(
                     ),
                 });
             }
-            Some(crate::typed::from_options(values, 0))
+            Some(crate::input::from_options(values, 0))
         }
         None => None,
     };
@@ -506,7 +506,7 @@ fn churned_flags(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
             },
         });
     }
-    Ok(crate::typed::from_options(out, false))
+    Ok(crate::input::from_options(out, false))
 }
 
 fn score_columns(scores: RiskScores) -> PyResult<Vec<(Field, ArrayRef)>> {
@@ -898,7 +898,7 @@ pub(crate) fn arr_at_risk<'py>(
         return Err(raise(cs_core::Error::missing(tier).at(i)));
     }
     let dates = renewal_date
-        .map(|d| crate::typed::dates(column(&batch, d)?, d))
+        .map(|d| crate::input::Dates::from_arrow(column(&batch, d)?, d)?.optional(d))
         .transpose()?;
     let date_col = match (&dates, renewal_date) {
         (Some(d), Some(name)) => Some(d.column(name)?),

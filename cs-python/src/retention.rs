@@ -24,10 +24,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 
-use crate::columns::{Flags, Float};
-use crate::convert::to_python;
 use crate::error::{OrRaise, raise};
-use crate::table::{Groups, column, read_table, to_pyarrow};
+use crate::input::{Flags, Float};
+use crate::input::{Groups, column, read_table};
+use crate::output::to_pyarrow;
+use crate::output::to_python;
 
 fn json_error(what: &str, e: &serde_json::Error) -> PyErr {
     raise(cs_core::Error::Parse {
@@ -777,7 +778,7 @@ impl PySbgModel {
     /// Reads a model document from a dict.
     #[staticmethod]
     fn from_dict(document: &Bound<'_, PyAny>) -> PyResult<PySbgModel> {
-        Self::from_json(&crate::convert::document_json(document)?)
+        Self::from_json(&crate::input::document_json(document)?)
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let from_json = slf.py().get_type::<PySbgModel>().getattr("from_json")?;
@@ -1265,10 +1266,12 @@ pub(crate) fn _red_lead_times(
     let history = read_table(history)?;
     let churns = read_table(churns)?;
     let accounts = text_column(&history, account)?;
-    let dates: Vec<NaiveDate> = crate::table::dates(column(&history, date)?, date)?;
+    let dates: Vec<NaiveDate> =
+        crate::input::Dates::from_arrow(column(&history, date)?, date)?.required(date)?;
     let flags = Flags::from_arrow(&[column(&history, red)?.clone()], red)?;
     let churned = text_column(&churns, account)?;
-    let churn_dates = crate::table::dates(column(&churns, churn_date)?, churn_date)?;
+    let churn_dates =
+        crate::input::Dates::from_arrow(column(&churns, churn_date)?, churn_date)?.required(churn_date)?;
     let flags = flags.as_slice()?;
     let inner = py
         .detach(|| core::red_lead_times(&accounts, &dates, flags, &churned, &churn_dates))

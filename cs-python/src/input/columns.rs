@@ -393,66 +393,6 @@ impl Counts {
 
 // --- date columns ---
 
-/// A date column as Arrow `date32` (days since 1970-01-01, the layout cs-core's `DateLike`
-/// reads for `i32`): borrowed when the table already holds `date32`; `date64` and timestamps
-/// are cast (to their calendar date) and ISO strings (`YYYY-MM-DD`) parsed, a bad string being
-/// an error naming the column and row. Nulls stay nulls.
-pub(crate) struct Dates {
-    array: ArrayRef,
-}
-
-impl Dates {
-    /// Reads an Arrow column of a table; `name` is the column name used in errors.
-    pub(crate) fn from_arrow(array: &ArrayRef, name: &str) -> PyResult<Dates> {
-        use arrow_array::Date32Array;
-        let invalid_type = |reason: String| {
-            raise(cs_core::Error::invalid(
-                format!("column {name}"),
-                format!("type {}", array.data_type()),
-                reason,
-            ))
-        };
-        let array = match array.data_type() {
-            DataType::Date32 => array.clone(),
-            DataType::Date64 | DataType::Timestamp(..) | DataType::Null => {
-                arrow_cast::cast(array, &DataType::Date32).map_err(|e| invalid_type(e.to_string()))?
-            }
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                let text =
-                    arrow_cast::cast(array, &DataType::Utf8).map_err(|e| invalid_type(e.to_string()))?;
-                let text = text.as_string::<i32>();
-                let mut days = Vec::with_capacity(text.len());
-                for i in 0..text.len() {
-                    if text.is_null(i) || text.value(i).trim().is_empty() {
-                        days.push(None);
-                        continue;
-                    }
-                    let cell = text.value(i);
-                    let date = cell.trim().parse::<chrono::NaiveDate>().map_err(|_| {
-                        raise(
-                            cs_core::Error::invalid(name, format!("{cell:?}"), "not a date (YYYY-MM-DD)")
-                                .at(i),
-                        )
-                    })?;
-                    days.push(Some(arrow_array::types::Date32Type::from_naive_date(date)));
-                }
-                std::sync::Arc::new(Date32Array::from(days)) as ArrayRef
-            }
-            other => {
-                return Err(invalid_type(format!(
-                    "expected dates (date32, date64, timestamps or ISO strings), not {other}"
-                )));
-            }
-        };
-        Ok(Dates { array })
-    }
-
-    /// Borrows the days as a cs-core column (validity only where nulls exist).
-    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, i32>> {
-        primitive_column::<arrow_array::types::Date32Type>(&self.array, name).or_raise()
-    }
-}
-
 // --- retention: contiguous float64 and boolean columns ---
 
 impl Float<'_> {
@@ -789,58 +729,5 @@ impl Category {
             .with_optional_validity(validity_of(keys).or_raise()?)
             .or_raise()?;
         Ok((col, &self.dictionary))
-    }
-}
-
-/// A date column as Arrow `date32` (days since 1970-01-01): borrowed when it already is one,
-/// cast from dates, timestamps or ISO 8601 strings otherwise.
-pub(crate) struct Days {
-    array: ArrayRef,
-}
-
-impl Days {
-    /// Reads any column-like object of dates.
-    pub(crate) fn extract(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Self> {
-        let array = arrow_single(obj, name)?;
-        let array = match array.data_type() {
-            DataType::Date32 => array,
-            DataType::Date64 | DataType::Timestamp(_, _) | DataType::Null => {
-                cast_to(&array, &DataType::Date32, name, "dates")?
-            }
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
-                let text = cast_to(&array, &DataType::Utf8, name, "dates")?;
-                let dates = cast_to(&text, &DataType::Date32, name, "dates (YYYY-MM-DD)")?;
-                if dates.null_count() != text.null_count() {
-                    let bad = (0..text.len())
-                        .find(|&i| text.is_valid(i) && dates.is_null(i))
-                        .unwrap_or(0);
-                    return Err(raise(
-                        cs_core::Error::invalid(
-                            format!("column {name}"),
-                            format!("{:?}", text.as_string::<i32>().value(bad)),
-                            "expected a date (YYYY-MM-DD)",
-                        )
-                        .at(bad),
-                    ));
-                }
-                dates
-            }
-            t => {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {t}"),
-                    "expected dates",
-                )));
-            }
-        };
-        Ok(Days { array })
-    }
-
-    /// The days as one borrowed [`Column`].
-    pub(crate) fn column<'a>(&'a self, name: &'a str) -> PyResult<Column<'a, i32>> {
-        let days = self.array.as_primitive::<arrow_array::types::Date32Type>();
-        Column::new(name, days.values().as_ref())
-            .with_optional_validity(validity_of(days).or_raise()?)
-            .or_raise()
     }
 }
