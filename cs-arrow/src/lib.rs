@@ -10,6 +10,7 @@
 //! - [`AccountBatch`]: a RecordBatch read as the [`cs_core::pipeline`]'s raw account table.
 //! - [`output`]: risk scores and calls to action as Arrow columns.
 //! - [`revenue`]: ARR snapshots for GRR / NRR.
+//! - [`compliance`]: contracts and delivered-activity tables for entitlement compliance.
 //! - [`files`]: CSV and Parquet files read into, and written from, RecordBatches (outputs
 //!   written to a temporary file and renamed).
 //!
@@ -21,6 +22,7 @@
 
 mod account;
 pub mod cells;
+pub mod compliance;
 #[cfg(feature = "files")]
 pub mod files;
 pub mod output;

@@ -12,7 +12,6 @@ use clap::{Parser, Subcommand};
 
 mod args;
 mod commands;
-mod csv_input;
 mod report;
 mod table_input;
 

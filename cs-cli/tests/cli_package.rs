@@ -284,23 +284,22 @@ fn compliance_bad_rows_name_line_and_column() {
     );
     assert!(!ok);
     assert!(
-        err.contains("line 3, column activity: unknown activity \"golf_day\""),
+        err.contains("d1.csv line 3, unknown activity \"golf_day\""),
         "{err}"
     );
     let (_, _, err) = run(
         &contracts,
         &log("d2.csv", "acme,2026-02-03,kickoff,pigeon,60,2\n"),
     );
-    assert!(
-        err.contains("line 3, column channel: unknown channel \"pigeon\""),
-        "{err}"
-    );
+    assert!(err.contains("d2.csv line 3, unknown channel \"pigeon\""), "{err}");
     let (_, _, err) = run(
         &contracts,
         &log("d3.csv", "acme,2026-02-30,kickoff,on_site,60,2\n"),
     );
     assert!(
-        err.contains("line 3, column date: \"2026-02-30\" is not a date"),
+        err.contains(
+            "d3.csv line 3, column date value \"2026-02-30\" is invalid: expected a date (YYYY-MM-DD)"
+        ),
         "{err}"
     );
     let (_, _, err) = run(
@@ -308,7 +307,7 @@ fn compliance_bad_rows_name_line_and_column() {
         &log("d4.csv", "globex,2026-01-20,kickoff,on_site,60,2\n"),
     );
     assert!(
-        err.contains("line 3, column date: delivered activity date 2026-01-20 is before the contract start 2026-02-01 of account globex"),
+        err.contains("d4.csv line 3, delivered activity date 2026-01-20 is invalid: it is before the contract start 2026-02-01 of account globex"),
         "{err}"
     );
     let (_, _, err) = run(
@@ -316,7 +315,9 @@ fn compliance_bad_rows_name_line_and_column() {
         &log("d5.csv", "initech,2026-02-03,kickoff,on_site,60,2\n"),
     );
     assert!(
-        err.contains("line 3, column account: account \"initech\" has no row in"),
+        err.contains(
+            "d5.csv line 3, delivery account \"initech\" is invalid: no contract row has this account"
+        ),
         "{err}"
     );
     let (_, _, err) = run(
@@ -324,7 +325,7 @@ fn compliance_bad_rows_name_line_and_column() {
         &log("d6.csv", "acme,2026-02-03,kickoff,on_site,-5,2\n"),
     );
     assert!(
-        err.contains("line 3, column minutes: \"-5\" is not a whole number"),
+        err.contains("d6.csv line 3, minutes -5 is outside 0..=4294967295"),
         "{err}"
     );
 
@@ -334,7 +335,7 @@ fn compliance_bad_rows_name_line_and_column() {
     );
     let (_, _, err) = run(&bad_contracts, &log("d7.csv", ""));
     assert!(
-        err.contains("line 2, column renewal: renewal date 2025-01-15 is invalid: it must be after the contract start 2026-01-15"),
+        err.contains("c3.csv line 2, renewal date 2025-01-15 is invalid: it must be after the contract start 2026-01-15"),
         "{err}"
     );
     let unknown_package = temp_file(
@@ -343,7 +344,7 @@ fn compliance_bad_rows_name_line_and_column() {
     );
     let (_, _, err) = run(&unknown_package, &log("d8.csv", ""));
     assert!(
-        err.contains("line 2, column package: unknown success package \"platinum\""),
+        err.contains("c4.csv line 2, unknown success package \"platinum\""),
         "{err}"
     );
     let duplicate = temp_file(
@@ -351,10 +352,7 @@ fn compliance_bad_rows_name_line_and_column() {
         "account,package,start,renewal\nacme,enterprise,2026-01-15,2027-01-15\nacme,commerce,2026-01-15,2027-01-15\n",
     );
     let (_, _, err) = run(&duplicate, &log("d9.csv", ""));
-    assert!(
-        err.contains("line 3, column account: duplicate account \"acme\""),
-        "{err}"
-    );
+    assert!(err.contains("c5.csv line 3, duplicate account \"acme\""), "{err}");
     let (_, _, err) = cs(&[
         "compliance",
         &contracts,

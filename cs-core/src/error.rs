@@ -65,7 +65,7 @@ pub enum Error {
         actual: usize,
     },
     /// A name that should refer to something known does not.
-    #[error("unknown {kind} {name:?}{}", Known(.known))]
+    #[error("unknown {kind} {name:?}{}{}", Position(*.position), Known(.known))]
     Unknown {
         /// What kind of name, e.g. `"measure"`, `"activity"`.
         kind: String,
@@ -73,14 +73,18 @@ pub enum Error {
         name: String,
         /// The names that are known, when the list is short enough to help.
         known: Vec<String>,
+        /// Row or element index (0-based) when the name came from a column or list.
+        position: Option<usize>,
     },
     /// A value that must be unique appears twice.
-    #[error("duplicate {field} {value:?}")]
+    #[error("duplicate {field} {value:?}{}", Position(*.position))]
     Duplicate {
         /// The field, e.g. `"goal id"`.
         field: String,
         /// The repeated value.
         value: String,
+        /// Row or element index (0-based) of the repeat when it came from a column or list.
+        position: Option<usize>,
     },
     /// A document (TOML, JSON, CSV) could not be read.
     #[error("invalid {format} document: {message}")]
@@ -158,6 +162,16 @@ impl Error {
             kind: kind.into(),
             name: name.into(),
             known: known.into_iter().map(|s| s.as_ref().to_owned()).collect(),
+            position: None,
+        }
+    }
+
+    /// An [`Error::Duplicate`]: `value` of `field` appears twice.
+    pub fn duplicate(field: impl Into<String>, value: impl Into<String>) -> Self {
+        Error::Duplicate {
+            field: field.into(),
+            value: value.into(),
+            position: None,
         }
     }
 
@@ -167,7 +181,9 @@ impl Error {
         match &mut self {
             Error::OutOfRange { position, .. }
             | Error::Invalid { position, .. }
-            | Error::Missing { position, .. } => {
+            | Error::Missing { position, .. }
+            | Error::Unknown { position, .. }
+            | Error::Duplicate { position, .. } => {
                 *position = Some(index);
             }
             _ => {}
@@ -182,7 +198,9 @@ impl Error {
         match self {
             Error::OutOfRange { position, .. }
             | Error::Invalid { position, .. }
-            | Error::Missing { position, .. } => *position,
+            | Error::Missing { position, .. }
+            | Error::Unknown { position, .. }
+            | Error::Duplicate { position, .. } => *position,
             _ => None,
         }
     }
@@ -194,7 +212,9 @@ impl Error {
         let found = self.position();
         if let Error::OutOfRange { position, .. }
         | Error::Invalid { position, .. }
-        | Error::Missing { position, .. } = &mut self
+        | Error::Missing { position, .. }
+        | Error::Unknown { position, .. }
+        | Error::Duplicate { position, .. } = &mut self
         {
             *position = None;
         }
@@ -213,6 +233,12 @@ impl Error {
                 position: Some(p), ..
             }
             | Error::Missing {
+                position: Some(p), ..
+            }
+            | Error::Unknown {
+                position: Some(p), ..
+            }
+            | Error::Duplicate {
                 position: Some(p), ..
             } => *p += base,
             _ => {}

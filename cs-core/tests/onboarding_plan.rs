@@ -299,7 +299,8 @@ fn duplicate_goal_ids_are_rejected() {
         err,
         Error::Duplicate {
             field: "goal id".into(),
-            value: "training".into()
+            value: "training".into(),
+            position: None,
         }
     );
 }

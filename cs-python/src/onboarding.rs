@@ -512,10 +512,7 @@ fn label<T: Serialize>(value: T) -> String {
 fn check_new_columns(batch: &RecordBatch, names: &[&str]) -> PyResult<()> {
     for name in names {
         if batch.column_by_name(name).is_some() {
-            return Err(raise(cs_core::Error::Duplicate {
-                field: "column".into(),
-                value: (*name).to_owned(),
-            }));
+            return Err(raise(cs_core::Error::duplicate("column", *name)));
         }
     }
     Ok(())

@@ -5,16 +5,14 @@ use std::sync::Arc;
 
 use arrow_array::types::Date32Type;
 use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray, UInt32Array,
-    UInt64Array,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field};
 use chrono::{NaiveDate, NaiveDateTime};
 use cs_core::document::Document;
 use cs_core::package::{
-    self as core, AccountCompliance, ContractColumns, ContractTerm, DateRange, DeliveredActivity,
-    DeliveryColumns, EngagementCalendar, IcalOptions, MatchingRules, PackageTimeline, PortfolioCompliance,
-    SuccessPackage,
+    self as core, AccountCompliance, ContractTerm, DateRange, DeliveredActivity, EngagementCalendar,
+    IcalOptions, MatchingRules, PackageTimeline, PortfolioCompliance, SuccessPackage,
 };
 use cs_core::portfolio::Granularity;
 use pyo3::prelude::*;
@@ -22,7 +20,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
-use crate::input::{Counts, Dates, Text, column, date_arg, from_python, optional_date, read_table};
+use crate::input::{column, date_arg, from_python, optional_date, read_table};
 use crate::output::{to_pyarrow, to_python};
 
 // ---------------------------------------------------------------------------------------------
@@ -637,44 +635,16 @@ impl PyEngagementCalendar {
 // ---------------------------------------------------------------------------------------------
 // Delivered activities
 
-/// The delivery log of a table: columns date, activity, channel and (optional) minutes and
-/// participants.
-struct DeliveryTable {
-    batch: RecordBatch,
-    dates: Vec<NaiveDate>,
-    activity: Text,
-    channel: Text,
-    minutes: Counts,
-    participants: Counts,
-}
-
-impl DeliveryTable {
-    fn read(table: Option<AnyRecordBatch>) -> PyResult<Option<DeliveryTable>> {
-        let Some(table) = table else { return Ok(None) };
-        let batch = read_table(table)?;
-        let rows = batch.num_rows();
-        let counts = |name: &str| match batch.column_by_name(name) {
-            Some(a) => Counts::new(a, name),
-            None => Ok(Counts::zeros(rows)),
-        };
-        Ok(Some(DeliveryTable {
-            dates: Dates::from_arrow(column(&batch, "date")?, "date")?.required("date")?,
-            activity: Text::new(column(&batch, "activity")?, "activity")?,
-            channel: Text::new(column(&batch, "channel")?, "channel")?,
-            minutes: counts("minutes")?,
-            participants: counts("participants")?,
-            batch,
-        }))
-    }
-
-    fn log(&self, py: Python<'_>) -> PyResult<Vec<DeliveredActivity>> {
-        let activity = self.activity.values()?;
-        let channel = self.channel.values()?;
-        let minutes = self.minutes.column("minutes")?;
-        let participants = self.participants.column("participants")?;
-        py.detach(|| core::delivered_from_columns(&self.dates, &activity, &channel, minutes, participants))
-            .or_raise()
-    }
+/// The delivery log of a table (cs-arrow's reader: date, activity, channel and optional minutes
+/// and participants) as the core's deliveries; `None` when no table is given.
+fn delivery_log(py: Python<'_>, table: Option<AnyRecordBatch>) -> PyResult<Option<Vec<DeliveredActivity>>> {
+    let Some(table) = table else { return Ok(None) };
+    let batch = read_table(table)?;
+    let log = cs_arrow::compliance::Deliveries::read(&batch, false).or_raise()?;
+    let c = log.columns();
+    py.detach(|| core::delivered_from_columns(c.date, c.activity, c.channel, c.minutes, c.participants))
+        .or_raise()
+        .map(Some)
 }
 
 /// Time spent with the customer per period (customer-facing deliveries only); the wrapper
@@ -700,9 +670,7 @@ pub(crate) fn _time_with_customer<'py>(
             )));
         }
     };
-    let table =
-        DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
-    let log = table.log(py)?;
+    let log = delivery_log(py, Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
     let periods = py.detach(|| core::time_with_customer(&log, granularity, range));
     let labels: Vec<String> = periods.iter().map(|p| p.period.to_string()).collect();
     let mut cols = Columns::default();
@@ -924,10 +892,7 @@ pub(crate) fn _entitlement_compliance(
     let term = term_of(contract)?;
     let as_of = date_arg(as_of, "as_of")?;
     let rules = rules_of(rules)?;
-    let log = match DeliveryTable::read(delivered)? {
-        Some(t) => t.log(py)?,
-        None => Vec::new(),
-    };
+    let log: Vec<DeliveredActivity> = delivery_log(py, delivered)?.unwrap_or_default();
     let inner = py
         .detach(|| core::timeline_compliance(&timeline, &term, &log, as_of, &rules))
         .or_raise()?;
@@ -1071,36 +1036,11 @@ pub(crate) fn _entitlement_compliance_batch(
         }
     }
     let batch = read_table(contracts)?;
-    let account = Text::new(column(&batch, "account")?, "account")?;
-    let package = Text::new(column(&batch, "package")?, "package")?;
-    let start = Dates::from_arrow(column(&batch, "start")?, "start")?.required("start")?;
-    let renewal = Dates::from_arrow(column(&batch, "renewal")?, "renewal")?.required("renewal")?;
-    let log =
-        DeliveryTable::read(Some(delivered))?.ok_or_else(|| raise(cs_core::Error::empty("delivered")))?;
-    let log_account = Text::new(column(&log.batch, "account")?, "account")?;
-
-    let (account_values, package_values) = (account.values()?, package.values()?);
-    let (activity, channel) = (log.activity.values()?, log.channel.values()?);
-    let log_accounts = log_account.values()?;
-    let contract_columns = ContractColumns {
-        account: &account_values,
-        package: &package_values,
-        start: &start,
-        renewal: &renewal,
-    };
-    let delivery_columns = DeliveryColumns {
-        account: &log_accounts,
-        date: &log.dates,
-        activity: &activity,
-        channel: &channel,
-        minutes: log.minutes.column("minutes")?,
-        participants: log.participants.column("participants")?,
-    };
-    let inner = py
-        .detach(|| {
-            core::entitlement_compliance_batch(&contract_columns, &delivery_columns, &custom, as_of, &rules)
-        })
-        .or_raise()?;
+    let log = read_table(delivered)?;
+    let (book, inner) = py
+        .detach(|| cs_arrow::compliance::portfolio(&batch, &log, &custom, as_of, &rules))
+        .map_err(|(_, e)| raise(e))?;
+    let (start, renewal) = (book.start, book.renewal);
     let mut contract_out = Vec::with_capacity(4);
     for name in ["account", "package", "start", "renewal"] {
         let a = column(&batch, name)?;

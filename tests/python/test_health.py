@@ -215,7 +215,7 @@ def test_categorical_and_boolean_measures() -> None:
         assert list(np.asarray(scores, dtype=float)) == [100.0, 30.0, 20.0]
     polars_cat = pl.DataFrame(table).with_columns(pl.col("stage").cast(pl.Categorical))
     assert card.score(polars_cat, as_of=DAY)["score"].to_list() == [100.0, 30.0, 20.0]
-    with raises('unknown category of measure stage "churned" (known: live, onboarding)'):
+    with raises('unknown category of measure stage "churned" at position 0 (known: live, onboarding)'):
         card.score({"stage": ["churned"], "sponsor": [True]}, as_of=DAY)
 
 

@@ -431,13 +431,13 @@ def _bad_log(**changes: object) -> dict[str, list[object]]:
 @pytest.mark.parametrize(
     ("log", "message"),
     [
-        (_bad_log(activity="golf_day"), 'unknown activity "golf_day" (known: csm_introduction,'),
-        (_bad_log(channel="pigeon"), 'unknown channel "pigeon" (known: digital,'),
+        (_bad_log(activity="golf_day"), 'unknown activity "golf_day" at position 0 (known: csm_introduction,'),
+        (_bad_log(channel="pigeon"), 'unknown channel "pigeon" at position 0 (known: digital,'),
         (
             _bad_log(date=D(2026, 1, 2)),
             "delivered activity date 2026-01-02 at position 0 is invalid: it is before the contract start",
         ),
-        (_bad_log(minutes=-5), "column minutes type Int64 is invalid: expected whole numbers"),
+        (_bad_log(minutes=-5), "minutes -5 at position 0 is outside 0..=4294967295"),
         ({"day": [D(2026, 2, 1)], "activity": ["kickoff"], "channel": ["on_site"]}, 'unknown column "date"'),
         (
             {"date": [D(2026, 2, 1), None], "activity": ["kickoff"] * 2, "channel": ["on_site"] * 2},
@@ -587,7 +587,7 @@ def test_batch_with_custom_packages_and_bad_rows() -> None:
     with pytest.raises(cs.CsError, match=re.escape("renewal date 2025-01-01 at position 1 is invalid")):
         cs.entitlement_compliance_batch(backwards, delivered, "2026-05-01", packages=[premier])
     stranger = {**delivered, "account": [1, 3]}
-    with pytest.raises(cs.CsError, match=re.escape("delivery account 3 at position 1 is invalid")):
+    with pytest.raises(cs.CsError, match=re.escape('delivery account "3" at position 1 is invalid')):
         cs.entitlement_compliance_batch(contracts, stranger, "2026-05-01", packages=[premier])
 
 

@@ -2,22 +2,19 @@
 //! engagement calendar of a contract ("a year in the life"), and delivered-vs-entitled
 //! compliance of a portfolio.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use clap::Args;
 use cs_core::document::Document;
 use cs_core::package::{
-    Activity, Channel, ContractColumns, ContractTerm, DateRange, DeliveryColumns, EngagementCalendar,
-    IcalOptions, MatchingRules, PackageTimeline, SuccessPackage, catalog, entitlement_compliance_batch,
-    resolve,
+    ComplianceInput, ContractTerm, DateRange, EngagementCalendar, IcalOptions, MatchingRules,
+    PackageTimeline, SuccessPackage, catalog, resolve,
 };
-use cs_core::portfolio::Column;
 use serde_json::{Value, json};
 
-use crate::csv_input::CsvTable;
 use crate::report::TextTable;
+use crate::table_input::Loaded;
 
 fn date(cell: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d").map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
@@ -262,25 +259,12 @@ pub(crate) struct ComplianceArgs {
     json: bool,
 }
 
-fn none_bundled() -> (&'static str, &'static str) {
-    ("", "")
-}
-
 fn pct(r: Option<f64>) -> String {
     r.map_or_else(|| "-".to_owned(), |r| format!("{:.1}%", 100.0 * r))
 }
 
 fn mark(flag: bool, text: &str) -> String {
     if flag { text.to_owned() } else { String::new() }
-}
-
-/// A count cell: empty = 0.
-fn count(cell: &str) -> Result<u32, String> {
-    if cell.is_empty() {
-        return Ok(0);
-    }
-    cell.parse()
-        .map_err(|_| format!("{cell:?} is not a whole number 0..={}", u32::MAX))
 }
 
 pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
@@ -297,82 +281,27 @@ pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
         None => MatchingRules::default(),
     };
 
-    // Contracts: every cell checked here, so an error names its line and column.
-    let contracts = CsvTable::read(Some(&args.contracts), none_bundled())?;
-    let account = contracts.parse_column("account", |c| {
-        if c.is_empty() {
-            Err("empty account".to_owned())
-        } else {
-            Ok(c.to_owned())
-        }
-    })?;
-    let package = contracts.parse_column("package", |c| resolve(c, &custom).map(|_| c.to_owned()))?;
-    let start = contracts.parse_column("start", date)?;
-    let renewal = contracts.parse_column("renewal", date)?;
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for row in 0..contracts.len() {
-        ContractTerm::new(start[row], renewal[row]).map_err(|e| contracts.error_at(row, "renewal", e))?;
-        if index.insert(&account[row], row).is_some() {
-            return Err(contracts.error_at(row, "account", format!("duplicate account {:?}", account[row])));
-        }
-    }
-
-    let log = CsvTable::read(Some(&args.delivered), none_bundled())?;
-    let log_account = log.parse_column("account", |c| {
-        index
-            .get(c)
-            .map(|_| c.to_owned())
-            .ok_or_else(|| format!("account {c:?} has no row in {}", contracts.source))
-    })?;
-    let log_date = log.parse_column("date", date)?;
-    for (row, (a, d)) in log_account.iter().zip(&log_date).enumerate() {
-        let s = start[index[a.as_str()]];
-        if *d < s {
-            return Err(log.error_at(
-                row,
-                "date",
-                format!("delivered activity date {d} is before the contract start {s} of account {a}"),
-            ));
-        }
-    }
-    let activity = log.parse_column("activity", |c| Activity::parse(c).map(|a| a.name().to_owned()))?;
-    let channel = log.parse_column("channel", |c| Channel::parse(c).map(|a| a.name().to_owned()))?;
-    let optional_counts = |name: &str| -> Result<Vec<u32>, String> {
-        if log.column(name).is_ok() {
-            log.parse_column(name, count)
-        } else {
-            Ok(vec![0; log.len()])
-        }
-    };
-    let minutes = optional_counts("minutes")?;
-    let participants = optional_counts("participants")?;
-
-    let portfolio = entitlement_compliance_batch(
-        &ContractColumns {
-            account: &account,
-            package: &package,
-            start: &start,
-            renewal: &renewal,
-        },
-        &DeliveryColumns {
-            account: &log_account,
-            date: &log_date,
-            activity: &activity,
-            channel: &channel,
-            minutes: Column::new("minutes", &minutes),
-            participants: Column::new("participants", &participants),
-        },
-        &custom,
-        args.as_of,
-        &rules,
-    )
-    .map_err(|e| e.to_string())?;
+    // Both tables through cs-arrow's grammar and the core's checks; an error names the file
+    // and line of the value to fix.
+    let contracts = Loaded::read(&args.contracts)?;
+    let log = Loaded::read(&args.delivered)?;
+    let (book, portfolio) =
+        cs_arrow::compliance::portfolio(&contracts.batch, &log.batch, &custom, args.as_of, &rules).map_err(
+            |(input, e)| match input {
+                ComplianceInput::Contracts => contracts.locate(e),
+                ComplianceInput::Deliveries => log.locate(e),
+                ComplianceInput::Rules => {
+                    format!("{}: {e}", args.rules.as_deref().unwrap_or("matching rules"))
+                }
+            },
+        )?;
+    let (account, package, start, renewal) = (&book.account, &book.package, &book.start, &book.renewal);
 
     let detail = match &args.account {
         Some(a) => Some(
-            index
-                .get(a.as_str())
-                .copied()
+            account
+                .iter()
+                .position(|x| x == a)
                 .ok_or_else(|| format!("--account {a:?}: no such account in {}", contracts.source))?,
         ),
         None => None,

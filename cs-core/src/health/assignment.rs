@@ -69,10 +69,7 @@ impl Document for ScorecardSet {
             }
             c.validate()?;
             if self.scorecards[..i].iter().any(|o| o.name == c.name) {
-                return Err(Error::Duplicate {
-                    field: "scorecard name".into(),
-                    value: c.name.clone(),
-                });
+                return Err(Error::duplicate("scorecard name", c.name.clone()));
             }
         }
         self.index_of(&self.default)?;

@@ -84,10 +84,7 @@ pub(crate) fn validate_bands(bands: &[Band]) -> Result<()> {
             ));
         }
         if bands[..i].iter().any(|o| o.name == b.name) {
-            return Err(Error::Duplicate {
-                field: "band name".into(),
-                value: b.name.clone(),
-            });
+            return Err(Error::duplicate("band name", b.name.clone()));
         }
         if let Some(prev) = i.checked_sub(1).and_then(|j| bands.get(j)) {
             if b.min < prev.max {

@@ -219,10 +219,7 @@ pub(crate) fn run(
             return Err(Error::unknown("measure", c.measure, &names));
         }
         if columns[..k].iter().any(|o| o.measure == c.measure) {
-            return Err(Error::Duplicate {
-                field: "measure column".into(),
-                value: c.measure.to_owned(),
-            });
+            return Err(Error::duplicate("measure column", c.measure));
         }
         if c.data.len() != rows {
             return Err(Error::LengthMismatch {

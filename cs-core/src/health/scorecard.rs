@@ -201,10 +201,7 @@ impl Document for Scorecard {
                 ));
             }
             if names.contains(&m.name.as_str()) {
-                return Err(Error::Duplicate {
-                    field: "measure name".into(),
-                    value: m.name.clone(),
-                });
+                return Err(Error::duplicate("measure name", m.name.clone()));
             }
             names.push(&m.name);
             check_weight(&format!("measure {} weight", m.name), m.weight)?;

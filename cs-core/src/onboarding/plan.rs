@@ -254,10 +254,7 @@ impl JointImpactPlan {
         for g in &self.goals {
             non_blank("goals[].id", &g.id)?;
             if !ids.insert(g.id.as_str()) {
-                return Err(Error::Duplicate {
-                    field: "goal id".into(),
-                    value: g.id.clone(),
-                });
+                return Err(Error::duplicate("goal id", g.id.clone()));
             }
             let field = |name: &str| format!("goals[{}].{name}", g.id);
             non_blank(&field("title"), &g.title)?;
@@ -283,10 +280,10 @@ impl JointImpactPlan {
             }
             if g.kind == GoalKind::FirstImpact {
                 if let Some(first) = first_impact {
-                    return Err(Error::Duplicate {
-                        field: "first impact goal".into(),
-                        value: format!("{first}, {}", g.id),
-                    });
+                    return Err(Error::duplicate(
+                        "first impact goal",
+                        format!("{first}, {}", g.id),
+                    ));
                 }
                 first_impact = Some(&g.id);
                 if let (Some(achieved), Some(kickoff)) = (g.achieved_on, self.kickoff_on)
@@ -308,10 +305,7 @@ impl JointImpactPlan {
         for a in &self.action_items {
             non_blank("action_items[].id", &a.id)?;
             if !ids.insert(a.id.as_str()) {
-                return Err(Error::Duplicate {
-                    field: "action item id".into(),
-                    value: a.id.clone(),
-                });
+                return Err(Error::duplicate("action item id", a.id.clone()));
             }
             let field = |name: &str| format!("action_items[{}].{name}", a.id);
             non_blank(&field("title"), &a.title)?;
@@ -427,14 +421,25 @@ fn in_revision(error: Error, number: u32) -> Error {
             field: prefix(field),
             position,
         },
-        Error::Unknown { kind, name, known } => Error::Unknown {
+        Error::Unknown {
+            kind,
+            name,
+            known,
+            position,
+        } => Error::Unknown {
             kind: prefix(kind),
             name,
             known,
+            position,
         },
-        Error::Duplicate { field, value } => Error::Duplicate {
+        Error::Duplicate {
+            field,
+            value,
+            position,
+        } => Error::Duplicate {
             field: prefix(field),
             value,
+            position,
         },
         other => other,
     }

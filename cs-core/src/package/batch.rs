@@ -145,7 +145,36 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
     as_of: NaiveDate,
     rules: &MatchingRules,
 ) -> Result<PortfolioCompliance> {
-    rules.validate()?;
+    entitlement_compliance_located(contracts, deliveries, packages, as_of, rules).map_err(|(_, e)| e)
+}
+
+/// The input of [`entitlement_compliance_batch`] an error concerns, so that a front end can
+/// name the file (and, with the error's position, the row) to fix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplianceInput {
+    /// The contracts table (one row per account).
+    Contracts,
+    /// The delivered-activity log.
+    Deliveries,
+    /// The matching rules.
+    Rules,
+}
+
+/// [`entitlement_compliance_batch`], with the input each error concerns: a duplicate account,
+/// an unknown package or a renewal before its start is a [`ComplianceInput::Contracts`] error
+/// at that contract row; an unknown activity or channel, a delivery for an account without a
+/// contract or dated before its contract start is a [`ComplianceInput::Deliveries`] error at
+/// that delivery row.
+pub fn entitlement_compliance_located<S: AsRef<str> + Sync>(
+    contracts: &ContractColumns<'_, S>,
+    deliveries: &DeliveryColumns<'_, S>,
+    packages: &[SuccessPackage],
+    as_of: NaiveDate,
+    rules: &MatchingRules,
+) -> std::result::Result<PortfolioCompliance, (ComplianceInput, Error)> {
+    use ComplianceInput::{Contracts, Deliveries, Rules};
+    rules.validate().map_err(|e| (Rules, e))?;
     let rows = contracts.account.len();
     let same = |field: &str, len: usize, expected: usize| {
         if len == expected {
@@ -158,15 +187,20 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
             })
         }
     };
-    same("package", contracts.package.len(), rows)?;
-    same("start", contracts.start.len(), rows)?;
-    same("renewal", contracts.renewal.len(), rows)?;
+    let in_contracts = |e| (Contracts, e);
+    let in_deliveries = |e| (Deliveries, e);
+    same("package", contracts.package.len(), rows).map_err(in_contracts)?;
+    same("start", contracts.start.len(), rows).map_err(in_contracts)?;
+    same("renewal", contracts.renewal.len(), rows).map_err(in_contracts)?;
     let log_rows = deliveries.account.len();
-    same("date", deliveries.date.len(), log_rows)?;
-    same("activity", deliveries.activity.len(), log_rows)?;
-    same("channel", deliveries.channel.len(), log_rows)?;
-    deliveries.minutes.expect_len(log_rows)?;
-    deliveries.participants.expect_len(log_rows)?;
+    same("date", deliveries.date.len(), log_rows).map_err(in_deliveries)?;
+    same("activity", deliveries.activity.len(), log_rows).map_err(in_deliveries)?;
+    same("channel", deliveries.channel.len(), log_rows).map_err(in_deliveries)?;
+    deliveries.minutes.expect_len(log_rows).map_err(in_deliveries)?;
+    deliveries
+        .participants
+        .expect_len(log_rows)
+        .map_err(in_deliveries)?;
 
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(rows);
     let mut resolved: HashMap<String, PackageTimeline> = HashMap::new();
@@ -175,15 +209,15 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
     for row in 0..rows {
         let account = contracts.account[row].as_ref();
         if index.insert(account, row).is_some() {
-            return Err(Error::Duplicate {
-                field: "account".into(),
-                value: account.to_owned(),
-            });
+            return Err((Contracts, Error::duplicate("account", account).at(row)));
         }
-        terms.push(ContractTerm::new(contracts.start[row], contracts.renewal[row]).map_err(|e| e.at(row))?);
+        terms.push(
+            ContractTerm::new(contracts.start[row], contracts.renewal[row])
+                .map_err(|e| (Contracts, e.at(row)))?,
+        );
         let key = contracts.package[row].as_ref().trim().to_ascii_lowercase();
         if !resolved.contains_key(&key) {
-            let package = resolve(&key, packages)?;
+            let package = resolve(&key, packages).map_err(|e| (Contracts, e.at(row)))?;
             resolved.insert(key.clone(), PackageTimeline::new(package));
         }
         package_keys.push(key);
@@ -195,25 +229,35 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
         deliveries.channel,
         deliveries.minutes,
         deliveries.participants,
-    )?;
+    )
+    .map_err(in_deliveries)?;
     let mut logs: Vec<Vec<DeliveredActivity>> = vec![Vec::new(); rows];
     for (entry, delivery) in log.into_iter().enumerate() {
         let account = deliveries.account[entry].as_ref();
         let Some(&row) = index.get(account) else {
-            return Err(
-                Error::invalid("delivery account", account, "no contract row has this account").at(entry),
-            );
+            return Err((
+                Deliveries,
+                Error::invalid(
+                    "delivery account",
+                    format!("{account:?}"),
+                    "no contract row has this account",
+                )
+                .at(entry),
+            ));
         };
         if delivery.date < terms[row].start() {
-            return Err(Error::invalid(
-                "delivered activity date",
-                delivery.date,
-                format!(
-                    "it is before the contract start {} of account {account}",
-                    terms[row].start()
-                ),
-            )
-            .at(entry));
+            return Err((
+                Deliveries,
+                Error::invalid(
+                    "delivered activity date",
+                    delivery.date,
+                    format!(
+                        "it is before the contract start {} of account {account}",
+                        terms[row].start()
+                    ),
+                )
+                .at(entry),
+            ));
         }
         logs[row].push(delivery);
     }
@@ -228,12 +272,16 @@ pub fn entitlement_compliance_batch<S: AsRef<str> + Sync>(
                 as_of,
                 rules,
             )
+            .map_err(|e| e.at(row))
         })
         .collect();
     // The first error in row order, whatever the thread that found it.
-    let reports = results.into_iter().collect::<Result<Vec<_>>>()?;
+    let reports = results
+        .into_iter()
+        .collect::<Result<Vec<_>>>()
+        .map_err(in_contracts)?;
     let accounts = contracts.account.iter().map(|a| a.as_ref().to_owned()).collect();
-    PortfolioCompliance::from_reports(as_of, accounts, reports)
+    PortfolioCompliance::from_reports(as_of, accounts, reports).map_err(in_contracts)
 }
 
 #[cfg(test)]
@@ -333,6 +381,42 @@ mod tests {
     }
 
     #[test]
+    fn errors_say_which_input_holds_the_value() {
+        let located = |f: &Fixture| {
+            let contracts = ContractColumns {
+                account: &f.account,
+                package: &f.package,
+                start: &f.start,
+                renewal: &f.renewal,
+            };
+            let deliveries = DeliveryColumns {
+                account: &f.d_account,
+                date: &f.d_date,
+                activity: &f.d_activity,
+                channel: &f.d_channel,
+                minutes: Column::new("minutes", &f.minutes),
+                participants: Column::new("participants", &f.participants),
+            };
+            let rules = MatchingRules::default();
+            entitlement_compliance_located(&contracts, &deliveries, &[], d(2026, 6, 30), &rules)
+                .map(|_| ())
+                .unwrap_err()
+        };
+        let mut f = fixture();
+        f.account[2] = "acme";
+        let (input, e) = located(&f);
+        assert_eq!((input, e.position()), (ComplianceInput::Contracts, Some(2)));
+        let mut f = fixture();
+        f.d_channel[3] = "pigeon";
+        let (input, e) = located(&f);
+        assert_eq!((input, e.position()), (ComplianceInput::Deliveries, Some(3)));
+        let mut f = fixture();
+        f.d_account[4] = "hooli";
+        let (input, e) = located(&f);
+        assert_eq!((input, e.position()), (ComplianceInput::Deliveries, Some(4)));
+    }
+
+    #[test]
     fn bad_rows_are_named() {
         let mut f = fixture();
         f.d_date[2] = d(2026, 1, 20);
@@ -348,7 +432,7 @@ mod tests {
             run(&f, d(2026, 6, 30))
                 .unwrap_err()
                 .to_string()
-                .starts_with("unknown activity \"golf\"")
+                .starts_with("unknown activity \"golf\" at position 1")
         );
 
         let mut f = fixture();
@@ -364,7 +448,7 @@ mod tests {
         f.account[2] = "acme";
         assert_eq!(
             run(&f, d(2026, 6, 30)).unwrap_err().to_string(),
-            "duplicate account \"acme\""
+            "duplicate account \"acme\" at position 2"
         );
 
         let mut f = fixture();
@@ -382,7 +466,7 @@ mod tests {
             run(&f, d(2026, 6, 30))
                 .unwrap_err()
                 .to_string()
-                .contains("delivery account hooli at position 0")
+                .contains("delivery account \"hooli\" at position 0")
         );
 
         let mut f = fixture();

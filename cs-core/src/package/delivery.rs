@@ -116,12 +116,16 @@ pub fn delivered_from_columns<S: AsRef<str>>(
         let name = activity[i].as_ref();
         let a = match activities.get(name) {
             Some(&known) => known,
-            None => *activities.entry(name).or_insert(Activity::parse(name)?),
+            None => *activities
+                .entry(name)
+                .or_insert(Activity::parse(name).map_err(|e| e.at(i))?),
         };
         let name = channel[i].as_ref();
         let c = match channels.get(name) {
             Some(&known) => known,
-            None => *channels.entry(name).or_insert(Channel::parse(name)?),
+            None => *channels
+                .entry(name)
+                .or_insert(Channel::parse(name).map_err(|e| e.at(i))?),
         };
         out.push(DeliveredActivity::new(
             date[i],

@@ -115,7 +115,10 @@ mod success_package;
 mod timeline;
 
 pub use activity::{Activity, Channel, TouchModel};
-pub use batch::{ContractColumns, DeliveryColumns, PortfolioCompliance, entitlement_compliance_batch};
+pub use batch::{
+    ComplianceInput, ContractColumns, DeliveryColumns, PortfolioCompliance, entitlement_compliance_batch,
+    entitlement_compliance_located,
+};
 pub use cadence::{Cadence, MAX_CADENCE_DAYS, MAX_CADENCE_MONTHS, MAX_CADENCE_WEEKS};
 pub use calendar::{
     CalendarItem, DateRange, EngagementCalendar, engagement_calendar, engagement_calendar_between,

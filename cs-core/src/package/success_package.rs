@@ -123,10 +123,10 @@ impl Document for SuccessPackage {
         for e in &self.entitlements {
             e.validate()?;
             if !seen.insert(e.label()) {
-                return Err(Error::Duplicate {
-                    field: format!("entitlement name in package {:?}", self.name),
-                    value: e.label().to_owned(),
-                });
+                return Err(Error::duplicate(
+                    format!("entitlement name in package {:?}", self.name),
+                    e.label(),
+                ));
             }
         }
         Ok(())

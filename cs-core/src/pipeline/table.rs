@@ -176,10 +176,7 @@ impl<'a> AccountTable<'a> {
             });
         }
         if self.has(name) {
-            return Err(Error::Duplicate {
-                field: "column".into(),
-                value: name.into(),
-            });
+            return Err(Error::duplicate("column", name));
         }
         self.columns.push((name, cells));
         Ok(())

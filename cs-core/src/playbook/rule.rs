@@ -106,10 +106,7 @@ impl Document for Playbook {
                 return Err(Error::invalid("rule id", "\"\"", "must not be blank").at(i));
             }
             if self.rules[..i].iter().any(|o| o.id == r.id) {
-                return Err(Error::Duplicate {
-                    field: "rule id".into(),
-                    value: r.id.clone(),
-                });
+                return Err(Error::duplicate("rule id", r.id.clone()));
             }
             if r.owner_role.trim().is_empty() {
                 return Err(Error::invalid(

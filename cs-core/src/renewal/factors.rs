@@ -87,10 +87,7 @@ impl<'a> RiskTable<'a> {
     pub fn with(mut self, column: Column<'a, f64>) -> Result<Self> {
         column.expect_len(self.len)?;
         if self.columns.iter().any(|c| c.name() == column.name()) {
-            return Err(Error::Duplicate {
-                field: "risk table column".into(),
-                value: column.name().into(),
-            });
+            return Err(Error::duplicate("risk table column", column.name()));
         }
         self.columns.push(column);
         Ok(self)

@@ -385,10 +385,7 @@ impl Document for RiskModel {
         for (i, f) in self.factors.iter().enumerate() {
             f.validate()?;
             if self.factors[..i].iter().any(|g| g.name == f.name) {
-                return Err(Error::Duplicate {
-                    field: "factor name".into(),
-                    value: f.name.clone(),
-                });
+                return Err(Error::duplicate("factor name", f.name.clone()));
             }
         }
         Ok(())

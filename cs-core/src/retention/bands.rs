@@ -146,10 +146,7 @@ where
     let mut churn: HashMap<&K, NaiveDate> = HashMap::with_capacity(churned_accounts.len());
     for (i, (k, &date)) in churned_accounts.iter().zip(churn_dates).enumerate() {
         if churn.insert(k, date).is_some() {
-            return Err(Error::Duplicate {
-                field: "churned account".into(),
-                value: format!("row {i}"),
-            });
+            return Err(Error::duplicate("churned account", format!("row {i}")));
         }
     }
     let mut first_red: HashMap<&K, NaiveDate> = HashMap::new();

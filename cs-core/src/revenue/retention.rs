@@ -36,10 +36,7 @@ impl Snapshot {
             }
             let seg = segment.map(|s| s[i].as_ref().to_owned());
             if accounts.insert(id.to_owned(), (a, seg)).is_some() {
-                return Err(Error::Duplicate {
-                    field: "account id".into(),
-                    value: id.to_owned(),
-                });
+                return Err(Error::duplicate("account id", id));
             }
         }
         Ok(Snapshot { accounts })
@@ -51,10 +48,7 @@ impl Snapshot {
         for c in contracts {
             let v = (c.arr(), c.segment().map(str::to_owned));
             if accounts.insert(c.account_id().to_owned(), v).is_some() {
-                return Err(Error::Duplicate {
-                    field: "account id".into(),
-                    value: c.account_id().to_owned(),
-                });
+                return Err(Error::duplicate("account id", c.account_id()));
             }
         }
         Ok(Snapshot { accounts })

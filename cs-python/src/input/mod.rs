@@ -10,7 +10,7 @@ mod documents;
 mod tables;
 
 pub(crate) use arguments::{date_arg, datetime_arg, optional_date};
-pub(crate) use columns::{Bool, Category, Counts, Flags, Float, Numeric, NumericFn, Text};
+pub(crate) use columns::{Bool, Category, Flags, Float, Numeric, NumericFn};
 pub(crate) use dates::Dates;
 pub(crate) use documents::{document_json, from_python};
 pub(crate) use tables::*;
