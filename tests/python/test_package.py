@@ -431,7 +431,7 @@ def _bad_log(**changes: object) -> dict[str, list[object]]:
 @pytest.mark.parametrize(
     ("log", "message"),
     [
-        (_bad_log(activity="golf_day"), 'unknown activity "golf_day" at position 0 (known: csm_introduction,'),
+        (_bad_log(activity="golf_day"), 'unknown activity "golf_day" at position 0 (known: csm_intro'),
         (_bad_log(channel="pigeon"), 'unknown channel "pigeon" at position 0 (known: digital,'),
         (
             _bad_log(date=D(2026, 1, 2)),

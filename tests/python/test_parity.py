@@ -154,3 +154,74 @@ def test_revenue_retention_is_the_same_from_the_cli_and_python(cs_binary: Path) 
         r = cs.revenue_retention(read(start), read(end), segment="segment")
         assert r.overall == doc["overall"]
         assert {k: v for k, v in r.by_segment.items()} == {k: v for k, v in doc["by_segment"]}
+
+
+@pytest.mark.parametrize("source", ["sample", "generated"])
+def test_health_scores_and_rollups_are_the_same_from_the_cli_and_python(
+    cs_binary: Path, tmp_path: Path, source: str
+) -> None:
+    path = DATA / "portfolio.csv"
+    if source == "generated":
+        path = tmp_path / "generated.csv"
+        generate(cs_binary, path, rows=3000, seed=11, as_of="2026-06-30")
+    scored = tmp_path / "scored.csv"
+    doc = cli(cs_binary, "score", str(path), "--as-of", "2026-06-30", "--by", "segment", "-o", str(scored))
+    cli_scores = pd.read_csv(scored, float_precision="round_trip")
+    card = cs.Scorecard.default()
+    for kind, table in readers(path).items():
+        out = pa.table(card.score(table, as_of="2026-06-30"))
+        assert out.column("score").to_pylist() == cli_scores["score"].tolist(), kind
+        assert [str(b) for b in out.column("band").to_pylist()] == cli_scores["band"].tolist(), kind
+        rollup = pa.table(cs.health_rollup(out, by="segment", arr="arr", bands=card)).to_pylist()
+        assert [r["segment"] for r in rollup] == [g["key"] for g in doc["by"]["segment"]]
+        for mine, theirs in zip(rollup, doc["by"]["segment"], strict=True):
+            counts = ("accounts", "scored", "arr")
+            assert [mine[k] for k in counts] == [theirs[k] for k in counts]
+            assert mine["mean"] == theirs["mean"]
+            assert mine["arr_weighted_mean"] == theirs["arr_weighted_mean"]
+            assert {b: mine[f"{b}_share"] for b in doc["bands"]} == theirs["band_share"]
+            assert {b: mine[f"{b}_arr_share"] for b in doc["bands"]} == theirs["arr_share"]
+
+
+def test_nps_by_group_and_period_is_the_same_from_the_cli_and_python(cs_binary: Path) -> None:
+    path = DATA / "survey.csv"
+    doc = cli(cs_binary, "nps", str(path), "--by", "segment", "--period", "quarter")
+    keys = ["responses", "promoters", "passives", "detractors", "nps", "standard_error", "ci_low", "ci_high"]
+    for kind, table in readers(path).items():
+        out = pa.table(cs.nps_by(table, by="segment", period="quarter")).to_pylist()
+        assert len(out) == len(doc["groups"]), kind
+        for mine, theirs in zip(out, doc["groups"], strict=True):
+            assert (mine["segment"], mine["period"]) == (theirs["segment"], theirs["period"])
+            assert {k: mine[k] for k in keys} == {k: theirs[k] for k in keys}, kind
+
+
+def test_compliance_is_the_same_from_the_cli_and_python(cs_binary: Path, tmp_path: Path) -> None:
+    contracts, delivered = DATA / "contracts.csv", DATA / "delivered.csv"
+    doc = cli(cs_binary, "compliance", str(contracts), str(delivered), "--as-of", "2026-06-30")
+    # Parquet through the same reader on the command line.
+    pq_contracts, pq_delivered = tmp_path / "c.parquet", tmp_path / "d.parquet"
+    pq.write_table(pacsv.read_csv(contracts), pq_contracts)
+    pq.write_table(pacsv.read_csv(delivered), pq_delivered)
+    assert cli(cs_binary, "compliance", str(pq_contracts), str(pq_delivered), "--as-of", "2026-06-30") == doc
+    totals = ["delivered", "owed", "overdue", "ratio", "mean_account_ratio", "under_delivered_accounts"]
+    per_account = ["account", "delivered", "due", "overdue", "upcoming", "owed", "ratio", "under_delivered"]
+    for read in (read_pandas, pl.read_csv, pacsv.read_csv):
+        p = cs.entitlement_compliance_batch(read(contracts), read(delivered), "2026-06-30")
+        assert {k: getattr(p, k) for k in totals} == {k: doc["total"][k] for k in totals}
+        rows = p.accounts.to_pylist()
+        assert [{k: r[k] for k in per_account} for r in rows] == [
+            {k: a[k] for k in per_account} for a in doc["accounts"]
+        ]
+
+
+def test_onboarding_is_the_same_from_the_cli_and_python(cs_binary: Path) -> None:
+    path = DATA / "onboarding.csv"
+    doc = cli(cs_binary, "onboarding", str(path), "--as-of", "2026-06-30", "--by", "segment")
+    for kind, table in readers(path).items():
+        out = pa.table(cs.ttfi_summary(table, by="segment", as_of="2026-06-30")).to_pylist()
+        assert [r["segment"] for r in out] == [g["segment"] for g in doc["groups"]], kind
+        for mine, theirs in zip(out, doc["groups"], strict=True):
+            assert {k: mine[k] for k in theirs["summary"]} == theirs["summary"], kind
+        still = pa.table(cs.still_onboarding(table, as_of="2026-06-30")).to_pylist()
+        listed = doc["still_onboarding"]
+        assert [r["account"] for r in still[: len(listed)]] == [a["account"] for a in listed], kind
