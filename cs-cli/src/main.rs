@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 
 mod args;
 mod commands;
-mod report;
+mod output;
 mod table_input;
 
 /// Customer Success analytics from CSV files.

@@ -20,7 +20,7 @@ use cs_core::portfolio::{Column, ColumnBuf, Validity};
 use cs_core::sample::SyntheticPortfolio;
 use serde_json::json;
 
-use crate::report::TextTable;
+use crate::output::TextTable;
 
 /// Rows between two progress lines on stderr.
 const PROGRESS_EVERY: usize = 1_000_000;
@@ -684,9 +684,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             "source": portfolio.source, "as_of": as_of.to_string(), "scorecard": cards.label(),
             "bands": band_names, "all": rollup_json(&all), "by": by, "worst": worst_json,
         });
-        return serde_json::to_string_pretty(&doc)
-            .map(|s| s + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
 
     let mut out = format!(

@@ -10,7 +10,7 @@ use cs_core::health::{Override, Scorecard, TrendOptions};
 use cs_core::pipeline::{Kind, Pipeline, apply_overrides, health_trends};
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
 
 fn scorecard(path: Option<&str>) -> Result<Scorecard, String> {
@@ -27,12 +27,6 @@ fn scorecard(path: Option<&str>) -> Result<Scorecard, String> {
         Scorecard::from_json(&text)
     }
     .map_err(|e| format!("{path}: {e}"))
-}
-
-fn pretty(doc: &Value) -> Result<String, String> {
-    serde_json::to_string_pretty(doc)
-        .map(|t| t + "\n")
-        .map_err(|e| e.to_string())
 }
 
 /// The measure columns of `card`, for `--help`.
@@ -126,7 +120,7 @@ pub(crate) fn trend(args: &TrendArgs) -> Result<String, String> {
             .iter()
             .map(|(id, t)| json!({"account_id": id, "trend": t}))
             .collect();
-        return pretty(
+        return json(
             &json!({"source": loaded.source, "scorecard": pipeline.scorecard.name,
             "window_days": options.window_days, "flat_within": options.flat_within, "accounts": rows}),
         );
@@ -283,7 +277,7 @@ pub(crate) fn overrides(args: &OverrideArgs) -> Result<String, String> {
             .zip(&scores)
             .map(|((id, _), s)| json!({"account_id": id, "health": s}))
             .collect();
-        return pretty(
+        return json(
             &json!({"source": portfolio.source, "overrides": file.source, "as_of": as_of, "accounts": rows}),
         );
     }

@@ -8,7 +8,7 @@ use cs_core::pipeline::Kind;
 use cs_core::retention::red_lead_times;
 use serde_json::json;
 
-use crate::report::TextTable;
+use crate::output::TextTable;
 use crate::table_input::Loaded;
 
 #[derive(Args)]
@@ -98,9 +98,7 @@ pub(crate) fn run(args: &LeadTimeArgs) -> Result<String, String> {
         .map_err(|e| format!("{} / {}: {e}", history.source, churns.source))?;
     if args.json {
         let doc = json!({"history": history.source, "churns": churns.source, "lead_times": lead});
-        return serde_json::to_string_pretty(&doc)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
     let opt = |v: Option<f64>, pct: bool| {
         v.map_or_else(

@@ -12,14 +12,8 @@ use cs_core::onboarding::{
 use cs_core::pipeline::Kind;
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
-
-fn pretty(doc: &Value) -> Result<String, String> {
-    serde_json::to_string_pretty(doc)
-        .map(|t| t + "\n")
-        .map_err(|e| e.to_string())
-}
 
 /// The milestone columns `cs lifecycle` reads, in `MilestoneColumns` order.
 const MILESTONES: [&str; 7] = [
@@ -118,7 +112,7 @@ pub(crate) fn lifecycle(args: &LifecycleArgs) -> Result<String, String> {
             .iter()
             .map(|(s, n)| (name(*s).to_owned(), json!(n)))
             .collect();
-        return pretty(
+        return json(
             &json!({"source": loaded.source, "as_of": as_of, "window_months": window,
             "stages": summary, "accounts": rows}),
         );
@@ -199,7 +193,7 @@ pub(crate) fn handoff(args: &HandoffArgs) -> Result<String, String> {
                 "completed_on": h.completed_on, "completeness": c, "lag": l})
             })
             .collect();
-        return pretty(&json!({"as_of": as_of, "target_days": target, "handoffs": list}));
+        return json(&json!({"as_of": as_of, "target_days": target, "handoffs": list}));
     }
     let mut t = TextTable::new([
         "account",

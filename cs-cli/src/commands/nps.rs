@@ -9,7 +9,7 @@ use cs_core::portfolio::Granularity;
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::TextTable;
 use crate::table_input::Loaded;
 
 /// The bundled sample survey (examples/data/survey.csv), used when no file is given.
@@ -152,9 +152,7 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
             "groups": rows,
             "total": row_json(&(Vec::new(), None), Some(&total), total.skipped()),
         });
-        return serde_json::to_string_pretty(&doc)
-            .map(|s| s + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
 
     let mut headers: Vec<String> = args.by.clone();

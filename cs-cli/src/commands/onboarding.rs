@@ -10,7 +10,7 @@ use cs_core::onboarding::{
 };
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::TextTable;
 use crate::table_input::Loaded;
 
 /// The bundled sample portfolio (examples/data/onboarding.csv), used when no file is given.
@@ -147,9 +147,7 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
             "groups": group_rows,
             "still_onboarding": open_rows,
         });
-        return serde_json::to_string_pretty(&doc)
-            .map(|s| s + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
 
     let from = match cfg.origin {

@@ -13,17 +13,11 @@ use cs_core::package::{
 };
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
 
 fn date(cell: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(cell, "%Y-%m-%d").map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
-}
-
-fn json_out(value: &Value) -> Result<String, String> {
-    serde_json::to_string_pretty(value)
-        .map(|s| s + "\n")
-        .map_err(|e| e.to_string())
 }
 
 /// "digital touch", "high touch", "personal touch".
@@ -84,7 +78,7 @@ pub(crate) fn packages(args: &PackagesArgs) -> Result<String, String> {
             .map(Document::to_json_value)
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| e.to_string())?;
-        return json_out(&Value::Array(docs));
+        return json(&Value::Array(docs));
     }
     let mut out = String::new();
     for (i, p) in list.iter().enumerate() {
@@ -186,7 +180,7 @@ pub(crate) fn calendar(args: &CalendarArgs) -> Result<String, String> {
     }
     if args.json {
         let value = serde_json::to_value(&cal).map_err(|e| e.to_string())?;
-        return json_out(&value);
+        return json(&value);
     }
     let names: Vec<&str> = std::iter::once(timeline.initial.name.as_str())
         .chain(timeline.changes.iter().map(|c| c.package.name.as_str()))
@@ -332,7 +326,7 @@ pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
                 })
             })
             .collect();
-        return json_out(&json!({
+        return json(&json!({
             "as_of": portfolio.as_of,
             "accounts": accounts,
             "total": {

@@ -16,7 +16,7 @@ use cs_core::onboarding::{
     ReviewStatus, TtfiConfig, TtfiOrigin,
 };
 
-use crate::report::TextTable;
+use crate::output::TextTable;
 
 /// Exit code: something is overdue.
 const OVERDUE: u8 = 1;

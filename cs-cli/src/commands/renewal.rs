@@ -16,7 +16,7 @@ use cs_core::revenue::{ArrAtRisk, Snapshot, arr_at_risk, revenue_retention};
 use cs_core::sample::SyntheticPortfolio;
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::TextTable;
 use crate::table_input::Loaded;
 
 /// Where `cs risk` looks for a portfolio when no file is given.
@@ -281,9 +281,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
             "summary": summary_json(&summary),
             "accounts": rows,
         });
-        return serde_json::to_string_pretty(&doc)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
 
     let mut out = format!(
@@ -396,9 +394,7 @@ pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
     let end = snapshot(&args.end, args, false)?;
     let r = revenue_retention(&start, &end).map_err(|e| e.to_string())?;
     if args.json {
-        return serde_json::to_string_pretty(&r)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&r);
     }
     let pct = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", 100.0 * v));
     let label = args.by.clone().unwrap_or_else(|| "cohort".into());
@@ -472,9 +468,7 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     let result = pipeline.run(&table, as_of, &open).map_err(locate)?;
     let ctas = result.ctas;
     if args.json {
-        return serde_json::to_string_pretty(&ctas)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&ctas);
     }
     let mut t = TextTable::new(["due", "priority", "account", "rule", "owner", "evidence"]);
     for c in &ctas {
@@ -725,9 +719,7 @@ fn run_evaluate(args: &RiskEvaluateArgs) -> Result<String, String> {
     )?;
     if args.json {
         let doc = json!({"source": source, "model": name, "dropped_factors": dropped, "evaluation": e});
-        return serde_json::to_string_pretty(&doc)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
     let opt = |v: Option<f64>| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.3}"));
     let mut out = format!(
@@ -907,9 +899,7 @@ pub(crate) fn run_renewals(args: &RenewalsArgs) -> Result<String, String> {
             .map(|(i, s)| json!({"account": ids[i], "renewal_date": dates.get(i), "status": s}))
             .collect();
         let doc = json!({"source": loaded.source, "as_of": as_of, "windows": windows, "contracts": rows});
-        return serde_json::to_string_pretty(&doc)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
     let mut t = TextTable::new(["account", "renewal", "days", "stage", "review by", "notice by"]);
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -1029,9 +1019,7 @@ pub(crate) fn run_churn_reasons(args: &ChurnReasonsArgs) -> Result<String, Strin
     let rows = churn_reasons(&reasons, arr).map_err(locate)?;
     if args.json {
         let doc = json!({"source": loaded.source, "reasons": rows});
-        return serde_json::to_string_pretty(&doc)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
     let mut t = TextTable::new(["reason", "accounts", "share", "lost ARR", "ARR share"]);
     for r in &rows {
@@ -1137,9 +1125,7 @@ pub(crate) fn run_expansion(args: &ExpansionArgs) -> Result<String, String> {
             .collect();
         let doc = json!({"source": loaded.source, "as_of": as_of, "criteria": criteria,
             "accounts": loaded.len(), "signalled": signalled, "rows": rows});
-        return serde_json::to_string_pretty(&doc)
-            .map(|t| t + "\n")
-            .map_err(|e| e.to_string());
+        return crate::output::json(&doc);
     }
     let mut t = TextTable::new(["account", "signal", "utilisation", "health", "NPS"]);
     let num = |v: Option<f64>, d: usize| v.map_or_else(|| "-".to_owned(), |v| format!("{v:.d$}"));

@@ -10,7 +10,7 @@ use cs_core::retention::{
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
 
 /// The bundled sample of customer tenures (examples/data/tenure.csv).
@@ -30,12 +30,6 @@ pub(crate) const SAMPLE_SCORES: (&str, &str) = (
     "the bundled sample scores (examples/data/scores.csv)",
     include_str!("../../../examples/data/scores.csv"),
 );
-
-fn to_json(doc: &Value) -> Result<String, String> {
-    serde_json::to_string_pretty(doc)
-        .map(|s| s + "\n")
-        .map_err(|e| e.to_string())
-}
 
 /// A bundled sample or the file given, read through cs-arrow.
 fn load(file: Option<&str>, sample: (&str, &str)) -> Result<Loaded, String> {
@@ -162,7 +156,7 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
             );
             doc["logrank"] = json!(test);
         }
-        return to_json(&doc);
+        return json(&doc);
     }
 
     let mut headers = vec![args.by.clone().unwrap_or_else(|| "customers".into())];
@@ -354,7 +348,7 @@ pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
             }
             rows.push(doc);
         }
-        return to_json(&json!({"discount": args.discount, "renewals": renewals, "fits": rows}));
+        return json(&json!({"discount": args.discount, "renewals": renewals, "fits": rows}));
     }
 
     let mut out = format!(
@@ -530,7 +524,7 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
         if let Some(b) = &bands {
             doc["bands"] = json!(b);
         }
-        return to_json(&doc);
+        return json(&doc);
     }
     let direction = match bt.direction {
         ScoreDirection::HigherIsRiskier => "higher is riskier",

@@ -10,7 +10,7 @@ use cs_core::portfolio::Granularity;
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
 
-use crate::report::TextTable;
+use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
 
 fn survey(file: Option<&str>) -> Result<Loaded, String> {
@@ -19,12 +19,6 @@ fn survey(file: Option<&str>) -> Result<Loaded, String> {
     }
     let (source, text) = crate::commands::nps::SAMPLE_SURVEY;
     Loaded::csv_text(source, text.as_bytes())
-}
-
-fn pretty(doc: &Value) -> Result<String, String> {
-    serde_json::to_string_pretty(doc)
-        .map(|t| t + "\n")
-        .map_err(|e| e.to_string())
 }
 
 /// The group key of row `i` of a label column ("" for an empty cell).
@@ -100,7 +94,7 @@ pub(crate) fn csat(args: &CsatArgs) -> Result<String, String> {
             .iter()
             .map(|(k, c)| row_json(Some(k), c))
             .collect::<Result<Vec<_>, _>>()?;
-        return pretty(&json!({
+        return json(&json!({
             "source": loaded.source,
             "threshold": total.threshold,
             "confidence": confidence.level(),
@@ -210,7 +204,7 @@ pub(crate) fn perceived(args: &PerceivedArgs) -> Result<String, String> {
                 v
             })
             .collect();
-        return pretty(&json!({
+        return json(&json!({
             "source": loaded.source,
             "groups": rows,
             "total": calibration_json(&total),
@@ -357,7 +351,7 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<String, String> {
             "standard_error": n.standard_error()})
     };
     if args.json {
-        return pretty(&json!({
+        return json(&json!({
             "source": loaded.source,
             "column": group_column,
             "period": args.period,
