@@ -2,7 +2,7 @@
 
 use cs_arrow::AccountBatch;
 use cs_core::document::Document;
-use cs_core::pipeline::{MissingInputs, Pipeline};
+use cs_core::pipeline::Pipeline;
 use cs_core::playbook::{OpenCta, Playbook};
 use cs_core::renewal::RiskModel;
 use pyo3::prelude::*;
@@ -134,7 +134,6 @@ impl PyPlaybook {
         let pipeline = Pipeline {
             model: model.map_or_else(RiskModel::default, |m| m.inner.clone()),
             playbook: self.inner.clone(),
-            missing_inputs: MissingInputs::Drop,
             ..Pipeline::default()
         };
         let accounts = AccountBatch::new(&batch, &pipeline, account_id).or_raise()?;

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use cs_arrow::AccountBatch;
 use cs_core::document::Document;
 use cs_core::nps::Category;
-use cs_core::pipeline::Pipeline;
+use cs_core::pipeline::{MissingInputs, Pipeline};
 use cs_core::portfolio::Column;
 use cs_core::renewal::{
     self as core, Contract, ContractRecord, FitOptions, RenewalOutcome, RenewalStatus, RenewalWindows,
@@ -469,14 +469,37 @@ impl Inputs {
     }
 }
 
-/// The model to use on `table`: the model itself, or with `drop_missing` the model without the
-/// factors whose input the table lacks.
-fn usable(model: &RiskModel, table: &RiskTable<'_>, drop_missing: bool) -> (RiskModel, Vec<String>) {
-    if drop_missing {
-        model.restricted_to(table)
-    } else {
-        (model.clone(), Vec::new())
+/// The model to use on `table`, by the core's rule for missing inputs
+/// ([`MissingInputs::model_for`]): `drop_missing` True leaves out the factors whose input the
+/// table lacks, False keeps them (scoring then names the missing input), None is the core's
+/// default ([`MissingInputs::default`]: leave them out), with a warning naming them.
+fn usable(
+    py: Python<'_>,
+    model: &RiskModel,
+    table: &RiskTable<'_>,
+    drop_missing: Option<bool>,
+) -> PyResult<RiskModel> {
+    let policy = match drop_missing {
+        None => MissingInputs::default(),
+        Some(true) => MissingInputs::Drop,
+        Some(false) => MissingInputs::Error,
+    };
+    let (model, dropped) = policy.model_for(model, table);
+    if drop_missing.is_none() && !dropped.is_empty() {
+        let message = format!(
+            "risk factors left out, the table has no input for them (they count as typical): {}; \
+             pass drop_missing=False to make this an error, True to silence it",
+            dropped.join(", ")
+        );
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        PyErr::warn(
+            py,
+            &category,
+            &std::ffi::CString::new(message).unwrap_or_default(),
+            1,
+        )?;
     }
+    Ok(model)
 }
 
 /// An outcome column as churned flags: booleans, 0 / 1, or "churned" / "renewed".
@@ -642,12 +665,14 @@ impl PyRiskModel {
     /// raw account columns exactly as ``cs risk`` derives them (``nps`` answer -> NPS category,
     /// ``renewal_date`` -> days to renewal with ``as_of``, ``licence_utilisation``,
     /// ``high_priority_tickets``, ``previous_arr``, the scorecard's measures -> health); null
-    /// or NaN is unknown. A factor without input raises CsError, unless ``drop_missing``.
-    #[pyo3(signature = (table, *, drop_missing = false, as_of = None))]
+    /// or NaN is unknown. A factor without input is left out with a warning naming it (the
+    /// library's default, as ``cs risk``); ``drop_missing=True`` leaves it out silently,
+    /// ``drop_missing=False`` raises CsError naming the input.
+    #[pyo3(signature = (table, *, drop_missing = None, as_of = None))]
     fn score<'py>(
         &self,
         table: &Bound<'py, PyAny>,
-        drop_missing: bool,
+        drop_missing: Option<bool>,
         as_of: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = table.py();
@@ -655,23 +680,23 @@ impl PyRiskModel {
         let batch = batch_of(table)?;
         let inputs = Inputs::read(&batch, &self.inner, as_of, true)?;
         let risk_table = inputs.table()?;
-        let (model, _) = usable(&self.inner, &risk_table, drop_missing);
+        let model = usable(py, &self.inner, &risk_table, drop_missing)?;
         let scores = py.detach(|| model.score(&risk_table)).or_raise()?;
         append(table, to_pyarrow(py, score_columns(scores)?)?)
     }
     /// The standardised design matrix (rows x factors, numpy float64) the model weighs: hand
     /// it to another logistic regression to compare fits.
-    #[pyo3(signature = (table, *, drop_missing = false))]
+    #[pyo3(signature = (table, *, drop_missing = None))]
     fn design_matrix<'py>(
         &self,
         table: &Bound<'py, PyAny>,
-        drop_missing: bool,
+        drop_missing: Option<bool>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = table.py();
         let batch = batch_of(table)?;
         let inputs = Inputs::read(&batch, &self.inner, None, false)?;
         let risk_table = inputs.table()?;
-        let (model, _) = usable(&self.inner, &risk_table, drop_missing);
+        let model = usable(py, &self.inner, &risk_table, drop_missing)?;
         let p = model.factors.len();
         let x = py.detach(|| model.design_matrix(&risk_table)).or_raise()?;
         let rows = inputs.rows;
@@ -686,8 +711,8 @@ impl PyRiskModel {
     /// model's ``fit_report`` records convergence and perfect separation.
     #[staticmethod]
     #[pyo3(signature = (table, outcome = "churned", *, C = Some(1.0), standardise = true,
-        max_iterations = 100, tolerance = 1e-10, template = None, drop_missing = false),
-        text_signature = "(table, outcome='churned', *, C=1.0, standardise=True, max_iterations=100, tolerance=1e-10, template=None, drop_missing=False)")]
+        max_iterations = 100, tolerance = 1e-10, template = None, drop_missing = None),
+        text_signature = "(table, outcome='churned', *, C=1.0, standardise=True, max_iterations=100, tolerance=1e-10, template=None, drop_missing=None)")]
     #[allow(non_snake_case, clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -698,13 +723,13 @@ impl PyRiskModel {
         max_iterations: u32,
         tolerance: f64,
         template: Option<&PyRiskModel>,
-        drop_missing: bool,
+        drop_missing: Option<bool>,
     ) -> PyResult<PyRiskModel> {
         let template = template.map_or_else(RiskModel::default, |t| t.inner.clone());
         let batch = batch_of(table)?;
         let inputs = Inputs::read(&batch, &template, None, false)?;
         let risk_table = inputs.table()?;
-        let (model, _) = usable(&template, &risk_table, drop_missing);
+        let model = usable(py, &template, &risk_table, drop_missing)?;
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
         let churned = churned.column(outcome)?;
         let options = FitOptions {
@@ -720,19 +745,19 @@ impl PyRiskModel {
     }
     /// Scores ``table`` and compares with the outcomes: ROC AUC, Brier score, log-loss, churn
     /// rate and ARR per tier, calibration by decile (use a held-out set).
-    #[pyo3(signature = (table, outcome = "churned", arr = None, *, drop_missing = false))]
+    #[pyo3(signature = (table, outcome = "churned", arr = None, *, drop_missing = None))]
     fn evaluate(
         &self,
         py: Python<'_>,
         table: &Bound<'_, PyAny>,
         outcome: &str,
         arr: Option<&str>,
-        drop_missing: bool,
+        drop_missing: Option<bool>,
     ) -> PyResult<PyRiskEvaluation> {
         let batch = batch_of(table)?;
         let inputs = Inputs::read(&batch, &self.inner, None, false)?;
         let risk_table = inputs.table()?;
-        let (model, _) = usable(&self.inner, &risk_table, drop_missing);
+        let model = usable(py, &self.inner, &risk_table, drop_missing)?;
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
         let churned = churned.column(outcome)?;
         let arr_array = arr.map(|a| int_array(column(&batch, a)?, a)).transpose()?;

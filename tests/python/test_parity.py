@@ -67,6 +67,34 @@ def test_risk_of_the_sample_portfolio_is_the_same_from_the_cli_and_python(cs_bin
     assert python == risks_of(doc)  # bit for bit
 
 
+def test_risk_default_leaves_out_factors_without_input_as_the_cli_does(cs_binary: Path) -> None:
+    # The reproduction: `RiskModel.default().score(table)` on the sample portfolio used
+    # to raise "risk input column health_score is missing" where `cs risk` scored every account.
+    # One default now (cs-core's MissingInputs::default): leave the factor out and say so.
+    path = DATA / "portfolio.csv"
+    doc = cli(cs_binary, "risk", str(path), "--as-of", "2026-06-30")
+    table = read_pandas(path)
+    with pytest.warns(
+        UserWarning, match=r"risk factors left out.*: health_declining, nps_overestimated"
+    ) as w:
+        scored = pa.table(cs.RiskModel.default().score(table, as_of="2026-06-30"))
+    assert doc["dropped_factors"][:2] == ["health_declining", "nps_overestimated"]
+    assert ", ".join(doc["dropped_factors"]) in str(w[0].message)
+    ids = [str(x) for x in scored.column("account_id").to_pylist()]
+    pairs = zip(
+        scored.column("risk").to_pylist(), [str(t) for t in scored.column("tier").to_pylist()], strict=True
+    )
+    assert dict(zip(ids, pairs, strict=True)) == risks_of(doc)
+    with pytest.raises(cs.CsMissingError, match="risk input column health_delta is missing"):
+        cs.RiskModel.default().score(table, as_of="2026-06-30", drop_missing=False)
+    failed = subprocess.run(
+        [str(cs_binary), "risk", str(path), "--as-of", "2026-06-30", "--require-all"],
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode != 0 and "risk input column health_delta is missing" in failed.stderr
+
+
 def test_risk_derives_inputs_in_python_as_the_cli_does(cs_binary: Path, tmp_path: Path) -> None:
     # The example: health, an NPS answer and a renewal date (derived inputs) plus
     # every other input given.

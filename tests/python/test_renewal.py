@@ -227,7 +227,7 @@ def test_score_adds_columns_to_the_callers_table(kind: str) -> None:
     t = table_of(kind, cols)
     model = cs.RiskModel.default()
     with raises("risk input column health_band is missing"):
-        model.score(t)
+        model.score(t, drop_missing=False)
     out = model.score(t, drop_missing=True)
     assert type(out) is (pa.Table if kind == "dict" else type(t))
     a = as_arrow(out)
@@ -372,7 +372,7 @@ def test_fit_bad_input_is_a_typed_error_or_a_reported_condition() -> None:
     with raises("the outcome has one class only (0 churned of 200)"):
         cs.RiskModel.fit(data.assign(churned=False), drop_missing=True)
     with raises("risk input column health_band is missing"):
-        cs.RiskModel.fit(data)
+        cs.RiskModel.fit(data, drop_missing=False)
     with raises('unknown column "lost"'):
         cs.RiskModel.fit(data, outcome="lost", drop_missing=True)
     with raises("C 0 is outside finite and > 0"):

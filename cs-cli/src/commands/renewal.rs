@@ -43,9 +43,21 @@ pub(crate) struct RiskArgs {
     /// Accounts to list, by expected ARR loss.
     #[arg(long, default_value_t = 20)]
     top: usize,
+    /// Fail when a factor has no input column, instead of leaving it out (and listing it).
+    #[arg(long)]
+    require_all: bool,
     /// Print JSON (every account) instead of tables.
     #[arg(long)]
     json: bool,
+}
+
+/// `--require-all`: fail on a factor without input; otherwise the core's default.
+fn missing_inputs(require_all: bool) -> MissingInputs {
+    if require_all {
+        MissingInputs::Error
+    } else {
+        MissingInputs::default()
+    }
 }
 
 #[derive(Args)]
@@ -206,7 +218,7 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
     }
     let pipeline = Pipeline {
         model: risk_model(args.model.as_deref())?,
-        missing_inputs: MissingInputs::Drop,
+        missing_inputs: missing_inputs(args.require_all),
         ..Pipeline::default()
     };
     let portfolio = load_portfolio(args.file.as_deref())?;
@@ -450,7 +462,6 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
             Some(p) => read_document::<Playbook>(p)?,
             None => Playbook::builtin(),
         },
-        missing_inputs: MissingInputs::Drop,
         ..Pipeline::default()
     };
     let open: Vec<OpenCta> = match &args.open {
@@ -600,7 +611,7 @@ fn with_history<T>(
     use cs_core::pipeline::{Cells, Kind};
     let pipeline = Pipeline {
         model: template,
-        missing_inputs: MissingInputs::Drop,
+        missing_inputs: missing_inputs(require_all),
         ..Pipeline::default()
     };
     let loaded = Loaded::read(path)?;
@@ -609,11 +620,7 @@ fn with_history<T>(
     let table = accounts.table().map_err(locate)?;
     let inputs = pipeline.risk_inputs(&table, None, None).map_err(locate)?;
     let risk_table = inputs.table().map_err(locate)?;
-    let (model, dropped) = if require_all {
-        (pipeline.model.clone(), Vec::new())
-    } else {
-        pipeline.model.restricted_to(&risk_table)
-    };
+    let (model, dropped) = pipeline.missing_inputs.model_for(&pipeline.model, &risk_table);
     let mut wanted = vec![(outcome, Kind::Flag)];
     let arr = arr.or_else(|| loaded.batch.column_by_name("arr").map(|_| "arr"));
     if let Some(a) = arr {
@@ -1094,7 +1101,6 @@ pub(crate) fn run_expansion(args: &ExpansionArgs) -> Result<String, String> {
     };
     let pipeline = Pipeline {
         expansion: criteria,
-        missing_inputs: MissingInputs::Drop,
         ..Pipeline::default()
     };
     let loaded = Loaded::read(&args.file)?;

@@ -53,20 +53,37 @@ pub use table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells};
 
 use crate::health::{BatchScores, Scorecard, ValueKind};
 use crate::playbook::{Cta, OpenCta, Playbook};
-use crate::renewal::{RenewalWindows, RiskModel, RiskScores, inputs};
+use crate::renewal::{RenewalWindows, RiskModel, RiskScores, RiskTable, inputs};
 use crate::revenue::ExpansionCriteria;
 use crate::{Error, Result};
 
 /// What to do with a risk factor whose input the table neither has nor implies.
+///
+/// The default, for every front end, is [`MissingInputs::Drop`]: an export rarely holds every
+/// input, and a model scored without a factor is what a CS team can act on, provided the
+/// factors left out are reported (the command line prints them, Python warns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingInputs {
-    /// Leave the factor out, as if every account had its center (the command line's choice;
-    /// the dropped factors are reported).
+    /// Leave the factor out, as if every account had its center; the factors left out are
+    /// reported.
+    #[default]
     Drop,
     /// Fail with [`Error::Missing`] naming the first missing input.
-    #[default]
     Error,
+}
+
+impl MissingInputs {
+    /// The model to score `table` with, and the factors left out: `model` without the factors
+    /// whose input `table` lacks ([`RiskModel::restricted_to`]) for [`MissingInputs::Drop`],
+    /// `model` itself for [`MissingInputs::Error`] (scoring then names the missing input).
+    #[must_use]
+    pub fn model_for(self, model: &RiskModel, table: &RiskTable<'_>) -> (RiskModel, Vec<String>) {
+        match self {
+            MissingInputs::Drop => model.restricted_to(table),
+            MissingInputs::Error => (model.clone(), Vec::new()),
+        }
+    }
 }
 
 /// The risk step's result: the model actually used, what was dropped, the scores and the
@@ -132,8 +149,8 @@ pub struct Pipeline {
 
 impl Default for Pipeline {
     /// The built-in documents: [`Scorecard::default_card`], [`RiskModel::default`],
-    /// [`Playbook::builtin`], the default windows and expansion criteria; missing risk inputs
-    /// are an error.
+    /// [`Playbook::builtin`], the default windows and expansion criteria, and the default
+    /// handling of missing risk inputs ([`MissingInputs::Drop`]).
     fn default() -> Self {
         Pipeline {
             scorecard: Scorecard::default_card(),
@@ -141,7 +158,7 @@ impl Default for Pipeline {
             playbook: Playbook::builtin(),
             windows: RenewalWindows::default(),
             expansion: ExpansionCriteria::default(),
-            missing_inputs: MissingInputs::Error,
+            missing_inputs: MissingInputs::default(),
         }
     }
 }
@@ -340,10 +357,7 @@ impl Pipeline {
         arr: Option<crate::portfolio::Column<'_, i64>>,
     ) -> Result<RiskStep> {
         let table = inputs.table()?;
-        let (model, dropped) = match self.missing_inputs {
-            MissingInputs::Drop => self.model.restricted_to(&table),
-            MissingInputs::Error => (self.model.clone(), Vec::new()),
-        };
+        let (model, dropped) = self.missing_inputs.model_for(&self.model, &table);
         let scores = model.score(&table)?;
         let expected_loss = arr
             .map(|a| {

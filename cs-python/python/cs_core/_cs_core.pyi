@@ -1361,15 +1361,17 @@ class RiskModel:
         """A copy with other tier thresholds and/or number of reason codes."""
     def restricted_to(self, table: Any) -> tuple[RiskModel, list[str]]:
         """The model without the factors whose input column ``table`` lacks, and their names."""
-    def score(self, table: Any, *, drop_missing: bool = False, as_of: Any = None) -> Any:
+    def score(self, table: Any, *, drop_missing: bool | None = None, as_of: Any = None) -> Any:
         """Scores every row of ``table`` and returns it (same type) with columns added: ``risk``,
         ``log_odds``, ``tier`` and ``reason_1`` .. ``reason_k`` with ``reason_i_contribution``
         (log-odds). Inputs are the columns named after the factors' inputs, or derived from
         raw account columns exactly as ``cs risk`` derives them (``nps`` answer -> NPS category,
         ``renewal_date`` -> days to renewal with ``as_of``, ``licence_utilisation``,
         ``high_priority_tickets``, ``previous_arr``, the scorecard's measures -> health); null
-        or NaN is unknown. A factor without input raises CsError, unless ``drop_missing``."""
-    def design_matrix(self, table: Any, *, drop_missing: bool = False) -> Any:
+        or NaN is unknown. A factor without input is left out with a UserWarning naming it (the
+        library's default, as ``cs risk``); ``drop_missing=True`` leaves it out silently,
+        ``drop_missing=False`` raises CsError naming the input."""
+    def design_matrix(self, table: Any, *, drop_missing: bool | None = None) -> Any:
         """The standardised design matrix (rows x factors, numpy float64) the model weighs: hand
         it to another logistic regression to compare fits.
         """
@@ -1383,7 +1385,7 @@ class RiskModel:
         max_iterations: int = 100,
         tolerance: float = 1e-10,
         template: RiskModel | None = None,
-        drop_missing: bool = False,
+        drop_missing: bool | None = None,
     ) -> RiskModel:
         """Estimates intercept and coefficients from past renewals by L2-regularised logistic
         regression (scikit-learn's objective: summed log-loss + ||w||^2 / (2C), intercept not
@@ -1394,7 +1396,7 @@ class RiskModel:
         model's ``fit_report`` records convergence and perfect separation.
         """
     def evaluate(
-        self, table: Any, outcome: str = "churned", arr: str | None = None, *, drop_missing: bool = False
+        self, table: Any, outcome: str = "churned", arr: str | None = None, *, drop_missing: bool | None = None
     ) -> RiskEvaluation:
         """Scores ``table`` and compares with the outcomes: ROC AUC, Brier score, log-loss, churn
         rate and ARR per tier, calibration by decile (use a held-out set).
