@@ -125,7 +125,10 @@ def test_positions_are_global_across_chunks() -> None:
         (lambda: cs.nps([None], skip_missing=True), "nps answers is empty"),
         (lambda: cs.nps(["nine"]), "column nps score"),
         (lambda: cs.nps(np.zeros((2, 2), dtype=np.uint8)), "2-dimensional array"),
-        (lambda: cs.nps(np.array(["9"])), "expected integers or float64"),
+        (
+            lambda: cs.nps(np.array(["nine"])),
+            'column nps score value "nine" at position 0 is invalid: expected a number',
+        ),
         (lambda: cs.nps([None, None]), "nps score is missing at position 0"),
         (lambda: cs.nps_from_counts(0, 0, 0), "nps answers is empty"),
         (lambda: cs.nps(ANSWERS).margin_of_error(1.0), "confidence level 1 is outside the open interval"),
@@ -251,3 +254,11 @@ def test_python_and_rust_cli_agree(cs_binary: Path) -> None:
         assert g["nps"] == row["nps"]  # bit-identical: one definition
         assert g["ci_low"] == row["ci_low"] and g["ci_high"] == row["ci_high"]
     assert cli["total"]["nps"] == cs.nps(pd.read_csv(csv)["score"]).score
+
+
+def test_text_answers_follow_the_cell_grammar() -> None:
+    # Numeric text is a number, as in a CSV file, whatever holds it; blank text is missing.
+    want = cs.nps([10, 9, 3]).score
+    assert cs.nps(np.array(["10", "9", "3"])).score == want
+    assert cs.nps(pa.array(["10", " 9", "3", ""]), skip_missing=True).score == want
+    assert cs.nps(pd.Series(["10", "9", "3"])).score == want

@@ -10,7 +10,7 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::DataType;
 use cs_core::portfolio::{Column, Validity};
-use numpy::{PyReadonlyArray1, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{PyArrayDescrMethods, PyReadonlyArray1, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
@@ -96,8 +96,11 @@ impl<'py> Numeric<'py> {
                             e.to_string(),
                         ))
                     })
-                } else {
+                } else if c.data_type().is_numeric() {
                     Ok(c)
+                } else {
+                    // Text, booleans, dictionaries: numbers by the one cell grammar.
+                    grammar_numbers(&c, name)
                 }
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -113,11 +116,15 @@ impl<'py> Numeric<'py> {
             )*};
         }
         try_dtype!(U8: u8, I64: i64, I32: i32, F64: f64, I16: i16, I8: i8, U16: u16, U32: u32, U64: u64);
-        let dtype = obj.cast::<PyUntypedArray>()?.dtype().to_string();
+        let dtype = obj.cast::<PyUntypedArray>()?.dtype();
+        if matches!(dtype.kind(), b'b' | b'U' | b'S' | b'O') {
+            // Booleans, text and objects: through Arrow and the one cell grammar.
+            return Ok(Numeric::Arrow(vec![grammar_numbers(&arrow_single(obj, name)?, name)?]));
+        }
         Err(raise(cs_core::Error::invalid(
             format!("column {name}"),
             format!("dtype {dtype}"),
-            "expected integers or float64",
+            "expected numbers",
         )))
     }
 
@@ -255,17 +262,29 @@ impl<'py> Float<'py> {
             {
                 return Ok(Float::Numpy(a));
             }
-            let np = py.import(intern!(py, "numpy"))?;
-            let converted = np
-                .call_method1(intern!(py, "ascontiguousarray"), (obj, intern!(py, "float64")))
-                .map_err(|e| {
-                    raise(cs_core::Error::invalid(
-                        format!("column {name}"),
-                        "array",
-                        e.to_string(),
-                    ))
-                })?;
-            return Ok(Float::Numpy(converted.extract()?));
+            let kind: String = obj
+                .getattr(intern!(py, "dtype"))?
+                .getattr(intern!(py, "kind"))?
+                .extract()?;
+            if matches!(kind.as_str(), "f" | "i" | "u" | "b") {
+                // Numbers (and booleans, 1 / 0) as one contiguous float64 copy.
+                let np = py.import(intern!(py, "numpy"))?;
+                let converted = np
+                    .call_method1(intern!(py, "ascontiguousarray"), (obj, intern!(py, "float64")))
+                    .map_err(|e| {
+                        raise(cs_core::Error::invalid(
+                            format!("column {name}"),
+                            "array",
+                            e.to_string(),
+                        ))
+                    })?;
+                return Ok(Float::Numpy(converted.extract()?));
+            }
+            // Text, objects, dates: through Arrow and the one cell grammar.
+            return Ok(Float::Arrow(vec![grammar_numbers(
+                &arrow_single(obj, name)?,
+                name,
+            )?]));
         }
         let numeric = Numeric::extract(obj, name)?;
         let Numeric::Arrow(chunks) = numeric else {
@@ -278,23 +297,8 @@ impl<'py> Float<'py> {
         for c in chunks {
             if c.data_type() == &DataType::Float64 {
                 out.push(c);
-            } else if c.data_type().is_numeric()
-                || c.data_type() == &DataType::Null
-                || c.data_type() == &DataType::Boolean
-            {
-                out.push(arrow_cast::cast(&c, &DataType::Float64).map_err(|e| {
-                    raise(cs_core::Error::invalid(
-                        format!("column {name}"),
-                        format!("type {}", c.data_type()),
-                        e.to_string(),
-                    ))
-                })?);
             } else {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {}", c.data_type()),
-                    "expected numbers",
-                )));
+                out.push(grammar_numbers(&c, name)?);
             }
         }
         Ok(Float::Arrow(out))
@@ -309,7 +313,21 @@ impl<'py> Float<'py> {
     }
 }
 
-// --- package ---
+/// A column of any type read as numbers by the one cell grammar (cs-arrow): integers,
+/// booleans (1 / 0) and numeric text convert; NaN, null and blank text are missing; other text
+/// and infinities are an error naming the cell.
+fn grammar_numbers(array: &ArrayRef, name: &str) -> PyResult<ArrayRef> {
+    match cs_arrow::convert(array, name, cs_core::pipeline::Kind::Number).or_raise()? {
+        cs_arrow::Held::Number(values, nulls) => {
+            Ok(std::sync::Arc::new(arrow_array::Float64Array::new(values, nulls)))
+        }
+        _ => Err(raise(cs_core::Error::invalid(
+            format!("column {name}"),
+            format!("type {}", array.data_type()),
+            "expected numbers",
+        ))),
+    }
+}
 
 // --- retention: contiguous float64 and boolean columns ---
 
@@ -465,8 +483,11 @@ pub(crate) fn arrow_single(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Array
     let source = if arrow_like {
         obj.clone()
     } else {
+        // from_pandas: NaN in an object array (pandas' missing value) is null, not a float.
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item(intern!(py, "from_pandas"), true)?;
         py.import(intern!(py, "pyarrow"))?
-            .call_method1(intern!(py, "array"), (obj,))
+            .call_method(intern!(py, "array"), (obj,), Some(&kwargs))
             .map_err(|e| {
                 raise(cs_core::Error::invalid(
                     format!("column {name}"),
