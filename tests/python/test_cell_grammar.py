@@ -3,7 +3,8 @@
 Each case is one column of logical cells (flags, numbers, labels, dates, money) beside an
 account id and an ARR. The same table is built as a CSV file run through the ``cs`` command line
 (every cell text), as pyarrow, pandas and polars tables and as a dict of numpy arrays, and read
-by ``RiskModel.default().score`` (``cs risk``) or ``Playbook.default().evaluate`` (``cs ctas``).
+by ``RiskModel.default().score`` (``cs risk``), ``Playbook.default().evaluate`` (``cs ctas``)
+or ``Scorecard.default().score`` (``cs score``).
 Every source must give the same risks / CTAs, or the same error: the Python message equals the
 CLI's after its "FILE line N, " prefix, with " at position N-2" where the CLI names the line.
 """
@@ -40,13 +41,24 @@ class Case:
     id: str
     column: str
     cells: list[Any]
-    command: str  # "risk" or "ctas"
+    command: str  # "risk", "ctas" or "score" (health: `cs score -o`, `Scorecard.score`)
     error: str | None = None
     # Source -> why that source cannot express these cells (the combination is skipped).
     cannot: dict[str, str] = field(default_factory=dict)
     # Extra columns (same for every source), e.g. a renewal date for the review flag.
     extra: dict[str, list[Any]] = field(default_factory=dict)
 
+
+# The default scorecard's measures, each at a typical value, beside the column under test.
+SCORE_MEASURES: dict[str, Any] = {
+    "licence_utilisation": 0.6,
+    "logins_per_user": 4.0,
+    "open_tickets": 2,
+    "high_priority_tickets": 0,
+    "nps": 8,
+    "days_since_last_touch": 12,
+    "executive_sponsor": True,
+}
 
 NO_NULL_BOOL = "a numpy bool array cannot hold null"
 NO_NULL_INT = "a numpy integer array cannot hold null"
@@ -185,6 +197,38 @@ CASES = [
         "risk",
         error="column arr value 100.5 at position 1 is invalid: expected a whole number",
     ),
+    # --- health measures (the default scorecard through `cs score` and Scorecard.score) ---
+    Case(
+        "score-flag-bool", "executive_sponsor", [True, False, None], "score", cannot={"numpy": NO_NULL_BOOL}
+    ),
+    Case("score-flag-int", "executive_sponsor", [1, 0, 0], "score"),
+    Case("score-flag-text", "executive_sponsor", ["true", "FALSE", "1", " 0 "], "score"),
+    Case(
+        "score-flag-2",
+        "executive_sponsor",
+        [1, 2, 0],
+        "score",
+        error=f"column executive_sponsor value 2 at position 1 is invalid: {FLAG}",
+    ),
+    Case(
+        "score-flag-t",
+        "executive_sponsor",
+        ["true", "t"],
+        "score",
+        error=f'column executive_sponsor value "t" at position 1 is invalid: {FLAG}',
+    ),
+    Case("score-number", "licence_utilisation", [0.5, 0.75, 0.9], "score"),
+    Case("score-number-int", "licence_utilisation", [1, 0, 1], "score"),
+    Case("score-number-nan", "licence_utilisation", [0.5, math.nan, 0.9], "score"),
+    Case("score-number-none", "licence_utilisation", [0.5, None, 0.9], "score"),
+    Case("score-number-text", "licence_utilisation", ["0.5", "NaN", "", " 0.9 "], "score"),
+    Case(
+        "score-number-bad-text",
+        "licence_utilisation",
+        ["0.5", "high"],
+        "score",
+        error='column licence_utilisation value "high" at position 1 is invalid: expected a number',
+    ),
 ]
 
 
@@ -212,6 +256,8 @@ def _columns(case: Case) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = {"account_id": [f"a{i}" for i in range(n)]}
     if case.column != "arr":
         columns["arr"] = [100_000] * n
+    if case.command == "score":
+        columns.update({m: [v] * n for m, v in SCORE_MEASURES.items()})
     columns.update(case.extra)
     columns[case.column] = case.cells
     return columns
@@ -268,13 +314,18 @@ def _cli_result(cs_binary: Path, tmp_path: Path, case: Case) -> tuple[Any, str |
     """(result, None) or (None, error message in the Python form)."""
     path = tmp_path / f"{case.id}.csv"
     _write_csv(path, case)
+    scored = tmp_path / f"{case.id}.scored.json"
+    extra = ["-o", str(scored)] if case.command == "score" else []
     run = subprocess.run(
-        [str(cs_binary), case.command, str(path), "--as-of", AS_OF, "--json"],
+        [str(cs_binary), case.command, str(path), "--as-of", AS_OF, "--json", *extra],
         capture_output=True,
         text=True,
         check=False,
     )
     if run.returncode == 0:
+        if case.command == "score":
+            rows = json.loads(scored.read_text())
+            return {r["account"]: (r["score"], r["band"]) for r in rows}, None
         doc = json.loads(run.stdout)
         if case.command == "risk":
             return {a["account_id"]: a["risk"] for a in doc["accounts"]}, None
@@ -299,12 +350,24 @@ def _column_values(result: Any, name: str) -> list[Any]:
         return result[name].to_list()
     if isinstance(result, pa.Table):
         return result.column(name).to_pylist()
+    if isinstance(result, dict):  # a dict of numpy columns comes back as one
+        column = result[name]
+        if isinstance(column, np.ndarray):
+            return [None if isinstance(v, float) and math.isnan(v) else v for v in column.tolist()]
+        return pa.array(column).to_pylist()
     raise AssertionError(type(result))
 
 
 def _python_result(source: str, case: Case) -> tuple[Any, str | None]:
     table = _table(source, case)
     try:
+        if case.command == "score":
+            health = cs.Scorecard.default().score(table, as_of=AS_OF)
+            ids = _columns(case)["account_id"]
+            pairs = zip(
+                _column_values(health, "score"), [str(b) for b in _column_values(health, "band")], strict=True
+            )
+            return dict(zip(ids, pairs, strict=True)), None
         if case.command == "risk":
             scored = cs.RiskModel.default().score(table, drop_missing=True, as_of=AS_OF)
             ids = _columns(case)["account_id"]

@@ -353,7 +353,9 @@ impl Portfolio {
                     return Err(format!("{source} line {line}: {e}"));
                 }
             }
-            let line = record.position().map_or(0, csv::Position::line);
+            // The header is line 1, data row i line i + 2: the rule of every command (the csv
+            // crate's own line count is one too low in CRLF files).
+            let line = lines.len() as u64 + 2;
             lines.push(line);
             let at = |name: &str, e: String| format!("{source} line {line}, column {name}: {e}");
             let push = |(c, p): &mut (usize, Parsed)| -> Result<(), String> {
