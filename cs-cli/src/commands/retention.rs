@@ -399,14 +399,18 @@ pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
         headers.push(format!("{} r(t)", c.name));
     }
     let mut projection = TextTable::new(headers);
+    let observed = cohorts
+        .iter()
+        .map(|c| SbgModel::observed_survival(&c.alive).map_err(|e| format!("cohort {}: {e}", c.name)))
+        .collect::<Result<Vec<_>, _>>()?;
     for t in 0..=horizon {
         let mut row = vec![t.to_string()];
-        for c in &cohorts {
+        for (c, observed) in cohorts.iter().zip(&observed) {
             let m = &c.fit.model;
             row.push(
-                c.alive
+                observed
                     .get(t as usize)
-                    .map_or_else(|| "-".to_owned(), |&n| percent(n as f64 / c.alive[0] as f64)),
+                    .map_or_else(|| "-".to_owned(), |&s| percent(s)),
             );
             row.push(percent(m.survival(t)));
             row.push(if t == 0 {

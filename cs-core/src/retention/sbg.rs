@@ -141,6 +141,23 @@ impl SbgModel {
         self.alpha / (self.alpha + self.beta)
     }
 
+    /// The observed survival of one cohort, `alive[t] / alive[0]` for each period `t` (what a
+    /// projection [`SbgModel::survival`] is compared with). An empty cohort, or one that
+    /// starts with no customer, is an error.
+    ///
+    /// ```
+    /// use cs_core::retention::SbgModel;
+    /// assert_eq!(SbgModel::observed_survival(&[1000, 869, 743])?, vec![1.0, 0.869, 0.743]);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn observed_survival(alive: &[u64]) -> Result<Vec<f64>> {
+        let first = *alive.first().ok_or_else(|| Error::empty("alive"))?;
+        if first == 0 {
+            return Err(Error::out_of_range("alive[0] (the cohort size)", 0, "1 or more"));
+        }
+        Ok(alive.iter().map(|&n| n as f64 / first as f64).collect())
+    }
+
     /// Fits α and β by maximum likelihood to one cohort: `alive[t]` customers still active at
     /// the start of period `t + 1` (`alive[0]` is the cohort size).
     ///

@@ -119,7 +119,10 @@ impl<'py> Numeric<'py> {
         let dtype = obj.cast::<PyUntypedArray>()?.dtype();
         if matches!(dtype.kind(), b'b' | b'U' | b'S' | b'O') {
             // Booleans, text and objects: through Arrow and the one cell grammar.
-            return Ok(Numeric::Arrow(vec![grammar_numbers(&arrow_single(obj, name)?, name)?]));
+            return Ok(Numeric::Arrow(vec![grammar_numbers(
+                &arrow_single(obj, name)?,
+                name,
+            )?]));
         }
         Err(raise(cs_core::Error::invalid(
             format!("column {name}"),
