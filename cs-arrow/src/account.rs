@@ -1,7 +1,7 @@
 //! A RecordBatch read as the pipeline's raw account table.
 
 use arrow_array::RecordBatch;
-use cs_core::pipeline::{AccountTable, Pipeline};
+use cs_core::pipeline::{AccountTable, ColumnSpec, Pipeline};
 use cs_core::{Error, Result};
 
 use crate::cells::{Held, convert, required_texts};
@@ -49,13 +49,19 @@ impl AccountBatch {
     /// As [`AccountBatch::new`], but a batch without the id column is read without ids
     /// (enough for health and risk).
     pub fn with_optional_ids(batch: &RecordBatch, pipeline: &Pipeline, id: &str) -> Result<AccountBatch> {
-        let ids = batch
-            .column_by_name(id)
-            .map(|a| required_texts(a, id))
+        Self::with_columns(batch, &pipeline.input_columns(), Some(id))
+    }
+
+    /// Reads the columns of `batch` that `specs` name (each by its kind; an absent one is left
+    /// out), and the ids from `id` when the batch has that column: e.g. the health columns of a
+    /// scorecard set ([`cs_core::pipeline::health_columns`]) without ids.
+    pub fn with_columns(batch: &RecordBatch, specs: &[ColumnSpec], id: Option<&str>) -> Result<AccountBatch> {
+        let ids = id
+            .and_then(|id| batch.column_by_name(id).map(|a| required_texts(a, id)))
             .transpose()?;
         let mut columns = Vec::new();
-        for spec in pipeline.input_columns() {
-            if spec.name == id || spec.name == "account_id" {
+        for spec in specs {
+            if Some(spec.name.as_str()) == id || (id.is_some() && spec.name == "account_id") {
                 continue;
             }
             if let Some(array) = batch.column_by_name(&spec.name) {

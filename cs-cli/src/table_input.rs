@@ -14,7 +14,7 @@ pub(crate) struct Loaded {
     /// The rows.
     pub(crate) batch: RecordBatch,
     /// Whether row `i` is on line `i + 2` (a CSV file with a header line).
-    csv: bool,
+    pub(crate) csv: bool,
 }
 
 impl Loaded {

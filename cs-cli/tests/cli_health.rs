@@ -96,9 +96,9 @@ fn hand_computed_scores_bands_and_drivers() {
         lines[0],
         "account_id,usage,sponsor,segment,score,band,coverage,driver"
     );
-    assert_eq!(lines[1], "a,0.8,true,x,85,green,1,usage");
-    assert_eq!(lines[2], "b,0.4,false,y,30,red,1,usage");
-    assert_eq!(lines[3], "c,,false,x,0,red,0.25,sponsor");
+    assert_eq!(lines[1], "a,0.8,true,x,85.0,green,1.0,usage");
+    assert_eq!(lines[2], "b,0.4,false,y,30.0,red,1.0,usage");
+    assert_eq!(lines[3], "c,,false,x,0.0,red,0.25,sponsor");
 
     let (ok, out, err) = cs(&[
         "score",
@@ -188,7 +188,7 @@ fn bad_values_found_by_the_scorer_name_their_line() {
     assert!(!ok);
     assert!(
         err.contains(
-            "future.csv line 3: nps_date 2026-04-25 is invalid: is after the scoring date 2026-01-01"
+            "future.csv line 3, nps_date 2026-04-25 is invalid: is after the scoring date 2026-01-01"
         ),
         "{err}"
     );
@@ -288,10 +288,10 @@ when = { segment = ["Strategic"] }
     let written = std::fs::read_to_string(&out_csv).unwrap();
     // Community: usage 0.9 -> 90; Strategic: sponsor true -> 100.
     assert!(
-        written.contains("Community,0.9,false,90,green,1,usage"),
+        written.contains("Community,0.9,false,90.0,green,1.0,usage"),
         "{written}"
     );
-    assert!(written.contains("Strategic,0.1,true,100,green,1,"), "{written}");
+    assert!(written.contains("Strategic,0.1,true,100.0,green,1.0,"), "{written}");
 }
 
 #[test]

@@ -2,25 +2,27 @@
 //! share, rollups by segment and CSM, the worst accounts and what drags them down).
 //! `cs portfolio`: a synthetic portfolio CSV.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, BufReader, Read, Write};
+use std::io::Write;
+use std::sync::Arc;
 use std::time::Instant;
 
-use chrono::NaiveDate;
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema};
 use clap::Args;
+use cs_arrow::AccountBatch;
 use cs_core::Error;
 use cs_core::document::Document;
 use cs_core::health::{
-    AccountMeasures, AttributeColumn, BatchScores, HealthRollup, MeasureColumn, Observation, RollupInput,
-    Scorecard, ScorecardSet, Value, ValueKind, health_rollup, health_summary,
+    BatchScores, HealthRollup, RollupInput, Scorecard, ScorecardSet, health_rollup, health_summary,
 };
-use cs_core::portfolio::{Column, ColumnBuf, Validity};
+use cs_core::pipeline::{explain_row, health_columns, score_health_set};
+use cs_core::portfolio::ColumnBuf;
 use cs_core::sample::SyntheticPortfolio;
 use serde_json::json;
 
 use crate::output::TextTable;
+use crate::table_input::Loaded;
 
 /// Rows between two progress lines on stderr.
 const PROGRESS_EVERY: usize = 1_000_000;
@@ -124,6 +126,14 @@ impl Cards {
         result.map_err(|e| format!("{path}: {e}"))
     }
 
+    /// The scorecards as one set (a single scorecard is a set of one).
+    fn set(&self) -> ScorecardSet {
+        match self {
+            Cards::One(c) => ScorecardSet::single(c.clone()),
+            Cards::Set(s) => s.clone(),
+        }
+    }
+
     fn list(&self) -> Vec<&Scorecard> {
         match self {
             Cards::One(c) => vec![c],
@@ -142,396 +152,133 @@ impl Cards {
     }
 }
 
-/// Values of one parsed column; `valid` has one entry per row.
-enum Values {
-    Number(Vec<f64>),
-    Bool(Vec<bool>),
-    Text {
-        codes: Vec<u32>,
-        dictionary: Vec<String>,
-    },
-    Date(Vec<i32>),
-}
-
-struct Parsed {
+/// A text column of the portfolio (rollup keys, account names); blank or null is "".
+struct Named {
     name: String,
-    values: Values,
-    valid: Vec<bool>,
-    index: HashMap<String, u32>,
+    values: Vec<Option<String>>,
 }
 
-impl Parsed {
-    fn new(name: &str, values: Values) -> Parsed {
-        Parsed {
-            name: name.to_owned(),
-            values,
-            valid: Vec::new(),
-            index: HashMap::new(),
-        }
-    }
-
-    /// Appends one cell, read by the one cell grammar (cs-arrow); an empty cell is null.
-    fn push(&mut self, cell: &str) -> Result<(), Error> {
-        let empty = cell.is_empty();
-        match &mut self.values {
-            Values::Number(v) => {
-                let x = cs_arrow::cells::number_cell(&self.name, cell, 0)?;
-                self.valid.push(x.is_some());
-                v.push(x.unwrap_or(0.0));
-                return Ok(());
-            }
-            Values::Bool(v) => {
-                let b = cs_arrow::cells::flag_cell(&self.name, cell, 0)?;
-                self.valid.push(b.is_some());
-                v.push(b.unwrap_or(false));
-                return Ok(());
-            }
-            Values::Date(v) => {
-                let d = cs_arrow::cells::date_cell(&self.name, cell, 0)?;
-                self.valid.push(d.is_some());
-                v.push(d.unwrap_or(0));
-                return Ok(());
-            }
-            Values::Text { .. } => self.valid.push(!empty),
-        }
-        match &mut self.values {
-            Values::Number(_) | Values::Bool(_) | Values::Date(_) => {}
-            Values::Text { codes, dictionary } => {
-                let code = if empty {
-                    0
-                } else if let Some(c) = self.index.get(cell) {
-                    *c
-                } else {
-                    let c = dictionary.len() as u32;
-                    dictionary.push(cell.to_owned());
-                    self.index.insert(cell.to_owned(), c);
-                    c
-                };
-                codes.push(code);
-            }
-        }
-        Ok(())
-    }
-
-    fn bits(&self) -> Option<Vec<u8>> {
-        if self.valid.iter().all(|v| *v) {
-            return None;
-        }
-        let mut bits = vec![0u8; self.valid.len().div_ceil(8)];
-        for (i, v) in self.valid.iter().enumerate() {
-            if *v {
-                bits[i / 8] |= 1 << (i % 8);
-            }
-        }
-        Some(bits)
-    }
-
-    fn text(&self, row: usize) -> &str {
-        match &self.values {
-            Values::Text { codes, dictionary } if self.valid[row] => {
-                dictionary.get(codes[row] as usize).map_or("", String::as_str)
-            }
-            _ => "",
-        }
+impl Named {
+    fn text(&self, i: usize) -> &str {
+        self.values[i].as_deref().unwrap_or("")
     }
 }
 
-/// A parsed column with its index in the CSV header.
-type Indexed = (usize, Parsed);
-/// A validity bitmap (`None`: no nulls).
-type Bits = Option<Vec<u8>>;
-
-/// What `cs score` reads from the portfolio.
+/// What `cs score` reads from the portfolio: the health columns of the scorecards through
+/// cs-arrow's cell grammar, the rollup keys, the account names and the ARR.
 struct Portfolio {
-    source: String,
-    headers: Vec<String>,
-    lines: Vec<u64>,
-    /// Measure columns (and their date columns), in first-use order.
-    measures: Vec<(Parsed, Option<Parsed>)>,
-    /// Assignment attributes of a scorecard set.
-    attributes: Vec<Parsed>,
-    /// Rollup keys.
-    keys: Vec<Parsed>,
-    id: Option<Parsed>,
+    loaded: Loaded,
+    health: AccountBatch,
+    keys: Vec<Named>,
+    id: Option<Named>,
     arr: Option<Vec<i64>>,
 }
 
-fn open<'a>(file: Option<&str>, sample: &'a [u8]) -> Result<Box<dyn Read + 'a>, String> {
-    match file {
-        Some(path) => Ok(Box::new(BufReader::with_capacity(
-            1 << 20,
-            File::open(path).map_err(|e| format!("{path}: {e}"))?,
-        ))),
-        None => Ok(Box::new(sample)),
-    }
-}
-
-fn csv_reader<R: Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(input)
-}
-
 impl Portfolio {
-    fn read(args: &ScoreArgs, cards: &Cards, input: impl Read, source: String) -> Result<Portfolio, String> {
-        let mut reader = csv_reader(input);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| format!("{source}: {e}"))?
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let find = |name: &str| headers.iter().position(|h| h == name);
+    fn read(args: &ScoreArgs, set: &ScorecardSet, loaded: Loaded) -> Result<Portfolio, String> {
+        let headers = loaded.headers();
         let require = |name: &str| {
-            find(name)
-                .ok_or_else(|| format!("{source}: no column {name:?} (columns: {})", headers.join(", ")))
-        };
-        // (column index, parsed) for every column read.
-        let mut measures: Vec<(Indexed, Option<Indexed>)> = Vec::new();
-        for m in cards.list().iter().flat_map(|c| c.all_measures()) {
-            if measures.iter().any(|((_, p), _)| p.name == m.name) {
-                continue;
+            if loaded.has(name) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{}: no column {name:?} (columns: {})",
+                    loaded.source,
+                    headers.join(", ")
+                ))
             }
-            let values = match m.rule.value_kind() {
-                ValueKind::Number => Values::Number(Vec::new()),
-                ValueKind::Bool => Values::Bool(Vec::new()),
-                ValueKind::Category => Values::Text {
-                    codes: Vec::new(),
-                    dictionary: Vec::new(),
-                },
-            };
-            let date_name = m.date_column_name();
-            let date = match (m.validity_days, find(&date_name)) {
-                (Some(_), Some(c)) => Some((c, Parsed::new(&date_name, Values::Date(Vec::new())))),
-                _ => None,
-            };
-            measures.push(((require(&m.name)?, Parsed::new(&m.name, values)), date));
-        }
-        let text = |name: &str| {
-            Parsed::new(
-                name,
-                Values::Text {
-                    codes: Vec::new(),
-                    dictionary: Vec::new(),
-                },
-            )
         };
-        let mut attributes: Vec<(usize, Parsed)> = Vec::new();
-        if let Cards::Set(set) = cards {
-            for a in &set.assignments {
-                for k in a.when.keys() {
-                    if let Some(c) = find(k)
-                        && !attributes.iter().any(|(_, p)| &p.name == k)
-                    {
-                        attributes.push((c, text(k)));
-                    }
-                }
-            }
+        for m in set.scorecards.iter().flat_map(Scorecard::all_measures) {
+            require(&m.name)?;
         }
-        let mut keys: Vec<(usize, Parsed)> = Vec::new();
+        let health = AccountBatch::with_columns(&loaded.batch, &health_columns(set), None)
+            .map_err(|e| loaded.locate(e))?;
+        let named = |name: &str| -> Result<Named, String> {
+            Ok(Named {
+                name: name.to_owned(),
+                values: loaded.texts(name)?,
+            })
+        };
+        let mut keys = Vec::new();
         if args.by.is_empty() {
             for k in ["segment", "csm"] {
-                if let Some(c) = find(k) {
-                    keys.push((c, text(k)));
+                if loaded.has(k) {
+                    keys.push(named(k)?);
                 }
             }
         } else {
             for k in &args.by {
-                keys.push((require(k)?, text(k)));
+                require(k)?;
+                keys.push(named(k)?);
             }
         }
-        let mut id = find(&args.id).map(|c| (c, text(&args.id)));
-        let arr_col = find(&args.arr);
-        let mut arr: Vec<i64> = Vec::new();
-        let mut lines = Vec::new();
-        let mut record = csv::StringRecord::new();
-        let started = Instant::now();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let line = e.position().map_or(0, csv::Position::line);
-                    return Err(format!("{source} line {line}: {e}"));
-                }
-            }
-            // The header is line 1, data row i line i + 2: the rule of every command (the csv
-            // crate's own line count is one too low in CRLF files).
-            let line = lines.len() as u64 + 2;
-            lines.push(line);
-            let at = |name: &str, e: String| format!("{source} line {line}, column {name}: {e}");
-            let push = |(c, p): &mut (usize, Parsed)| -> Result<(), String> {
-                let cell = record.get(*c).unwrap_or("");
-                p.push(cell)
-                    .map_err(|e| format!("{source} line {line}, {}", e.split_position().0))
-            };
-            for (m, d) in &mut measures {
-                push(m)?;
-                if let Some(d) = d {
-                    push(d)?;
-                }
-            }
-            for a in attributes.iter_mut().chain(keys.iter_mut()).chain(id.iter_mut()) {
-                push(a)?;
-            }
-            if let Some(c) = arr_col {
-                let cell = record.get(c).unwrap_or("");
-                let value = if cell.is_empty() {
-                    0
-                } else {
-                    cell.parse::<i64>().ok().filter(|a| *a >= 0).ok_or_else(|| {
-                        at(
-                            &args.arr,
-                            format!("{cell:?} is not a whole amount >= 0 (ARR in minor units)"),
-                        )
-                    })?
-                };
-                arr.push(value);
-            }
-            if lines.len().is_multiple_of(PROGRESS_EVERY) {
-                eprintln!(
-                    "cs score: read {} rows of {source} ({:.1}s)",
-                    lines.len(),
-                    started.elapsed().as_secs_f64()
-                );
-            }
-        }
+        let id = if loaded.has(&args.id) {
+            Some(named(&args.id)?)
+        } else {
+            None
+        };
+        let arr = if loaded.has(&args.arr) {
+            let values = loaded.integers(&args.arr)?;
+            let arr = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| match *v {
+                    None => Ok(0),
+                    Some(a) if a >= 0 => Ok(a),
+                    Some(a) => Err(loaded.locate(
+                        Error::out_of_range(args.arr.as_str(), a, "0 or more (ARR in minor units)").at(i),
+                    )),
+                })
+                .collect::<Result<Vec<i64>, String>>()?;
+            Some(arr)
+        } else {
+            None
+        };
         Ok(Portfolio {
-            source,
-            headers,
-            lines,
-            measures: measures
-                .into_iter()
-                .map(|((_, m), d)| (m, d.map(|(_, d)| d)))
-                .collect(),
-            attributes: attributes.into_iter().map(|(_, p)| p).collect(),
-            keys: keys.into_iter().map(|(_, p)| p).collect(),
-            id: id.map(|(_, p)| p),
-            arr: arr_col.map(|_| arr),
+            loaded,
+            health,
+            keys,
+            id,
+            arr,
         })
     }
 
     fn len(&self) -> usize {
-        self.lines.len()
+        self.loaded.len()
     }
 
-    /// A core error located at a row, as a message naming the file and line.
-    fn locate(&self, e: Error) -> String {
-        let mut e = e;
-        let row = match &mut e {
-            Error::OutOfRange { position, .. }
-            | Error::Invalid { position, .. }
-            | Error::Missing { position, .. } => position.take(),
-            _ => None,
-        };
-        match row.and_then(|r| self.lines.get(r)) {
-            Some(line) => format!("{} line {line}: {e}", self.source),
-            None => format!("{}: {e}", self.source),
-        }
+    /// Where row `i` is in the file: its line in a CSV file (the header is line 1), its row
+    /// number otherwise.
+    fn line(&self, i: usize) -> usize {
+        if self.loaded.csv { i + 2 } else { i + 1 }
     }
 
-    fn score(&self, cards: &Cards, as_of: NaiveDate) -> Result<BatchScores, String> {
-        let bits: Vec<(Bits, Option<Bits>)> = self
-            .measures
+    /// The portfolio with the four result columns appended, as an Arrow batch.
+    fn with_scores(&self, scores: &BatchScores) -> Result<RecordBatch, String> {
+        let batch = &self.loaded.batch;
+        let mut fields: Vec<Field> = batch
+            .schema()
+            .fields()
             .iter()
-            .map(|(m, d)| (m.bits(), d.as_ref().map(Parsed::bits)))
+            .map(|f| f.as_ref().clone())
             .collect();
+        let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
         let n = self.len();
-        let mut columns = Vec::with_capacity(self.measures.len());
-        for ((m, d), (mb, db)) in self.measures.iter().zip(&bits) {
-            let mut c = measure_column(m, mb.as_deref(), n).map_err(|e| self.locate(e))?;
-            if let (Some(d), Some(db)) = (d, db)
-                && let Values::Date(days) = &d.values
-            {
-                let validity = db
-                    .as_deref()
-                    .map(|b| Validity::new(b, 0, n))
-                    .transpose()
-                    .map_err(|e| self.locate(e))?;
-                c = c.with_observed(
-                    Column::new(&d.name, days)
-                        .with_optional_validity(validity)
-                        .map_err(|e| self.locate(e))?,
-                );
-            }
-            columns.push(c);
+        let score: Float64Array = (0..n).map(|i| scores.score.get(i)).collect();
+        let band: StringArray = (0..n).map(|i| scores.band_name(i)).collect();
+        let coverage = Float64Array::from(scores.coverage.clone());
+        let driver: StringArray = (0..n).map(|i| scores.driver_name(i)).collect();
+        for (name, dt, array) in [
+            ("score", DataType::Float64, Arc::new(score) as ArrayRef),
+            ("band", DataType::Utf8, Arc::new(band)),
+            ("coverage", DataType::Float64, Arc::new(coverage)),
+            ("driver", DataType::Utf8, Arc::new(driver)),
+        ] {
+            fields.push(Field::new(name, dt, true));
+            columns.push(array);
         }
-        match cards {
-            Cards::One(card) => card.score_batch(&columns, as_of),
-            Cards::Set(set) => {
-                let attr_bits: Vec<Option<Vec<u8>>> = self.attributes.iter().map(Parsed::bits).collect();
-                let mut attributes = Vec::new();
-                for (a, b) in self.attributes.iter().zip(&attr_bits) {
-                    if let Values::Text { codes, dictionary } = &a.values {
-                        let validity = b.as_deref().map(|b| Validity::new(b, 0, n)).transpose();
-                        let codes = validity
-                            .and_then(|v| Column::new(&a.name, codes).with_optional_validity(v))
-                            .map_err(|e| self.locate(e))?;
-                        attributes.push(AttributeColumn {
-                            name: &a.name,
-                            codes,
-                            dictionary,
-                        });
-                    }
-                }
-                let assignment = set.assign_all(&attributes, n).map_err(|e| self.locate(e))?;
-                set.score_batch(&assignment, &columns, as_of)
-            }
-        }
-        .map_err(|e| self.locate(e))
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
     }
-
-    /// The measures of row `row`, for a per-account explanation.
-    fn account(&self, row: usize) -> AccountMeasures {
-        let mut account = AccountMeasures::new();
-        for (m, d) in &self.measures {
-            if !m.valid[row] {
-                continue;
-            }
-            let value = match &m.values {
-                Values::Number(v) => Value::Number(v[row]),
-                Values::Bool(v) => Value::Bool(v[row]),
-                Values::Text { .. } => Value::Text(m.text(row).to_owned()),
-                Values::Date(_) => continue,
-            };
-            let observed = d.as_ref().and_then(|d| match &d.values {
-                Values::Date(days) if d.valid[row] => {
-                    NaiveDate::default().checked_add_signed(chrono::TimeDelta::days(i64::from(days[row])))
-                }
-                _ => None,
-            });
-            account.0.insert(
-                m.name.clone(),
-                Observation {
-                    value: Some(value),
-                    observed,
-                },
-            );
-        }
-        account
-    }
-}
-
-fn measure_column<'a>(p: &'a Parsed, bits: Option<&'a [u8]>, n: usize) -> Result<MeasureColumn<'a>, Error> {
-    let validity = bits.map(|b| Validity::new(b, 0, n)).transpose()?;
-    Ok(match &p.values {
-        Values::Number(v) => {
-            MeasureColumn::number(&p.name, Column::new(&p.name, v).with_optional_validity(validity)?)
-        }
-        Values::Bool(v) => {
-            MeasureColumn::boolean(&p.name, Column::new(&p.name, v).with_optional_validity(validity)?)
-        }
-        Values::Text { codes, dictionary } => MeasureColumn::category(
-            &p.name,
-            Column::new(&p.name, codes).with_optional_validity(validity)?,
-            dictionary,
-        ),
-        Values::Date(_) => {
-            return Err(Error::invalid(
-                format!("column {}", p.name),
-                "dates",
-                "a measure column holds values",
-            ));
-        }
-    })
 }
 
 fn pct(x: f64) -> String {
@@ -569,22 +316,28 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     } else {
         Vec::new()
     };
-    let source = args
-        .file
-        .clone()
-        .unwrap_or_else(|| format!("the built-in sample portfolio (seed {SAMPLE_SEED})"));
     let started = Instant::now();
-    let portfolio = Portfolio::read(args, &cards, open(args.file.as_deref(), &sample)?, source)?;
+    let loaded = match &args.file {
+        Some(path) => Loaded::read(path)?,
+        None => Loaded::csv_text(
+            &format!("the built-in sample portfolio (seed {SAMPLE_SEED})"),
+            &sample,
+        )?,
+    };
+    let set = cards.set();
+    let portfolio = Portfolio::read(args, &set, loaded)?;
     let n = portfolio.len();
     let large = n >= PROGRESS_EVERY;
     if large {
         eprintln!(
-            "cs score: scoring {} accounts ({:.1}s)",
+            "cs score: read {} accounts, scoring ({:.1}s)",
             thousands(n as u64),
             started.elapsed().as_secs_f64()
         );
     }
-    let scores = portfolio.score(&cards, as_of)?;
+    let locate = |e: Error| portfolio.loaded.locate(e);
+    let table = portfolio.health.table().map_err(locate)?;
+    let scores = score_health_set(&set, &table, as_of).map_err(locate)?;
     if large {
         eprintln!("cs score: scored ({:.1}s)", started.elapsed().as_secs_f64());
     }
@@ -612,20 +365,17 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
         arr: portfolio.arr.as_deref(),
         band_count: band_names.len(),
     };
-    let all = health_summary(input).map_err(|e| portfolio.locate(e))?;
+    let all = health_summary(input).map_err(locate)?;
     let mut rollups: Vec<(String, Vec<HealthRollup>)> = Vec::new();
     for key in &portfolio.keys {
         let values: Vec<&str> = (0..n).map(|i| key.text(i)).collect();
-        rollups.push((
-            key.name.clone(),
-            health_rollup(&values, input).map_err(|e| portfolio.locate(e))?,
-        ));
+        rollups.push((key.name.clone(), health_rollup(&values, input).map_err(locate)?));
     }
     let worst = scores.worst(args.worst);
 
     let mut note = String::new();
     if let Some(out) = &args.output {
-        write_output(out, args, &portfolio, &scores, &sample)?;
+        write_output(out, &portfolio, &scores)?;
         let _ = writeln!(note, "\nWrote {} scored accounts to {out}.", thousands(n as u64));
     }
     if large {
@@ -637,15 +387,12 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
         let Some(driver) = scores.driver_name(row) else {
             return ("-".to_owned(), None);
         };
-        let lost = card_of(row)
-            .score_account(&portfolio.account(row), as_of)
-            .ok()
-            .and_then(|h| {
-                h.contributions
-                    .iter()
-                    .find(|c| c.measure == driver)
-                    .map(cs_core::health::Contribution::points_lost)
-            });
+        let lost = explain_row(card_of(row), &table, row, as_of).ok().and_then(|h| {
+            h.contributions
+                .iter()
+                .find(|c| c.measure == driver)
+                .map(cs_core::health::Contribution::points_lost)
+        });
         (driver.to_owned(), lost)
     };
 
@@ -675,7 +422,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             .map(|&i| {
                 let (driver, lost) = explain_driver(i);
                 json!({
-                    "line": portfolio.lines[i],
+                    "line": portfolio.line(i),
                     "account": portfolio.id.as_ref().map(|p| p.text(i)),
                     "score": scores.score.get(i), "band": scores.band_name(i),
                     "coverage": scores.coverage[i], "driver": driver, "driver_points_lost": lost,
@@ -683,7 +430,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             })
             .collect();
         let doc = json!({
-            "source": portfolio.source, "as_of": as_of.to_string(), "scorecard": cards.label(),
+            "source": portfolio.loaded.source, "as_of": as_of.to_string(), "scorecard": cards.label(),
             "bands": band_names, "all": rollup_json(&all), "by": by, "worst": worst_json,
         });
         return crate::output::json(&doc);
@@ -692,7 +439,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     let mut out = format!(
         "Health of {} accounts: {}, {}, as of {as_of}\n\n",
         thousands(n as u64),
-        portfolio.source,
+        portfolio.loaded.source,
         cards.label()
     );
     let has_arr = portfolio.arr.is_some();
@@ -778,7 +525,7 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
                 portfolio
                     .id
                     .as_ref()
-                    .map_or_else(|| portfolio.lines[i].to_string(), |p| p.text(i).to_owned()),
+                    .map_or_else(|| portfolio.line(i).to_string(), |p| p.text(i).to_owned()),
             ];
             row.extend(portfolio.keys.iter().map(|k| k.text(i).to_owned()));
             let (driver, lost) = explain_driver(i);
@@ -800,41 +547,22 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     Ok(out)
 }
 
-fn write_output(
-    path: &str,
-    args: &ScoreArgs,
-    portfolio: &Portfolio,
-    scores: &BatchScores,
-    sample: &[u8],
-) -> Result<(), String> {
-    // Written to a temporary file beside `path` and renamed over it at the end: the input may
-    // be the output (`cs score a.csv -o a.csv` re-reads a.csv below), and a run that fails or is
-    // killed leaves the previous output whole.
-    cs_arrow::files::write_atomically(std::path::Path::new(path), |out| {
-        write_scored(out, path, args, portfolio, scores, sample)
-    })
-    .map_err(|e| e.to_string())
-}
-
-fn write_scored(
-    out: &mut impl Write,
-    path: &str,
-    args: &ScoreArgs,
-    portfolio: &Portfolio,
-    scores: &BatchScores,
-    sample: &[u8],
-) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| e.to_string();
-    let mut out = out;
-    let score_text = |i: usize| scores.score.get(i).map(|s| s.to_string()).unwrap_or_default();
-    if std::path::Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
+fn write_output(path: &str, portfolio: &Portfolio, scores: &BatchScores) -> Result<(), String> {
+    // Written to a temporary file beside `path` and renamed over it at the end, so a run that
+    // fails or is killed leaves the previous output whole.
+    let target = std::path::Path::new(path);
+    if !target.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        // CSV or Parquet by extension: the input columns as read, plus the four results.
+        let batch = portfolio.with_scores(scores)?;
+        return cs_arrow::files::write_table(target, &batch).map_err(|e| e.to_string());
+    }
+    cs_arrow::files::write_atomically(target, |out| {
+        let err = |e: &dyn std::fmt::Display| e.to_string();
+        let mut out = out;
         out.write_all(b"[\n").map_err(|e| err(&e))?;
         for i in 0..portfolio.len() {
             let row = json!({
-                "line": portfolio.lines[i],
+                "line": portfolio.line(i),
                 "account": portfolio.id.as_ref().map(|p| p.text(i)),
                 "score": scores.score.get(i), "band": scores.band_name(i),
                 "coverage": scores.coverage[i], "driver": scores.driver_name(i),
@@ -844,31 +572,7 @@ fn write_scored(
             out.write_all(sep.as_bytes()).map_err(|e| err(&e))?;
         }
         out.write_all(b"]\n").map_err(|e| err(&e))?;
-    } else {
-        // Second pass over the input: each row as read, plus the four result columns.
-        let mut reader = csv_reader(open(args.file.as_deref(), sample)?);
-        let mut writer = csv::Writer::from_writer(&mut out);
-        let mut header: Vec<&str> = portfolio.headers.iter().map(String::as_str).collect();
-        header.extend(["score", "band", "coverage", "driver"]);
-        writer.write_record(&header).map_err(|e| err(&e))?;
-        let mut record = csv::StringRecord::new();
-        let mut i = 0;
-        while reader.read_record(&mut record).map_err(|e| err(&e))? {
-            if i >= portfolio.len() {
-                break;
-            }
-            let extra = [
-                score_text(i),
-                scores.band_name(i).unwrap_or("").to_owned(),
-                scores.coverage[i].to_string(),
-                scores.driver_name(i).unwrap_or("").to_owned(),
-            ];
-            writer
-                .write_record(record.iter().chain(extra.iter().map(String::as_str)))
-                .map_err(|e| err(&e))?;
-            i += 1;
-        }
-        writer.flush().map_err(|e| err(&e))?;
-    }
-    out.flush().map_err(|e: io::Error| err(&e))
+        out.flush().map_err(|e| err(&e))
+    })
+    .map_err(|e| e.to_string())
 }

@@ -4,10 +4,10 @@ use chrono::NaiveDate;
 
 use std::collections::BTreeMap;
 
-use super::table::{AccountTable, Cells, NumberCells, ordered_labels};
+use super::table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells, ordered_labels};
 use crate::health::{
-    AccountMeasures, BatchScores, HealthScore, MeasureColumn, Observation, Override, Scorecard, Trend,
-    TrendOptions, Value, ValueKind, health_trend,
+    AccountMeasures, AttributeColumn, BatchScores, HealthScore, Measure, MeasureColumn, Observation,
+    Override, Scorecard, ScorecardSet, Trend, TrendOptions, Value, ValueKind, health_trend,
 };
 use crate::portfolio::{Column, ColumnBuf, DateLike};
 use crate::{Error, Result};
@@ -24,10 +24,110 @@ pub(crate) fn score_health(
     table: &AccountTable<'_>,
     as_of: NaiveDate,
 ) -> Result<BatchScores> {
-    let measures: Vec<_> = card.all_measures().collect();
-    // Numbers given as integers or flags are converted once; float columns are borrowed.
-    let mut converted: Vec<Option<ColumnBuf<f64>>> = Vec::with_capacity(measures.len());
-    for m in &measures {
+    let measures: Vec<&Measure> = card.all_measures().collect();
+    let converted = converted_numbers(&measures, table)?;
+    let columns = measure_columns(&measures, table, &converted)?;
+    card.score_batch(&columns, as_of)
+}
+
+/// Scores `table` with a scorecard set: each account gets the scorecard its attribute columns
+/// (the set's criteria keys present in `table`, read as labels) assign, then every measure of
+/// every scorecard is read as [`super::Pipeline::health`] reads one card's.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use cs_core::health::{Measure, Rule, Scorecard, ScorecardSet};
+/// use cs_core::pipeline::{AccountTable, Cells, score_health_set};
+/// use cs_core::portfolio::Column;
+/// let mut card = Scorecard::new("usage");
+/// card.measures.push(Measure::new("usage", 1.0, Rule::Linear { min: 0.0, max: 1.0 }));
+/// let set = ScorecardSet::single(card);
+/// let usage = [0.25, 1.0];
+/// let table = AccountTable::without_ids(2).with("usage", Cells::Number(Column::new("usage", &usage)))?;
+/// let scores = score_health_set(&set, &table, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap())?;
+/// assert_eq!(scores.score.get(1), Some(100.0));
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn score_health_set(
+    set: &ScorecardSet,
+    table: &AccountTable<'_>,
+    as_of: NaiveDate,
+) -> Result<BatchScores> {
+    let mut keys: Vec<&str> = Vec::new();
+    for a in &set.assignments {
+        for k in a.when.keys() {
+            if table.has(k) && !keys.contains(&k.as_str()) {
+                keys.push(k);
+            }
+        }
+    }
+    let mut attributes = Vec::with_capacity(keys.len());
+    for k in keys {
+        if let Some(Cells::Label { codes, dictionary }) = table.label(k)? {
+            attributes.push(AttributeColumn {
+                name: k,
+                codes,
+                dictionary,
+            });
+        }
+    }
+    let assignment = set.assign_all(&attributes, table.len())?;
+    let mut measures: Vec<&Measure> = Vec::new();
+    for m in set.scorecards.iter().flat_map(Scorecard::all_measures) {
+        if !measures.iter().any(|x| x.name == m.name) {
+            measures.push(m);
+        }
+    }
+    let converted = converted_numbers(&measures, table)?;
+    let columns = measure_columns(&measures, table, &converted)?;
+    set.score_batch(&assignment, &columns, as_of)
+}
+
+/// The columns [`score_health_set`] reads: every measure of every scorecard (numbers, flags or
+/// labels by the measure's rule), each measure's `<measure>_date`, and the set's criteria keys
+/// (labels), in first-use order.
+pub fn health_columns(set: &ScorecardSet) -> Vec<ColumnSpec> {
+    let mut out: Vec<ColumnSpec> = Vec::new();
+    let mut push = |name: &str, kind: Kind, doc: String| {
+        if !out.iter().any(|c| c.name == name) {
+            out.push(ColumnSpec {
+                name: name.to_owned(),
+                kind,
+                doc,
+            });
+        }
+    };
+    for card in &set.scorecards {
+        for m in card.all_measures() {
+            let kind = match m.rule.value_kind() {
+                ValueKind::Number => Kind::Number,
+                ValueKind::Bool => Kind::Flag,
+                ValueKind::Category => Kind::Label,
+            };
+            push(
+                &m.name,
+                kind,
+                format!("health measure of scorecard \"{}\"", card.name),
+            );
+            push(
+                &m.date_column_name(),
+                Kind::Date,
+                format!("when {} was observed", m.name),
+            );
+        }
+    }
+    for a in &set.assignments {
+        for k in a.when.keys() {
+            push(k, Kind::Label, "scorecard assignment attribute".into());
+        }
+    }
+    out
+}
+
+/// Number measures given as integers or flags, converted once (float columns are borrowed).
+fn converted_numbers(measures: &[&Measure], table: &AccountTable<'_>) -> Result<Vec<Option<ColumnBuf<f64>>>> {
+    let mut converted = Vec::with_capacity(measures.len());
+    for m in measures {
         let cells = table
             .get(&m.name)
             .ok_or_else(|| Error::missing(format!("health measure column {}", m.name)))?;
@@ -40,8 +140,17 @@ pub(crate) fn score_health(
             _ => None,
         });
     }
+    Ok(converted)
+}
+
+/// The measure columns of `measures` from `table` (with their observation dates).
+fn measure_columns<'a>(
+    measures: &[&'a Measure],
+    table: &AccountTable<'a>,
+    converted: &'a [Option<ColumnBuf<f64>>],
+) -> Result<Vec<MeasureColumn<'a>>> {
     let mut columns = Vec::with_capacity(measures.len());
-    for (m, owned) in measures.iter().zip(&converted) {
+    for (m, owned) in measures.iter().zip(converted) {
         let cells = table
             .get(&m.name)
             .ok_or_else(|| Error::missing(format!("health measure column {}", m.name)))?;
@@ -70,7 +179,7 @@ pub(crate) fn score_health(
         }
         columns.push(col);
     }
-    card.score_batch(&columns, as_of)
+    Ok(columns)
 }
 
 /// The band index of every row of a band column given as names (of `card`'s bands) or as

@@ -45,7 +45,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use health_step::{
-    account_measures, apply_overrides, band_indices, explain_row, has_measures, health_trends,
+    account_measures, apply_overrides, band_indices, explain_row, has_measures, health_columns,
+    health_trends, score_health_set,
 };
 pub use risk_inputs::{InputSource, RiskInputs};
 pub use signals::{Signals, dates};
