@@ -77,10 +77,15 @@ impl PyNps {
     fn margin_of_error(&self, confidence: f64) -> PyResult<f64> {
         self.inner.margin_of_error(confidence).or_raise()
     }
-    /// (low, high) confidence interval in points, clipped to [-100, 100].
-    #[pyo3(signature = (confidence = 0.95))]
-    fn confidence_interval(&self, confidence: f64) -> PyResult<(f64, f64)> {
-        self.inner.confidence_interval(confidence).or_raise()
+    /// (low, high) confidence interval in points, clipped to [-100, 100]. ``method`` is
+    /// ``"wald"`` (score ± z × SE; collapses when every answer is in one category) or
+    /// ``"adjusted_wald"`` (¾ pseudo-promoter and ¾ pseudo-detractor added, Rocks 2016).
+    #[pyo3(signature = (confidence = 0.95, method = "wald"))]
+    fn confidence_interval(&self, confidence: f64, method: &str) -> PyResult<(f64, f64)> {
+        let level = cs_core::statistics::Confidence::new(confidence).or_raise()?;
+        let method = cs_core::nps::IntervalMethod::parse(method).or_raise()?;
+        let i = self.inner.interval_by(level, method);
+        Ok((i.low, i.high))
     }
     /// Compares with another independent result: difference = self - other.
     fn compare(&self, other: &PyNps) -> PyNpsComparison {
@@ -472,7 +477,7 @@ pub(crate) fn nps_calibration(
 /// NPS per group and/or period over a table; returns a pyarrow Table (the Python wrapper
 /// converts it back to the caller's table type).
 #[pyfunction]
-#[pyo3(signature = (table, score, by, period, date, confidence, skip_missing))]
+#[pyo3(signature = (table, score, by, period, date, confidence, skip_missing, interval = "wald"))]
 #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
 pub(crate) fn _nps_by<'py>(
     py: Python<'py>,
@@ -483,12 +488,14 @@ pub(crate) fn _nps_by<'py>(
     date: &str,
     confidence: f64,
     skip_missing: bool,
+    interval: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     use arrow_array::{ArrayRef, Date32Array, Float64Array, StringArray, UInt64Array};
     use arrow_schema::{DataType, Field};
     use std::sync::Arc;
 
     let z_check = cs_core::statistics::Confidence::new(confidence).or_raise()?;
+    let method = cs_core::nps::IntervalMethod::parse(interval).or_raise()?;
     let granularity = period.map(Granularity::parse).transpose().or_raise()?;
     let batch = crate::input::read_table(table)?;
     let groups = crate::input::Groups::new(&batch, &by)?;
@@ -566,15 +573,15 @@ pub(crate) fn _nps_by<'py>(
     ));
     columns.push((
         Field::new("margin_of_error", DataType::Float64, true),
-        fl(&|n| n.interval(level).margin_of_error),
+        fl(&|n| n.interval_by(level, method).margin_of_error),
     ));
     columns.push((
         Field::new("ci_low", DataType::Float64, true),
-        fl(&|n| n.interval(level).low),
+        fl(&|n| n.interval_by(level, method).low),
     ));
     columns.push((
         Field::new("ci_high", DataType::Float64, true),
-        fl(&|n| n.interval(level).high),
+        fl(&|n| n.interval_by(level, method).high),
     ));
     crate::output::to_pyarrow(py, columns)
 }

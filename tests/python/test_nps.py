@@ -262,3 +262,38 @@ def test_text_answers_follow_the_cell_grammar() -> None:
     assert cs.nps(np.array(["10", "9", "3"])).score == want
     assert cs.nps(pa.array(["10", " 9", "3", ""]), skip_missing=True).score == want
     assert cs.nps(pd.Series(["10", "9", "3"])).score == want
+
+
+def _adjusted_wald(p: int, q: int, d: int, z: float) -> tuple[float, float]:
+    """The adjusted Wald interval from its definition (Rocks 2016), independently of the library."""
+    n = p + q + d + 3
+    pp, dd = (p + 0.75) / n, (d + 0.75) / n
+    se = math.sqrt((pp + dd - (pp - dd) ** 2) / n)
+    return max(-100.0, 100 * (pp - dd - z * se)), min(100.0, 100 * (pp - dd + z * se))
+
+
+def test_adjusted_wald_interval_does_not_collapse(cs_binary: Path) -> None:
+    z = NormalDist().inv_cdf(0.975)
+    all_promoters = cs.nps([10, 9, 10])
+    assert all_promoters.confidence_interval() == (100.0, 100.0)  # Wald collapses: "+100 ± 0"
+    low, high = all_promoters.confidence_interval(method="adjusted_wald")
+    assert (low, high) == pytest.approx(_adjusted_wald(3, 0, 0, z), abs=1e-9)
+    assert high - low > 50
+    table = pd.DataFrame({"score": [10, 9, 10, 3, 8, 9], "segment": ["a", "a", "a", "b", "b", "b"]})
+    out = cs.nps_by(table, by="segment", interval="adjusted_wald")
+    assert out["ci_low"][0] == pytest.approx(_adjusted_wald(3, 0, 0, z)[0], abs=1e-9)
+    assert out["ci_high"][1] == pytest.approx(_adjusted_wald(1, 1, 1, z)[1], abs=1e-9)
+    with pytest.raises(cs.CsUnknownError, match='unknown interval method "wilson"'):
+        cs.nps_by(table, interval="wilson")
+    # The command line computes the same interval.
+    path = Path(__import__("tempfile").mkdtemp()) / "s.csv"
+    table.to_csv(path, index=False)
+    run = subprocess.run(
+        [str(cs_binary), "nps", str(path), "--by", "segment", "--interval", "adjusted-wald", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    doc = json.loads(run.stdout)
+    assert doc["interval"] == "adjusted_wald"
+    assert [g["ci_low"] for g in doc["groups"]] == out["ci_low"].tolist()

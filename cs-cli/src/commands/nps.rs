@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use cs_core::nps::{MissingAnswers, Nps, nps_by};
+use cs_core::nps::{IntervalMethod, MissingAnswers, Nps, nps_by};
 use cs_core::pipeline::Kind;
 use cs_core::portfolio::Granularity;
 use cs_core::statistics::Confidence;
@@ -37,6 +37,10 @@ pub(crate) struct NpsArgs {
     /// Confidence level of the intervals.
     #[arg(long, default_value_t = 0.95)]
     confidence: f64,
+    /// How the intervals are computed: wald (score ± z × SE) or adjusted-wald (¾ pseudo-
+    /// promoter and ¾ pseudo-detractor; does not collapse for small all-promoter groups).
+    #[arg(long, default_value = "wald")]
+    interval: String,
     /// Skip empty answers instead of failing.
     #[arg(long)]
     skip_missing: bool,
@@ -49,6 +53,7 @@ type Key = (Vec<String>, Option<cs_core::portfolio::Period>);
 
 pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
     let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
+    let method = IntervalMethod::parse(&args.interval).map_err(|e| format!("--interval: {e}"))?;
     let granularity = args
         .period
         .as_deref()
@@ -133,7 +138,7 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         obj.insert("skipped".into(), json!(skipped));
         obj.insert("nps".into(), json!(nps.map(Nps::score)));
         obj.insert("standard_error".into(), json!(nps.map(Nps::standard_error)));
-        let interval = nps.map(|n| n.interval(confidence));
+        let interval = nps.map(|n| n.interval_by(confidence, method));
         obj.insert(
             "margin_of_error".into(),
             json!(interval.map(|i| i.margin_of_error)),
@@ -149,6 +154,7 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
             .collect();
         let doc = json!({
             "confidence": confidence.level(),
+            "interval": method.name(),
             "groups": rows,
             "total": row_json(&(Vec::new(), None), Some(&total), total.skipped()),
         });
@@ -176,7 +182,7 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         let mut row = label;
         match nps {
             Some(n) => {
-                let i = n.interval(confidence);
+                let i = n.interval_by(confidence, method);
                 row.extend([
                     n.responses().to_string(),
                     n.promoters().to_string(),

@@ -24,6 +24,6 @@ mod segment;
 pub use crate::portfolio::{Granularity, Period};
 pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
-pub use result::{Interval, MissingAnswers, Nps, NpsComparison};
+pub use result::{Interval, IntervalMethod, MissingAnswers, Nps, NpsComparison};
 pub use score::{Answer, Category, NpsScore};
 pub use segment::{NpsGroup, nps_by, nps_trend};

@@ -20,6 +20,45 @@ pub enum MissingAnswers {
 /// Rows per parallel task when counting a long column.
 const PARALLEL_CHUNK: usize = 1 << 20;
 
+/// How a confidence interval of an NPS is computed.
+///
+/// - [`IntervalMethod::Wald`] (the default): score ± z × SE, SE from the trinomial variance
+///   pP + pD − (pP − pD)² of the sample. It collapses to a single point when every answer is in
+///   one category (all promoters: "+100 ± 0"), which reads as certainty.
+/// - [`IntervalMethod::AdjustedWald`]: the same interval after adding pseudo-counts, ¾ to the
+///   promoters and ¾ to the detractors (3 to the sample size, so 1½ to the passives): centred on
+///   the adjusted score and never collapsed. Rocks (2016, *The American Statistician*) found it
+///   the best of six methods in coverage and width; Sauro and Lewis (`MeasuringU`, 2021)
+///   confirmed it on real survey data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalMethod {
+    /// Score ± z × SE of the sample.
+    #[default]
+    Wald,
+    /// Wald after ¾ pseudo-promoter, ¾ pseudo-detractor and 1½ pseudo-passive answers.
+    AdjustedWald,
+}
+
+impl IntervalMethod {
+    /// Reads `wald` or `adjusted_wald` (also `adjusted-wald`, `adjusted`), case-insensitive.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+            "wald" => Ok(IntervalMethod::Wald),
+            "adjusted_wald" | "adjusted" => Ok(IntervalMethod::AdjustedWald),
+            _ => Err(Error::unknown("interval method", name, ["wald", "adjusted_wald"])),
+        }
+    }
+
+    /// The method's name: `wald` or `adjusted_wald`.
+    pub fn name(self) -> &'static str {
+        match self {
+            IntervalMethod::Wald => "wald",
+            IntervalMethod::AdjustedWald => "adjusted_wald",
+        }
+    }
+}
+
 /// A margin of error and the interval around a score, in points (see [`Nps::interval`]).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Interval {
@@ -210,12 +249,38 @@ impl Nps {
     /// # Ok::<(), cs_core::Error>(())
     /// ```
     pub fn interval(&self, confidence: Confidence) -> Interval {
-        let margin_of_error = confidence.z() * self.standard_error();
-        let s = self.score();
+        self.interval_by(confidence, IntervalMethod::Wald)
+    }
+
+    /// The interval by `method` (see [`IntervalMethod`]), clipped to [−100, 100]. For the
+    /// adjusted Wald interval the margin is z × the adjusted SE and the interval is centred on
+    /// the adjusted score 100 × (P + ¾ − D − ¾) / (n + 3) = 100 × (P − D) / (n + 3).
+    ///
+    /// ```
+    /// use cs_core::nps::{IntervalMethod, Nps};
+    /// use cs_core::statistics::Confidence;
+    /// let nps = Nps::from_counts(2, 0, 0)?; // all promoters
+    /// let i = nps.interval_by(Confidence::new(0.95)?, IntervalMethod::AdjustedWald);
+    /// // p = 2.75 / 5, d = 0.75 / 5: a real interval, not "+100 ± 0".
+    /// assert!(i.low < 0.0 && i.high < 100.0 && i.margin_of_error > 50.0);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn interval_by(&self, confidence: Confidence, method: IntervalMethod) -> Interval {
+        let (center, se) = match method {
+            IntervalMethod::Wald => (self.score(), self.standard_error()),
+            IntervalMethod::AdjustedWald => {
+                let n = self.responses() as f64 + 3.0;
+                let p = (self.promoters as f64 + 0.75) / n;
+                let d = (self.detractors as f64 + 0.75) / n;
+                let variance = (p + d - (p - d) * (p - d)).max(0.0);
+                (100.0 * (p - d), 100.0 * (variance / n).sqrt())
+            }
+        };
+        let margin_of_error = confidence.z() * se;
         Interval {
             margin_of_error,
-            low: (s - margin_of_error).max(-100.0),
-            high: (s + margin_of_error).min(100.0),
+            low: (center - margin_of_error).max(-100.0),
+            high: (center + margin_of_error).min(100.0),
         }
     }
 
@@ -463,5 +528,41 @@ mod tests {
         let all = Nps::from_counts(10, 0, 0).unwrap();
         let cmp = all.compare(&all);
         assert_eq!((cmp.z, cmp.p_value), (None, None));
+    }
+}
+
+#[cfg(test)]
+mod interval_tests {
+    use super::*;
+
+    /// The adjusted Wald interval computed independently from its definition (Rocks 2016):
+    /// n' = n + 3, p' = (P + 0.75) / n', d' = (D + 0.75) / n', SE' = √((p' + d' − (p' − d')²) / n').
+    fn reference(p: u64, q: u64, d: u64, z: f64) -> (f64, f64) {
+        let n = (p + q + d) as f64 + 3.0;
+        let (pp, dd) = ((p as f64 + 0.75) / n, (d as f64 + 0.75) / n);
+        let se = ((pp + dd - (pp - dd).powi(2)) / n).sqrt();
+        (100.0 * (pp - dd - z * se), 100.0 * (pp - dd + z * se))
+    }
+
+    #[test]
+    fn adjusted_wald_matches_its_definition_and_never_collapses() {
+        let c = Confidence::new(0.95).unwrap();
+        for (p, q, d) in [(2, 0, 0), (0, 0, 7), (40, 30, 30), (5, 0, 5), (120, 13, 2)] {
+            let i = Nps::from_counts(p, q, d).unwrap().interval_by(c, IntervalMethod::AdjustedWald);
+            let (low, high) = reference(p, q, d, c.z());
+            assert!((i.low - low.max(-100.0)).abs() < 1e-9, "{p} {q} {d}");
+            assert!((i.high - high.min(100.0)).abs() < 1e-9, "{p} {q} {d}");
+            assert!(i.high - i.low > 1.0, "collapsed: {p} {q} {d}");
+        }
+        // Hand-computed: 2 promoters. n' = 5, p' = 0.55, d' = 0.15, p' − d' = 0.4,
+        // var = 0.7 − 0.16 = 0.54, SE = √(0.54 / 5) = 0.328634..., z = 1.959964.
+        let i = Nps::from_counts(2, 0, 0).unwrap().interval_by(c, IntervalMethod::AdjustedWald);
+        assert!((i.margin_of_error - 100.0 * 1.959_963_985 * (0.54_f64 / 5.0).sqrt()).abs() < 1e-6);
+        assert!((i.low - (40.0 - 64.410_87)).abs() < 1e-3);
+        // Wald is unchanged and collapses, as documented.
+        let w = Nps::from_counts(2, 0, 0).unwrap().interval_by(c, IntervalMethod::Wald);
+        assert_eq!((w.low, w.high), (100.0, 100.0));
+        assert_eq!(IntervalMethod::parse("Adjusted-Wald").unwrap(), IntervalMethod::AdjustedWald);
+        assert!(IntervalMethod::parse("wilson").is_err());
     }
 }

@@ -208,6 +208,7 @@ def nps_by(
     date: str = "date",
     confidence: float = 0.95,
     skip_missing: bool = False,
+    interval: str = "wald",
 ) -> Any:
     """NPS per group and/or calendar period, in one pass over a table.
 
@@ -220,6 +221,8 @@ def nps_by(
         date: the date column used with ``period``.
         confidence: level of the confidence intervals, in (0, 1).
         skip_missing: skip null answers (counted in ``skipped``) instead of raising.
+        interval: ``"wald"`` (score ± z × SE) or ``"adjusted_wald"`` (¾ pseudo-promoter and ¾
+            pseudo-detractor added; does not collapse to "±0" for small one-sided groups).
 
     Returns:
         A table of the caller's kind (pandas in, pandas out; polars in, polars out; pyarrow
@@ -229,7 +232,7 @@ def nps_by(
         are sorted by key; every group shows its counts so that small groups look small.
     """
     kind = _table_kind(table)
-    result = _nps_by(_to_arrow(table), score, _names(by), period, date, confidence, skip_missing)
+    result = _nps_by(_to_arrow(table), score, _names(by), period, date, confidence, skip_missing, interval)
     return _like(kind, result)
 
 

@@ -88,8 +88,10 @@ class NpsResult:
         """Standard error of the score, in points."""
     def margin_of_error(self, confidence: float = 0.95) -> float:
         """Margin of error in points at a confidence level in (0, 1)."""
-    def confidence_interval(self, confidence: float = 0.95) -> tuple[float, float]:
-        """(low, high) confidence interval in points, clipped to [-100, 100]."""
+    def confidence_interval(self, confidence: float = 0.95, method: str = "wald") -> tuple[float, float]:
+        """(low, high) confidence interval in points, clipped to [-100, 100]. ``method`` is
+        ``"wald"`` (score ± z × SE; collapses when every answer is in one category) or
+        ``"adjusted_wald"`` (¾ pseudo-promoter and ¾ pseudo-detractor added, Rocks 2016)."""
     def compare(self, other: NpsResult) -> NpsComparison:
         """Compares with another independent result: difference = self - other."""
     def to_dict(self, confidence: float = 0.95) -> dict[str, Any]:
@@ -195,6 +197,7 @@ def _nps_by(
     date: str,
     confidence: float,
     skip_missing: bool,
+    interval: str = "wald",
 ) -> pa.Table: ...
 
 # --- package ---
@@ -1396,7 +1399,12 @@ class RiskModel:
         model's ``fit_report`` records convergence and perfect separation.
         """
     def evaluate(
-        self, table: Any, outcome: str = "churned", arr: str | None = None, *, drop_missing: bool | None = None
+        self,
+        table: Any,
+        outcome: str = "churned",
+        arr: str | None = None,
+        *,
+        drop_missing: bool | None = None,
     ) -> RiskEvaluation:
         """Scores ``table`` and compares with the outcomes: ROC AUC, Brier score, log-loss, churn
         rate and ARR per tier, calibration by decile (use a held-out set).
