@@ -487,7 +487,7 @@ def test_ttfi_date_column_types_and_nulls(kickoff: Any) -> None:
 def test_ttfi_timestamp_with_a_time_of_day_is_not_a_date() -> None:
     # The one cell grammar: a timestamp is a date only at midnight (it was truncated before).
     kickoff = pa.array([dt.datetime(2026, 1, 10, 9), None], pa.timestamp("ns"))
-    with pytest.raises(cs.CsInvalidError, match="kickoff .* at position 0 is invalid: expected a date"):
+    with pytest.raises(cs.CsInvalidError, match=r"kickoff .* at position 0 is invalid: expected a date"):
         cs.time_to_first_impact({"kickoff": kickoff, "first_impact": [None, None]}, as_of=d(5, 1))
 
 
@@ -521,11 +521,13 @@ def test_ttfi_bad_input() -> None:
         cs.time_to_first_impact(ROWS, as_of="2026-06-01", origin="close")
     with pytest.raises(cs.CsError, match=re.escape("target_days -1 is outside")):
         cs.time_to_first_impact(ROWS, as_of="2026-06-01", target_days=-1)
-    with pytest.raises(cs.CsError, match=re.escape('column kickoff value "soon" at position 1 is invalid: expected a date (YYYY-MM-DD)')):
+    soon = 'column kickoff value "soon" at position 1 is invalid: expected a date (YYYY-MM-DD)'
+    with pytest.raises(cs.CsError, match=re.escape(soon)):
         cs.time_to_first_impact(
             {"kickoff": ["2026-01-01", "soon"], "first_impact": [None, None]}, "2026-06-01"
         )
-    with pytest.raises(cs.CsError, match=re.escape("column kickoff of type Int64 is invalid: expected date cells")):
+    int64 = "column kickoff of type Int64 is invalid: expected date cells"
+    with pytest.raises(cs.CsError, match=re.escape(int64)):
         cs.time_to_first_impact({"kickoff": [1, 2], "first_impact": [None, None]}, "2026-06-01")
     with pytest.raises(cs.CsError, match=re.escape('duplicate column "state"')):
         cs.time_to_first_impact(ROWS | {"state": ["CA", "NY"]}, as_of="2026-06-01", origin="contract_start")

@@ -68,7 +68,21 @@ pub struct Nps {
 impl Nps {
     /// An NPS from category counts. All zero is [`Error::Empty`]: a score of nobody is unknown,
     /// not zero.
+    ///
+    /// Counts whose total exceeds `u64::MAX` are [`Error::OutOfRange`] (the total used to wrap
+    /// around, so 2^64 - 1 promoters and passives and one detractor scored 100).
     pub fn from_counts(promoters: u64, passives: u64, detractors: u64) -> Result<Self> {
+        if promoters
+            .checked_add(passives)
+            .and_then(|s| s.checked_add(detractors))
+            .is_none()
+        {
+            return Err(Error::out_of_range(
+                "nps responses",
+                format!("{promoters} + {passives} + {detractors}"),
+                format!("0..={}", u64::MAX),
+            ));
+        }
         let nps = Nps {
             promoters,
             passives,
@@ -83,9 +97,16 @@ impl Nps {
 
     /// An NPS from the eleven per-score counts (index = score).
     pub fn from_histogram(counts: &[u64; 11]) -> Result<Self> {
-        let detractors = counts[..7].iter().sum();
-        let passives = counts[7] + counts[8];
-        let promoters = counts[9] + counts[10];
+        let total = |c: &[u64]| c.iter().try_fold(0u64, |s, &x| s.checked_add(x));
+        let (Some(detractors), Some(passives), Some(promoters)) =
+            (total(&counts[..7]), total(&counts[7..9]), total(&counts[9..]))
+        else {
+            return Err(Error::out_of_range(
+                "nps responses",
+                "the sum of the score counts",
+                format!("0..={}", u64::MAX),
+            ));
+        };
         Nps::from_counts(promoters, passives, detractors)
     }
 
