@@ -5,7 +5,7 @@
 //! | number | floats, integers, booleans (1 / 0), numeric text | null, NaN, `""`, `"NaN"` | ±inf, other text |
 //! | integer | integers, whole floats, whole-number text (`"12"`, `"12.0"`) | null, NaN, `""` | fractions, ±inf, booleans, other text |
 //! | flag | booleans, the numbers 1 and 0, `true` / `false` / `1` / `0` (any case) | null, NaN, `""` | any other number (2) or text (`"t"`, `"yes"`) |
-//! | date | date32, date64 and timestamps at midnight, ISO text `YYYY-MM-DD` (a time part only if midnight) | null, `""` | a time of day, other text, numbers |
+//! | date | date32, date64 and timestamps at midnight, ISO text `YYYY-MM-DD` (a time part only if midnight), within 1900-01-01..=2200-12-31 | null, `""` | a time of day, a date outside the range (`0000-01-01`), other text, numbers |
 //! | label | text, dictionary text, whole numbers (as codes) | null, `""` | fractions, booleans |
 //!
 //! Text is trimmed first. Money is an integer column of minor units. The same cell gives the
@@ -335,7 +335,30 @@ fn date_text(name: &str, t: &str, row: usize) -> Result<i32> {
             ));
         }
     }
-    Ok(epoch_days(parsed))
+    within_range(name, epoch_days(parsed), || format!("{t:?}"), row)
+}
+
+/// `days` when the date lies within cs-core's date range (1900-01-01..=2200-12-31), else the
+/// cell error naming the column, the value (`shown`) and the row.
+fn within_range(name: &str, days: i32, shown: impl FnOnce() -> String, row: usize) -> Result<i32> {
+    let min = epoch_days(cs_core::portfolio::MIN_DATE);
+    let max = epoch_days(cs_core::portfolio::MAX_DATE);
+    if (min..=max).contains(&days) {
+        Ok(days)
+    } else {
+        Err(bad(
+            name,
+            shown(),
+            &format!("a date within {}", cs_core::portfolio::DATE_RANGE),
+            row,
+        ))
+    }
+}
+
+/// The text of a day count for an error: the date, or the count when chrono cannot hold it.
+fn day_text(days: i32) -> String {
+    Date32Type::to_naive_date_opt(days)
+        .map_or_else(|| format!("day {days}"), |d| format!("{:?}", d.to_string()))
 }
 
 /// A timestamp of `ms` milliseconds (plus `sub_ms` nanoseconds) since the epoch as the text a
@@ -363,6 +386,11 @@ fn date(array: &ArrayRef, name: &str) -> Result<Held> {
     match dt {
         DataType::Date32 => {
             let p = array.as_primitive::<Date32Type>();
+            for (i, d) in p.iter().enumerate() {
+                if let Some(d) = d {
+                    within_range(name, d, || day_text(d), i)?;
+                }
+            }
             Ok(Held::Date(p.values().clone(), p.nulls().cloned()))
         }
         DataType::Null => {
@@ -404,8 +432,9 @@ fn date(array: &ArrayRef, name: &str) -> Result<Held> {
                 match *m {
                     None => Ok(None),
                     Some((m, 0)) if m.rem_euclid(DAY_MS) == 0 => i32::try_from(m.div_euclid(DAY_MS))
-                        .map(Some)
-                        .map_err(|_| bad(name, m, "a date within range", i)),
+                        .map_err(|_| bad(name, timestamp_text(m, 0), "a date within range", i))
+                        .and_then(|d| within_range(name, d, || day_text(d), i))
+                        .map(Some),
                     Some((m, sub_ns)) => Err(bad(
                         name,
                         timestamp_text(m, sub_ns),

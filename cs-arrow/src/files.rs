@@ -136,6 +136,72 @@ pub fn write_table(path: &Path, batch: &RecordBatch) -> Result<(), FileError> {
     })
 }
 
+/// Reads a document file (TOML or JSON text) of at most
+/// [`cs_core::document::MAX_DOCUMENT_BYTES`]: a larger file is refused from its size, before
+/// anything is read, with the error naming the file and the size.
+pub fn read_document(path: &Path) -> Result<String, FileError> {
+    use std::io::Read as _;
+    let limit = cs_core::document::MAX_DOCUMENT_BYTES;
+    let file = File::open(path).map_err(|e| FileError::new(path, e))?;
+    let size = file.metadata().map_err(|e| FileError::new(path, e))?.len();
+    let too_large = |bytes: usize| {
+        cs_core::document::check_document_size("the", bytes).map_err(|e| FileError::new(path, e))
+    };
+    too_large(usize::try_from(size).unwrap_or(usize::MAX))?;
+    // A file that grows, or a device reporting no size, still stops one byte past the limit.
+    let mut text = String::new();
+    file.take(limit as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| FileError::new(path, e))?;
+    too_large(text.len())?;
+    Ok(text)
+}
+
+/// Refuses an output file that is one of the inputs, before anything is read or written: the
+/// same file by another name too (a symbolic or hard link, `./a.csv` for `a.csv`), compared by
+/// device and inode on Unix and by canonical path elsewhere. Inputs that do not exist (a
+/// built-in name given where a file may be) and an output that does not exist yet never match.
+///
+/// ```
+/// # let dir = std::env::temp_dir().join(format!("cs-arrow-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let input = dir.join("accounts.csv");
+/// std::fs::write(&input, "a\n1\n").unwrap();
+/// let e = cs_arrow::files::refuse_input_as_output(&input, &[input.as_path()]).unwrap_err();
+/// assert!(e.message.starts_with("is also an input"));
+/// assert!(cs_arrow::files::refuse_input_as_output(&dir.join("out.csv"), &[input.as_path()]).is_ok());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn refuse_input_as_output<P: AsRef<Path>>(output: &Path, inputs: &[P]) -> Result<(), FileError> {
+    let Ok(out) = std::fs::metadata(output) else {
+        return Ok(());
+    };
+    for input in inputs {
+        let input = input.as_ref();
+        if std::fs::metadata(input).is_ok_and(|m| same_file(output, &out, input, &m)) {
+            return Err(FileError::new(
+                output,
+                format!(
+                    "is also an input ({}): write the output to another file (nothing was written)",
+                    input.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(_: &Path, a: &std::fs::Metadata, _: &Path, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &Path, _: &std::fs::Metadata, b: &Path, _: &std::fs::Metadata) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
 /// Runs `write` on a temporary file beside `path`, then renames it over `path`. On failure the
 /// temporary file is removed and `path` is untouched.
 pub fn write_atomically(

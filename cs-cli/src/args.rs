@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 
 /// A date argument (`--as-of 2026-06-30`); `what` names the argument in the error.
 pub(crate) fn date_arg(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{what} {text:?} is not a date (YYYY-MM-DD)"))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{what} {text:?} is not a date (YYYY-MM-DD)"))?;
+    cs_core::portfolio::check_date(what, date).map_err(|e| e.to_string())
 }
 
 /// Today (UTC), from the system clock.

@@ -291,13 +291,17 @@ when = { segment = ["Strategic"] }
         written.contains("Community,0.9,false,90.0,green,1.0,usage"),
         "{written}"
     );
-    assert!(written.contains("Strategic,0.1,true,100.0,green,1.0,"), "{written}");
+    assert!(
+        written.contains("Strategic,0.1,true,100.0,green,1.0,"),
+        "{written}"
+    );
 }
 
 #[test]
-fn scoring_a_file_onto_itself_keeps_every_row() {
-    // `cs score same.csv -o same.csv` used to leave only the header: the output truncated the
-    // input before its second read. Outputs now go to a temporary file renamed at the end.
+fn scoring_a_file_onto_itself_is_refused_and_a_failed_run_keeps_the_output() {
+    // `cs score same.csv -o same.csv` used to leave only the header (the output truncated the
+    // input before its second read), then replaced the input by its scores. An output that is
+    // an input is now refused before anything is written (CHANGELOG, Changed).
     let sample = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/data/portfolio.csv"
@@ -305,6 +309,15 @@ fn scoring_a_file_onto_itself_keeps_every_row() {
     .expect("sample");
     let path = temp("same.csv", &sample);
     let (ok, out, err) = cs(&["score", &path, "--as-of", "2026-06-30", "-o", &path]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains(&format!("{path}: is also an input ({path})")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("input"), sample);
+    let input = path;
+    let path = temp_path("same.csv.scored.csv");
+    let (ok, out, err) = cs(&["score", &input, "--as-of", "2026-06-30", "-o", &path]);
     assert!(ok, "{err}");
     assert!(out.contains("Wrote 500 scored accounts"), "{out}");
     let written = std::fs::read_to_string(&path).expect("output");

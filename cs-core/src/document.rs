@@ -10,6 +10,31 @@ use serde::de::DeserializeOwned;
 
 use crate::{Error, Result};
 
+/// The largest document read: 16 MiB of TOML or JSON text (a Python dict counts the JSON it
+/// converts to). Real scorecards, packages, plans and models are a few kilobytes; a larger
+/// input is refused before it is parsed, so untrusted input cannot make parsing the cost.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Refuses a `kind` document of `bytes` bytes above [`MAX_DOCUMENT_BYTES`], before parsing:
+/// [`Error::OutOfRange`] naming the document and its size.
+///
+/// ```
+/// use cs_core::document::{check_document_size, MAX_DOCUMENT_BYTES};
+/// assert!(check_document_size("scorecard", 1_000).is_ok());
+/// let e = check_document_size("scorecard", MAX_DOCUMENT_BYTES + 1).unwrap_err();
+/// assert_eq!(e.to_string(), "scorecard document size 16777217 bytes is outside 0..=16777216 bytes (16 MiB)");
+/// ```
+pub fn check_document_size(kind: &str, bytes: usize) -> Result<()> {
+    if bytes > MAX_DOCUMENT_BYTES {
+        return Err(Error::out_of_range(
+            format!("{kind} document size"),
+            format!("{bytes} bytes"),
+            format!("0..={MAX_DOCUMENT_BYTES} bytes (16 MiB)"),
+        ));
+    }
+    Ok(())
+}
+
 /// A versioned, validated document that round-trips through TOML and JSON.
 ///
 /// Implementors derive `Serialize`/`Deserialize` with `deny_unknown_fields` and hold a
@@ -28,6 +53,7 @@ pub trait Document: Serialize + DeserializeOwned {
 
     /// Parses and validates a TOML document.
     fn from_toml(text: &str) -> Result<Self> {
+        check_document_size(Self::KIND, text.len())?;
         let doc: Self = toml::from_str(text).map_err(|e| Error::Parse {
             format: "TOML".into(),
             message: format!("{}: {}", Self::KIND, e.to_string().trim_end()),
@@ -37,6 +63,7 @@ pub trait Document: Serialize + DeserializeOwned {
 
     /// Parses and validates a JSON document.
     fn from_json(text: &str) -> Result<Self> {
+        check_document_size(Self::KIND, text.len())?;
         let doc: Self = serde_json::from_str(text).map_err(|e| Error::Parse {
             format: "JSON".into(),
             message: format!("{}: {e}", Self::KIND),

@@ -441,8 +441,25 @@ fn health_score_documents_that_contradict_themselves_are_rejected() {
     let e = with(&|v| v["coverage"] = 2.0.into()).unwrap_err().to_string();
     assert!(e.contains("health coverage 2"), "{e}");
 
-    // Band contradicting the score, or its index, under the scorecard's bands.
+    // A document of the built-in scorecard is checked against its bands when read: a band
+    // contradicting the score, or its index, is an error without a scorecard at hand.
+    let e = with(&|v| {
+        v["band"] = "red".into();
+        v["band_index"] = 0.into();
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("health band \"red\"") && e.contains("score 100 is in band \"green\""),
+        "{e}"
+    );
+    let e = with(&|v| v["band"] = "red".into()).unwrap_err().to_string();
+    assert!(e.contains("band_index 2 is band \"green\""), "{e}");
+    assert!(with(&|v| v["band_index"] = 7.into()).is_err());
+
+    // Another scorecard's document: the same contradictions, under that card's bands.
     let red = with(&|v| {
+        v["scorecard"] = "custom".into();
         v["band"] = "red".into();
         v["band_index"] = 0.into();
     })
@@ -452,10 +469,18 @@ fn health_score_documents_that_contradict_themselves_are_rejected() {
         e.contains("health band \"red\"") && e.contains("score 100 is in band \"green\""),
         "{e}"
     );
-    let mismatched = with(&|v| v["band"] = "red".into()).unwrap();
+    let mismatched = with(&|v| {
+        v["scorecard"] = "custom".into();
+        v["band"] = "red".into();
+    })
+    .unwrap();
     let e = mismatched.validate_against(&card).unwrap_err().to_string();
     assert!(e.contains("band_index 2 is band \"green\""), "{e}");
-    let beyond = with(&|v| v["band_index"] = 7.into()).unwrap();
+    let beyond = with(&|v| {
+        v["scorecard"] = "custom".into();
+        v["band_index"] = 7.into();
+    })
+    .unwrap();
     assert!(beyond.validate_against(&card).is_err());
 
     // An applied override may set another band.

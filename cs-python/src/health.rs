@@ -22,7 +22,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyString};
 
 use crate::error::{OrRaise, raise};
-use crate::input::{Bool, Category, Dates, Float};
+use crate::input::{Bool, Category, Dates, Float, document_text, ints};
 use crate::output::to_python;
 
 // ---------------------------------------------------------------------------------------------
@@ -368,6 +368,7 @@ impl PyScorecard {
     /// Reads and validates a scorecard written in TOML.
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<Self> {
+        let text = document_text(text, "TOML")?;
         Ok(PyScorecard {
             inner: Scorecard::from_toml(text).or_raise()?,
         })
@@ -375,6 +376,7 @@ impl PyScorecard {
     /// Reads and validates a scorecard written in JSON.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
+        let text = document_text(text, "JSON")?;
         Ok(PyScorecard {
             inner: Scorecard::from_json(text).or_raise()?,
         })
@@ -558,6 +560,7 @@ impl PyScorecardSet {
     /// Reads and validates a scorecard set written in TOML.
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<Self> {
+        let text = document_text(text, "TOML")?;
         Ok(PyScorecardSet {
             inner: ScorecardSet::from_toml(text).or_raise()?,
         })
@@ -565,6 +568,7 @@ impl PyScorecardSet {
     /// Reads and validates a scorecard set written in JSON.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
+        let text = document_text(text, "JSON")?;
         Ok(PyScorecardSet {
             inner: ScorecardSet::from_json(text).or_raise()?,
         })
@@ -815,6 +819,7 @@ impl PyHealthScore {
     /// Reads a score written by ``to_json``.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PyHealthScore> {
+        let text = document_text(text, "JSON")?;
         Ok(PyHealthScore {
             inner: serde_json::from_str(text).map_err(|e| json_error(format!("health score: {e}")))?,
         })
@@ -859,7 +864,7 @@ pub(crate) fn explain_change<'py>(
 pub(crate) fn health_trend<'py>(
     py: Python<'py>,
     history: Vec<PyRef<'py, PyHealthScore>>,
-    window_days: u32,
+    #[pyo3(from_py_with = ints::window_days)] window_days: u32,
     flat_within: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
     let scores: Vec<HealthScore> = history.iter().map(|h| h.inner.clone()).collect();
@@ -1026,14 +1031,13 @@ pub(crate) fn _health_rollup<'py>(
 #[pyo3(signature = (n, seed, as_of))]
 pub(crate) fn _synthetic_portfolio<'py>(
     py: Python<'py>,
-    n: i64,
-    seed: u64,
+    #[pyo3(from_py_with = ints::n)] n: usize,
+    #[pyo3(from_py_with = ints::seed)] seed: u64,
     as_of: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let rows = usize::try_from(n).map_err(|_| raise(cs_core::Error::out_of_range("n", n, ">= 0")))?;
     let as_of = date_of(as_of, "as_of")?;
     let p = py
-        .detach(|| SyntheticPortfolio::try_generate(rows, seed, as_of))
+        .detach(|| SyntheticPortfolio::try_generate(n, seed, as_of))
         .or_raise()?;
     let text = |v: Vec<Option<String>>| -> ArrayRef { Arc::new(StringArray::from(v)) };
     let date = |d: &[NaiveDate]| -> ArrayRef {

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::error::{OrRaise, raise};
-use crate::input::{Float, Numeric, NumericFn};
+use crate::input::{Float, Numeric, NumericFn, document_text, ints};
 use crate::output::to_python;
 
 /// The Net Promoter Score of a set of answers, with counts and statistics.
@@ -124,6 +124,7 @@ impl PyNps {
     /// Reads a result written by ``to_json``.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PyNps> {
+        let text = document_text(text, "JSON")?;
         let inner: Nps = serde_json::from_str(text).map_err(|e| {
             raise(cs_core::Error::Parse {
                 format: "JSON".into(),
@@ -239,7 +240,11 @@ pub(crate) fn nps(py: Python<'_>, scores: &Bound<'_, PyAny>, skip_missing: bool)
 
 /// NPS from the three category counts.
 #[pyfunction]
-pub(crate) fn nps_from_counts(promoters: u64, passives: u64, detractors: u64) -> PyResult<PyNps> {
+pub(crate) fn nps_from_counts(
+    #[pyo3(from_py_with = ints::promoters)] promoters: u64,
+    #[pyo3(from_py_with = ints::passives)] passives: u64,
+    #[pyo3(from_py_with = ints::detractors)] detractors: u64,
+) -> PyResult<PyNps> {
     Ok(PyNps {
         inner: Nps::from_counts(promoters, passives, detractors).or_raise()?,
     })

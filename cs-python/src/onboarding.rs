@@ -16,7 +16,7 @@ use pyo3_arrow::input::AnyRecordBatch;
 use serde::Serialize;
 
 use crate::error::{OrRaise, raise};
-use crate::input::{Dates, date_arg, datetime_arg, from_python};
+use crate::input::{Dates, date_arg, datetime_arg, document_text, from_python, ints};
 use crate::input::{Groups, column, read_table};
 use crate::output::{to_pyarrow, to_python};
 
@@ -93,6 +93,7 @@ impl PyHandoff {
     /// Reads and validates a handoff from JSON text.
     #[classmethod]
     fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+        let text = document_text(text, "JSON")?;
         Ok(PyHandoff {
             inner: Handoff::from_json(text).or_raise()?,
         })
@@ -140,7 +141,7 @@ impl PyHandoff {
         &self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
-        target_days: u32,
+        #[pyo3(from_py_with = ints::target_days)] target_days: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.inner.lag(date_arg(as_of, "as_of")?, target_days))
     }
@@ -190,6 +191,7 @@ impl PyKickoff {
     /// Reads and validates a kickoff from JSON text.
     #[classmethod]
     fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+        let text = document_text(text, "JSON")?;
         Ok(PyKickoff {
             inner: Kickoff::from_json(text).or_raise()?,
         })
@@ -283,6 +285,7 @@ impl PyJointImpactPlan {
     /// Reads and validates a plan from JSON text (schema_version required).
     #[classmethod]
     fn from_json(_cls: &Bound<'_, PyType>, text: &str) -> PyResult<Self> {
+        let text = document_text(text, "JSON")?;
         Ok(PyJointImpactPlan {
             inner: JointImpactPlan::from_json(text).or_raise()?,
         })
@@ -361,7 +364,7 @@ impl PyJointImpactPlan {
         &self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
-        limit: usize,
+        #[pyo3(from_py_with = ints::limit)] limit: usize,
     ) -> PyResult<Bound<'py, PyAny>> {
         to_python(
             py,
@@ -388,9 +391,9 @@ impl PyJointImpactPlan {
         &self,
         py: Python<'py>,
         as_of: &Bound<'py, PyAny>,
-        limit: usize,
+        #[pyo3(from_py_with = ints::limit)] limit: usize,
         origin: &str,
-        target_days: u32,
+        #[pyo3(from_py_with = ints::target_days)] target_days: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
         let cfg = ttfi_config(origin, target_days)?;
         to_python(
@@ -518,16 +521,6 @@ fn check_new_columns(batch: &RecordBatch, names: &[&str]) -> PyResult<()> {
     Ok(())
 }
 
-fn target(target_days: i64) -> PyResult<u32> {
-    u32::try_from(target_days).map_err(|_| {
-        raise(cs_core::Error::out_of_range(
-            "target_days",
-            target_days,
-            "0..=4294967295",
-        ))
-    })
-}
-
 /// Time to First Impact per row: the columns state, days, days_open and past_target as a
 /// pyarrow Table (the Python wrapper attaches them to the caller's table).
 #[pyfunction]
@@ -538,13 +531,13 @@ pub(crate) fn _time_to_first_impact<'py>(
     table: AnyRecordBatch,
     as_of: &Bound<'py, PyAny>,
     origin: &str,
-    target_days: i64,
+    #[pyo3(from_py_with = ints::target_days)] target_days: u32,
     kickoff: &str,
     contract_start: &str,
     first_impact: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let as_of = date_arg(as_of, "as_of")?;
-    let cfg = ttfi_config(origin, target(target_days)?)?;
+    let cfg = ttfi_config(origin, target_days)?;
     let batch = read_table(table)?;
     check_new_columns(&batch, &["state", "days", "days_open", "past_target"])?;
     let names = TtfiInputs {
@@ -603,13 +596,13 @@ pub(crate) fn _ttfi_summary<'py>(
     by: Vec<String>,
     as_of: &Bound<'py, PyAny>,
     origin: &str,
-    target_days: i64,
+    #[pyo3(from_py_with = ints::target_days)] target_days: u32,
     kickoff: &str,
     contract_start: &str,
     first_impact: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let as_of = date_arg(as_of, "as_of")?;
-    let cfg = ttfi_config(origin, target(target_days)?)?;
+    let cfg = ttfi_config(origin, target_days)?;
     let batch = read_table(table)?;
     let names = TtfiInputs {
         kickoff,
@@ -660,13 +653,13 @@ pub(crate) fn _still_onboarding<'py>(
     table: AnyRecordBatch,
     as_of: &Bound<'py, PyAny>,
     origin: &str,
-    target_days: i64,
+    #[pyo3(from_py_with = ints::target_days)] target_days: u32,
     kickoff: &str,
     contract_start: &str,
     first_impact: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let as_of = date_arg(as_of, "as_of")?;
-    let cfg = ttfi_config(origin, target(target_days)?)?;
+    let cfg = ttfi_config(origin, target_days)?;
     let batch = read_table(table)?;
     check_new_columns(&batch, &["days_open", "overdue"])?;
     let names = TtfiInputs {
@@ -719,7 +712,7 @@ pub(crate) fn _lifecycle_stage<'py>(
     py: Python<'py>,
     table: AnyRecordBatch,
     as_of: &Bound<'py, PyAny>,
-    window_months: u32,
+    #[pyo3(from_py_with = ints::window_months)] window_months: u32,
     closed_on: &str,
     handoff_completed: Option<&str>,
     kickoff: Option<&str>,

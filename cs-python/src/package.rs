@@ -20,7 +20,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
-use crate::input::{column, date_arg, from_python, optional_date, read_table};
+use crate::input::{column, date_arg, from_python, ints, optional_date, read_table};
 use crate::output::{to_pyarrow, to_python};
 
 // ---------------------------------------------------------------------------------------------
@@ -65,8 +65,9 @@ fn term_of(obj: &Bound<'_, PyAny>) -> PyResult<ContractTerm> {
     let renewal = d.get_item("renewal")?;
     let months = d
         .get_item("term_months")?
-        .map(|m| m.extract::<u32>())
-        .transpose()?;
+        .map(|m| ints::term_months(&m))
+        .transpose()?
+        .flatten();
     make_term(&start, renewal.as_ref(), months)
 }
 
@@ -338,7 +339,7 @@ impl PyContractTerm {
     fn new(
         start: &Bound<'_, PyAny>,
         renewal: Option<&Bound<'_, PyAny>>,
-        term_months: Option<u32>,
+        #[pyo3(from_py_with = ints::term_months)] term_months: Option<u32>,
     ) -> PyResult<PyContractTerm> {
         Ok(PyContractTerm {
             inner: make_term(start, renewal, term_months)?,
@@ -371,7 +372,7 @@ impl PyContractTerm {
     }
     /// The contract year (1-based) that a date falls in.
     fn contract_year(&self, date: &Bound<'_, PyAny>) -> PyResult<u32> {
-        Ok(self.inner.contract_year(date_arg(date, "date")?))
+        self.inner.contract_year(date_arg(date, "date")?).or_raise()
     }
     /// Whether start <= date < renewal.
     fn contains(&self, date: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -425,8 +426,8 @@ impl PyMatchingRules {
     #[pyo3(signature = (*, grace_days = 30, early_days = 30, substitutions = None))]
     fn new(
         py: Python<'_>,
-        grace_days: u32,
-        early_days: u32,
+        #[pyo3(from_py_with = ints::grace_days)] grace_days: u32,
+        #[pyo3(from_py_with = ints::early_days)] early_days: u32,
         substitutions: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyMatchingRules> {
         let d = PyDict::new(py);
@@ -534,7 +535,7 @@ impl PyEngagementCalendar {
         package: &Bound<'_, PyAny>,
         start: &Bound<'_, PyAny>,
         renewal: Option<&Bound<'_, PyAny>>,
-        term_months: Option<u32>,
+        #[pyo3(from_py_with = ints::term_months)] term_months: Option<u32>,
         from_: Option<&Bound<'_, PyAny>>,
         to: Option<&Bound<'_, PyAny>>,
         changes: Option<&Bound<'_, PyAny>>,

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::error::{OrRaise, raise};
-use crate::input::{column, date_arg, required_text};
+use crate::input::{column, date_arg, document_text, required_text};
 use crate::output::batch_to_pyarrow;
 use crate::output::to_python;
 use crate::renewal::{PyRiskModel, batch_of, to_json_text};
@@ -67,6 +67,7 @@ impl PyPlaybook {
     /// A playbook from TOML (validated; unknown keys rejected).
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<PyPlaybook> {
+        let text = document_text(text, "TOML")?;
         Ok(PyPlaybook {
             inner: Playbook::from_toml(text).or_raise()?,
         })
@@ -74,6 +75,7 @@ impl PyPlaybook {
     /// A playbook from JSON (validated; unknown keys rejected).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PyPlaybook> {
+        let text = document_text(text, "JSON")?;
         Ok(PyPlaybook {
             inner: Playbook::from_json(text).or_raise()?,
         })

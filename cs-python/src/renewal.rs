@@ -25,8 +25,8 @@ use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
 use crate::input::{
-    Owned, bools, column, date_arg, float_array, float_column, int_array, int_column, optional, parsed,
-    read_table, text,
+    Owned, bools, column, date_arg, document_text, float_array, float_column, int_array, int_column, ints,
+    optional, parsed, read_table, text,
 };
 use crate::output::{date_array, to_pyarrow, to_python};
 
@@ -113,12 +113,12 @@ impl PyContract {
     #[allow(clippy::too_many_arguments)]
     fn new(
         account_id: String,
-        arr: i64,
+        #[pyo3(from_py_with = ints::arr)] arr: i64,
         start: &Bound<'_, PyAny>,
         renewal_date: &Bound<'_, PyAny>,
-        term_months: Option<u32>,
+        #[pyo3(from_py_with = ints::term_months)] term_months: Option<u32>,
         auto_renew: bool,
-        notice_days: u32,
+        #[pyo3(from_py_with = ints::notice_days)] notice_days: u32,
         renewal_contact: Option<String>,
         contact_confirmed: bool,
         segment: Option<String>,
@@ -214,10 +214,10 @@ impl PyContract {
         &self,
         as_of: &Bound<'_, PyAny>,
         outcome: &str,
-        planning_days: u32,
-        internal_review_days: u32,
-        imminent_days: u32,
-        grace_days: u32,
+        #[pyo3(from_py_with = ints::planning_days)] planning_days: u32,
+        #[pyo3(from_py_with = ints::internal_review_days)] internal_review_days: u32,
+        #[pyo3(from_py_with = ints::imminent_days)] imminent_days: u32,
+        #[pyo3(from_py_with = ints::grace_days)] grace_days: u32,
     ) -> PyResult<PyRenewalStatus> {
         let w = windows(planning_days, internal_review_days, imminent_days, grace_days)?;
         let as_of = date_arg(as_of, "as of")?;
@@ -241,6 +241,7 @@ impl PyContract {
     /// A contract from JSON (validated; unknown keys rejected).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PyContract> {
+        let text = document_text(text, "JSON")?;
         let inner: Contract = serde_json::from_str(text).map_err(|e| json_error(format!("contract: {e}")))?;
         Ok(PyContract { inner })
     }
@@ -354,10 +355,10 @@ pub(crate) fn _renewal_stages<'py>(
     auto_renew: Option<&str>,
     notice_days: Option<&str>,
     outcome: Option<&str>,
-    planning_days: u32,
-    internal_review_days: u32,
-    imminent_days: u32,
-    grace_days: u32,
+    #[pyo3(from_py_with = ints::planning_days)] planning_days: u32,
+    #[pyo3(from_py_with = ints::internal_review_days)] internal_review_days: u32,
+    #[pyo3(from_py_with = ints::imminent_days)] imminent_days: u32,
+    #[pyo3(from_py_with = ints::grace_days)] grace_days: u32,
 ) -> PyResult<Bound<'py, PyAny>> {
     let w = windows(planning_days, internal_review_days, imminent_days, grace_days)?;
     let as_of = date_arg(as_of, "as of")?;
@@ -560,6 +561,7 @@ impl PyRiskModel {
     /// A model from JSON (validated; unknown keys rejected).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PyRiskModel> {
+        let text = document_text(text, "JSON")?;
         Ok(PyRiskModel {
             inner: RiskModel::from_json(text).or_raise()?,
         })
@@ -567,6 +569,7 @@ impl PyRiskModel {
     /// A model from TOML (validated; unknown keys rejected).
     #[staticmethod]
     fn from_toml(text: &str) -> PyResult<PyRiskModel> {
+        let text = document_text(text, "TOML")?;
         Ok(PyRiskModel {
             inner: RiskModel::from_toml(text).or_raise()?,
         })
@@ -639,7 +642,7 @@ impl PyRiskModel {
         medium: Option<f64>,
         high: Option<f64>,
         critical: Option<f64>,
-        reason_count: Option<usize>,
+        #[pyo3(from_py_with = ints::reason_count)] reason_count: Option<usize>,
     ) -> PyResult<PyRiskModel> {
         let mut m = self.inner.clone();
         let t = m.tiers;
@@ -720,7 +723,7 @@ impl PyRiskModel {
         outcome: &str,
         C: Option<f64>,
         standardise: bool,
-        max_iterations: u32,
+        #[pyo3(from_py_with = ints::max_iterations)] max_iterations: u32,
         tolerance: f64,
         template: Option<&PyRiskModel>,
         drop_missing: Option<bool>,

@@ -25,7 +25,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
 
 use crate::error::{OrRaise, raise};
-use crate::input::{Flags, Float};
+use crate::input::{Flags, Float, document_text, int_at, ints};
 use crate::input::{Groups, column, read_table};
 use crate::output::to_pyarrow;
 use crate::output::to_python;
@@ -356,6 +356,7 @@ impl PyKaplanMeier {
     /// and checked.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PyKaplanMeier> {
+        let text = document_text(text, "JSON")?;
         let inner = serde_json::from_str(text).map_err(|e| json_error("kaplan-meier", &e))?;
         Ok(PyKaplanMeier { inner })
     }
@@ -575,14 +576,6 @@ pub(crate) fn _logrank_by(
 // ---------------------------------------------------------------------------------------------
 // sBG
 
-fn period(t: i64) -> PyResult<u32> {
-    u32::try_from(t).map_err(|_| raise(cs_core::Error::out_of_range("period", t, "0 or more")))
-}
-
-fn renewal_count(n: i64) -> PyResult<u32> {
-    u32::try_from(n).map_err(|_| raise(cs_core::Error::out_of_range("renewals", n, "0 or more")))
-}
-
 /// One cohort's counts from a list / numpy array / Arrow column of whole numbers >= 0.
 fn counts(obj: &Bound<'_, PyAny>, cohort: usize) -> PyResult<Vec<u64>> {
     let name = format!("alive count (cohort {cohort})");
@@ -662,7 +655,7 @@ impl PySbgModel {
     fn fit(
         py: Python<'_>,
         alive: &Bound<'_, PyAny>,
-        max_iterations: u32,
+        #[pyo3(from_py_with = ints::max_iterations)] max_iterations: u32,
         tolerance: f64,
     ) -> PyResult<Py<PySbgFit>> {
         fit_model(
@@ -680,7 +673,7 @@ impl PySbgModel {
     fn fit_cohorts(
         py: Python<'_>,
         cohorts: &Bound<'_, PyAny>,
-        max_iterations: u32,
+        #[pyo3(from_py_with = ints::max_iterations)] max_iterations: u32,
         tolerance: f64,
     ) -> PyResult<Py<PySbgFit>> {
         let data = cohorts
@@ -713,34 +706,38 @@ impl PySbgModel {
         self.inner.mean_churn()
     }
     /// S(t): the share of a cohort still active after t periods (S(0) = 1).
-    fn survival(&self, t: i64) -> PyResult<f64> {
-        Ok(self.inner.survival(period(t)?))
+    fn survival(&self, #[pyo3(from_py_with = ints::t)] t: u32) -> PyResult<f64> {
+        Ok(self.inner.survival(t))
     }
     /// S(0), S(1), ..., S(periods) as a numpy array.
-    fn survival_curve<'py>(&self, py: Python<'py>, periods: i64) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    fn survival_curve<'py>(
+        &self,
+        py: Python<'py>,
+        #[pyo3(from_py_with = ints::periods)] periods: u32,
+    ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         Ok(PyArray1::from_vec(
             py,
-            self.inner.survival_curve(period(periods)?),
+            self.inner.survival_curve(periods).or_raise()?,
         ))
     }
     /// r(t) = S(t) / S(t-1): the share of customers active in period t-1 who renew, t >= 1.
-    fn retention(&self, t: i64) -> PyResult<f64> {
-        self.inner.retention(period(t)?).or_raise()
+    fn retention(&self, #[pyo3(from_py_with = ints::t)] t: u32) -> PyResult<f64> {
+        self.inner.retention(t).or_raise()
     }
     /// P(T = t): the probability that a customer's last period is t, t >= 1.
-    fn churn_probability(&self, t: i64) -> PyResult<f64> {
-        self.inner.churn_probability(period(t)?).or_raise()
+    fn churn_probability(&self, #[pyo3(from_py_with = ints::t)] t: u32) -> PyResult<f64> {
+        self.inner.churn_probability(t).or_raise()
     }
     /// Expected customers alive at the start of periods 0..=periods from ``initial`` customers.
     fn expected_alive<'py>(
         &self,
         py: Python<'py>,
-        initial: u64,
-        periods: i64,
+        #[pyo3(from_py_with = ints::initial)] initial: u64,
+        #[pyo3(from_py_with = ints::periods)] periods: u32,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
         Ok(PyArray1::from_vec(
             py,
-            self.inner.expected_alive(initial, period(periods)?),
+            self.inner.expected_alive(initial, periods).or_raise()?,
         ))
     }
     /// Log-likelihood of one cohort's (or several cohorts') alive counts under this model.
@@ -750,15 +747,18 @@ impl PySbgModel {
     /// Discounted expected residual lifetime, in periods, of a customer who has renewed
     /// ``renewals`` (= n - 1) times, at ``discount`` per period (Fader and Hardie 2010).
     #[pyo3(signature = (discount, renewals = 0))]
-    fn derl(&self, discount: f64, renewals: i64) -> PyResult<f64> {
-        self.inner.derl(discount, renewal_count(renewals)?).or_raise()
+    fn derl(&self, discount: f64, #[pyo3(from_py_with = ints::renewals)] renewals: u32) -> PyResult<f64> {
+        self.inner.derl(discount, renewals).or_raise()
     }
     /// Expected residual value: DERL x ``margin`` per period.
     #[pyo3(signature = (margin, discount, renewals = 0))]
-    fn residual_value(&self, margin: f64, discount: f64, renewals: i64) -> PyResult<f64> {
-        self.inner
-            .residual_value(margin, discount, renewal_count(renewals)?)
-            .or_raise()
+    fn residual_value(
+        &self,
+        margin: f64,
+        discount: f64,
+        #[pyo3(from_py_with = ints::renewals)] renewals: u32,
+    ) -> PyResult<f64> {
+        self.inner.residual_value(margin, discount, renewals).or_raise()
     }
     /// The model document as a dict (``schema_version``, ``alpha``, ``beta``).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -771,6 +771,7 @@ impl PySbgModel {
     /// Reads a model document (checked: schema version, alpha and beta above 0).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<PySbgModel> {
+        let text = document_text(text, "JSON")?;
         Ok(PySbgModel {
             inner: SbgModel::from_json(text).or_raise()?,
         })
@@ -859,6 +860,7 @@ impl PySbgFit {
     /// Reads a fit written by ``to_json`` (the model is checked).
     #[staticmethod]
     fn from_json(py: Python<'_>, text: &str) -> PyResult<Py<PySbgFit>> {
+        let text = document_text(text, "JSON")?;
         let fit: SbgFit = serde_json::from_str(text).map_err(|e| json_error("sbg fit", &e))?;
         let model = SbgModel::new(fit.model.alpha(), fit.model.beta()).or_raise()?;
         Py::new(
@@ -1043,10 +1045,7 @@ impl PyBacktest {
 
 fn top_k(item: &Bound<'_, PyAny>, position: usize) -> PyResult<TopK> {
     if item.is_instance_of::<pyo3::types::PyInt>() {
-        let k: i64 = item.extract()?;
-        return u64::try_from(k)
-            .map(TopK::Count)
-            .map_err(|_| raise(cs_core::Error::out_of_range("top k", k, "1 or more").at(position)));
+        return int_at(item, "top k", 1..=u64::MAX, Some(position)).map(TopK::Count);
     }
     let share: f64 = item.extract().map_err(|_| {
         raise(
@@ -1070,7 +1069,7 @@ pub(crate) fn backtest(
     churned: &Bound<'_, PyAny>,
     direction: &str,
     top: Option<&Bound<'_, PyAny>>,
-    bins: u32,
+    #[pyo3(from_py_with = ints::bins)] bins: u32,
 ) -> PyResult<PyBacktest> {
     let mut options = BacktestOptions {
         direction: ScoreDirection::parse(direction).or_raise()?,

@@ -441,7 +441,7 @@ def test_synthetic_portfolio_is_deterministic_in_every_kind() -> None:
     assert cs.synthetic_portfolio(5, as_of=DAY, kind="pandas").shape == (5, 18)
     assert isinstance(cs.synthetic_portfolio(5, as_of=DAY, kind="polars"), pl.DataFrame)
     assert cs.synthetic_portfolio(3, as_of=DAY).column("arr").to_pylist() == [358_558, 770_684, 624_402]
-    with raises("n -1 is outside >= 0"):
+    with raises("n -1 is outside 0..=200000000"):
         cs.synthetic_portfolio(-1)
 
 

@@ -586,9 +586,9 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
         (lambda: cs.SbgModel(-1, 2), "alpha -1 is outside a finite number above 0"),
         (lambda: cs.SbgModel(1, math.nan), "beta NaN is outside"),
         (lambda: cs.SbgModel(1, 2).derl(0), "discount rate 0 is outside a finite number above 0"),
-        (lambda: cs.SbgModel(1, 2).derl(0.1, -1), "renewals -1 is outside 0 or more"),
+        (lambda: cs.SbgModel(1, 2).derl(0.1, -1), "renewals -1 is outside 0..=4294967295"),
         (lambda: cs.SbgModel(1, 2).retention(0), "period 0 is outside 1 or more"),
-        (lambda: cs.SbgModel(1, 2).survival(-1), "period -1 is outside 0 or more"),
+        (lambda: cs.SbgModel(1, 2).survival(-1), "t -1 is outside 0..=4294967295"),
         (lambda: cs.SbgModel(1, 2).residual_value(math.inf, 0.1), "margin inf is invalid"),
         (lambda: cs.SbgModel.from_json('{"schema_version":1,"alpha":-1,"beta":2}'), "alpha -1 is outside"),
         (
@@ -608,7 +608,7 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
         (lambda: cs.backtest([0.1, 0.2], [True, False], top=[-1]), "top k -1 at position 0 is outside"),
         (lambda: cs.backtest([0.1, 0.2], [True, False], top=[1.5]), "top share 1.5 is outside (0, 1]"),
         (lambda: cs.backtest([0.1, 0.2], [True, False], top=["x"]), "expected a count (int) or a share"),
-        (lambda: cs.backtest([0.1, 0.2], [True, False], bins=0), "bins 0 is outside 1 or more"),
+        (lambda: cs.backtest([0.1, 0.2], [True, False], bins=0), "bins 0 is outside 1..=10000"),
         (lambda: cs.churn_by_band(["a"], [True, False]), "column churned has 2 rows, expected 1"),
         (lambda: cs.churn_by_band([], []), "churned is empty"),
         (

@@ -112,7 +112,7 @@ impl Cards {
         let Some(path) = path else {
             return Ok(Cards::One(Scorecard::default_card()));
         };
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+        let text = cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
         let json = std::path::Path::new(path)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -303,6 +303,11 @@ fn thousands(n: u64) -> String {
 
 /// `cs score`.
 pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
+    if let Some(out) = &args.output {
+        let inputs = [&args.file, &args.scorecard].into_iter().flatten();
+        cs_arrow::files::refuse_input_as_output(std::path::Path::new(out), &inputs.collect::<Vec<_>>())
+            .map_err(|e| e.to_string())?;
+    }
     let as_of = crate::args::as_of_or_today(args.as_of.as_deref())?;
     let cards = Cards::read(args.scorecard.as_deref())?;
     // Without a file: the built-in sample portfolio, generated as of the scoring date.

@@ -158,7 +158,7 @@ pub(crate) struct HandoffArgs {
 }
 
 fn read_handoff(path: &str) -> Result<Handoff, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let text = cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
     let toml = std::path::Path::new(path)
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"));

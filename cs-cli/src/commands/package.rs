@@ -17,7 +17,9 @@ use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
 
 fn date(cell: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(cell, "%Y-%m-%d").map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))
+    let d = NaiveDate::parse_from_str(cell, "%Y-%m-%d")
+        .map_err(|_| format!("{cell:?} is not a date (YYYY-MM-DD)"))?;
+    cs_core::portfolio::check_date("date", d).map_err(|e| e.to_string())
 }
 
 /// "digital touch", "high touch", "personal touch".
@@ -38,7 +40,7 @@ fn extension_is(path: &str, ext: &str) -> bool {
 
 /// Reads a custom package document (TOML, or JSON when the file ends in `.json`).
 fn read_package(path: &str) -> Result<SuccessPackage, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let text = cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
     let parsed = if extension_is(path, "json") {
         SuccessPackage::from_json(&text)
     } else {
@@ -143,6 +145,15 @@ pub(crate) struct CalendarArgs {
 }
 
 pub(crate) fn calendar(args: &CalendarArgs) -> Result<String, String> {
+    if let Some(path) = &args.ics {
+        let changed = args
+            .change
+            .iter()
+            .filter_map(|c| c.split_once('=').map(|(_, p)| p.trim()));
+        let inputs: Vec<&str> = std::iter::once(args.package.as_str()).chain(changed).collect();
+        cs_arrow::files::refuse_input_as_output(std::path::Path::new(path), &inputs)
+            .map_err(|e| e.to_string())?;
+    }
     let package = package_arg(&args.package, &[])?;
     let term = match args.renewal {
         Some(r) => ContractTerm::new(args.start, r),
@@ -269,7 +280,8 @@ pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
         .collect::<Result<Vec<_>, _>>()?;
     let rules = match &args.rules {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            let text =
+                cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
             MatchingRules::from_toml(&text).map_err(|e| format!("{path}: {e}"))?
         }
         None => MatchingRules::default(),

@@ -101,14 +101,14 @@ fn today() -> NaiveDate {
 fn as_of(arg: Option<&str>) -> Result<NaiveDate, (String, u8)> {
     match arg {
         None => Ok(today()),
-        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| (format!("--as-of {text:?} is not a date (YYYY-MM-DD)"), INVALID)),
+        Some(text) => crate::args::date_arg(text, "--as-of").map_err(|e| (e, INVALID)),
     }
 }
 
 /// Reads and validates the plan; any failure is exit code 2, naming the file.
 fn load(path: &str) -> Result<JointImpactPlan, (String, u8)> {
-    let text = std::fs::read_to_string(path).map_err(|e| (format!("{path}: {e}"), INVALID))?;
+    let text =
+        cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| (e.to_string(), INVALID))?;
     let plan = if path.to_ascii_lowercase().ends_with(".toml") {
         JointImpactPlan::from_toml(&text)
     } else {

@@ -110,7 +110,7 @@ fn is_toml(path: &str) -> bool {
 }
 
 fn read_document<T: Document>(path: &str) -> Result<T, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let text = cs_arrow::files::read_document(Path::new(path)).map_err(|e| e.to_string())?;
     let parsed = if is_toml(path) {
         T::from_toml(&text)
     } else {
@@ -466,7 +466,7 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
     };
     let open: Vec<OpenCta> = match &args.open {
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}"))?;
+            let text = cs_arrow::files::read_document(Path::new(p)).map_err(|e| e.to_string())?;
             serde_json::from_str(&text).map_err(|e| format!("{p}: {e}"))?
         }
         None => Vec::new(),
@@ -645,6 +645,9 @@ fn with_history<T>(
 }
 
 fn run_fit(args: &RiskFitArgs) -> Result<String, String> {
+    let inputs = [Some(&args.file), args.template.as_ref()].into_iter().flatten();
+    cs_arrow::files::refuse_input_as_output(Path::new(&args.output), &inputs.collect::<Vec<_>>())
+        .map_err(|e| e.to_string())?;
     let template = risk_model(args.template.as_deref())?;
     let options = cs_core::renewal::FitOptions {
         c: (!args.no_penalty).then_some(args.c),

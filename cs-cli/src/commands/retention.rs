@@ -310,8 +310,21 @@ pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
     } else {
         None
     };
-    let longest = cohorts.iter().map(|c| c.alive.len()).max().unwrap_or(0) as u32;
-    let horizon = longest.saturating_sub(1) + args.project;
+    let longest = cohorts.iter().map(|c| c.alive.len()).max().unwrap_or(0);
+    let horizon = u32::try_from(longest.saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .saturating_add(args.project);
+    if horizon > cs_core::retention::MAX_PERIODS {
+        return Err(format!(
+            "--project {}: {}",
+            args.project,
+            cs_core::Error::out_of_range(
+                "periods",
+                horizon,
+                format!("0..={}", cs_core::retention::MAX_PERIODS)
+            )
+        ));
+    }
     let renewals: Vec<u32> = (0..=4).collect();
     let mut fits: Vec<(&str, &SbgFit)> = cohorts.iter().map(|c| (c.name.as_str(), &c.fit)).collect();
     if let Some(j) = &joint {
@@ -324,7 +337,7 @@ pub(crate) fn cohort(args: &CohortArgs) -> Result<String, String> {
         for (name, fit) in &fits {
             let mut doc = serde_json::to_value(fit).map_err(|e| e.to_string())?;
             doc["cohort"] = json!(name);
-            doc["survival"] = json!(fit.model.survival_curve(horizon));
+            doc["survival"] = json!(fit.model.survival_curve(horizon).map_err(|e| e.to_string())?);
             doc["retention"] = json!(
                 (1..=horizon)
                     .map(|t| fit.model.retention(t).map_err(|e| e.to_string()))

@@ -149,12 +149,17 @@ impl Contribution {
     }
 }
 
+/// The name of the built-in scorecard ([`Scorecard::default_card`]).
+const BUILTIN_SCORECARD: &str = "default";
+
 /// The health of one account: score, band, coverage, staleness and explanation.
 ///
 /// Read from JSON (or any serde format) it is checked with [`HealthScore::check`]: a score
 /// outside `0..=100`, a band without its index (or the reverse), or a band on a score of
 /// insufficient data without an applied override is an error. [`HealthScore::validate_against`]
-/// also checks the band against a scorecard's bands.
+/// also checks the band against a scorecard's bands; a document naming the built-in scorecard
+/// (`"scorecard": "default"`) is checked against its bands when read, so a band that
+/// contradicts the score (`"score": 95.0, "band": "red"`) is an error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 // Derived under `remote = "Self"`: the trait impls below check the document after reading it.
 #[serde(remote = "Self")]
@@ -193,7 +198,14 @@ impl Serialize for HealthScore {
 impl<'de> Deserialize<'de> for HealthScore {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         let h = HealthScore::deserialize(deserializer)?;
-        h.check().map_err(serde::de::Error::custom)?;
+        // A score of the built-in scorecard carries its bands with it: the band must be the
+        // score's under the default thresholds. Other scorecards: `validate_against(card)`.
+        if h.scorecard == BUILTIN_SCORECARD {
+            h.validate_against(&Scorecard::default_card())
+        } else {
+            h.check()
+        }
+        .map_err(serde::de::Error::custom)?;
         Ok(h)
     }
 }

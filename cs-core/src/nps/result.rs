@@ -107,7 +107,21 @@ pub struct Nps {
 impl Nps {
     /// An NPS from category counts. All zero is [`Error::Empty`]: a score of nobody is unknown,
     /// not zero.
+    ///
+    /// Counts whose total exceeds `u64::MAX` are [`Error::OutOfRange`] (the total used to wrap
+    /// around, so 2^64 - 1 promoters and passives and one detractor scored 100).
     pub fn from_counts(promoters: u64, passives: u64, detractors: u64) -> Result<Self> {
+        if promoters
+            .checked_add(passives)
+            .and_then(|s| s.checked_add(detractors))
+            .is_none()
+        {
+            return Err(Error::out_of_range(
+                "nps responses",
+                format!("{promoters} + {passives} + {detractors}"),
+                format!("0..={}", u64::MAX),
+            ));
+        }
         let nps = Nps {
             promoters,
             passives,
@@ -122,9 +136,16 @@ impl Nps {
 
     /// An NPS from the eleven per-score counts (index = score).
     pub fn from_histogram(counts: &[u64; 11]) -> Result<Self> {
-        let detractors = counts[..7].iter().sum();
-        let passives = counts[7] + counts[8];
-        let promoters = counts[9] + counts[10];
+        let total = |c: &[u64]| c.iter().try_fold(0u64, |s, &x| s.checked_add(x));
+        let (Some(detractors), Some(passives), Some(promoters)) =
+            (total(&counts[..7]), total(&counts[7..9]), total(&counts[9..]))
+        else {
+            return Err(Error::out_of_range(
+                "nps responses",
+                "the sum of the score counts",
+                format!("0..={}", u64::MAX),
+            ));
+        };
         Nps::from_counts(promoters, passives, detractors)
     }
 
@@ -261,8 +282,8 @@ impl Nps {
     /// use cs_core::statistics::Confidence;
     /// let nps = Nps::from_counts(2, 0, 0)?; // all promoters
     /// let i = nps.interval_by(Confidence::new(0.95)?, IntervalMethod::AdjustedWald);
-    /// // p = 2.75 / 5, d = 0.75 / 5: a real interval, not "+100 ± 0".
-    /// assert!(i.low < 0.0 && i.high < 100.0 && i.margin_of_error > 50.0);
+    /// // p = 2.75 / 5, d = 0.75 / 5: 40 ± 64.4, clipped to [−24.4, 100]; not "+100 ± 0".
+    /// assert!((i.low + 24.41).abs() < 0.01 && i.high == 100.0 && i.margin_of_error > 64.0);
     /// # Ok::<(), cs_core::Error>(())
     /// ```
     pub fn interval_by(&self, confidence: Confidence, method: IntervalMethod) -> Interval {
@@ -537,9 +558,9 @@ mod interval_tests {
 
     /// The adjusted Wald interval computed independently from its definition (Rocks 2016):
     /// n' = n + 3, p' = (P + 0.75) / n', d' = (D + 0.75) / n', SE' = √((p' + d' − (p' − d')²) / n').
-    fn reference(p: u64, q: u64, d: u64, z: f64) -> (f64, f64) {
-        let n = (p + q + d) as f64 + 3.0;
-        let (pp, dd) = ((p as f64 + 0.75) / n, (d as f64 + 0.75) / n);
+    fn reference(promoters: u64, passives: u64, detractors: u64, z: f64) -> (f64, f64) {
+        let n = (promoters + passives + detractors) as f64 + 3.0;
+        let (pp, dd) = ((promoters as f64 + 0.75) / n, (detractors as f64 + 0.75) / n);
         let se = ((pp + dd - (pp - dd).powi(2)) / n).sqrt();
         (100.0 * (pp - dd - z * se), 100.0 * (pp - dd + z * se))
     }
@@ -548,7 +569,9 @@ mod interval_tests {
     fn adjusted_wald_matches_its_definition_and_never_collapses() {
         let c = Confidence::new(0.95).unwrap();
         for (p, q, d) in [(2, 0, 0), (0, 0, 7), (40, 30, 30), (5, 0, 5), (120, 13, 2)] {
-            let i = Nps::from_counts(p, q, d).unwrap().interval_by(c, IntervalMethod::AdjustedWald);
+            let i = Nps::from_counts(p, q, d)
+                .unwrap()
+                .interval_by(c, IntervalMethod::AdjustedWald);
             let (low, high) = reference(p, q, d, c.z());
             assert!((i.low - low.max(-100.0)).abs() < 1e-9, "{p} {q} {d}");
             assert!((i.high - high.min(100.0)).abs() < 1e-9, "{p} {q} {d}");
@@ -556,13 +579,20 @@ mod interval_tests {
         }
         // Hand-computed: 2 promoters. n' = 5, p' = 0.55, d' = 0.15, p' − d' = 0.4,
         // var = 0.7 − 0.16 = 0.54, SE = √(0.54 / 5) = 0.328634..., z = 1.959964.
-        let i = Nps::from_counts(2, 0, 0).unwrap().interval_by(c, IntervalMethod::AdjustedWald);
+        let i = Nps::from_counts(2, 0, 0)
+            .unwrap()
+            .interval_by(c, IntervalMethod::AdjustedWald);
         assert!((i.margin_of_error - 100.0 * 1.959_963_985 * (0.54_f64 / 5.0).sqrt()).abs() < 1e-6);
         assert!((i.low - (40.0 - 64.410_87)).abs() < 1e-3);
         // Wald is unchanged and collapses, as documented.
-        let w = Nps::from_counts(2, 0, 0).unwrap().interval_by(c, IntervalMethod::Wald);
+        let w = Nps::from_counts(2, 0, 0)
+            .unwrap()
+            .interval_by(c, IntervalMethod::Wald);
         assert_eq!((w.low, w.high), (100.0, 100.0));
-        assert_eq!(IntervalMethod::parse("Adjusted-Wald").unwrap(), IntervalMethod::AdjustedWald);
+        assert_eq!(
+            IntervalMethod::parse("Adjusted-Wald").unwrap(),
+            IntervalMethod::AdjustedWald
+        );
         assert!(IntervalMethod::parse("wilson").is_err());
     }
 }

@@ -140,7 +140,7 @@ impl EngagementCalendar {
                 for date in e.cadence.dates(&anchors).into_iter().filter(|&d| d >= from) {
                     items.push(CalendarItem {
                         date,
-                        contract_year: term.contract_year(date),
+                        contract_year: term.contract_year(date)?,
                         package: segment.package.name.clone(),
                         entitlement: e.label().to_owned(),
                         activity: e.activity,

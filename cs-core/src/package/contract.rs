@@ -141,12 +141,20 @@ impl ContractTerm {
 
     /// The contract year (1-based) that `date` falls in: 1 + the number of anniversaries
     /// before the renewal that are on or before `date`.
-    pub fn contract_year(&self, date: NaiveDate) -> u32 {
+    ///
+    /// Errors: a date outside the term (before the start, or on or after the renewal) is
+    /// [`Error::OutOfRange`] naming the date and the term; it falls in no contract year.
+    pub fn contract_year(&self, date: NaiveDate) -> Result<u32> {
+        if !self.contains(date) {
+            return Err(Error::out_of_range(
+                "contract year date",
+                date,
+                format!("the term {}..={}", self.start, self.last_day()),
+            ));
+        }
         let anniversaries = self.anniversaries();
-        1 + anniversaries[..anniversaries.len().saturating_sub(1)]
-            .iter()
-            .filter(|&&a| a <= date)
-            .count() as u32
+        let before_renewal = &anniversaries[..anniversaries.len().saturating_sub(1)];
+        Ok(1 + before_renewal.iter().filter(|&&a| a <= date).count() as u32)
     }
 
     /// The next term of the same length in months, starting on this term's renewal date.
@@ -221,10 +229,18 @@ mod tests {
             vec![d(2027, 1, 15), d(2028, 1, 15), d(2029, 1, 15)]
         );
         assert_eq!(t.term_months(), 36);
-        assert_eq!(t.contract_year(d(2026, 1, 15)), 1);
-        assert_eq!(t.contract_year(d(2027, 1, 14)), 1);
-        assert_eq!(t.contract_year(d(2027, 1, 15)), 2);
-        assert_eq!(t.contract_year(d(2029, 1, 14)), 3);
+        assert_eq!(t.contract_year(d(2026, 1, 15)), Ok(1));
+        assert_eq!(t.contract_year(d(2027, 1, 14)), Ok(1));
+        assert_eq!(t.contract_year(d(2027, 1, 15)), Ok(2));
+        assert_eq!(t.contract_year(d(2029, 1, 14)), Ok(3));
+        // Outside the term there is no contract year (it used to be 1 before the start and 3
+        // after the end).
+        let e = t.contract_year(d(2025, 12, 31)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "contract year date 2025-12-31 is outside the term 2026-01-15..=2029-01-14"
+        );
+        assert!(t.contract_year(d(2029, 1, 15)).is_err());
     }
 
     #[test]
@@ -232,8 +248,8 @@ mod tests {
         // 18 months: anniversaries counted back from the renewal: 2027-07-01, 2026-07-01.
         let t = ContractTerm::new(d(2026, 1, 1), d(2027, 7, 1)).unwrap();
         assert_eq!(t.anniversaries(), vec![d(2026, 7, 1), d(2027, 7, 1)]);
-        assert_eq!(t.contract_year(d(2026, 6, 30)), 1);
-        assert_eq!(t.contract_year(d(2026, 7, 1)), 2);
+        assert_eq!(t.contract_year(d(2026, 6, 30)), Ok(1));
+        assert_eq!(t.contract_year(d(2026, 7, 1)), Ok(2));
         assert_eq!(t.term_months(), 18);
     }
 

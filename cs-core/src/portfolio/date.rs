@@ -2,6 +2,8 @@
 
 use chrono::{Days, NaiveDate};
 
+use crate::{Error, Result};
+
 /// 1970-01-01, day 0 of the Arrow and numpy encodings.
 const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
     Some(d) => d,
@@ -50,6 +52,44 @@ impl DateLike for i32 {
     #[inline]
     fn to_date(self) -> Option<NaiveDate> {
         i64::from(self).to_date()
+    }
+}
+
+/// The first date any input may hold: 1900-01-01. Customer-success dates (contracts, renewals,
+/// surveys, milestones) lie well within [`MIN_DATE`]..=[`MAX_DATE`]; a date outside, such as
+/// `0000-01-01` or `9999-12-31` (placeholders, typos, a day count read in the wrong unit), is
+/// an input error rather than a date to compute with. The cell grammar, the Python date
+/// arguments and the command line's date arguments all check it through [`check_date`].
+pub const MIN_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+/// The last date any input may hold: 2200-12-31 (see [`MIN_DATE`]).
+pub const MAX_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2200, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// The range inputs' dates must lie in, as error messages state it.
+pub const DATE_RANGE: &str = "1900-01-01..=2200-12-31";
+
+/// `date` when it lies within [`MIN_DATE`]..=[`MAX_DATE`], else [`Error::OutOfRange`] naming
+/// `field` and the date.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use cs_core::portfolio::check_date;
+/// let d = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+/// assert_eq!(check_date("start", d), Ok(d));
+/// let e = check_date("start", NaiveDate::from_ymd_opt(0, 1, 1).unwrap()).unwrap_err();
+/// assert_eq!(e.to_string(), "start 0000-01-01 is outside 1900-01-01..=2200-12-31");
+/// ```
+pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
+    if (MIN_DATE..=MAX_DATE).contains(&date) {
+        Ok(date)
+    } else {
+        Err(Error::out_of_range(field, date, DATE_RANGE))
     }
 }
 

@@ -158,10 +158,7 @@ pub const MAX_BINS: u32 = 10_000;
 /// # Ok::<(), cs_core::Error>(())
 /// ```
 pub fn backtest(scores: &[f64], churned: &[bool], options: &BacktestOptions) -> Result<Backtest> {
-    if options.bins == 0 {
-        return Err(Error::out_of_range("bins", 0, "1 or more"));
-    }
-    if options.bins > MAX_BINS {
+    if !(1..=MAX_BINS).contains(&options.bins) {
         return Err(Error::out_of_range(
             "bins",
             options.bins,

@@ -59,4 +59,4 @@ pub use bands::{BandChurn, LeadTime, LeadTimes, churn_by_band, red_lead_times};
 pub use event_table::EventTable;
 pub use kaplan_meier::{ConfidenceBand, KaplanMeier, SurvivalGroup, kaplan_meier, kaplan_meier_by};
 pub use logrank::{LogRank, LogRankGroup, logrank, logrank_groups};
-pub use sbg::{FitOptions, SbgFit, SbgModel};
+pub use sbg::{FitOptions, MAX_PERIODS, SbgFit, SbgModel};

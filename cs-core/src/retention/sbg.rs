@@ -279,7 +279,10 @@ impl SbgModel {
     }
 
     /// S(0), S(1), ..., S(periods).
-    pub fn survival_curve(&self, periods: u32) -> Vec<f64> {
+    ///
+    /// Errors: `periods` above [`MAX_PERIODS`] (checked before anything is allocated).
+    pub fn survival_curve(&self, periods: u32) -> Result<Vec<f64>> {
+        check_periods(periods)?;
         let mut out = Vec::with_capacity(periods as usize + 1);
         let mut s = 1.0;
         out.push(s);
@@ -288,7 +291,7 @@ impl SbgModel {
             s *= (self.beta + j - 1.0) / (self.alpha + self.beta + j - 1.0);
             out.push(s);
         }
-        out
+        Ok(out)
     }
 
     /// r(t) = S(t) / S(t-1): the share of customers active in period t-1 who renew for period t,
@@ -303,11 +306,14 @@ impl SbgModel {
 
     /// Expected number of customers alive at the start of periods 0..=periods from a cohort of
     /// `initial` customers: `initial × S(t)`.
-    pub fn expected_alive(&self, initial: u64, periods: u32) -> Vec<f64> {
-        self.survival_curve(periods)
+    ///
+    /// Errors: `periods` above [`MAX_PERIODS`].
+    pub fn expected_alive(&self, initial: u64, periods: u32) -> Result<Vec<f64>> {
+        Ok(self
+            .survival_curve(periods)?
             .into_iter()
             .map(|s| s * initial as f64)
-            .collect()
+            .collect())
     }
 
     /// Discounted expected residual lifetime, in periods, of a customer who has renewed
@@ -351,6 +357,21 @@ impl SbgModel {
         }
         Ok(margin * self.derl(discount, renewals)?)
     }
+}
+
+/// The most periods a survival curve or an expected-alive series spans: a century of monthly
+/// periods many times over, small enough that the curve is never a memory hazard.
+pub const MAX_PERIODS: u32 = 100_000;
+
+fn check_periods(periods: u32) -> Result<()> {
+    if periods > MAX_PERIODS {
+        return Err(Error::out_of_range(
+            "periods",
+            periods,
+            format!("0..={MAX_PERIODS}"),
+        ));
+    }
+    Ok(())
 }
 
 fn validate_cohorts(cohorts: &[&[u64]]) -> Result<()> {
@@ -597,7 +618,8 @@ mod tests {
         let m = SbgModel::new(0.704, 1.182).unwrap();
         let r: Vec<f64> = (1..10).map(|t| m.retention(t).unwrap()).collect();
         assert!(r.windows(2).all(|w| w[1] > w[0]));
-        let s = m.survival_curve(5);
+        let s = m.survival_curve(5).unwrap();
+        assert!(m.survival_curve(MAX_PERIODS + 1).is_err());
         assert!((s[5] / s[4] - m.retention(5).unwrap()).abs() < 1e-15);
         assert!(m.retention(0).is_err());
     }

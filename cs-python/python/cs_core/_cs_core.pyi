@@ -286,7 +286,8 @@ class ContractTerm:
     def anniversaries(self) -> list[date]:
         """The anniversaries after the start, ascending; the last one is the renewal date."""
     def contract_year(self, date: Any) -> int:
-        """The contract year (1-based) that a date falls in."""
+        """The contract year (1-based) that a date falls in; a date outside the term raises
+        CsOutOfRangeError."""
     def contains(self, date: Any) -> bool:
         """Whether start <= date < renewal."""
     def next(self) -> ContractTerm:

@@ -1,4 +1,8 @@
-//! Scalar arguments: dates and date-times given as Python values, read by one rule each.
+//! Scalar arguments: dates, date-times and integers given as Python values, read by one rule
+//! each.
+
+use std::fmt;
+use std::ops::RangeInclusive;
 
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -22,6 +26,11 @@ const DATE_KINDS: &str =
 /// (`YYYY-MM-DD`), `numpy.datetime64`, or a pyarrow date / timestamp scalar. `name` is the
 /// argument's name in errors.
 pub(crate) fn date_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDate> {
+    let date = any_date(obj, name)?;
+    cs_core::portfolio::check_date(name, date).map_err(raise)
+}
+
+fn any_date(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDate> {
     use pyo3::types::{PyDate, PyDateTime, PyString};
     let py = obj.py();
     if let Ok(s) = obj.cast::<PyString>() {
@@ -67,6 +76,12 @@ const DATETIME_KINDS: &str = "a date and time (datetime.datetime without a time 
 /// (`YYYY-MM-DDTHH:MM[:SS[.f]]`, a space also separates), a date (midnight), or
 /// `numpy.datetime64`.
 pub(crate) fn datetime_arg(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDateTime> {
+    let at = any_datetime(obj, name)?;
+    cs_core::portfolio::check_date(name, at.date()).map_err(raise)?;
+    Ok(at)
+}
+
+fn any_datetime(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<chrono::NaiveDateTime> {
     use pyo3::types::{PyDate, PyDateTime, PyString};
     let py = obj.py();
     let parse = |text: &str| -> Option<chrono::NaiveDateTime> {
@@ -120,5 +135,156 @@ pub(crate) fn optional_date(
     match obj {
         Some(o) if !o.is_none() => date_arg(o, name).map(Some),
         _ => Ok(None),
+    }
+}
+
+/// The text of a Python value for an error message: its `repr`, or for an integer too long to
+/// print (Python refuses `str` of more than 4300 digits) its size in bits.
+fn shown(obj: &Bound<'_, PyAny>) -> String {
+    match obj.repr() {
+        Ok(r) => r.to_string(),
+        Err(_) => obj
+            .call_method0(intern!(obj.py(), "bit_length"))
+            .and_then(|b| b.extract::<u64>())
+            .map_or_else(|_| "?".to_owned(), |bits| format!("(an integer of {bits} bits)")),
+    }
+}
+
+/// An integer argument read by the one rule every integer parameter follows: a Python `int`
+/// (or an object with `__index__`, e.g. a numpy integer) within `range`, converted to `T`.
+/// `bool` and `float` (even `3.0`) are not integers here. `name` is the parameter's name:
+/// a value that is not an integer is a `CsInvalidError` and one outside `range` a
+/// `CsOutOfRangeError` ("bins -1 is outside 1..=10000"), never a bare `OverflowError` or
+/// `TypeError` without the name.
+pub(crate) fn int_arg<T>(obj: &Bound<'_, PyAny>, name: &str, range: RangeInclusive<T>) -> PyResult<T>
+where
+    T: Copy + fmt::Display + TryFrom<i128>,
+    i128: TryFrom<T>,
+{
+    int_at(obj, name, range, None)
+}
+
+/// [`int_arg`] for an element of a list argument: errors name its `position`.
+pub(crate) fn int_at<T>(
+    obj: &Bound<'_, PyAny>,
+    name: &str,
+    range: RangeInclusive<T>,
+    position: Option<usize>,
+) -> PyResult<T>
+where
+    T: Copy + fmt::Display + TryFrom<i128>,
+    i128: TryFrom<T>,
+{
+    use pyo3::types::{PyBool, PyFloat, PyInt};
+    let located = |e: cs_core::Error| {
+        raise(match position {
+            Some(p) => e.at(p),
+            None => e,
+        })
+    };
+    let allowed = || format!("{}..={}", range.start(), range.end());
+    let not_an_integer = |reason: &str| located(cs_core::Error::invalid(name, shown(obj), reason));
+    if obj.is_instance_of::<PyBool>() {
+        return Err(not_an_integer("expected an integer, not a bool"));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        return Err(not_an_integer("expected an integer, not a float"));
+    }
+    let index = if obj.is_instance_of::<PyInt>() {
+        obj.clone()
+    } else if obj.hasattr(intern!(obj.py(), "__index__"))? {
+        obj.call_method0(intern!(obj.py(), "__index__"))
+            .map_err(|_| not_an_integer("expected an integer"))?
+    } else {
+        return Err(not_an_integer("expected an integer"));
+    };
+    let out_of_range = || located(cs_core::Error::out_of_range(name, shown(&index), allowed()));
+    // Beyond i128 is beyond every target type.
+    let value: i128 = index.extract().map_err(|_| out_of_range())?;
+    let (Ok(lo), Ok(hi)) = (i128::try_from(*range.start()), i128::try_from(*range.end())) else {
+        return Err(out_of_range());
+    };
+    if !(lo..=hi).contains(&value) {
+        return Err(out_of_range());
+    }
+    T::try_from(value).map_err(|_| out_of_range())
+}
+
+/// The bounds of a primitive integer type.
+pub(crate) trait Bounded: Sized {
+    /// The smallest value.
+    const MIN: Self;
+    /// The largest value.
+    const MAX: Self;
+}
+
+macro_rules! bounded {
+    ($($t:ty),*) => { $(impl Bounded for $t { const MIN: Self = <$t>::MIN; const MAX: Self = <$t>::MAX; })* };
+}
+bounded!(u8, u16, u32, u64, usize, i32, i64);
+
+/// The integer parameters of the binding, one extractor each for `#[pyo3(from_py_with = ...)]`
+/// (pyo3 does not pass the parameter's name to an extractor, so each name has its function).
+/// `name: T` takes the whole range of `T`, `name: T [range]` a range the core defines;
+/// `name: Option<T>` also takes `None`.
+macro_rules! int_params {
+    (@range $t:ty) => { <$t as Bounded>::MIN..=<$t as Bounded>::MAX };
+    (@range $t:ty, $range:expr) => { $range };
+    ($($name:ident: $t:ty $([$range:expr])?;)*) => {
+        $(
+            #[doc = concat!("The `", stringify!($name), "` argument (see [`int_arg`]).")]
+            pub(crate) fn $name(obj: &Bound<'_, PyAny>) -> PyResult<$t> {
+                int_arg(obj, stringify!($name), int_params!(@range $t $(, $range)?))
+            }
+        )*
+    };
+}
+
+macro_rules! optional_int_params {
+    ($($name:ident: $t:ty $([$range:expr])?;)*) => {
+        $(
+            #[doc = concat!("The optional `", stringify!($name), "` argument (`None`: absent; see [`int_arg`]).")]
+            pub(crate) fn $name(obj: &Bound<'_, PyAny>) -> PyResult<Option<$t>> {
+                if obj.is_none() {
+                    return Ok(None);
+                }
+                int_arg(obj, stringify!($name), int_params!(@range $t $(, $range)?)).map(Some)
+            }
+        )*
+    };
+}
+
+/// Extractors of the integer parameters, by parameter name (`#[pyo3(from_py_with = ints::bins)]`).
+pub(crate) mod ints {
+    use super::{Bounded, int_arg};
+    use pyo3::prelude::*;
+
+    int_params! {
+        arr: i64;
+        bins: u32 [1..=cs_core::retention::MAX_BINS];
+        detractors: u64;
+        early_days: u32;
+        grace_days: u32;
+        imminent_days: u32;
+        initial: u64;
+        internal_review_days: u32;
+        limit: usize;
+        max_iterations: u32;
+        n: usize [0..=cs_core::sample::MAX_ACCOUNTS];
+        notice_days: u32;
+        passives: u64;
+        periods: u32 [0..=cs_core::retention::MAX_PERIODS];
+        planning_days: u32;
+        promoters: u64;
+        renewals: u32;
+        seed: u64;
+        t: u32;
+        target_days: u32;
+        window_days: u32;
+        window_months: u32;
+    }
+    optional_int_params! {
+        reason_count: usize;
+        term_months: u32;
     }
 }

@@ -12,7 +12,22 @@ use crate::error::raise;
 /// names the object in errors (e.g. `goals[1].metric.current`); NaN and infinities are errors,
 /// since a missing value is `None`.
 pub(crate) fn from_python(obj: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
-    from_python_at(obj, path, 0)
+    let mut size = 0;
+    from_python_at(obj, path, 0, &mut size)
+}
+
+/// A document given as text (`from_json`, `from_toml`), refused above
+/// `cs_core::document::MAX_DOCUMENT_BYTES` before it is parsed; `kind` names it.
+pub(crate) fn document_text<'a>(text: &'a str, kind: &str) -> PyResult<&'a str> {
+    cs_core::document::check_document_size(kind, text.len()).map_err(raise)?;
+    Ok(text)
+}
+
+/// Counts `bytes` more of the JSON a Python document converts to (about: strings and keys by
+/// length, other values by a few bytes) and refuses it above the document size limit.
+fn grow(size: &mut usize, bytes: usize) -> PyResult<()> {
+    *size = size.saturating_add(bytes);
+    cs_core::document::check_document_size("the", *size).map_err(raise)
 }
 
 /// JSON text of a Python document (see [`from_python`]): what `from_dict` constructors parse.
@@ -30,7 +45,12 @@ pub(crate) fn document_json(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 /// the native stack, so a self-similar structure is an error instead of a crash.
 const MAX_DEPTH: usize = 64;
 
-fn from_python_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<serde_json::Value> {
+fn from_python_at(
+    obj: &Bound<'_, PyAny>,
+    path: &str,
+    depth: usize,
+    size: &mut usize,
+) -> PyResult<serde_json::Value> {
     use pyo3::types::{PyBool, PyDate, PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
     use serde_json::Value;
 
@@ -43,6 +63,7 @@ fn from_python_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<
             reason,
         ))
     };
+    grow(size, 4)?;
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -50,7 +71,9 @@ fn from_python_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<
         return Ok(Value::Bool(b.is_true()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_str()?.to_owned()));
+        let text = s.to_str()?;
+        grow(size, text.len())?;
+        return Ok(Value::String(text.to_owned()));
     }
     if obj.is_instance_of::<PyInt>() {
         if let Ok(v) = obj.extract::<i64>() {
@@ -92,19 +115,20 @@ fn from_python_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<
                 .map_err(|_| bad("has a key that is not a string"))?
                 .to_str()?
                 .to_owned();
+            grow(size, key.len() + 4)?;
             let child = if path.is_empty() {
                 key.clone()
             } else {
                 format!("{path}.{key}")
             };
-            map.insert(key, from_python_at(&v, &child, depth + 1)?);
+            map.insert(key, from_python_at(&v, &child, depth + 1, size)?);
         }
         return Ok(Value::Object(map));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
         for (i, item) in obj.try_iter()?.enumerate() {
-            out.push(from_python_at(&item?, &format!("{path}[{i}]"), depth + 1)?);
+            out.push(from_python_at(&item?, &format!("{path}[{i}]"), depth + 1, size)?);
         }
         return Ok(Value::Array(out));
     }
@@ -114,17 +138,17 @@ fn from_python_at(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> PyResult<
             return Ok(Value::String(date_arg(obj, path)?.to_string()));
         }
         // numpy scalars (bool_, integers, floats): their Python value.
-        return from_python_at(&obj.call_method0(intern!(py, "item"))?, path, depth);
+        return from_python_at(&obj.call_method0(intern!(py, "item"))?, path, depth, size);
     }
     if module.starts_with("pyarrow") && obj.hasattr(intern!(py, "as_py"))? {
-        return from_python_at(&obj.call_method0(intern!(py, "as_py"))?, path, depth);
+        return from_python_at(&obj.call_method0(intern!(py, "as_py"))?, path, depth, size);
     }
     if obj.is_instance_of::<pyo3::types::PyMapping>() {
         let as_dict = py
             .import(intern!(py, "builtins"))?
             .getattr(intern!(py, "dict"))?
             .call1((obj,))?;
-        return from_python_at(&as_dict, path, depth);
+        return from_python_at(&as_dict, path, depth, size);
     }
     Err(bad(
         "cannot be stored in a document (expected dicts, lists, strings, numbers, booleans, None or dates)",

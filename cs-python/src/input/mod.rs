@@ -1,4 +1,4 @@
-//! Everything that enters from Python, read in one place: scalar arguments (dates),
+//! Everything that enters from Python, read in one place: scalar arguments (dates, integers),
 //! documents (dicts, lists), columns (numpy, Arrow, pandas, polars, lists) and tables (anything
 //! speaking the Arrow PyCapsule protocol). Cells follow cs-arrow's one grammar; numpy and Arrow
 //! memory is borrowed where the layout allows. Errors name the argument, column and row.
@@ -9,8 +9,8 @@ mod dates;
 mod documents;
 mod tables;
 
-pub(crate) use arguments::{date_arg, datetime_arg, optional_date};
+pub(crate) use arguments::{date_arg, datetime_arg, int_at, ints, optional_date};
 pub(crate) use columns::{Bool, Category, Flags, Float, Numeric, NumericFn};
 pub(crate) use dates::Dates;
-pub(crate) use documents::{document_json, from_python};
+pub(crate) use documents::{document_json, document_text, from_python};
 pub(crate) use tables::*;
