@@ -102,9 +102,24 @@ fn csv_from<R: std::io::BufRead + std::io::Seek>(mut reader: R) -> Result<Record
     arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| e.to_string())
 }
 
-/// Reads a Parquet file.
+mod arrow_hint;
+
+/// Reads a Parquet file. The Arrow schema a writer embeds is checked before it is decoded: a
+/// damaged one is an error naming the field (see `files/arrow_hint.rs`), not a panic.
 pub fn read_parquet(path: &Path) -> Result<RecordBatch, FileError> {
     let file = File::open(path).map_err(|e| FileError::new(path, e))?;
+    let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+        .parse_and_finish(&file)
+        .map_err(|e| FileError::new(path, e))?;
+    let hint = metadata.file_metadata().key_value_metadata().and_then(|kv| {
+        kv.iter()
+            .find(|kv| kv.key == arrow_hint::KEY)
+            .and_then(|kv| kv.value.as_deref())
+    });
+    if let Some(hint) = hint {
+        arrow_hint::check(hint)
+            .map_err(|m| FileError::new(path, format!("metadata {}: {m}", arrow_hint::KEY)))?;
+    }
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| FileError::new(path, e))?
         .with_batch_size(BATCH_ROWS);
