@@ -67,5 +67,6 @@ for t in "${targets[@]}"; do
     echo "$line"
     summary+=("$line")
 done
-printf '\n%s\n' "${summary[@]}"
+printf '\n'
+printf '%s\n' "${summary[@]}"
 exit "$status"

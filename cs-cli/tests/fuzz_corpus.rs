@@ -123,6 +123,8 @@ mod seeds {
     use arrow_array::{
         ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
     };
+    use std::fmt::Write as _;
+
     use cs_core::document::Document;
     use cs_core::health::{Scorecard, ScorecardSet};
     use cs_core::package::{BUILTIN_PACKAGES, MatchingRules, SuccessPackage};
@@ -163,7 +165,7 @@ mod seeds {
         let mut out = format!("date,{header}\n");
         for date in ["2026-06-30", "2026-09-30"] {
             for row in &rows {
-                out += &format!("{date},{row}\n");
+                let _ = writeln!(out, "{date},{row}");
             }
         }
         out.into_bytes()

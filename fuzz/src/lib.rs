@@ -9,7 +9,9 @@
 //! validated (by the parser), serialised back to JSON and TOML and re-parsed (it must come back
 //! equal), and exercised a little (scored, evaluated, expanded into a calendar). The command
 //! targets write the input to a temporary `.csv` or `.parquet` file and run one `cs` command
-//! on it, chosen by the first byte.
+//! on it, chosen by the first byte; a command that reads two files gets a fixed second one
+//! from `fuzz/fixtures/` (the first 40 rows of the `examples/data` files and small override,
+//! red-history and churn tables).
 
 use std::fmt::Debug;
 use std::path::{Path, PathBuf};
@@ -28,8 +30,11 @@ use cs_core::package::{
 use cs_core::playbook::{AccountSignals, Playbook};
 use cs_core::renewal::{AccountFactors, RiskModel, RiskTier};
 
+/// The body of a fuzz target.
+pub type Body = fn(&[u8]);
+
 /// Every target: its name (the directory of its corpus) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Body)] = &[
     ("scorecard", scorecard),
     ("scorecard_set", scorecard_set),
     ("package", package),
@@ -318,11 +323,11 @@ pub fn health_override(data: &[u8]) {
     }
 }
 
-const PORTFOLIO_CSV: &[u8] = include_bytes!("../../examples/data/portfolio.csv");
-const SNAPSHOT_2025_CSV: &[u8] = include_bytes!("../../examples/data/snapshot_2025.csv");
-const SNAPSHOT_2026_CSV: &[u8] = include_bytes!("../../examples/data/snapshot_2026.csv");
-const CONTRACTS_CSV: &[u8] = include_bytes!("../../examples/data/contracts.csv");
-const DELIVERED_CSV: &[u8] = include_bytes!("../../examples/data/delivered.csv");
+const PORTFOLIO_CSV: &[u8] = include_bytes!("../fixtures/portfolio.csv");
+const SNAPSHOT_2025_CSV: &[u8] = include_bytes!("../fixtures/snapshot_2025.csv");
+const SNAPSHOT_2026_CSV: &[u8] = include_bytes!("../fixtures/snapshot_2026.csv");
+const CONTRACTS_CSV: &[u8] = include_bytes!("../fixtures/contracts.csv");
+const DELIVERED_CSV: &[u8] = include_bytes!("../fixtures/delivered.csv");
 const OVERRIDES_CSV: &[u8] = include_bytes!("../fixtures/overrides.csv");
 const RED_HISTORY_CSV: &[u8] = include_bytes!("../fixtures/red_history.csv");
 const CHURNS_CSV: &[u8] = include_bytes!("../fixtures/churns.csv");
