@@ -53,3 +53,17 @@ fn parquet_with_its_arrow_schema_still_reads() {
     // The embedded Arrow schema is used: the dictionary column comes back a dictionary.
     assert_eq!(back, batch);
 }
+
+#[test]
+fn parquet_whose_data_page_has_an_rle_bit_width_too_wide_is_an_error_not_a_panic() {
+    // parquet_commands input crash-fd7ba739 without its selector byte: a dictionary-index page
+    // whose bit width exceeds 32, which parquet 59.3 asserts on.
+    let input = include_bytes!("data/rle-bit-width-too-wide.parquet");
+    let e = read("rle-bit-width.parquet", input).unwrap_err();
+    assert!(e.path.ends_with("rle-bit-width.parquet"), "{e}");
+    assert!(
+        e.message
+            .starts_with("damaged Parquet data, the reader gave up: "),
+        "{e}"
+    );
+}
