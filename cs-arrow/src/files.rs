@@ -102,17 +102,49 @@ fn csv_from<R: std::io::BufRead + std::io::Seek>(mut reader: R) -> Result<Record
     arrow_select::concat::concat_batches(&schema, &batches).map_err(|e| e.to_string())
 }
 
-/// Reads a Parquet file.
+mod arrow_hint;
+
+/// Reads a Parquet file. The Arrow schema a writer embeds is checked before it is decoded: a
+/// damaged one is an error naming the field (see `files/arrow_hint.rs`), not a panic; a
+/// damaged data page the parquet crate panics on is an error naming the file.
 pub fn read_parquet(path: &Path) -> Result<RecordBatch, FileError> {
     let file = File::open(path).map_err(|e| FileError::new(path, e))?;
+    let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+        .parse_and_finish(&file)
+        .map_err(|e| FileError::new(path, e))?;
+    let hint = metadata.file_metadata().key_value_metadata().and_then(|kv| {
+        kv.iter()
+            .find(|kv| kv.key == arrow_hint::KEY)
+            .and_then(|kv| kv.value.as_deref())
+    });
+    if let Some(hint) = hint {
+        arrow_hint::check(hint)
+            .map_err(|m| FileError::new(path, format!("metadata {}: {m}", arrow_hint::KEY)))?;
+    }
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| FileError::new(path, e))?
         .with_batch_size(BATCH_ROWS);
     let schema = builder.schema().clone();
     let reader = builder.build().map_err(|e| FileError::new(path, e))?;
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| FileError::new(path, e))?;
+    // The parquet crate asserts on some damaged data pages (an RLE bit width wider than the
+    // values, `BitReader::get_batch`, parquet 59.3) instead of returning an error. The reader
+    // and everything it touched are dropped with the panic, so it is caught and reported as
+    // an error naming the file.
+    let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        reader.collect::<Result<Vec<_>, _>>()
+    }))
+    .map_err(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        FileError::new(
+            path,
+            format!("damaged Parquet data, the reader gave up: {detail}"),
+        )
+    })?
+    .map_err(|e| FileError::new(path, e))?;
     concat(path, &schema, &batches)
 }
 

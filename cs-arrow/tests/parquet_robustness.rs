@@ -1,0 +1,69 @@
+//! Damaged Parquet files are errors naming the file, never panics (inputs found by fuzzing,
+//! `fuzz/corpus/parquet_commands/crash-*`; the first byte of each picks the fuzzed command).
+#![cfg(feature = "files")]
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+
+fn read(name: &str, bytes: &[u8]) -> Result<arrow_array::RecordBatch, cs_arrow::files::FileError> {
+    let dir = std::env::temp_dir().join(format!("cs-arrow-robustness-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let result = cs_arrow::files::read_table(&path);
+    std::fs::remove_file(&path).unwrap();
+    result
+}
+
+#[test]
+fn parquet_whose_arrow_schema_has_an_int_zero_bits_wide_is_an_error_not_a_panic() {
+    let input = include_bytes!("../../fuzz/corpus/parquet_commands/crash-arrow-schema-int-width-0");
+    let e = read("int-width-0.parquet", &input[1..]).unwrap_err();
+    assert!(e.path.ends_with("int-width-0.parquet"), "{e}");
+    assert!(
+        e.message.starts_with("metadata ARROW:schema: field ") && e.message.contains("Int"),
+        "{e}"
+    );
+}
+
+#[test]
+fn parquet_with_its_arrow_schema_still_reads() {
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        (
+            "day",
+            std::sync::Arc::new(arrow_array::Date32Array::from(vec![Some(20_000), None]))
+                as arrow_array::ArrayRef,
+        ),
+        (
+            "segment",
+            std::sync::Arc::new(
+                ["SMB", "Enterprise"]
+                    .into_iter()
+                    .collect::<arrow_array::DictionaryArray<arrow_array::types::Int32Type>>(),
+            ),
+        ),
+    ])
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("cs-arrow-robustness-ok-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("ok.parquet");
+    cs_arrow::files::write_table(&path, &batch).unwrap();
+    let back = cs_arrow::files::read_table(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    // The embedded Arrow schema is used: the dictionary column comes back a dictionary.
+    assert_eq!(back, batch);
+}
+
+#[test]
+fn parquet_whose_data_page_has_an_rle_bit_width_too_wide_is_an_error_not_a_panic() {
+    // parquet_commands input crash-fd7ba739 without its selector byte: a dictionary-index page
+    // whose bit width exceeds 32, which parquet 59.3 asserts on.
+    let input = include_bytes!("data/rle-bit-width-too-wide.parquet");
+    let e = read("rle-bit-width.parquet", input).unwrap_err();
+    assert!(e.path.ends_with("rle-bit-width.parquet"), "{e}");
+    assert!(
+        e.message
+            .starts_with("damaged Parquet data, the reader gave up: "),
+        "{e}"
+    );
+}
