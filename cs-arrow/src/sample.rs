@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_schema::{Field, Schema};
 use chrono::NaiveDate;
 use cs_core::portfolio::epoch_days;
 use cs_core::sample::{HealthRecord, SampleCompany};
@@ -306,6 +306,7 @@ pub fn write_sample(dir: &std::path::Path, company: &SampleCompany) -> Result<Ve
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use arrow_schema::DataType;
     use cs_core::sample::SampleOptions;
 
     #[test]

@@ -184,7 +184,8 @@ pub(super) fn generate(options: SampleOptions) -> Result<SampleCompany> {
     Ok(book)
 }
 
-/// Alive counts per start quarter and contract year, for cohorts observed two years or more.
+/// Alive counts per start quarter and contract year, for cohorts observed three contract years
+/// or more (a shorter cohort has too few renewals to fit).
 fn cohorts(accounts: &[AccountRecord], as_of: NaiveDate) -> Result<CohortTable> {
     let mut labels: Vec<String> = accounts.iter().map(|a| a.cohort.clone()).collect();
     labels.sort();
@@ -212,7 +213,7 @@ fn cohorts(accounts: &[AccountRecord], as_of: NaiveDate) -> Result<CohortTable> 
             }
             alive.push(count);
         }
-        if alive.len() >= 2 {
+        if alive.len() >= 3 {
             table.labels.push(label);
             table.alive.push(alive);
         }
@@ -252,9 +253,9 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
     let account_id = format!("OMN-{:06}", index + 1);
 
     // Onboarding. Deals close more often as the company grows: the close day is
-    // span * sqrt(u) into the history.
+    // span * u^0.7 into the history.
     let span = (as_of - options.start).num_days() - 30;
-    let closed_on = add_days(options.start, libm::floor(span as f64 * libm::sqrt(r.uniform())) as i64)?;
+    let closed_on = add_days(options.start, libm::floor(span as f64 * libm::pow(r.uniform(), 0.7)) as i64)?;
     let handoff_lag = libm::round(-libm::log(1.0 - r.uniform()) * [3.0, 4.0, 6.0][k]) as i64;
     let handoff_completed = Some(add_days(closed_on, handoff_lag)?).filter(|d| *d <= as_of);
     let contract_start = add_days(closed_on, 3 + r.below(15) as i64)?;
@@ -306,7 +307,9 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
         // Renewals falling due up to this date are decided on the health of the moment.
         while renewal <= date && churned_on.is_none() {
             let no_impact = first_impact.is_none_or(|d| d > renewal);
-            let p = logistic(logit([0.16, 0.10, 0.07][k]) - 1.1 * hm + if no_impact { 0.8 } else { 0.0 });
+            // Customers who stay grow attached: each renewal lowers the odds of leaving.
+            let loyalty = 0.6 * f64::from(term - 1);
+            let p = logistic(logit([0.18, 0.11, 0.08][k]) - 1.1 * hm - loyalty + if no_impact { 0.8 } else { 0.0 });
             if r.chance(p) {
                 let reason = churn_reason(&mut r, hm);
                 renewals.push(RenewalRecord {
@@ -366,7 +369,7 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
         if tenure % 6 == 3 {
             let answer_day = add_days(date, -(r.below(20) as i64))?.max(contract_start);
             if r.chance(response_rate) {
-                let score = libm::round(7.2 + 1.9 * hm + 1.6 * r.normal()).clamp(0.0, 10.0) as u8;
+                let score = libm::round(7.6 + 1.9 * hm + 1.6 * r.normal()).clamp(0.0, 10.0) as u8;
                 let perceived = r
                     .chance(0.7)
                     .then(|| libm::round(7.4 + 1.2 * h + 1.5 * r.normal()).clamp(0.0, 10.0) as u8);
@@ -472,7 +475,8 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
             .iter()
             .rev()
             .find(|r| r.outcome == Outcome::Renewed)
-            .map(|r| r.renewal_date),
+            .map(|r| r.renewal_date)
+            .filter(|_| churned_on.is_none()),
         churned_on,
     };
     Ok(Simulated {

@@ -186,7 +186,8 @@ pub struct OnboardingRecord {
     pub first_impact: Option<NaiveDate>,
     /// End of the latest contract term (its renewal date).
     pub contract_end: NaiveDate,
-    /// The latest renewal, if any.
+    /// The latest renewal of a current customer (empty for a lost account, whose last
+    /// decision is `churned_on`).
     pub renewed_on: Option<NaiveDate>,
     /// The day the account left, if it did.
     pub churned_on: Option<NaiveDate>,
@@ -302,8 +303,8 @@ pub struct PortfolioRecord {
 }
 
 /// Customers still active at the start of each contract year, one column per start quarter
-/// (file `cohorts`; `cs cohort`). Only cohorts observed for at least two years are listed,
-/// each up to its last fully observed year.
+/// (file `cohorts`; `cs cohort`). Only cohorts observed for at least three contract years
+/// (periods 0, 1 and 2) are listed, each up to its last fully observed year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CohortTable {
     /// Start quarters, `2023Q1`, oldest first.
