@@ -24,8 +24,11 @@ struct Columns {
 
 impl Columns {
     fn push(mut self, name: &str, array: ArrayRef) -> Self {
-        self.fields
-            .push(Field::new(name, array.data_type().clone(), array.null_count() > 0 || nullable(name)));
+        self.fields.push(Field::new(
+            name,
+            array.data_type().clone(),
+            array.null_count() > 0 || nullable(name),
+        ));
         self.arrays.push(array);
         self
     }
@@ -55,11 +58,17 @@ impl Columns {
     }
 
     fn date(self, name: &str, values: impl Iterator<Item = NaiveDate>) -> Self {
-        self.push(name, Arc::new(values.map(|d| Some(epoch_days(d))).collect::<Date32Array>()))
+        self.push(
+            name,
+            Arc::new(values.map(|d| Some(epoch_days(d))).collect::<Date32Array>()),
+        )
     }
 
     fn opt_date(self, name: &str, values: impl Iterator<Item = Option<NaiveDate>>) -> Self {
-        self.push(name, Arc::new(values.map(|d| d.map(epoch_days)).collect::<Date32Array>()))
+        self.push(
+            name,
+            Arc::new(values.map(|d| d.map(epoch_days)).collect::<Date32Array>()),
+        )
     }
 
     fn batch(self, file: &str) -> Result<RecordBatch> {
@@ -97,10 +106,16 @@ fn health_columns<'a>(c: Columns, rows: impl Iterator<Item = &'a HealthRecord> +
         .float("licence_utilisation", rows.clone().map(|h| h.licence_utilisation))
         .float("logins_per_user", rows.clone().map(|h| h.logins_per_user))
         .int("open_tickets", rows.clone().map(|h| u(h.open_tickets)))
-        .int("high_priority_tickets", rows.clone().map(|h| u(h.high_priority_tickets)))
+        .int(
+            "high_priority_tickets",
+            rows.clone().map(|h| u(h.high_priority_tickets)),
+        )
         .opt_int("nps", rows.clone().map(|h| h.nps.map(i64::from)))
         .opt_date("nps_date", rows.clone().map(|h| h.nps_date))
-        .int("days_since_last_touch", rows.clone().map(|h| u(h.days_since_last_touch)))
+        .int(
+            "days_since_last_touch",
+            rows.clone().map(|h| u(h.days_since_last_touch)),
+        )
         .flag("executive_sponsor", rows.map(|h| h.executive_sponsor))
 }
 
@@ -108,6 +123,7 @@ fn health_columns<'a>(c: Columns, rows: impl Iterator<Item = &'a HealthRecord> +
 ///
 /// `accounts`, `contracts`, `health_history`, `survey`, `delivered`, `onboarding`,
 /// `renewals`, `churned`, `arr_start`, `portfolio` and `cohorts`.
+#[allow(clippy::many_single_char_names, clippy::too_many_lines)] // one short name per record set
 pub fn sample_batches(c: &SampleCompany) -> Result<Vec<(&'static str, RecordBatch)>> {
     let a = &c.accounts;
     let accounts = Columns::default()
@@ -199,7 +215,11 @@ pub fn sample_batches(c: &SampleCompany) -> Result<Vec<(&'static str, RecordBatc
         .int("arr_before", r.iter().map(|x| x.arr_before))
         .int("arr_after", r.iter().map(|x| x.arr_after))
         .text("movement", r.iter().map(|x| x.movement.as_str()))
-        .opt_text("reason", r.iter().map(|x| x.reason.map(|r| r.as_str())))
+        .opt_text(
+            "reason",
+            r.iter()
+                .map(|x| x.reason.map(cs_core::revenue::ChurnReason::as_str)),
+        )
         .text("currency", r.iter().map(|x| x.currency.as_str()))
         .batch("renewals")?;
 
@@ -322,6 +342,9 @@ mod tests {
         assert_eq!(rows[2], ("health_history", c.health.len()));
         assert_eq!(rows[4], ("delivered", c.delivered.len()));
         let portfolio = &batches[9].1;
-        assert_eq!(portfolio.schema().field_with_name("nps").unwrap().data_type(), &DataType::Int64);
+        assert_eq!(
+            portfolio.schema().field_with_name("nps").unwrap().data_type(),
+            &DataType::Int64
+        );
     }
 }

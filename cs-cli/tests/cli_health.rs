@@ -291,7 +291,10 @@ when = { segment = ["Strategic"] }
         written.contains("Community,0.9,false,90.0,green,1.0,usage"),
         "{written}"
     );
-    assert!(written.contains("Strategic,0.1,true,100.0,green,1.0,"), "{written}");
+    assert!(
+        written.contains("Strategic,0.1,true,100.0,green,1.0,"),
+        "{written}"
+    );
 }
 
 #[test]

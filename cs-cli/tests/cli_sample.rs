@@ -48,7 +48,7 @@ fn grouped(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -60,7 +60,11 @@ fn file_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".csv") || n.ends_with(".parquet"))
+        .filter(|n| {
+            Path::new(n)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("parquet"))
+        })
         .collect();
     names.sort();
     names
@@ -75,7 +79,10 @@ fn cs_sample_regenerates_the_committed_files_byte_for_byte() {
     for name in &names {
         let fresh = std::fs::read(dir.join(name)).unwrap();
         let shipped = std::fs::read(committed().join(name)).unwrap();
-        assert!(fresh == shipped, "{name} differs from examples/data/omnico: run `cs sample`");
+        assert!(
+            fresh == shipped,
+            "{name} differs from examples/data/omnico: run `cs sample`"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -92,7 +99,10 @@ fn every_command_runs_on_the_sample() {
     assert_eq!(customers + lost, accounts);
 
     let out = run(&["score", &f("portfolio.parquet"), "--as-of", AS_OF]);
-    assert!(out.contains(&format!("Health of {} accounts", grouped(customers))), "{out}");
+    assert!(
+        out.contains(&format!("Health of {} accounts", grouped(customers))),
+        "{out}"
+    );
     let out = run(&["risk", &f("portfolio.parquet"), "--as-of", AS_OF]);
     assert!(out.contains(&format!("({customers} accounts)")), "{out}");
     run(&["ctas", &f("portfolio.parquet"), "--as-of", AS_OF]);
@@ -113,20 +123,39 @@ fn every_command_runs_on_the_sample() {
         "--as-of",
         AS_OF,
     ]);
-    assert!(out.contains(&format!("({accounts} accounts, {deliveries} deliveries)")), "{out}");
+    assert!(
+        out.contains(&format!("({accounts} accounts, {deliveries} deliveries)")),
+        "{out}"
+    );
 
-    let out = run(&["onboarding", &f("onboarding.parquet"), "--as-of", AS_OF, "--by", "segment"]);
+    let out = run(&[
+        "onboarding",
+        &f("onboarding.parquet"),
+        "--as-of",
+        AS_OF,
+        "--by",
+        "segment",
+    ]);
     assert!(out.contains(&format!("({accounts} accounts;")), "{out}");
     let out = run(&["lifecycle", &f("onboarding.parquet"), "--as-of", AS_OF]);
     assert!(out.contains(&format!("({accounts} accounts)")), "{out}");
 
     let starting = rows(&dir, "arr_start.parquet");
-    let out = run(&["retention", &f("arr_start.parquet"), &f("portfolio.parquet"), "--by", "segment"]);
+    let out = run(&[
+        "retention",
+        &f("arr_start.parquet"),
+        &f("portfolio.parquet"),
+        "--by",
+        "segment",
+    ]);
     assert!(out.contains(&format!("({starting} starting accounts)")), "{out}");
     let out = run(&["churn-reasons", &f("churned.parquet")]);
     assert!(out.contains(&format!("({lost} lost accounts)")), "{out}");
     let out = run(&["survival", &f("accounts.parquet"), "--by", "segment"]);
-    assert!(out.contains(&format!("({accounts} customers, {lost} churned)")), "{out}");
+    assert!(
+        out.contains(&format!("({accounts} customers, {lost} churned)")),
+        "{out}"
+    );
     run(&["cohort", &f("cohorts.csv")]);
     let out = run(&["health-trend", &f("health_history.parquet")]);
     assert!(out.contains(&format!("({accounts} accounts)")), "{out}");
@@ -135,7 +164,10 @@ fn every_command_runs_on_the_sample() {
     // The CSV copies read the same as the Parquet files.
     let csv = run(&["score", &f("portfolio.csv"), "--as-of", AS_OF]);
     let parquet = run(&["score", &f("portfolio.parquet"), "--as-of", AS_OF]);
-    assert_eq!(csv.lines().skip(1).collect::<Vec<_>>(), parquet.lines().skip(1).collect::<Vec<_>>());
+    assert_eq!(
+        csv.lines().skip(1).collect::<Vec<_>>(),
+        parquet.lines().skip(1).collect::<Vec<_>>()
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

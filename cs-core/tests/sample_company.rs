@@ -40,24 +40,75 @@ fn every_file_uses_the_accounts_ids() {
             assert!(ids.contains(id), "{name}: unknown account {id}");
         }
     };
-    check("contracts", c.contracts.iter().map(|x| x.account_id.as_str()).collect());
+    check(
+        "contracts",
+        c.contracts.iter().map(|x| x.account_id.as_str()).collect(),
+    );
     check("health", c.health.iter().map(|x| x.account_id.as_str()).collect());
     check("survey", c.survey.iter().map(|x| x.account_id.as_str()).collect());
-    check("delivered", c.delivered.iter().map(|x| x.account.as_str()).collect());
-    check("onboarding", c.onboarding.iter().map(|x| x.account.as_str()).collect());
-    check("renewals", c.renewals.iter().map(|x| x.account_id.as_str()).collect());
-    check("churned", c.churned.iter().map(|x| x.account_id.as_str()).collect());
-    check("arr_start", c.arr_start.iter().map(|x| x.account_id.as_str()).collect());
-    check("portfolio", c.portfolio.iter().map(|x| x.account_id.as_str()).collect());
+    check(
+        "delivered",
+        c.delivered.iter().map(|x| x.account.as_str()).collect(),
+    );
+    check(
+        "onboarding",
+        c.onboarding.iter().map(|x| x.account.as_str()).collect(),
+    );
+    check(
+        "renewals",
+        c.renewals.iter().map(|x| x.account_id.as_str()).collect(),
+    );
+    check(
+        "churned",
+        c.churned.iter().map(|x| x.account_id.as_str()).collect(),
+    );
+    check(
+        "arr_start",
+        c.arr_start.iter().map(|x| x.account_id.as_str()).collect(),
+    );
+    check(
+        "portfolio",
+        c.portfolio.iter().map(|x| x.account_id.as_str()).collect(),
+    );
     // One contract and one onboarding row per account, in the same order.
-    let order = |v: Vec<&str>| assert_eq!(v, c.accounts.iter().map(|a| a.account_id.as_str()).collect::<Vec<_>>());
+    let order = |v: Vec<&str>| {
+        assert_eq!(
+            v,
+            c.accounts
+                .iter()
+                .map(|a| a.account_id.as_str())
+                .collect::<Vec<_>>()
+        );
+    };
     order(c.contracts.iter().map(|x| x.account_id.as_str()).collect());
     order(c.onboarding.iter().map(|x| x.account.as_str()).collect());
     // The portfolio is exactly the accounts still customers; churned exactly the lost ones.
-    let active: Vec<&str> = c.accounts.iter().filter(|a| !a.churned).map(|a| a.account_id.as_str()).collect();
-    assert_eq!(active, c.portfolio.iter().map(|p| p.account_id.as_str()).collect::<Vec<_>>());
-    let lost: Vec<&str> = c.accounts.iter().filter(|a| a.churned).map(|a| a.account_id.as_str()).collect();
-    assert_eq!(lost, c.churned.iter().map(|p| p.account_id.as_str()).collect::<Vec<_>>());
+    let active: Vec<&str> = c
+        .accounts
+        .iter()
+        .filter(|a| !a.churned)
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert_eq!(
+        active,
+        c.portfolio
+            .iter()
+            .map(|p| p.account_id.as_str())
+            .collect::<Vec<_>>()
+    );
+    let lost: Vec<&str> = c
+        .accounts
+        .iter()
+        .filter(|a| a.churned)
+        .map(|a| a.account_id.as_str())
+        .collect();
+    assert_eq!(
+        lost,
+        c.churned
+            .iter()
+            .map(|p| p.account_id.as_str())
+            .collect::<Vec<_>>()
+    );
     assert!(!lost.is_empty() && !active.is_empty());
     // Every survey response id is unique.
     let responses: BTreeSet<&str> = c.survey.iter().map(|s| s.response_id.as_str()).collect();
@@ -67,7 +118,11 @@ fn every_file_uses_the_accounts_ids() {
 #[test]
 fn arr_reconciles_across_sections() {
     let c = book();
-    let contracts: BTreeMap<&str, i64> = c.contracts.iter().map(|x| (x.account_id.as_str(), x.arr)).collect();
+    let contracts: BTreeMap<&str, i64> = c
+        .contracts
+        .iter()
+        .map(|x| (x.account_id.as_str(), x.arr))
+        .collect();
     for a in &c.accounts {
         assert_eq!(a.currency, "USD");
         assert!(a.arr > 0 && a.arr % 100 == 0, "{}: {}", a.account_id, a.arr);
@@ -135,8 +190,21 @@ fn nothing_is_dated_after_as_of_and_deliveries_lie_within_contracts() {
     }
     for o in &c.onboarding {
         assert!(o.closed_on >= start);
-        dates.extend([Some(o.closed_on), o.handoff_completed, Some(o.contract_start), o.kickoff].into_iter().flatten());
-        dates.extend([o.joint_impact_plan, o.first_impact, o.renewed_on, o.churned_on].into_iter().flatten());
+        dates.extend(
+            [
+                Some(o.closed_on),
+                o.handoff_completed,
+                Some(o.contract_start),
+                o.kickoff,
+            ]
+            .into_iter()
+            .flatten(),
+        );
+        dates.extend(
+            [o.joint_impact_plan, o.first_impact, o.renewed_on, o.churned_on]
+                .into_iter()
+                .flatten(),
+        );
         if let (Some(k), Some(j)) = (o.kickoff, o.joint_impact_plan) {
             assert!(k < j);
         }
@@ -156,7 +224,12 @@ fn nothing_is_dated_after_as_of_and_deliveries_lie_within_contracts() {
     let contracts: BTreeMap<&str, _> = c.contracts.iter().map(|x| (x.account_id.as_str(), x)).collect();
     for d in &c.delivered {
         let k = contracts[d.account.as_str()];
-        assert!(k.start <= d.date && d.date < k.renewal, "{} {}", d.account, d.date);
+        assert!(
+            k.start <= d.date && d.date < k.renewal,
+            "{} {}",
+            d.account,
+            d.date
+        );
         // The activity is one the account's package entitles.
         let package = builtin(&k.package).unwrap();
         assert!(package.entitlements.iter().any(|e| e.activity == d.activity));
@@ -221,13 +294,20 @@ fn options_are_validated_with_typed_errors() {
         ..small()
     };
     let e = SampleCompany::generate(late_start).unwrap_err();
-    assert!(matches!(&e, Error::Invalid { field, value, .. } if field == "sample start" && value == "2026-01-01"), "{e:?}");
+    assert!(
+        matches!(&e, Error::Invalid { field, value, .. } if field == "sample start" && value == "2026-01-01"),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("2026-06-30"));
 }
 
 #[test]
 fn the_first_accounts_do_not_depend_on_the_count() {
-    let a = SampleCompany::generate(SampleOptions { accounts: 30, ..small() }).unwrap();
+    let a = SampleCompany::generate(SampleOptions {
+        accounts: 30,
+        ..small()
+    })
+    .unwrap();
     let b = book();
     assert_eq!(a.accounts[..], b.accounts[..30]);
     assert_eq!(a.contracts[..], b.contracts[..30]);

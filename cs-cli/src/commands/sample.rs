@@ -37,7 +37,8 @@ pub(crate) fn run(args: &SampleArgs) -> Result<String, String> {
         start: crate::args::date_arg(&args.start, "--start")?,
     };
     let company = SampleCompany::generate(options).map_err(|e| e.to_string())?;
-    let written = cs_arrow::sample::write_sample(Path::new(&args.out), &company).map_err(|e| e.to_string())?;
+    let written =
+        cs_arrow::sample::write_sample(Path::new(&args.out), &company).map_err(|e| e.to_string())?;
     let mut out = format!(
         "Omnico sample: {} accounts ({} customers on {}), seed {}, history from {}\n",
         company.accounts.len(),
@@ -49,7 +50,13 @@ pub(crate) fn run(args: &SampleArgs) -> Result<String, String> {
     let mut total = 0;
     for f in &written {
         total += f.bytes;
-        let _ = writeln!(out, "  {:<40} {:>8} rows {:>10} bytes", f.path.display(), f.rows, f.bytes);
+        let _ = writeln!(
+            out,
+            "  {:<40} {:>8} rows {:>10} bytes",
+            f.path.display(),
+            f.rows,
+            f.bytes
+        );
     }
     let _ = writeln!(out, "{} files, {total} bytes", written.len());
     Ok(out)

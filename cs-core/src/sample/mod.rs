@@ -34,8 +34,8 @@ mod synthetic;
 
 pub use company::{
     AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord, HealthRecord,
-    MAX_SAMPLE_ACCOUNTS, MAX_SAMPLE_YEARS, Movement, OnboardingRecord, Outcome, PortfolioRecord, RenewalRecord,
-    SAMPLE_CURRENCY, SampleCompany, SampleOptions, SurveyRecord,
+    MAX_SAMPLE_ACCOUNTS, MAX_SAMPLE_YEARS, Movement, OnboardingRecord, Outcome, PortfolioRecord,
+    RenewalRecord, SAMPLE_CURRENCY, SampleCompany, SampleOptions, SurveyRecord,
 };
 
 pub use synthetic::{MAX_ACCOUNTS, Region, Segment, SyntheticMeasures, SyntheticPortfolio};

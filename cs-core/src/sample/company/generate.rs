@@ -41,7 +41,8 @@ fn add_months(d: NaiveDate, months: u32) -> Result<NaiveDate> {
 
 /// Whole months from `from` to `to` (0 when `to` is not later).
 fn whole_months(from: NaiveDate, to: NaiveDate) -> u32 {
-    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32
+    let months = (to.year() - from.year()) * 12 + to.month() as i32
+        - from.month() as i32
         - i32::from(to.day() < from.day());
     u32::try_from(months).unwrap_or(0)
 }
@@ -128,9 +129,8 @@ pub(super) fn generate(options: SampleOptions) -> Result<SampleCompany> {
     };
     for i in 0..options.accounts {
         let s = simulate(&options, i as u64, &packages, &dates)?;
-        let active = |d: NaiveDate| {
-            s.account.customer_since <= d && s.account.churned_on.is_none_or(|c| c > d)
-        };
+        let active =
+            |d: NaiveDate| s.account.customer_since <= d && s.account.churned_on.is_none_or(|c| c > d);
         if active(previous) {
             let arr = s
                 .terms
@@ -145,25 +145,25 @@ pub(super) fn generate(options: SampleOptions) -> Result<SampleCompany> {
                 arr,
             });
         }
-        if active(options.as_of) {
-            if let Some(latest) = s.health.last() {
-                let previous_arr = s.terms.iter().rev().nth(1).map_or(s.account.arr, |(_, arr)| *arr);
-                book.portfolio.push(PortfolioRecord {
-                    account_id: s.account.account_id.clone(),
-                    segment: s.account.segment,
-                    region: s.account.region,
-                    csm: s.account.csm.clone(),
-                    package: s.account.package.clone(),
-                    arr: s.account.arr,
-                    previous_arr,
-                    renewal_date: s.contract.renewal,
-                    auto_renew: s.contract.auto_renew,
-                    notice_days: s.contract.notice_days,
-                    contact_confirmed: s.contract.contact_confirmed,
-                    first_impact_reached: s.first_impact.is_some(),
-                    health: latest.clone(),
-                });
-            }
+        if active(options.as_of)
+            && let Some(latest) = s.health.last()
+        {
+            let previous_arr = s.terms.iter().rev().nth(1).map_or(s.account.arr, |(_, arr)| *arr);
+            book.portfolio.push(PortfolioRecord {
+                account_id: s.account.account_id.clone(),
+                segment: s.account.segment,
+                region: s.account.region,
+                csm: s.account.csm.clone(),
+                package: s.account.package.clone(),
+                arr: s.account.arr,
+                previous_arr,
+                renewal_date: s.contract.renewal,
+                auto_renew: s.contract.auto_renew,
+                notice_days: s.contract.notice_days,
+                contact_confirmed: s.contract.contact_confirmed,
+                first_impact_reached: s.first_impact.is_some(),
+                health: latest.clone(),
+            });
         }
         book.accounts.push(s.account);
         book.contracts.push(s.contract);
@@ -221,8 +221,13 @@ fn cohorts(accounts: &[AccountRecord], as_of: NaiveDate) -> Result<CohortTable> 
     Ok(table)
 }
 
-#[allow(clippy::too_many_lines)] // one account's story, read top to bottom
-fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5], dates: &[NaiveDate]) -> Result<Simulated> {
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)] // one account's story, read top to bottom
+fn simulate(
+    options: &SampleOptions,
+    index: u64,
+    packages: &[SuccessPackage; 5],
+    dates: &[NaiveDate],
+) -> Result<Simulated> {
     let as_of = options.as_of;
     let mut r = Rng::for_account(options.seed ^ STREAM, index);
     let h = r.normal();
@@ -255,7 +260,10 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
     // Onboarding. Deals close more often as the company grows: the close day is
     // span * u^0.7 into the history.
     let span = (as_of - options.start).num_days() - 30;
-    let closed_on = add_days(options.start, libm::floor(span as f64 * libm::pow(r.uniform(), 0.7)) as i64)?;
+    let closed_on = add_days(
+        options.start,
+        libm::floor(span as f64 * libm::pow(r.uniform(), 0.7)) as i64,
+    )?;
     let handoff_lag = libm::round(-libm::log(1.0 - r.uniform()) * [3.0, 4.0, 6.0][k]) as i64;
     let handoff_completed = Some(add_days(closed_on, handoff_lag)?).filter(|d| *d <= as_of);
     let contract_start = add_days(closed_on, 3 + r.below(15) as i64)?;
@@ -309,7 +317,9 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
             let no_impact = first_impact.is_none_or(|d| d > renewal);
             // Customers who stay grow attached: each renewal lowers the odds of leaving.
             let loyalty = 0.6 * f64::from(term - 1);
-            let p = logistic(logit([0.18, 0.11, 0.08][k]) - 1.1 * hm - loyalty + if no_impact { 0.8 } else { 0.0 });
+            let p = logistic(
+                logit([0.18, 0.11, 0.08][k]) - 1.1 * hm - loyalty + if no_impact { 0.8 } else { 0.0 },
+            );
             if r.chance(p) {
                 let reason = churn_reason(&mut r, hm);
                 renewals.push(RenewalRecord {
@@ -495,8 +505,8 @@ fn simulate(options: &SampleOptions, index: u64, packages: &[SuccessPackage; 5],
 
 fn churn_reason(r: &mut Rng, health: f64) -> ChurnReason {
     use ChurnReason::{
-        BusinessChange, ChampionLeft, Competitor, Consolidation, LowAdoption, NoValue, Other, Price, ProductFit,
-        ProductQuality, RenewalNotAsked, ServiceExperience,
+        BusinessChange, ChampionLeft, Competitor, Consolidation, LowAdoption, NoValue, Other, Price,
+        ProductFit, ProductQuality, RenewalNotAsked, ServiceExperience,
     };
     if health < -0.5 {
         pick(
@@ -559,7 +569,14 @@ fn deliveries(
                     Channel::VirtualMeeting
                 }
             }
-            Channel::Digital => pick(r, &[(Channel::Email, 0.7), (Channel::Webinar, 0.15), (Channel::Blog, 0.15)]),
+            Channel::Digital => pick(
+                r,
+                &[
+                    (Channel::Email, 0.7),
+                    (Channel::Webinar, 0.15),
+                    (Channel::Blog, 0.15),
+                ],
+            ),
             c => c,
         };
         let (minutes, participants) = match channel {

@@ -74,7 +74,9 @@ impl SampleOptions {
         // The far end of the history must leave room for terms past the as-of date.
         let room = self.as_of.checked_add_months(Months::new(36));
         match (earliest, latest, room) {
-            (Some(earliest), Some(latest), Some(_)) if self.start >= earliest && self.start <= latest => Ok(()),
+            (Some(earliest), Some(latest), Some(_)) if self.start >= earliest && self.start <= latest => {
+                Ok(())
+            }
             _ => Err(Error::invalid(
                 "sample start",
                 self.start,
