@@ -295,7 +295,8 @@ pub struct WrittenFile {
 }
 
 /// Writes every file of `company` into `dir` (created when absent): `<stem>.parquet` for each,
-/// and `<stem>.csv` as well when it has fewer than [`CSV_MAX_ROWS`] rows. Each file goes
+/// and `<stem>.csv` as well when it has fewer than [`CSV_MAX_ROWS`] rows, then one handoff
+/// document per recent deal as `handoffs/<account>.json` (pretty JSON). Each file goes
 /// through a temporary file renamed over the target; the bytes depend only on the company.
 #[cfg(feature = "files")]
 pub fn write_sample(dir: &std::path::Path, company: &SampleCompany) -> Result<Vec<WrittenFile>> {
@@ -318,6 +319,22 @@ pub fn write_sample(dir: &std::path::Path, company: &SampleCompany) -> Result<Ve
                 bytes,
             });
         }
+    }
+    let handoffs = dir.join("handoffs");
+    if !company.handoffs.is_empty() {
+        std::fs::create_dir_all(&handoffs).map_err(|e| io(&handoffs, &e))?;
+    }
+    for handoff in &company.handoffs {
+        use cs_core::document::Document as _;
+        let path = handoffs.join(format!("{}.json", handoff.account));
+        let mut text = handoff.to_json()?;
+        text.push('\n');
+        crate::files::write_atomically(&path, |out| {
+            std::io::Write::write_all(out, text.as_bytes()).map_err(|e| e.to_string())
+        })
+        .map_err(|e| io(&path, &e))?;
+        let bytes = std::fs::metadata(&path).map_err(|e| io(&path, &e))?.len();
+        written.push(WrittenFile { path, rows: 1, bytes });
     }
     Ok(written)
 }

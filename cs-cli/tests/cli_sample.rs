@@ -66,6 +66,12 @@ fn file_names(dir: &Path) -> Vec<String> {
                 .is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("parquet"))
         })
         .collect();
+    let handoffs = dir.join("handoffs");
+    if handoffs.is_dir() {
+        for e in std::fs::read_dir(handoffs).unwrap() {
+            names.push(format!("handoffs/{}", e.unwrap().file_name().to_string_lossy()));
+        }
+    }
     names.sort();
     names
 }
@@ -76,6 +82,7 @@ fn cs_sample_regenerates_the_committed_files_byte_for_byte() {
     let names = file_names(&dir);
     assert_eq!(names, file_names(&committed()), "the same set of files");
     assert!(names.len() >= 11, "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("handoffs/")), "{names:?}");
     for name in &names {
         let fresh = std::fs::read(dir.join(name)).unwrap();
         let shipped = std::fs::read(committed().join(name)).unwrap();
@@ -161,6 +168,15 @@ fn every_command_runs_on_the_sample() {
     assert!(out.contains(&format!("({accounts} accounts)")), "{out}");
     let out = run(&["renewals", &f("contracts.parquet"), "--as-of", AS_OF]);
     assert!(out.contains(&format!("({accounts} contracts)")), "{out}");
+    let mut docs: Vec<String> = std::fs::read_dir(dir.join("handoffs"))
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    docs.sort();
+    let mut args = vec!["handoff", "--as-of", AS_OF];
+    args.extend(docs.iter().map(String::as_str));
+    let out = run(&args);
+    assert!(out.contains(&format!("({} accounts)", docs.len())), "{out}");
     // The CSV copies read the same as the Parquet files.
     let csv = run(&["score", &f("portfolio.csv"), "--as-of", AS_OF]);
     let parquet = run(&["score", &f("portfolio.parquet"), "--as-of", AS_OF]);

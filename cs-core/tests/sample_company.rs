@@ -70,6 +70,11 @@ fn every_file_uses_the_accounts_ids() {
         "portfolio",
         c.portfolio.iter().map(|x| x.account_id.as_str()).collect(),
     );
+    check(
+        "handoffs",
+        c.handoffs.iter().map(|x| x.account.as_str()).collect(),
+    );
+    assert!(!c.handoffs.is_empty());
     // One contract and one onboarding row per account, in the same order.
     let order = |v: Vec<&str>| {
         assert_eq!(
@@ -218,6 +223,11 @@ fn nothing_is_dated_after_as_of_and_deliveries_lie_within_contracts() {
     dates.extend(c.delivered.iter().map(|d| d.date));
     dates.extend(c.renewals.iter().map(|r| r.renewal_date));
     dates.extend(c.churned.iter().map(|r| r.churned_on));
+    let window = as_of - chrono::TimeDelta::days(cs_core::sample::HANDOFF_WINDOW_DAYS);
+    for h in &c.handoffs {
+        assert!(h.closed_on >= window, "{} {}", h.account, h.closed_on);
+        dates.extend([Some(h.closed_on), h.completed_on].into_iter().flatten());
+    }
     for d in dates {
         assert!(d <= as_of, "{d} after {as_of}");
     }

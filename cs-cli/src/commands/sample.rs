@@ -48,14 +48,32 @@ pub(crate) fn run(args: &SampleArgs) -> Result<String, String> {
         options.start
     );
     let mut total = 0;
+    let (mut handoffs, mut handoff_bytes) = (0, 0);
     for f in &written {
         total += f.bytes;
+        if f.path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|n| n == "handoffs")
+        {
+            handoffs += 1;
+            handoff_bytes += f.bytes;
+            continue;
+        }
         let _ = writeln!(
             out,
-            "  {:<40} {:>8} rows {:>10} bytes",
+            "  {:<44} {:>8} rows {:>10} bytes",
             f.path.display(),
             f.rows,
             f.bytes
+        );
+    }
+    if handoffs > 0 {
+        let dir = Path::new(&args.out).join("handoffs");
+        let _ = writeln!(
+            out,
+            "  {:<44} {handoffs:>8} docs {handoff_bytes:>10} bytes",
+            format!("{}/*.json", dir.display())
         );
     }
     let _ = writeln!(out, "{} files, {total} bytes", written.len());

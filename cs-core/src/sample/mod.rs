@@ -33,9 +33,9 @@ mod company;
 mod synthetic;
 
 pub use company::{
-    AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord, HealthRecord,
-    MAX_SAMPLE_ACCOUNTS, MAX_SAMPLE_YEARS, Movement, OnboardingRecord, Outcome, PortfolioRecord,
-    RenewalRecord, SAMPLE_CURRENCY, SampleCompany, SampleOptions, SurveyRecord,
+    AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord,
+    HANDOFF_WINDOW_DAYS, HealthRecord, MAX_SAMPLE_ACCOUNTS, MAX_SAMPLE_YEARS, Movement, OnboardingRecord,
+    Outcome, PortfolioRecord, RenewalRecord, SAMPLE_CURRENCY, SampleCompany, SampleOptions, SurveyRecord,
 };
 
 pub use synthetic::{MAX_ACCOUNTS, Region, Segment, SyntheticMeasures, SyntheticPortfolio};

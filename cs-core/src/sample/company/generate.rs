@@ -126,6 +126,7 @@ pub(super) fn generate(options: SampleOptions) -> Result<SampleCompany> {
             labels: Vec::new(),
             alive: Vec::new(),
         },
+        handoffs: Vec::new(),
     };
     for i in 0..options.accounts {
         let s = simulate(&options, i as u64, &packages, &dates)?;
@@ -181,6 +182,7 @@ pub(super) fn generate(options: SampleOptions) -> Result<SampleCompany> {
         answer.response_id = format!("R{:07}", n + 1);
     }
     book.cohorts = cohorts(&book.accounts, options.as_of)?;
+    book.handoffs = super::handoff::handoffs(options.seed, &book.onboarding, options.as_of);
     Ok(book)
 }
 

@@ -9,13 +9,16 @@
 //! iterated, and nothing is dated after the as-of date.
 
 mod generate;
+mod handoff;
 mod records;
 
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::onboarding::Handoff;
 use crate::{Error, Result};
 
+pub use handoff::HANDOFF_WINDOW_DAYS;
 pub use records::{
     AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord, HealthRecord,
     Movement, OnboardingRecord, Outcome, PortfolioRecord, RenewalRecord, SurveyRecord,
@@ -124,6 +127,9 @@ pub struct SampleCompany {
     pub portfolio: Vec<PortfolioRecord>,
     /// Customers alive at the start of each contract year, by start quarter (`cohorts`).
     pub cohorts: CohortTable,
+    /// Sales-to-CS handoff documents of the deals closed within [`HANDOFF_WINDOW_DAYS`] of
+    /// the as-of date (`handoffs/<account>.json`).
+    pub handoffs: Vec<Handoff>,
 }
 
 impl SampleCompany {
