@@ -11,6 +11,8 @@
 //! - [`output`]: risk scores and calls to action as Arrow columns.
 //! - [`revenue`]: ARR snapshots for GRR / NRR.
 //! - [`compliance`]: contracts and delivered-activity tables for entitlement compliance.
+//! - [`sample`]: the sample company's files as RecordBatches (and, with `files`, written to a
+//!   directory).
 //! - [`files`]: CSV and Parquet files read into, and written from, RecordBatches (outputs
 //!   written to a temporary file and renamed).
 //!
@@ -27,6 +29,7 @@ pub mod compliance;
 pub mod files;
 pub mod output;
 pub mod revenue;
+pub mod sample;
 
 use arrow_array::{ArrayRef, RecordBatch};
 

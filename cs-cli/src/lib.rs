@@ -88,6 +88,9 @@ pub(crate) enum Command {
     /// The portfolio report: health, renewal risk, NPS, onboarding, entitlements, retention and
     /// survival of the bundled sample data (or `--data DIR`), each section one of the commands.
     Report(commands::report::ReportArgs),
+    /// Write the sample company (Omnico's book of business: accounts, contracts, health
+    /// history, survey, deliveries, onboarding, renewals, cohorts) as Parquet and CSV files.
+    Sample(commands::sample::SampleArgs),
 }
 
 /// Runs `cs` on the process arguments, prints the output and returns the exit code (what the
@@ -157,6 +160,7 @@ fn execute(command: &Command) -> Result<String, String> {
         Command::ChurnReasons(args) => commands::renewal::run_churn_reasons(args),
         Command::Expansion(args) => commands::renewal::run_expansion(args),
         Command::LeadTimes(args) => commands::lead_time::run(args),
+        Command::Sample(args) => commands::sample::run(args),
         Command::Report(args) => commands::report::render(args, |argv| {
             let cli = Cli::try_parse_from(std::iter::once("cs").chain(argv.iter().map(String::as_str)))
                 .map_err(|e| e.to_string())?;

@@ -11,4 +11,5 @@ pub(crate) mod plan;
 pub(crate) mod renewal;
 pub(crate) mod report;
 pub(crate) mod retention;
+pub(crate) mod sample;
 pub(crate) mod survey;

@@ -1,4 +1,5 @@
-//! Sample data: a deterministic synthetic portfolio ([`SyntheticPortfolio`]) for tests,
+//! Sample data: one sample company's book of business ([`SampleCompany`], the files of
+//! `examples/data/omnico`) and a deterministic synthetic portfolio ([`SyntheticPortfolio`]) for tests,
 //! benchmarks, the CLI demo (`cs portfolio`), the Python `synthetic_portfolio` and examples.
 //! It sits above the domain modules: its accounts carry the measures of the built-in health
 //! scorecard, so it may import `health`, and no domain module imports it.
@@ -28,6 +29,13 @@
 //! The segments and their touch models follow the segment deck (docs/domain-sources.md, "Segment
 //! strategies": Community / Enterprise / Strategic); the numbers are this crate's choices.
 
+mod company;
 mod synthetic;
+
+pub use company::{
+    AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord,
+    HANDOFF_WINDOW_DAYS, HealthRecord, MAX_SAMPLE_ACCOUNTS, MAX_SAMPLE_YEARS, Movement, OnboardingRecord,
+    Outcome, PortfolioRecord, RenewalRecord, SAMPLE_CURRENCY, SampleCompany, SampleOptions, SurveyRecord,
+};
 
 pub use synthetic::{MAX_ACCOUNTS, Region, Segment, SyntheticMeasures, SyntheticPortfolio};

@@ -57,7 +57,7 @@ impl Region {
     }
 }
 
-const CSM_NAMES: [&str; 12] = [
+pub(crate) const CSM_NAMES: [&str; 12] = [
     "Avery Brooks",
     "Jordan Lee",
     "Sam Okafor",
@@ -120,7 +120,7 @@ pub struct SyntheticPortfolio {
 }
 
 /// `xoshiro256**` (Blackman and Vigna, 2018) seeded with `SplitMix64`.
-struct Rng([u64; 4]);
+pub(crate) struct Rng([u64; 4]);
 
 fn splitmix64(state: &mut u64) -> u64 {
     *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -131,7 +131,7 @@ fn splitmix64(state: &mut u64) -> u64 {
 }
 
 impl Rng {
-    fn for_account(seed: u64, index: u64) -> Rng {
+    pub(crate) fn for_account(seed: u64, index: u64) -> Rng {
         let mut s = seed ^ index.wrapping_mul(0xD605_BBB5_8C8A_BBFD);
         Rng([
             splitmix64(&mut s),
@@ -141,7 +141,7 @@ impl Rng {
         ])
     }
 
-    fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         let s = &mut self.0;
         let result = s[1].wrapping_mul(5).rotate_left(7).wrapping_mul(9);
         let t = s[1] << 17;
@@ -155,22 +155,22 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
+    pub(crate) fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
     /// Standard normal (Box-Muller, one value per call).
-    fn normal(&mut self) -> f64 {
+    pub(crate) fn normal(&mut self) -> f64 {
         let u = 1.0 - self.uniform(); // (0, 1]
         let v = self.uniform();
         libm::sqrt(-2.0 * libm::log(u)) * libm::cos(2.0 * std::f64::consts::PI * v)
     }
 
-    fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
+    pub(crate) fn lognormal(&mut self, median: f64, sigma: f64) -> f64 {
         median * libm::exp(sigma * self.normal())
     }
 
-    fn poisson(&mut self, mean: f64) -> u32 {
+    pub(crate) fn poisson(&mut self, mean: f64) -> u32 {
         if mean > 30.0 {
             return libm::round(mean + libm::sqrt(mean) * self.normal()).max(0.0) as u32;
         }
@@ -183,20 +183,20 @@ impl Rng {
         k
     }
 
-    fn chance(&mut self, p: f64) -> bool {
+    pub(crate) fn chance(&mut self, p: f64) -> bool {
         self.uniform() < p
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         (self.uniform() * n as f64) as u64
     }
 }
 
-fn logistic(x: f64) -> f64 {
+pub(crate) fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + libm::exp(-x))
 }
 
-fn logit(p: f64) -> f64 {
+pub(crate) fn logit(p: f64) -> f64 {
     libm::log(p / (1.0 - p))
 }
 
