@@ -22,7 +22,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
-use pyo3_arrow::input::{AnyArray, AnyRecordBatch};
+use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
 use crate::input::{Flags, Float, document_text, int_at, ints};
@@ -97,41 +97,9 @@ fn flags_or_all<'py>(obj: Option<&Bound<'py, PyAny>>, name: &str, rows: usize) -
     }
 }
 
-/// Any column-like object (list, numpy, pandas, polars, Arrow) as one Arrow array.
-fn any_array(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<ArrayRef> {
-    let py = obj.py();
-    let arrow_like =
-        obj.hasattr(intern!(py, "__arrow_c_array__"))? || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
-    let source = if arrow_like {
-        obj.clone()
-    } else {
-        py.import(intern!(py, "pyarrow"))?
-            .call_method1(intern!(py, "array"), (obj,))
-            .map_err(|e| {
-                raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    obj.get_type().to_string(),
-                    e.to_string(),
-                ))
-            })?
-    };
-    let (chunks, _) = source.extract::<AnyArray>()?.into_chunked_array()?.into_inner();
-    let refs: Vec<&dyn Array> = chunks.iter().map(AsRef::as_ref).collect();
-    if refs.len() == 1 {
-        return Ok(chunks[0].clone());
-    }
-    arrow_select::concat::concat(&refs).map_err(|e| {
-        raise(cs_core::Error::invalid(
-            format!("column {name}"),
-            "chunks",
-            e.to_string(),
-        ))
-    })
-}
-
 /// A one-column batch named `name` holding a column-like object (group keys, bands).
 fn key_batch(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<RecordBatch> {
-    let array = any_array(obj, name)?;
+    let array = crate::input::arrow_single(obj, name)?;
     let schema = Arc::new(Schema::new(vec![field(name, array.data_type().clone(), true)]));
     RecordBatch::try_new(schema, vec![array]).map_err(|e| {
         raise(cs_core::Error::invalid(

@@ -17,6 +17,22 @@ use pyo3_arrow::input::AnyArray;
 
 use crate::error::{OrRaise, raise};
 
+/// The numpy array `obj`, which must have one dimension (a column).
+fn one_dimensional<'a, 'py>(
+    obj: &'a Bound<'py, PyAny>,
+    name: &str,
+) -> PyResult<&'a Bound<'py, PyUntypedArray>> {
+    let arr = obj.cast::<PyUntypedArray>()?;
+    if arr.ndim() != 1 {
+        return Err(raise(cs_core::Error::invalid(
+            format!("column {name}"),
+            format!("{}-dimensional array", arr.ndim()),
+            "expected one dimension",
+        )));
+    }
+    Ok(arr)
+}
+
 /// A numeric column held by Python: a borrowed numpy array or Arrow chunks.
 pub(crate) enum Numeric<'py> {
     U8(PyReadonlyArray1<'py, u8>),
@@ -46,14 +62,7 @@ impl<'py> Numeric<'py> {
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
         if obj.is_instance_of::<PyUntypedArray>() {
-            let arr = obj.cast::<PyUntypedArray>()?;
-            if arr.ndim() != 1 {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("{}-dimensional array", arr.ndim()),
-                    "expected one dimension",
-                )));
-            }
+            let arr = one_dimensional(obj, name)?;
             let contiguous = if arr.is_contiguous() {
                 obj.clone()
             } else {
@@ -100,7 +109,7 @@ impl<'py> Numeric<'py> {
                     Ok(c)
                 } else {
                     // Text, booleans, dictionaries: numbers by the one cell grammar.
-                    grammar_numbers(&c, name)
+                    super::tables::float_array(&c, name)
                 }
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -119,7 +128,7 @@ impl<'py> Numeric<'py> {
         let dtype = obj.cast::<PyUntypedArray>()?.dtype();
         if matches!(dtype.kind(), b'b' | b'U' | b'S' | b'O') {
             // Booleans, text and objects: through Arrow and the one cell grammar.
-            return Ok(Numeric::Arrow(vec![grammar_numbers(
+            return Ok(Numeric::Arrow(vec![super::tables::float_array(
                 &arrow_single(obj, name)?,
                 name,
             )?]));
@@ -252,14 +261,7 @@ impl<'py> Float<'py> {
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
         if obj.is_instance_of::<PyUntypedArray>() {
-            let ndim = obj.cast::<PyUntypedArray>()?.ndim();
-            if ndim != 1 {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("{ndim}-dimensional array"),
-                    "expected one dimension",
-                )));
-            }
+            one_dimensional(obj, name)?;
             if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, f64>>()
                 && a.as_slice().is_ok()
             {
@@ -284,7 +286,7 @@ impl<'py> Float<'py> {
                 return Ok(Float::Numpy(converted.extract()?));
             }
             // Text, objects, dates: through Arrow and the one cell grammar.
-            return Ok(Float::Arrow(vec![grammar_numbers(
+            return Ok(Float::Arrow(vec![super::tables::float_array(
                 &arrow_single(obj, name)?,
                 name,
             )?]));
@@ -301,7 +303,7 @@ impl<'py> Float<'py> {
             if c.data_type() == &DataType::Float64 {
                 out.push(c);
             } else {
-                out.push(grammar_numbers(&c, name)?);
+                out.push(super::tables::float_array(&c, name)?);
             }
         }
         Ok(Float::Arrow(out))
@@ -313,22 +315,6 @@ impl<'py> Float<'py> {
             Float::Numpy(a) => Ok(vec![(0, Column::new(name, a.as_slice()?))]),
             Float::Arrow(chunks) => arrow_chunks::<Float64Type>(chunks, name).or_raise(),
         }
-    }
-}
-
-/// A column of any type read as numbers by the one cell grammar (cs-arrow): integers,
-/// booleans (1 / 0) and numeric text convert; NaN, null and blank text are missing; other text
-/// and infinities are an error naming the cell.
-fn grammar_numbers(array: &ArrayRef, name: &str) -> PyResult<ArrayRef> {
-    match cs_arrow::convert(array, name, cs_core::pipeline::Kind::Number).or_raise()? {
-        cs_arrow::Held::Number(values, nulls) => {
-            Ok(std::sync::Arc::new(arrow_array::Float64Array::new(values, nulls)))
-        }
-        _ => Err(raise(cs_core::Error::invalid(
-            format!("column {name}"),
-            format!("type {}", array.data_type()),
-            "expected numbers",
-        ))),
     }
 }
 
@@ -378,14 +364,7 @@ impl<'py> Flags<'py> {
     pub(crate) fn extract(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Self> {
         let py = obj.py();
         if obj.is_instance_of::<PyUntypedArray>() {
-            let arr = obj.cast::<PyUntypedArray>()?;
-            if arr.ndim() != 1 {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("{}-dimensional array", arr.ndim()),
-                    "expected one dimension",
-                )));
-            }
+            one_dimensional(obj, name)?;
             if let Ok(a) = obj.extract::<PyReadonlyArray1<'py, bool>>() {
                 if a.as_slice().is_ok() {
                     return Ok(Flags::Numpy(a));
@@ -404,23 +383,7 @@ impl<'py> Flags<'py> {
         {
             return Self::extract(&obj.call_method0(intern!(py, "to_numpy"))?, name);
         }
-        let arrow_like = obj.hasattr(intern!(py, "__arrow_c_array__"))?
-            || obj.hasattr(intern!(py, "__arrow_c_stream__"))?;
-        let source = if arrow_like {
-            obj.clone()
-        } else {
-            py.import(intern!(py, "pyarrow"))?
-                .call_method1(intern!(py, "array"), (obj,))
-                .map_err(|e| {
-                    raise(cs_core::Error::invalid(
-                        format!("column {name}"),
-                        obj.get_type().to_string(),
-                        e.to_string(),
-                    ))
-                })?
-        };
-        let (chunks, _) = source.extract::<AnyArray>()?.into_chunked_array()?.into_inner();
-        Self::from_arrow(&chunks, name)
+        Self::from_arrow(&[arrow_single(obj, name)?], name)
     }
 
     /// Reads Arrow chunks: booleans, or numbers that are all 0 or 1.

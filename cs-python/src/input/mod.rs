@@ -10,7 +10,7 @@ mod documents;
 mod tables;
 
 pub(crate) use arguments::{date_arg, datetime_arg, int_at, ints, optional_date};
-pub(crate) use columns::{Bool, Category, Flags, Float, Numeric, NumericFn};
+pub(crate) use columns::{Bool, Category, Flags, Float, Numeric, NumericFn, arrow_single};
 pub(crate) use dates::Dates;
 pub(crate) use documents::{document_json, document_text, from_python};
 pub(crate) use tables::*;
