@@ -565,3 +565,35 @@ pub fn required_texts(array: &ArrayRef, name: &str) -> Result<Vec<String>> {
         .map(|(i, t)| t.ok_or_else(|| Error::missing(name).at(i)))
         .collect()
 }
+
+/// Numbers that must all be present (tenures, scores), by the cell grammar: a missing cell (null,
+/// blank, NaN) is an error naming its row.
+pub fn required_numbers(array: &ArrayRef, name: &str) -> Result<Vec<f64>> {
+    let Held::Number(values, nulls) = convert(array, name, Kind::Number)? else {
+        return Err(Error::invalid(
+            format!("column {name}"),
+            "cells",
+            "expected numbers",
+        ));
+    };
+    if let Some(row) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
+        return Err(Error::missing(name).at(row));
+    }
+    Ok(values.to_vec())
+}
+
+/// Flags that must all be present (churn outcomes), by the cell grammar: a missing cell is an
+/// error naming its row.
+pub fn required_flags(array: &ArrayRef, name: &str) -> Result<Vec<bool>> {
+    let Held::Flag(flags, nulls) = convert(array, name, Kind::Flag)? else {
+        return Err(Error::invalid(
+            format!("column {name}"),
+            "cells",
+            "expected flags",
+        ));
+    };
+    if let Some(row) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
+        return Err(Error::missing(name).at(row));
+    }
+    Ok(flags)
+}

@@ -10,6 +10,11 @@
 //! - [`AccountBatch`]: a RecordBatch read as the [`cs_core::pipeline`]'s raw account table.
 //! - [`output`]: risk scores and calls to action as Arrow columns.
 //! - [`revenue`]: ARR snapshots for GRR / NRR.
+//! - [`groups`]: rows grouped by key columns (the one rule for `--by` and `by=`).
+//! - [`nps`]: NPS of a survey table by group and period.
+//! - [`survival`]: tenures and churn flags; Kaplan-Meier and log-rank per group.
+//! - [`onboarding`]: Time to First Impact per row and per group.
+//! - [`health`]: scoring results as Arrow columns; health rollups of a scored table.
 //! - [`compliance`]: contracts and delivered-activity tables for entitlement compliance.
 //! - [`sample`]: the sample company's files as RecordBatches (and, with `files`, written to a
 //!   directory).
@@ -27,9 +32,14 @@ pub mod cells;
 pub mod compliance;
 #[cfg(feature = "files")]
 pub mod files;
+pub mod groups;
+pub mod health;
+pub mod nps;
+pub mod onboarding;
 pub mod output;
 pub mod revenue;
 pub mod sample;
+pub mod survival;
 
 use arrow_array::{ArrayRef, RecordBatch};
 

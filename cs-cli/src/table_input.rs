@@ -67,24 +67,6 @@ impl Loaded {
         cs_arrow::convert(array, name, kind).map_err(|e| self.locate(e))
     }
 
-    /// The numbers of column `name` (`None` for missing cells).
-    pub(crate) fn numbers(&self, name: &str) -> Result<Vec<Option<f64>>, String> {
-        match self.held(name, cs_core::pipeline::Kind::Number)?.cells(name) {
-            Ok(cs_core::pipeline::Cells::Number(c)) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
-            Ok(_) => Err(format!("{}: column {name} is not numbers", self.source)),
-            Err(e) => Err(self.locate(e)),
-        }
-    }
-
-    /// The flags of column `name` (`None` for missing cells).
-    pub(crate) fn flags(&self, name: &str) -> Result<Vec<Option<bool>>, String> {
-        match self.held(name, cs_core::pipeline::Kind::Flag)?.cells(name) {
-            Ok(cs_core::pipeline::Cells::Flag(c)) => Ok((0..c.len()).map(|i| c.get(i)).collect()),
-            Ok(_) => Err(format!("{}: column {name} is not flags", self.source)),
-            Err(e) => Err(self.locate(e)),
-        }
-    }
-
     /// The dates of column `name` (`None` for missing cells).
     pub(crate) fn dates(&self, name: &str) -> Result<Vec<Option<chrono::NaiveDate>>, String> {
         use cs_core::portfolio::DateLike as _;

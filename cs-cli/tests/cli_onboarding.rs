@@ -296,7 +296,7 @@ fn onboarding_bad_rows_name_their_line() {
     let (code, _, err) = cs(&["onboarding", &path, "--as-of", "2026-06-01"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("line 3, column first_impact: first_impact 2026-01-15 is invalid: First Impact cannot be achieved before the kickoff date 2026-02-01"),
+        err.contains("line 3, first_impact 2026-01-15 is invalid: First Impact cannot be achieved before the kickoff date 2026-02-01"),
         "{err}"
     );
     let path = temp_file("text.csv", "account,kickoff,first_impact\na,soon,\n");

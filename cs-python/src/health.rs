@@ -4,18 +4,15 @@
 use std::sync::Arc;
 
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, DictionaryArray, Float64Array, Int64Array, StringArray,
-    UInt8Array, UInt16Array, UInt32Array, UInt64Array,
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray, UInt8Array, UInt32Array,
 };
-use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer};
 use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
 use cs_core::document::Document;
 use cs_core::health::{
     self as core_health, AccountMeasures, AttributeColumn, BatchScores, HealthScore, MeasureColumn,
-    Observation, Override, RollupInput, Scorecard, ScorecardSet, TrendOptions, Value,
+    Observation, Override, Scorecard, ScorecardSet, TrendOptions, Value,
 };
-use cs_core::portfolio::ColumnBuf;
 use cs_core::sample::SyntheticPortfolio;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -225,98 +222,14 @@ fn borrow_measures<'a>(
         .collect()
 }
 
-/// A nullable column as Arrow buffers, without copying the values or the bitmap.
-fn arrow_parts<T: arrow_buffer::ArrowNativeType + Copy + Default>(
-    col: ColumnBuf<T>,
-) -> (arrow_buffer::ScalarBuffer<T>, Option<NullBuffer>) {
-    let len = col.len();
-    let (values, bits) = col.into_parts();
-    let nulls = bits.map(|b| NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(b), 0, len)));
-    (values.into(), nulls)
-}
-
-/// A dictionary column of `keys` into `names`.
-fn dictionary<K: arrow_array::types::ArrowDictionaryKeyType>(
-    keys: arrow_array::PrimitiveArray<K>,
-    names: Vec<impl AsRef<str>>,
-    field: &str,
-) -> PyResult<DictionaryArray<K>> {
-    let values = StringArray::from_iter_values(names.iter().map(AsRef::as_ref));
-    DictionaryArray::try_new(keys, Arc::new(values))
-        .map_err(|e| raise(cs_core::Error::invalid(field, "dictionary", e.to_string())))
-}
-
-/// The result columns of a batch: score, band, coverage, driver (and scorecard for sets).
-/// Score, coverage, the drivers and a single scorecard's bands keep the kernel's buffers
-/// (unsigned dictionary keys); only a set's bands are mapped, in one pass.
+/// The result columns of a batch: score, band, coverage, driver (and scorecard for sets), by
+/// the table layer (the kernel's buffers, no copy).
 fn result_table<'py>(
     py: Python<'py>,
     out: BatchScores,
     with_card: Option<&[String]>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    // Band names of every scorecard in one dictionary, in first-seen order.
-    let mut names: Vec<&str> = Vec::new();
-    let code_of: Vec<Vec<u16>> = out
-        .band_names
-        .iter()
-        .map(|bands| {
-            bands
-                .iter()
-                .map(|b| {
-                    let k = names.iter().position(|n| n == b).unwrap_or_else(|| {
-                        names.push(b);
-                        names.len() - 1
-                    });
-                    k as u16
-                })
-                .collect()
-        })
-        .collect();
-    let (score, scored) = arrow_parts(out.score);
-    let (bands, _) = arrow_parts(out.band);
-    // One scorecard: its bands are the dictionary in order, so the kernel's band indexes are
-    // the keys as they are. Several: one pass maps (scorecard, band) to the shared dictionary.
-    let band: ArrayRef = if code_of.len() == 1 {
-        Arc::new(dictionary(UInt8Array::new(bands, scored.clone()), names, "band")?)
-    } else {
-        let keys = bands
-            .iter()
-            .zip(&out.scorecard)
-            .map(|(&b, &c)| {
-                let code = code_of.get(usize::from(c)).and_then(|k| k.get(usize::from(b)));
-                code.copied().unwrap_or(0)
-            })
-            .collect();
-        Arc::new(dictionary(UInt16Array::new(keys, scored.clone()), names, "band")?)
-    };
-    let (drivers, driven) = arrow_parts(out.driver);
-    let driver = dictionary(UInt16Array::new(drivers, driven), out.measure_names, "driver")?;
-    let mut columns: Vec<(Field, ArrayRef)> = vec![
-        (
-            Field::new("score", DataType::Float64, true),
-            Arc::new(Float64Array::new(score, scored)),
-        ),
-        (Field::new("band", band.data_type().clone(), true), band),
-        (
-            Field::new("coverage", DataType::Float64, false),
-            Arc::new(Float64Array::new(out.coverage.into(), None)),
-        ),
-        (
-            Field::new("driver", driver.data_type().clone(), true),
-            Arc::new(driver),
-        ),
-    ];
-    if let Some(card_names) = with_card {
-        let cards = dictionary(
-            UInt16Array::new(out.scorecard.into(), None),
-            card_names.to_vec(),
-            "scorecard",
-        )?;
-        columns.push((
-            Field::new("scorecard", cards.data_type().clone(), false),
-            Arc::new(cards),
-        ));
-    }
+    let columns = cs_arrow::health::score_columns(out, with_card).or_raise()?;
     crate::output::to_pyarrow(py, columns)
 }
 
@@ -896,130 +809,18 @@ pub(crate) fn _health_rollup<'py>(
     band: &str,
     band_names: Vec<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use arrow_array::cast::AsArray;
-
-    if band_names.is_empty() || band_names.len() > usize::from(u8::MAX) {
-        return Err(raise(cs_core::Error::out_of_range(
-            "band count",
-            band_names.len(),
-            "1..=255",
-        )));
-    }
     let batch = crate::input::read_table(table)?;
-    let groups = crate::input::Groups::new(&batch, &by)?;
-    let score_col = crate::input::column(&batch, score)?;
-    let scores = Float::Arrow(vec![score_col.clone()]);
-    let band_col = crate::input::column(&batch, band)?;
-    let text = arrow_cast::cast(band_col, &DataType::Utf8).map_err(|e| {
-        raise(cs_core::Error::invalid(
-            format!("column {band}"),
-            format!("type {}", band_col.data_type()),
-            e.to_string(),
-        ))
-    })?;
-    let text = text.as_string::<i32>();
-    let mut bands: Vec<Option<u8>> = Vec::with_capacity(text.len());
-    for i in 0..text.len() {
-        if text.is_null(i) {
-            bands.push(None);
-            continue;
-        }
-        let name = text.value(i);
-        let k = band_names
-            .iter()
-            .position(|b| b == name)
-            .ok_or_else(|| raise(cs_core::Error::unknown("band", name, &band_names)))?;
-        bands.push(Some(k as u8));
-    }
-    let arr_values: Option<Vec<i64>> = match &arr {
-        None => None,
-        Some(name) => {
-            let col = crate::input::column(&batch, name)?;
-            if !col.data_type().is_integer() {
-                return Err(raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {}", col.data_type()),
-                    "expected integers (ARR in minor units)",
-                )));
-            }
-            let cast = arrow_cast::cast(col, &DataType::Int64).map_err(|e| {
-                raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {}", col.data_type()),
-                    e.to_string(),
-                ))
-            })?;
-            let values = cast.as_primitive::<arrow_array::types::Int64Type>();
-            if let Some(i) = (0..values.len()).find(|&i| values.is_null(i)) {
-                return Err(raise(cs_core::Error::Missing {
-                    field: name.clone(),
-                    position: Some(i),
-                }));
-            }
-            Some(values.values().to_vec())
-        }
+    let spec = cs_arrow::health::RollupColumns {
+        by: &by,
+        arr: arr.as_deref(),
+        score,
+        band,
+        band_names: &band_names,
     };
-    let bands = ColumnBuf::from(bands);
-    let input = RollupInput {
-        score: scores.column(score)?,
-        band: bands.as_column(band),
-        arr: arr_values.as_deref(),
-        band_count: band_names.len(),
-    };
-    let codes = &groups.codes;
-    let rollups = py
-        .detach(|| core_health::health_rollup(codes, input))
+    let rollup = py
+        .detach(|| cs_arrow::health::health_rollup(&batch, &spec).and_then(|r| r.to_batch()))
         .or_raise()?;
-    let order: Vec<u64> = rollups
-        .iter()
-        .map(|r| r.key.parse::<u64>().unwrap_or(0))
-        .collect();
-    let mut columns = groups.key_columns(&batch, &by, &order)?;
-    let u = |f: &dyn Fn(&core_health::HealthRollup) -> u64| -> ArrayRef {
-        Arc::new(rollups.iter().map(|r| Some(f(r))).collect::<UInt64Array>())
-    };
-    let fl = |f: &dyn Fn(&core_health::HealthRollup) -> Option<f64>| -> ArrayRef {
-        Arc::new(rollups.iter().map(f).collect::<Float64Array>())
-    };
-    columns.push((
-        Field::new("accounts", DataType::UInt64, false),
-        u(&|r| r.accounts),
-    ));
-    columns.push((Field::new("scored", DataType::UInt64, false), u(&|r| r.scored)));
-    columns.push((
-        Field::new("insufficient", DataType::UInt64, false),
-        u(&|r| r.insufficient),
-    ));
-    columns.push((Field::new("mean", DataType::Float64, true), fl(&|r| r.mean)));
-    for (k, b) in band_names.iter().enumerate() {
-        columns.push((
-            Field::new(format!("{b}_count"), DataType::UInt64, false),
-            u(&|r| r.band_counts[k]),
-        ));
-    }
-    for (k, b) in band_names.iter().enumerate() {
-        columns.push((
-            Field::new(format!("{b}_share"), DataType::Float64, true),
-            fl(&|r| Some(r.band_share[k])),
-        ));
-    }
-    if arr.is_some() {
-        columns.push((
-            Field::new("arr_weighted_mean", DataType::Float64, true),
-            fl(&|r| r.arr_weighted_mean),
-        ));
-        columns.push((
-            Field::new("arr", DataType::Int64, false),
-            Arc::new(rollups.iter().map(|r| Some(r.arr)).collect::<Int64Array>()),
-        ));
-        for (k, b) in band_names.iter().enumerate() {
-            columns.push((
-                Field::new(format!("{b}_arr_share"), DataType::Float64, true),
-                fl(&|r| Some(r.arr_share_by_band[k])),
-            ));
-        }
-    }
-    crate::output::to_pyarrow(py, columns)
+    crate::output::batch_to_pyarrow(py, rollup)
 }
 
 // ---------------------------------------------------------------------------------------------

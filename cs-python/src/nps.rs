@@ -1,7 +1,7 @@
 //! `cs_core.nps`, `NpsResult`, comparisons, CSAT and perceived-vs-actual calibration.
 
 use cs_core::nps::{self as core_nps, Answer, Category, MissingAnswers, Nps, NpsScore, Perceived};
-use cs_core::portfolio::{Column, Granularity, Period};
+use cs_core::portfolio::{Column, Granularity};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
@@ -495,123 +495,19 @@ pub(crate) fn _nps_by<'py>(
     skip_missing: bool,
     interval: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use arrow_array::{ArrayRef, Date32Array, Float64Array, StringArray, UInt64Array};
-    use arrow_schema::{DataType, Field};
-    use std::sync::Arc;
-
-    let z_check = cs_core::statistics::Confidence::new(confidence).or_raise()?;
+    let confidence = cs_core::statistics::Confidence::new(confidence).or_raise()?;
     let method = cs_core::nps::IntervalMethod::parse(interval).or_raise()?;
     let granularity = period.map(Granularity::parse).transpose().or_raise()?;
     let batch = crate::input::read_table(table)?;
-    let groups = crate::input::Groups::new(&batch, &by)?;
-    let dates = match granularity {
-        Some(_) => {
-            Some(crate::input::Dates::from_arrow(crate::input::column(&batch, date)?, date)?.required(date)?)
-        }
-        None => None,
-    };
-    let scores = Numeric::Arrow(vec![crate::input::column(&batch, score)?.clone()]);
-    let codes = &groups.codes;
-    let by_key = GroupedNps {
-        codes,
-        dates: dates.as_deref(),
-        granularity,
+    let spec = cs_arrow::nps::NpsBy {
+        score,
+        by: &by,
+        period: granularity,
+        date,
         missing: missing_policy(skip_missing),
     };
-    let result = scores.run(py, score, &by_key)?;
-
-    let order: Vec<u64> = result.iter().map(|g| g.key.0).collect();
-    let mut columns = groups.key_columns(&batch, &by, &order)?;
-    if granularity.is_some() {
-        let labels: StringArray = result.iter().map(|g| g.key.1.map(|p| p.to_string())).collect();
-        let starts: Date32Array = result
-            .iter()
-            .map(|g| {
-                g.key
-                    .1
-                    .and_then(|p| p.start())
-                    .map(arrow_array::types::Date32Type::from_naive_date)
-            })
-            .collect();
-        columns.push((
-            Field::new("period", DataType::Utf8, true),
-            Arc::new(labels) as ArrayRef,
-        ));
-        columns.push((
-            Field::new("period_start", DataType::Date32, true),
-            Arc::new(starts) as ArrayRef,
-        ));
-    }
-    let u = |f: &dyn Fn(&Group) -> u64| -> ArrayRef {
-        Arc::new(result.iter().map(|g| Some(f(g))).collect::<UInt64Array>())
-    };
-    let fl = |f: &dyn Fn(&Nps) -> f64| -> ArrayRef {
-        Arc::new(
-            result
-                .iter()
-                .map(|g| g.nps.as_ref().map(f))
-                .collect::<Float64Array>(),
-        )
-    };
-    let level = z_check;
-    columns.push((
-        Field::new("responses", DataType::UInt64, false),
-        u(&|g| g.responses()),
-    ));
-    columns.push((
-        Field::new("promoters", DataType::UInt64, false),
-        u(&|g| g.nps.map_or(0, |n| n.promoters())),
-    ));
-    columns.push((
-        Field::new("passives", DataType::UInt64, false),
-        u(&|g| g.nps.map_or(0, |n| n.passives())),
-    ));
-    columns.push((
-        Field::new("detractors", DataType::UInt64, false),
-        u(&|g| g.nps.map_or(0, |n| n.detractors())),
-    ));
-    columns.push((Field::new("skipped", DataType::UInt64, false), u(&|g| g.skipped)));
-    columns.push((Field::new("nps", DataType::Float64, true), fl(&Nps::score)));
-    columns.push((
-        Field::new("standard_error", DataType::Float64, true),
-        fl(&Nps::standard_error),
-    ));
-    columns.push((
-        Field::new("margin_of_error", DataType::Float64, true),
-        fl(&|n| n.interval_by(level, method).margin_of_error),
-    ));
-    columns.push((
-        Field::new("ci_low", DataType::Float64, true),
-        fl(&|n| n.interval_by(level, method).low),
-    ));
-    columns.push((
-        Field::new("ci_high", DataType::Float64, true),
-        fl(&|n| n.interval_by(level, method).high),
-    ));
-    crate::output::to_pyarrow(py, columns)
-}
-
-type Group = core_nps::NpsGroup<(u64, Option<Period>)>;
-
-struct GroupedNps<'a> {
-    codes: &'a [u64],
-    dates: Option<&'a [chrono::NaiveDate]>,
-    granularity: Option<Granularity>,
-    missing: MissingAnswers,
-}
-
-impl NumericFn for GroupedNps<'_> {
-    type Output = Vec<Group>;
-    fn call<T: Answer>(&self, chunks: &[(usize, Column<'_, T>)]) -> cs_core::Result<Self::Output> {
-        let Some((_, col)) = chunks.first() else {
-            return Err(cs_core::Error::empty("nps answers"));
-        };
-        core_nps::nps_by(*col, self.missing, |i| {
-            let period = match (self.dates, self.granularity) {
-                (Some(d), Some(g)) => Some(g.period_of(d[i])),
-                _ => None,
-            };
-            Ok((self.codes[i], period))
-        })
-    }
+    let result = py
+        .detach(|| cs_arrow::nps::nps_by(&batch, &spec).and_then(|t| t.to_batch(confidence, method)))
+        .or_raise()?;
+    crate::output::batch_to_pyarrow(py, result)
 }

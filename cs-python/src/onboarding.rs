@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray, UInt64Array};
+use arrow_array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field};
 use cs_core::document::Document;
 use cs_core::onboarding::{
@@ -17,8 +17,9 @@ use serde::Serialize;
 
 use crate::error::{OrRaise, raise};
 use crate::input::{Dates, date_arg, datetime_arg, document_text, from_python, ints};
-use crate::input::{Groups, column, read_table};
+use crate::input::{column, read_table};
 use crate::output::{to_pyarrow, to_python};
+use cs_arrow::onboarding::TtfiInputs;
 
 // ---------------------------------------------------------------------------------------------
 // Documents
@@ -472,13 +473,6 @@ impl PyJointImpactPlan {
 // ---------------------------------------------------------------------------------------------
 // Batch functions over tables
 
-/// Column names of the Time to First Impact inputs.
-struct TtfiInputs<'a> {
-    kickoff: &'a str,
-    contract_start: &'a str,
-    first_impact: &'a str,
-}
-
 /// Per-row Time to First Impact of a table (only the origin column `cfg.origin` names is read).
 fn ttfi_statuses(
     py: Python<'_>,
@@ -487,19 +481,7 @@ fn ttfi_statuses(
     cfg: TtfiConfig,
     names: &TtfiInputs<'_>,
 ) -> PyResult<Vec<FirstImpactStatus>> {
-    let origin_name = match cfg.origin {
-        TtfiOrigin::Kickoff => names.kickoff,
-        TtfiOrigin::ContractStart => names.contract_start,
-    };
-    let origin = Dates::from_arrow(column(batch, origin_name)?, origin_name)?;
-    let first = Dates::from_arrow(column(batch, names.first_impact)?, names.first_impact)?;
-    let origin_col = origin.column(origin_name)?;
-    let first_col = first.column(names.first_impact)?;
-    let (kickoff, contract_start) = match cfg.origin {
-        TtfiOrigin::Kickoff => (Some(origin_col), None),
-        TtfiOrigin::ContractStart => (None, Some(origin_col)),
-    };
-    py.detach(|| core::time_to_first_impact(kickoff, contract_start, first_col, as_of, cfg))
+    py.detach(|| cs_arrow::onboarding::ttfi_statuses(batch, as_of, cfg, names))
         .or_raise()
 }
 
@@ -610,37 +592,10 @@ pub(crate) fn _ttfi_summary<'py>(
         first_impact,
     };
     let statuses = ttfi_statuses(py, &batch, as_of, cfg, &names)?;
-    let mut columns = Vec::new();
-    let summaries: Vec<core::TtfiSummary> = if by.is_empty() {
-        vec![core::ttfi_summary(&statuses)]
-    } else {
-        let groups = Groups::new(&batch, &by)?;
-        let codes = &groups.codes;
-        let result = core::ttfi_by(&statuses, |i| Ok(codes[i])).or_raise()?;
-        let order: Vec<u64> = result.iter().map(|g| g.key).collect();
-        columns = groups.key_columns(&batch, &by, &order)?;
-        result.into_iter().map(|g| g.summary).collect()
-    };
-    let count = |name: &str, f: fn(&core::TtfiSummary) -> u64| -> (Field, ArrayRef) {
-        let values: UInt64Array = summaries.iter().map(|s| Some(f(s))).collect();
-        (Field::new(name, DataType::UInt64, false), Arc::new(values))
-    };
-    let stat = |name: &str, f: fn(&core::TtfiSummary) -> Option<f64>| -> (Field, ArrayRef) {
-        let values: Float64Array = summaries.iter().map(f).collect();
-        (Field::new(name, DataType::Float64, true), Arc::new(values))
-    };
-    columns.extend([
-        count("accounts", |s| s.accounts),
-        count("not_started", |s| s.not_started),
-        count("onboarding", |s| s.onboarding),
-        count("overdue", |s| s.overdue),
-        count("achieved", |s| s.achieved),
-        count("achieved_late", |s| s.achieved_late),
-        stat("median_days", |s| s.median_days),
-        stat("p90_days", |s| s.p90_days),
-        stat("share_past_target", |s| s.share_past_target),
-    ]);
-    to_pyarrow(py, columns)
+    let summary = cs_arrow::onboarding::ttfi_table(&batch, &statuses, &by)
+        .and_then(|t| t.to_batch())
+        .or_raise()?;
+    crate::output::batch_to_pyarrow(py, summary)
 }
 
 /// Accounts still onboarding, longest open first: the columns row (position in the input),

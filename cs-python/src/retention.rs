@@ -26,9 +26,10 @@ use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
 use crate::input::{Flags, Float, document_text, int_at, ints};
-use crate::input::{Groups, column, read_table};
+use crate::input::{column, read_table};
 use crate::output::to_pyarrow;
 use crate::output::to_python;
+use cs_arrow::groups::Groups;
 
 fn json_error(what: &str, e: &serde_json::Error) -> PyErr {
     raise(cs_core::Error::Parse {
@@ -56,37 +57,6 @@ fn field(name: &str, data_type: DataType, nullable: bool) -> Field {
 /// `None` (the estimate never reaches the level) as infinity, as lifelines reports it.
 fn or_infinity(t: Option<f64>) -> f64 {
     t.unwrap_or(f64::INFINITY)
-}
-
-/// A column of a table as float64 (integers converted; a null is an error naming its row).
-fn table_floats(batch: &RecordBatch, name: &str) -> PyResult<Float<'static>> {
-    let array = column(batch, name)?;
-    let cast = if array.data_type() == &DataType::Float64 {
-        array.clone()
-    } else if array.data_type().is_numeric() {
-        arrow_cast::cast(array, &DataType::Float64).map_err(|e| {
-            raise(cs_core::Error::invalid(
-                format!("column {name}"),
-                format!("type {}", array.data_type()),
-                e.to_string(),
-            ))
-        })?
-    } else {
-        return Err(raise(cs_core::Error::invalid(
-            format!("column {name}"),
-            format!("type {}", array.data_type()),
-            "expected numbers",
-        )));
-    };
-    Ok(Float::Arrow(vec![cast]))
-}
-
-/// Churn flags of a table column, or every row churned when `name` is None.
-fn table_flags(batch: &RecordBatch, name: Option<&str>) -> PyResult<Flags<'static>> {
-    match name {
-        Some(name) => Flags::from_arrow(&[column(batch, name)?.clone()], name),
-        None => Ok(Flags::Owned(vec![true; batch.num_rows()])),
-    }
 }
 
 /// Churn flags of a column-like object, or every row churned when it is None.
@@ -124,16 +94,10 @@ fn check_rows(name: &str, expected: usize, actual: usize) -> PyResult<()> {
 
 /// The Python key of each group in `order`: the value of the key column (one `by` column) or a
 /// tuple of values (several), in the column's own type.
-fn python_keys<'py>(
-    py: Python<'py>,
-    groups: &Groups,
-    batch: &RecordBatch,
-    by: &[String],
-    order: &[u64],
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let columns = groups.key_columns(batch, by, order)?;
+fn python_keys<'py>(py: Python<'py>, groups: &Groups, order: &[u64]) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let columns = groups.key_columns(order).or_raise()?;
     let table = to_pyarrow(py, columns)?;
-    let lists: Vec<Vec<Bound<'py, PyAny>>> = (0..by.len())
+    let lists: Vec<Vec<Bound<'py, PyAny>>> = (0..groups.by().len())
         .map(|c| {
             table
                 .call_method1(intern!(py, "column"), (c,))?
@@ -144,7 +108,7 @@ fn python_keys<'py>(
         .collect::<PyResult<_>>()?;
     (0..order.len())
         .map(|g| {
-            if by.len() == 1 {
+            if groups.by().len() == 1 {
                 Ok(lists[0][g].clone())
             } else {
                 Ok(PyTuple::new(py, lists.iter().map(|l| l[g].clone()))?.into_any())
@@ -376,21 +340,13 @@ pub(crate) fn _kaplan_meier_by<'py>(
     confidence: f64,
 ) -> PyResult<Bound<'py, PyDict>> {
     let confidence = confidence_of(confidence)?;
-    if by.is_empty() {
-        return Err(raise(cs_core::Error::empty("by")));
-    }
     let batch = read_table(table)?;
-    let groups = Groups::new(&batch, &by)?;
-    let d = table_floats(&batch, duration)?;
-    let d = d.contiguous(duration)?;
-    let o = table_flags(&batch, observed)?;
-    let o = o.as_slice()?;
-    let codes = &groups.codes;
-    let result = py
-        .detach(|| core::kaplan_meier_by(&d, o, confidence, |i| Ok(codes[i])))
+    let survival = py
+        .detach(|| cs_arrow::survival::kaplan_meier_table(&batch, duration, observed, &by, confidence))
         .or_raise()?;
-    let order: Vec<u64> = result.iter().map(|g| g.key).collect();
-    let keys = python_keys(py, &groups, &batch, &by, &order)?;
+    let order: Vec<u64> = survival.curves.iter().map(|g| g.key).collect();
+    let keys = python_keys(py, &survival.groups, &order)?;
+    let result = survival.curves;
     let out = PyDict::new(py);
     for (key, group) in keys.into_iter().zip(result) {
         out.set_item(
@@ -459,15 +415,9 @@ impl PyLogRank {
     }
 }
 
-fn logrank_result(
-    py: Python<'_>,
-    test: &LogRank<u64>,
-    groups: &Groups,
-    batch: &RecordBatch,
-    by: &[String],
-) -> PyResult<PyLogRank> {
+fn logrank_result(py: Python<'_>, test: &LogRank<u64>, groups: &Groups) -> PyResult<PyLogRank> {
     let order: Vec<u64> = test.groups.iter().map(|g| g.key).collect();
-    let mut columns = groups.key_columns(batch, by, &order)?;
+    let mut columns = groups.key_columns(&order).or_raise()?;
     columns.push((
         field("subjects", DataType::UInt64, false),
         u64_col(test.groups.iter().map(|g| g.subjects)),
@@ -494,8 +444,8 @@ fn run_logrank(
     observed: &[bool],
     groups: &Groups,
 ) -> PyResult<LogRank<u64>> {
-    check_rows("group", durations.len(), groups.codes.len())?;
-    let codes = &groups.codes;
+    check_rows("group", durations.len(), groups.codes().len())?;
+    let codes = groups.codes();
     py.detach(|| core::logrank(durations, observed, |i| Ok(codes[i])))
         .or_raise()
 }
@@ -514,9 +464,9 @@ pub(crate) fn logrank(
     let o = flags_or_all(observed, "observed", d.len())?;
     let batch = key_batch(groups, "group")?;
     let by = vec!["group".to_owned()];
-    let g = Groups::new(&batch, &by)?;
+    let g = Groups::new(&batch, &by).or_raise()?;
     let test = run_logrank(py, &d, o.as_slice()?, &g)?;
-    logrank_result(py, &test, &g, &batch, &by)
+    logrank_result(py, &test, &g)
 }
 
 /// Log-rank test between the groups of a table.
@@ -529,16 +479,11 @@ pub(crate) fn _logrank_by(
     observed: Option<&str>,
     by: Vec<String>,
 ) -> PyResult<PyLogRank> {
-    if by.is_empty() {
-        return Err(raise(cs_core::Error::empty("by")));
-    }
     let batch = read_table(table)?;
-    let g = Groups::new(&batch, &by)?;
-    let d = table_floats(&batch, duration)?;
-    let d = d.contiguous(duration)?;
-    let o = table_flags(&batch, observed)?;
-    let test = run_logrank(py, &d, o.as_slice()?, &g)?;
-    logrank_result(py, &test, &g, &batch, &by)
+    let (test, g) = py
+        .detach(|| cs_arrow::survival::logrank_table(&batch, duration, observed, &by))
+        .or_raise()?;
+    logrank_result(py, &test, &g)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1070,13 +1015,13 @@ pub(crate) fn churn_by_band<'py>(
     let batch = key_batch(bands, "band")?;
     check_rows("churned", batch.num_rows(), c.len())?;
     let by = vec!["band".to_owned()];
-    let groups = Groups::new(&batch, &by)?;
-    let codes = &groups.codes;
+    let groups = Groups::new(&batch, &by).or_raise()?;
+    let codes = groups.codes();
     let rates = py
         .detach(|| core::churn_by_band(c, |i| Ok(codes[i])))
         .or_raise()?;
     let order: Vec<u64> = rates.iter().map(|r| r.key).collect();
-    let mut columns = groups.key_columns(&batch, &by, &order)?;
+    let mut columns = groups.key_columns(&order).or_raise()?;
     columns.push((
         field("accounts", DataType::UInt64, false),
         u64_col(rates.iter().map(|r| r.accounts)),

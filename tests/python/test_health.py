@@ -507,8 +507,14 @@ def test_bad_tables_raise(card: cs.Scorecard) -> None:
         card.explain([0.5, 1.0], as_of=DAY)
     with raises('unknown band "blue"'):
         cs.health_rollup({"score": [50.0], "band": ["blue"]})
-    with raises("column arr type Float64 is invalid: expected integers"):
+    # ARR by the cell grammar (as in cs score and revenue snapshots): whole floats (pandas'
+    # integers with nulls) are minor units, a fraction or a missing cell is an error.
+    with raises("column arr value 1.5 at position 0 is invalid: expected a whole number"):
         cs.health_rollup({"score": [50.0], "band": ["red"], "arr": [1.5]}, arr="arr")
+    with raises("arr is missing at position 1"):
+        cs.health_rollup({"score": [50.0, 60.0], "band": ["red", "red"], "arr": [100, None]}, arr="arr")
+    whole = pa.table(cs.health_rollup({"score": [50.0], "band": ["red"], "arr": [100.0]}, arr="arr"))
+    assert whole.column("arr").to_pylist() == [100]
 
 
 def test_errors_are_value_errors(card: cs.Scorecard) -> None:

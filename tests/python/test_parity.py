@@ -253,3 +253,40 @@ def test_onboarding_is_the_same_from_the_cli_and_python(cs_binary: Path) -> None
         still = pa.table(cs.still_onboarding(table, as_of="2026-06-30")).to_pylist()
         listed = doc["still_onboarding"]
         assert [r["account"] for r in still[: len(listed)]] == [a["account"] for a in listed], kind
+
+
+MESSY_GROUPS = """account,seg,tier,score,date,tenure,churned,kickoff,first_impact
+a1, ent,10,9,2026-01-05,3,1,2026-01-01,2026-02-01
+a2,ent ,9,3,2026-02-05,12,0,2026-01-01,
+a3,,10,10,2026-04-05,7,1,2026-02-01,2026-03-15
+a4,smb,9,6,2026-05-05,1,1,2026-03-01,2026-03-20
+a5,smb,10,8,2026-05-06,24,0,2026-03-01,
+a6, ,9,10,2026-06-01,5,1,2026-04-01,2026-06-01
+"""
+
+
+def test_group_keys_follow_one_rule_in_the_cli_and_python(cs_binary: Path, tmp_path: Path) -> None:
+    """Keys are grouped once, in cs-arrow: text trimmed, blank = its own (missing) group sorted
+    first, integers by value (9 before 10); the command line and Python agree on the groups,
+    their order and their numbers."""
+    path = tmp_path / "messy.csv"
+    path.write_text(MESSY_GROUPS)
+    nps = cli(cs_binary, "nps", str(path), "--by", "seg", "--by", "tier")
+    cli_keys = [(g["seg"], g["tier"]) for g in nps["groups"]]
+    assert cli_keys == [("", "9"), ("", "10"), ("ent", "9"), ("ent", "10"), ("smb", "9"), ("smb", "10")]
+    survival = cli(cs_binary, "survival", str(path), "--by", "tier", "--duration", "tenure")
+    onboarding = cli(cs_binary, "onboarding", str(path), "--as-of", "2026-06-30", "--by", "seg")
+    for kind, table in readers(path).items():
+        out = pa.table(cs.nps_by(table, by=["seg", "tier"])).to_pylist()
+        assert [(r["seg"] or "", str(r["tier"])) for r in out] == cli_keys, kind
+        assert [r["nps"] for r in out] == [g["nps"] for g in nps["groups"]], kind
+        curves = cs.kaplan_meier_by(table, duration="tenure", observed="churned", by="tier")
+        assert [str(k) for k in curves] == [g["group"] for g in survival["groups"]] == ["9", "10"], kind
+        for km, theirs in zip(curves.values(), survival["groups"], strict=True):
+            want = (theirs["customers"], theirs["churned"], theirs["median"])
+            assert (km.subjects, km.events, km.median()) == want, kind
+        ttfi = pa.table(cs.ttfi_summary(table, by="seg", as_of="2026-06-30")).to_pylist()
+        segments = [r["seg"] or "" for r in ttfi]
+        assert segments == [g["seg"] for g in onboarding["groups"]] == ["", "ent", "smb"], kind
+        for mine, theirs in zip(ttfi, onboarding["groups"], strict=True):
+            assert {k: mine[k] for k in theirs["summary"]} == theirs["summary"], kind

@@ -4,20 +4,17 @@
 
 use std::fmt::Write as _;
 use std::io::Write;
-use std::sync::Arc;
 use std::time::Instant;
 
-use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::Field;
 use clap::Args;
 use cs_arrow::AccountBatch;
+use cs_arrow::health::{RollupColumns, append_columns, health_rollup, score_columns};
 use cs_core::Error;
 use cs_core::document::Document;
-use cs_core::health::{
-    BatchScores, HealthRollup, RollupInput, Scorecard, ScorecardSet, health_rollup, health_summary,
-};
+use cs_core::health::{BatchScores, HealthRollup, Scorecard, ScorecardSet};
 use cs_core::pipeline::{explain_row, health_columns, score_health_set};
-use cs_core::portfolio::ColumnBuf;
 use cs_core::sample::SyntheticPortfolio;
 use serde_json::json;
 
@@ -165,13 +162,13 @@ impl Named {
 }
 
 /// What `cs score` reads from the portfolio: the health columns of the scorecards through
-/// cs-arrow's cell grammar, the rollup keys, the account names and the ARR.
+/// cs-arrow's cell grammar, the rollup key columns, the account names and the ARR column.
 struct Portfolio {
     loaded: Loaded,
     health: AccountBatch,
     keys: Vec<Named>,
     id: Option<Named>,
-    arr: Option<Vec<i64>>,
+    arr: Option<String>,
 }
 
 impl Portfolio {
@@ -217,23 +214,7 @@ impl Portfolio {
         } else {
             None
         };
-        let arr = if loaded.has(&args.arr) {
-            let values = loaded.integers(&args.arr)?;
-            let arr = values
-                .iter()
-                .enumerate()
-                .map(|(i, v)| match *v {
-                    None => Ok(0),
-                    Some(a) if a >= 0 => Ok(a),
-                    Some(a) => Err(loaded.locate(
-                        Error::out_of_range(args.arr.as_str(), a, "0 or more (ARR in minor units)").at(i),
-                    )),
-                })
-                .collect::<Result<Vec<i64>, String>>()?;
-            Some(arr)
-        } else {
-            None
-        };
+        let arr = loaded.has(&args.arr).then(|| args.arr.clone());
         Ok(Portfolio {
             loaded,
             health,
@@ -253,31 +234,24 @@ impl Portfolio {
         if self.loaded.csv { i + 2 } else { i + 1 }
     }
 
-    /// The portfolio with the four result columns appended, as an Arrow batch.
-    fn with_scores(&self, scores: &BatchScores) -> Result<RecordBatch, String> {
-        let batch = &self.loaded.batch;
-        let mut fields: Vec<Field> = batch
-            .schema()
-            .fields()
+    /// The rollup keys, the ARR column and the result columns, as one table for the table
+    /// layer's rollup (result columns are named so that no input column can clash).
+    fn rollup_table(&self, results: &[(Field, ArrayRef)]) -> Result<RecordBatch, String> {
+        let mut columns: Vec<(Field, ArrayRef)> = Vec::new();
+        let names = self
+            .keys
             .iter()
-            .map(|f| f.as_ref().clone())
-            .collect();
-        let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
-        let n = self.len();
-        let score: Float64Array = (0..n).map(|i| scores.score.get(i)).collect();
-        let band: StringArray = (0..n).map(|i| scores.band_name(i)).collect();
-        let coverage = Float64Array::from(scores.coverage.clone());
-        let driver: StringArray = (0..n).map(|i| scores.driver_name(i)).collect();
-        for (name, dt, array) in [
-            ("score", DataType::Float64, Arc::new(score) as ArrayRef),
-            ("band", DataType::Utf8, Arc::new(band)),
-            ("coverage", DataType::Float64, Arc::new(coverage)),
-            ("driver", DataType::Utf8, Arc::new(driver)),
-        ] {
-            fields.push(Field::new(name, dt, true));
-            columns.push(array);
+            .map(|k| k.name.as_str())
+            .chain(self.arr.as_deref());
+        for name in names {
+            let array = cs_arrow::column(&self.loaded.batch, name).map_err(|e| self.loaded.locate(e))?;
+            columns.push((Field::new(name, array.data_type().clone(), true), array.clone()));
         }
-        RecordBatch::try_new(Arc::new(Schema::new(fields)), columns).map_err(|e| e.to_string())
+        for (field, array) in results.iter().take(2) {
+            let name = format!("cs:{}", field.name());
+            columns.push((field.clone().with_name(name), array.clone()));
+        }
+        cs_arrow::output::batch(columns).map_err(|e| self.loaded.locate(e))
     }
 }
 
@@ -347,40 +321,31 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
         eprintln!("cs score: scored ({:.1}s)", started.elapsed().as_secs_f64());
     }
 
-    // Band indexes over the union of band names (one list for a single scorecard).
-    let mut band_names: Vec<String> = Vec::new();
-    for names in &scores.band_names {
-        for b in names {
-            if !band_names.contains(b) {
-                band_names.push(b.clone());
-            }
-        }
-    }
-    let band: ColumnBuf<u8> = (0..n)
-        .map(|i| {
-            scores
-                .band_name(i)
-                .and_then(|b| band_names.iter().position(|x| x == b))
-                .map(|k| k as u8)
-        })
-        .collect();
-    let input = RollupInput {
-        score: scores.score.as_column("score"),
-        band: band.as_column("band"),
+    // The rollups by the table layer (cs-arrow): keys by its group rule, ARR by the cell
+    // grammar, over the result columns of this run.
+    let band_names = cs_arrow::health::band_names(&scores);
+    let results = score_columns(scores.clone(), None).map_err(locate)?;
+    let rollup_batch = portfolio.rollup_table(&results)?;
+    let (score_col, band_col) = ("cs:score", "cs:band");
+    let spec = RollupColumns {
+        by: &[],
         arr: portfolio.arr.as_deref(),
-        band_count: band_names.len(),
+        score: score_col,
+        band: band_col,
+        band_names: &band_names,
     };
-    let all = health_summary(input).map_err(locate)?;
+    let all = health_rollup(&rollup_batch, &spec).map_err(locate)?.all;
     let mut rollups: Vec<(String, Vec<HealthRollup>)> = Vec::new();
     for key in &portfolio.keys {
-        let values: Vec<&str> = (0..n).map(|i| key.text(i)).collect();
-        rollups.push((key.name.clone(), health_rollup(&values, input).map_err(locate)?));
+        let by = [key.name.clone()];
+        let table = health_rollup(&rollup_batch, &RollupColumns { by: &by, ..spec }).map_err(locate)?;
+        rollups.push((key.name.clone(), table.rows().to_vec()));
     }
     let worst = scores.worst(args.worst);
 
     let mut note = String::new();
     if let Some(out) = &args.output {
-        write_output(out, &portfolio, &scores)?;
+        write_output(out, &portfolio, &scores, results)?;
         let _ = writeln!(note, "\nWrote {} scored accounts to {out}.", thousands(n as u64));
     }
     if large {
@@ -552,13 +517,19 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     Ok(out)
 }
 
-fn write_output(path: &str, portfolio: &Portfolio, scores: &BatchScores) -> Result<(), String> {
+fn write_output(
+    path: &str,
+    portfolio: &Portfolio,
+    scores: &BatchScores,
+    results: Vec<(Field, ArrayRef)>,
+) -> Result<(), String> {
     // Written to a temporary file beside `path` and renamed over it at the end, so a run that
     // fails or is killed leaves the previous output whole.
     let target = std::path::Path::new(path);
     if !target.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
         // CSV or Parquet by extension: the input columns as read, plus the four results.
-        let batch = portfolio.with_scores(scores)?;
+        let batch =
+            append_columns(&portfolio.loaded.batch, results).map_err(|e| portfolio.loaded.locate(e))?;
         return cs_arrow::files::write_table(target, &batch).map_err(|e| e.to_string());
     }
     cs_arrow::files::write_atomically(target, |out| {

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use cs_core::nps::{IntervalMethod, MissingAnswers, Nps, nps_by};
-use cs_core::pipeline::Kind;
+use cs_arrow::nps::{NpsBy, nps_by, nps_total};
+use cs_core::nps::{IntervalMethod, MissingAnswers, Nps};
 use cs_core::portfolio::Granularity;
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
@@ -64,64 +64,37 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         Some(path) => Loaded::read(path)?,
         None => Loaded::csv_text(SAMPLE_SURVEY.0, SAMPLE_SURVEY.1.as_bytes())?,
     };
-    let locate = |e: cs_core::Error| table.locate(e);
-    // Answers and dates by the one cell grammar; the answers' scale is checked by the core.
-    let mut wanted = vec![(args.score.as_str(), Kind::Number)];
-    if granularity.is_some() {
-        wanted.push((args.date.as_str(), Kind::Date));
-    }
-    let required: Vec<&str> = wanted.iter().map(|w| w.0).collect();
-    let converted = table.convert(&wanted, &required)?;
-    let answers = converted
-        .number(&args.score)
-        .map_err(locate)?
-        .ok_or_else(|| locate(cs_core::Error::missing(format!("column {}", args.score))))?;
-    let cells = converted.table().map_err(locate)?;
-    let dates = match granularity {
-        Some(_) => cs_core::pipeline::dates(&cells, &args.date).map_err(locate)?,
-        None => None,
-    };
-    if let Some(d) = &dates
-        && let Some(row) = (0..d.len()).find(|&i| d.get(i).is_none())
-    {
-        return Err(locate(
-            cs_core::Error::missing(format!("column {} date", args.date)).at(row),
-        ));
-    }
-    let keys: Vec<Vec<String>> = args
-        .by
-        .iter()
-        .map(|b| {
-            table
-                .texts(b)
-                .map(|v| v.into_iter().map(Option::unwrap_or_default).collect())
-        })
-        .collect::<Result<_, _>>()?;
     let missing = if args.skip_missing {
         MissingAnswers::Skip
     } else {
         MissingAnswers::Reject
     };
     let hint = |e: cs_core::Error| {
-        let missing_answer = matches!(e, cs_core::Error::Missing { .. });
-        let text = locate(e);
+        let missing_answer = matches!(e, cs_core::Error::Missing { ref field, .. } if *field == args.score);
+        let text = table.locate(e);
         if missing_answer {
             format!("{text} (use --skip-missing to skip empty answers)")
         } else {
             text
         }
     };
-    let groups = nps_by(answers, missing, |i| {
-        Ok::<Key, cs_core::Error>((
-            keys.iter().map(|k| k[i].clone()).collect(),
-            match (&dates, granularity) {
-                (Some(d), Some(g)) => d.get(i).map(|d| g.period_of(d)),
-                _ => None,
-            },
-        ))
-    })
-    .map_err(hint)?;
-    let total = Nps::from_column(answers, missing).map_err(hint)?;
+    // The one table recipe (cs-arrow): answers and dates by the cell grammar, keys by its
+    // group rule; the answers' scale is checked by the core.
+    let spec = NpsBy {
+        score: &args.score,
+        by: &args.by,
+        period: granularity,
+        date: &args.date,
+        missing,
+    };
+    let result = nps_by(&table.batch, &spec).map_err(hint)?;
+    let total = nps_total(&table.batch, &args.score, missing).map_err(hint)?;
+    let groups: Vec<(Key, Option<&Nps>, u64)> = result
+        .rows()
+        .iter()
+        .enumerate()
+        .map(|(i, g)| ((result.labels(i), g.key.1), g.nps.as_ref(), g.skipped))
+        .collect();
 
     let row_json = |keys: &Key, nps: Option<&Nps>, skipped: u64| -> Value {
         let mut obj = serde_json::Map::new();
@@ -150,7 +123,7 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
     if args.json {
         let rows: Vec<Value> = groups
             .iter()
-            .map(|g| row_json(&g.key, g.nps.as_ref(), g.skipped))
+            .map(|(key, nps, skipped)| row_json(key, *nps, *skipped))
             .collect();
         let doc = json!({
             "confidence": confidence.level(),
@@ -197,12 +170,12 @@ pub(crate) fn run(args: &NpsArgs) -> Result<String, String> {
         }
         text.push(row);
     };
-    for g in &groups {
-        let mut label = g.key.0.clone();
-        if let Some(p) = g.key.1 {
+    for (key, nps, _) in &groups {
+        let mut label = key.0.clone();
+        if let Some(p) = key.1 {
             label.push(p.to_string());
         }
-        push(label, g.nps.as_ref());
+        push(label, *nps);
     }
     if groups.len() > 1 {
         let mut label = vec!["all".to_owned()];

@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 
 use clap::Args;
+use cs_arrow::onboarding::{TtfiInputs, ttfi_statuses, ttfi_table};
 use cs_core::onboarding::{
-    DEFAULT_TTFI_TARGET_DAYS, FirstImpactStatus, TtfiConfig, TtfiOrigin, TtfiSummary, still_onboarding,
-    ttfi_by, ttfi_summary,
+    DEFAULT_TTFI_TARGET_DAYS, TtfiConfig, TtfiOrigin, TtfiSummary, still_onboarding, ttfi_summary,
 };
 use serde_json::{Value, json};
 
@@ -80,16 +80,14 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
         TtfiOrigin::Kickoff => &args.kickoff,
         TtfiOrigin::ContractStart => &args.contract_start,
     };
+    let columns = TtfiInputs {
+        kickoff: &args.kickoff,
+        contract_start: &args.contract_start,
+        first_impact: &args.first_impact,
+    };
+    // The table recipe every front end shares (cs-arrow); an error names the CSV line.
+    let statuses = ttfi_statuses(&table.batch, as_of, cfg, &columns).map_err(|e| table.locate(e))?;
     let origin = table.dates(origin_name)?;
-    let first = table.dates(&args.first_impact)?;
-    // One account at a time through the same function the batch API loops over, so that an
-    // error names the CSV line.
-    let statuses: Vec<FirstImpactStatus> = (0..table.len())
-        .map(|i| {
-            cfg.status(origin[i], first[i], as_of)
-                .map_err(|e| table.error_at(i, format!("column {}: {e}", args.first_impact)))
-        })
-        .collect::<Result<_, _>>()?;
     let text_of = |name: &str| -> Result<Vec<String>, String> {
         Ok(table
             .texts(name)?
@@ -103,13 +101,14 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
         .map(|b| text_of(b))
         .collect::<Result<Vec<_>, _>>()?;
     let total = ttfi_summary(&statuses);
-    let groups = if by_cols.is_empty() {
+    let groups: Vec<(Vec<String>, TtfiSummary)> = if args.by.is_empty() {
         Vec::new()
     } else {
-        ttfi_by(&statuses, |i| {
-            Ok(by_cols.iter().map(|c| c[i].clone()).collect::<Vec<_>>())
-        })
-        .map_err(|e| format!("{}: {e}", table.source))?
+        let t = ttfi_table(&table.batch, &statuses, &args.by).map_err(|e| table.locate(e))?;
+        t.summaries()
+            .enumerate()
+            .map(|(i, s)| (t.labels(i), s.clone()))
+            .collect()
     };
     let id_col = if table.has(&args.id) {
         Some(text_of(&args.id)?)
@@ -128,10 +127,10 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
             .iter()
             .map(|g| {
                 let mut obj = serde_json::Map::new();
-                for (name, value) in args.by.iter().zip(&g.key) {
+                for (name, value) in args.by.iter().zip(&g.0) {
                     obj.insert(name.clone(), json!(value));
                 }
-                obj.insert("summary".into(), summary_json(&g.summary));
+                obj.insert("summary".into(), summary_json(&g.1));
                 Value::Object(obj)
             })
             .collect();
@@ -190,8 +189,8 @@ pub(crate) fn run(args: &OnboardingArgs) -> Result<String, String> {
         ]);
         r
     };
-    for g in &groups {
-        text.push(row(g.key.clone(), &g.summary));
+    for (key, summary) in &groups {
+        text.push(row(key.clone(), summary));
     }
     if groups.len() != 1 {
         let mut label = Vec::new();

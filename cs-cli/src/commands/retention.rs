@@ -3,9 +3,12 @@
 use std::fmt::Write as _;
 
 use clap::Args;
+use cs_arrow::cells::{required_flags, required_numbers};
+use cs_arrow::groups::Groups;
+use cs_arrow::survival::{kaplan_meier_table, tenures};
 use cs_core::retention::{
-    BacktestOptions, KaplanMeier, SbgFit, SbgModel, ScoreDirection, TopK, backtest, churn_by_band,
-    kaplan_meier, kaplan_meier_by, logrank_groups,
+    BacktestOptions, BandChurn, KaplanMeier, LogRank, LogRankGroup, SbgFit, SbgModel, ScoreDirection,
+    SurvivalGroup, TopK, backtest, churn_by_band, kaplan_meier, logrank_groups,
 };
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
@@ -37,23 +40,6 @@ fn load(file: Option<&str>, sample: (&str, &str)) -> Result<Loaded, String> {
         Some(path) => Loaded::read(path),
         None => Loaded::csv_text(sample.0, sample.1.as_bytes()),
     }
-}
-
-/// The cells of a column that must all be present, or the line of the first empty one.
-fn required<T>(table: &Loaded, name: &str, cells: Vec<Option<T>>) -> Result<Vec<T>, String> {
-    if let Some(row) = cells.iter().position(Option::is_none) {
-        return Err(table.locate(cs_core::Error::missing(name).at(row)));
-    }
-    Ok(cells.into_iter().flatten().collect())
-}
-
-/// A text column (group keys, band names), blank cells as "".
-fn labels(table: &Loaded, name: &str) -> Result<Vec<String>, String> {
-    Ok(table
-        .texts(name)?
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect())
 }
 
 /// A comma-separated list of numbers.
@@ -101,20 +87,57 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
     let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
     let horizons = numbers(&args.at, "--at")?;
     let table = load(args.file.as_deref(), SAMPLE_TENURE)?;
-    let durations = required(&table, &args.duration, table.numbers(&args.duration)?)?;
-    let observed = required(&table, &args.observed, table.flags(&args.observed)?)?;
     let source = &table.source;
-    let all = kaplan_meier(&durations, &observed, confidence).map_err(|e| table.locate(e))?;
-    let groups = match &args.by {
-        Some(by) => {
-            let keys = labels(&table, by)?;
-            let groups = kaplan_meier_by(&durations, &observed, confidence, |i| Ok(keys[i].clone()))
-                .map_err(|e| table.locate(e))?;
-            let test = (groups.len() > 1)
-                .then(|| logrank_groups(&groups))
+    let curves = match &args.by {
+        Some(by) => Some(
+            kaplan_meier_table(
+                &table.batch,
+                &args.duration,
+                Some(&args.observed),
+                std::slice::from_ref(by),
+                confidence,
+            )
+            .map_err(|e| table.locate(e))?,
+        ),
+        None => None,
+    };
+    let tenure = match &curves {
+        Some(c) => c.tenure.clone(),
+        None => tenures(&table.batch, &args.duration, Some(&args.observed)).map_err(|e| table.locate(e))?,
+    };
+    let all = kaplan_meier(&tenure.durations, &tenure.observed, confidence).map_err(|e| table.locate(e))?;
+    let groups = match curves {
+        Some(curves) => {
+            let test = (curves.curves.len() > 1)
+                .then(|| logrank_groups(&curves.curves))
                 .transpose()
                 .map_err(|e| format!("{source}: {e}"))?;
-            Some((groups, test))
+            // Group keys as their labels (the table layer's group rule).
+            let label = |code: u64| curves.groups.labels(code).concat();
+            let test = test.map(|t| LogRank {
+                statistic: t.statistic,
+                degrees_of_freedom: t.degrees_of_freedom,
+                p_value: t.p_value,
+                groups: t
+                    .groups
+                    .into_iter()
+                    .map(|g| LogRankGroup {
+                        key: label(g.key),
+                        subjects: g.subjects,
+                        observed: g.observed,
+                        expected: g.expected,
+                    })
+                    .collect(),
+            });
+            let named: Vec<SurvivalGroup<String>> = curves
+                .curves
+                .iter()
+                .map(|g| SurvivalGroup {
+                    key: label(g.key),
+                    estimate: g.estimate.clone(),
+                })
+                .collect();
+            Some((named, test))
         }
         None => None,
     };
@@ -525,13 +548,26 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
         bins: args.bins,
     };
     let table = load(args.file.as_deref(), SAMPLE_SCORES)?;
-    let scores = required(&table, &args.score, table.numbers(&args.score)?)?;
-    let churned = required(&table, &args.churned, table.flags(&args.churned)?)?;
+    let column = |name: &str| cs_arrow::column(&table.batch, name).map_err(|e| table.locate(e));
+    let scores = required_numbers(column(&args.score)?, &args.score).map_err(|e| table.locate(e))?;
+    let churned = required_flags(column(&args.churned)?, &args.churned).map_err(|e| table.locate(e))?;
     let bt = backtest(&scores, &churned, &options).map_err(|e| table.locate(e))?;
     let bands = match &args.band {
         Some(b) => {
-            let keys = labels(&table, b)?;
-            Some(churn_by_band(&churned, |i| Ok(keys[i].clone())).map_err(|e| table.locate(e))?)
+            let groups = Groups::new(&table.batch, std::slice::from_ref(b)).map_err(|e| table.locate(e))?;
+            let codes = groups.codes();
+            let rates = churn_by_band(&churned, |i| Ok(codes[i])).map_err(|e| table.locate(e))?;
+            Some(
+                rates
+                    .into_iter()
+                    .map(|r| BandChurn {
+                        key: groups.labels(r.key).concat(),
+                        accounts: r.accounts,
+                        churned: r.churned,
+                        churn_rate: r.churn_rate,
+                    })
+                    .collect::<Vec<_>>(),
+            )
         }
         None => None,
     };

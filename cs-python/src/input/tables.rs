@@ -4,14 +4,13 @@
 //! factorised into groups. Float64 memory is borrowed; other layouts are converted once. Null
 //! stays null: a validity bitmap beside the values.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, UInt32Array};
+use arrow_array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch};
 use arrow_buffer::{BooleanBuffer, NullBuffer};
-use arrow_schema::{DataType, Field};
+use arrow_schema::DataType;
 use cs_core::pipeline::Kind;
 use cs_core::portfolio::{Column, Validity};
 use pyo3::prelude::*;
@@ -197,81 +196,5 @@ pub(crate) fn bools(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
     match cs_arrow::convert(array, name, Kind::Flag).or_raise()? {
         cs_arrow::Held::Flag(values, nulls) => Ok(Owned { values, nulls }),
         _ => Err(type_error(name, array, "expected flags")),
-    }
-}
-
-/// Group codes of the rows of a table over one or more key columns: codes follow the sorted
-/// order of the key tuples (nulls first), and each group remembers its first row so the output
-/// can carry the key values in their original type.
-pub(crate) struct Groups {
-    /// Code of each row.
-    pub(crate) codes: Vec<u64>,
-    /// First row of each code seen.
-    first_row: HashMap<u64, u32>,
-}
-
-impl Groups {
-    /// Factorises the key columns `by` of `batch` (empty `by`: one group).
-    pub(crate) fn new(batch: &RecordBatch, by: &[String]) -> PyResult<Groups> {
-        let n = batch.num_rows();
-        let mut codes = vec![0u64; n];
-        let mut stride = 1u64;
-        for name in by.iter().rev() {
-            let col = column(batch, name)?;
-            let text = arrow_cast::cast(col, &DataType::Utf8).map_err(|e| {
-                raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    format!("type {}", col.data_type()),
-                    e.to_string(),
-                ))
-            })?;
-            let text = text.as_string::<i32>();
-            let mut distinct: Vec<Option<&str>> =
-                (0..n).map(|i| text.is_valid(i).then(|| text.value(i))).collect();
-            distinct.sort_unstable();
-            distinct.dedup();
-            let index: HashMap<Option<&str>, u64> =
-                distinct.iter().enumerate().map(|(k, v)| (*v, k as u64)).collect();
-            for (i, code) in codes.iter_mut().enumerate() {
-                let key = text.is_valid(i).then(|| text.value(i));
-                *code += index.get(&key).copied().unwrap_or(0) * stride;
-            }
-            let radix = distinct.len() as u64;
-            stride = stride.checked_mul(radix.max(1)).ok_or_else(|| {
-                raise(cs_core::Error::invalid(
-                    "by",
-                    by.join(", "),
-                    "too many distinct key combinations",
-                ))
-            })?;
-        }
-        let mut first_row = HashMap::new();
-        for (i, code) in codes.iter().enumerate() {
-            first_row.entry(*code).or_insert(i as u32);
-        }
-        Ok(Groups { codes, first_row })
-    }
-
-    /// The key columns of the output: the values of each group's first row, in `order`.
-    pub(crate) fn key_columns(
-        &self,
-        batch: &RecordBatch,
-        by: &[String],
-        order: &[u64],
-    ) -> PyResult<Vec<(Field, ArrayRef)>> {
-        let rows: UInt32Array = order.iter().map(|c| self.first_row.get(c).copied()).collect();
-        let mut out = Vec::with_capacity(by.len());
-        for name in by {
-            let col = column(batch, name)?;
-            let taken = arrow_select::take::take(col.as_ref(), &rows, None).map_err(|e| {
-                raise(cs_core::Error::invalid(
-                    format!("column {name}"),
-                    "keys",
-                    e.to_string(),
-                ))
-            })?;
-            out.push((Field::new(name, col.data_type().clone(), true), taken));
-        }
-        Ok(out)
     }
 }

@@ -1,0 +1,327 @@
+//! Health tables: the scoring result as Arrow columns (the health output table of `cs score`
+//! and Python's `Scorecard.score`), and health rollups of a scored table by group (`cs score`'s
+//! rollups and Python's `health_rollup`).
+
+use std::sync::Arc;
+
+use arrow_array::types::ArrowDictionaryKeyType;
+use arrow_array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, Int64Array, PrimitiveArray, RecordBatch, StringArray,
+    UInt8Array, UInt16Array, UInt64Array,
+};
+use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, Schema};
+use cs_core::health::{BatchScores, HealthRollup, RollupInput, health_rollup as rollup_by, health_summary};
+use cs_core::pipeline::{Cells, Kind};
+use cs_core::portfolio::ColumnBuf;
+use cs_core::{Error, Result};
+
+use crate::cells::{Held, convert, texts};
+use crate::column;
+use crate::groups::Groups;
+use crate::output::batch;
+
+/// A nullable column as Arrow buffers, without copying the values or the bitmap.
+fn arrow_parts<T: arrow_buffer::ArrowNativeType + Copy + Default>(
+    col: ColumnBuf<T>,
+) -> (ScalarBuffer<T>, Option<NullBuffer>) {
+    let len = col.len();
+    let (values, bits) = col.into_parts();
+    let nulls = bits.map(|b| NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(b), 0, len)));
+    (values.into(), nulls)
+}
+
+/// A dictionary column of `keys` into `names`.
+fn dictionary<K: ArrowDictionaryKeyType>(
+    keys: PrimitiveArray<K>,
+    names: &[impl AsRef<str>],
+    field: &str,
+) -> Result<DictionaryArray<K>> {
+    let values = StringArray::from_iter_values(names.iter().map(AsRef::as_ref));
+    DictionaryArray::try_new(keys, Arc::new(values))
+        .map_err(|e| Error::invalid(field, "dictionary", e.to_string()))
+}
+
+/// The band names of every scorecard of a result, in first-seen order (one scorecard: its
+/// bands from the lowest up).
+pub fn band_names(scores: &BatchScores) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for b in scores.band_names.iter().flatten() {
+        if !names.contains(b) {
+            names.push(b.clone());
+        }
+    }
+    names
+}
+
+/// The result columns of a scoring run: `score` (null: insufficient data), `band` (dictionary
+/// of [`band_names`]), `coverage`, `driver` (dictionary of measure names; null when no measure
+/// loses points) and, with `card_names`, `scorecard` (dictionary). The kernel's buffers are
+/// kept as they are (no copy of the scores, coverage or drivers); only a scorecard set's bands
+/// are mapped onto the shared dictionary, in one pass.
+pub fn score_columns(out: BatchScores, card_names: Option<&[String]>) -> Result<Vec<(Field, ArrayRef)>> {
+    let names = band_names(&out);
+    let code_of: Vec<Vec<u16>> = out
+        .band_names
+        .iter()
+        .map(|bands| {
+            bands
+                .iter()
+                .map(|b| names.iter().position(|n| n == b).unwrap_or(0) as u16)
+                .collect()
+        })
+        .collect();
+    let (score, scored) = arrow_parts(out.score);
+    let (bands, _) = arrow_parts(out.band);
+    let band: ArrayRef = if code_of.len() == 1 {
+        Arc::new(dictionary(
+            UInt8Array::new(bands, scored.clone()),
+            &names,
+            "band",
+        )?)
+    } else {
+        let keys = bands
+            .iter()
+            .zip(&out.scorecard)
+            .map(|(&b, &c)| {
+                let code = code_of.get(usize::from(c)).and_then(|k| k.get(usize::from(b)));
+                code.copied().unwrap_or(0)
+            })
+            .collect();
+        Arc::new(dictionary(
+            UInt16Array::new(keys, scored.clone()),
+            &names,
+            "band",
+        )?)
+    };
+    let (drivers, driven) = arrow_parts(out.driver);
+    let driver = dictionary(UInt16Array::new(drivers, driven), &out.measure_names, "driver")?;
+    let mut columns: Vec<(Field, ArrayRef)> = vec![
+        (
+            Field::new("score", DataType::Float64, true),
+            Arc::new(Float64Array::new(score, scored)),
+        ),
+        (Field::new("band", band.data_type().clone(), true), band),
+        (
+            Field::new("coverage", DataType::Float64, false),
+            Arc::new(Float64Array::new(out.coverage.into(), None)),
+        ),
+        (
+            Field::new("driver", driver.data_type().clone(), true),
+            Arc::new(driver),
+        ),
+    ];
+    if let Some(card_names) = card_names {
+        let cards = dictionary(
+            UInt16Array::new(out.scorecard.into(), None),
+            card_names,
+            "scorecard",
+        )?;
+        columns.push((
+            Field::new("scorecard", cards.data_type().clone(), false),
+            Arc::new(cards),
+        ));
+    }
+    Ok(columns)
+}
+
+/// `table` with `columns` appended; a column name the table already has is an error.
+pub fn append_columns(table: &RecordBatch, columns: Vec<(Field, ArrayRef)>) -> Result<RecordBatch> {
+    let schema = table.schema();
+    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+    let mut arrays: Vec<ArrayRef> = table.columns().to_vec();
+    for (field, array) in columns {
+        if schema.column_with_name(field.name()).is_some() {
+            return Err(Error::duplicate("column", field.name()));
+        }
+        fields.push(field);
+        arrays.push(array);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| Error::invalid("result table", "arrays", e.to_string()))
+}
+
+/// Which columns of a scored table a rollup reads.
+#[derive(Debug, Clone, Copy)]
+pub struct RollupColumns<'a> {
+    /// Key columns (none: the whole table).
+    pub by: &'a [String],
+    /// ARR in integer minor units, by the cell grammar (a missing cell is an error naming its
+    /// row); `None` leaves the ARR figures out.
+    pub arr: Option<&'a str>,
+    /// The score column (null: insufficient data).
+    pub score: &'a str,
+    /// The band column (names of `band_names`; blank or null beside a missing score).
+    pub band: &'a str,
+    /// The band names from the lowest up (at most 255).
+    pub band_names: &'a [String],
+}
+
+/// Health rollups of the groups of a scored table, in key order.
+#[derive(Debug, Clone)]
+pub struct RollupTable {
+    groups: Groups,
+    rows: Vec<HealthRollup>,
+    codes: Vec<u64>,
+    band_names: Vec<String>,
+    arr: bool,
+    /// The whole table (key "all").
+    pub all: HealthRollup,
+}
+
+fn read_rollup<'a>(
+    batch: &'a RecordBatch,
+    spec: &RollupColumns<'a>,
+) -> Result<(Held, ColumnBuf<u8>, Option<Vec<i64>>)> {
+    if spec.band_names.is_empty() || spec.band_names.len() > usize::from(u8::MAX) {
+        return Err(Error::out_of_range(
+            "band count",
+            spec.band_names.len(),
+            "1..=255",
+        ));
+    }
+    let score = convert(column(batch, spec.score)?, spec.score, Kind::Number)?;
+    let bands = texts(column(batch, spec.band)?, spec.band)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, b)| match b {
+            None => Ok(None),
+            Some(name) => spec
+                .band_names
+                .iter()
+                .position(|n| *n == name)
+                .map(|k| Some(k as u8))
+                .ok_or_else(|| Error::unknown("band", name, spec.band_names).at(i)),
+        })
+        .collect::<Result<Vec<Option<u8>>>>()?;
+    let arr = match spec.arr {
+        None => None,
+        Some(name) => {
+            let Held::Integer(values, nulls) = convert(column(batch, name)?, name, Kind::Integer)? else {
+                return Err(Error::invalid(
+                    format!("column {name}"),
+                    "cells",
+                    "expected integers",
+                ));
+            };
+            if let Some(row) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
+                return Err(Error::missing(name).at(row));
+            }
+            Some(values.to_vec())
+        }
+    };
+    Ok((score, ColumnBuf::from(bands), arr))
+}
+
+/// Rolls up a scored table (the output of a scoring run with the portfolio's columns) by the
+/// groups of `spec.by`, with the whole-table row.
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+/// let seg: ArrayRef = Arc::new(StringArray::from(vec!["smb", "smb", "ent"]));
+/// let score: ArrayRef = Arc::new(Float64Array::from(vec![Some(80.0), None, Some(30.0)]));
+/// let band: ArrayRef = Arc::new(StringArray::from(vec![Some("green"), None, Some("red")]));
+/// let arr: ArrayRef = Arc::new(Int64Array::from(vec![100, 300, 100]));
+/// let t = RecordBatch::try_from_iter([("segment", seg), ("score", score), ("band", band), ("arr", arr)]).unwrap();
+/// let names = ["red", "amber", "green"].map(String::from);
+/// let by = ["segment".to_owned()];
+/// let spec = cs_arrow::health::RollupColumns { by: &by, arr: Some("arr"), score: "score", band: "band", band_names: &names };
+/// let r = cs_arrow::health::health_rollup(&t, &spec)?;
+/// assert_eq!(r.labels(1), vec!["smb".to_owned()]);
+/// assert_eq!((r.rows()[1].accounts, r.rows()[1].insufficient), (2, 1));
+/// assert_eq!(r.all.scored, 2);
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn health_rollup(batch: &RecordBatch, spec: &RollupColumns<'_>) -> Result<RollupTable> {
+    let (score, bands, arr) = read_rollup(batch, spec)?;
+    let Cells::Number(score) = score.cells(spec.score)? else {
+        return Err(Error::invalid(
+            format!("column {}", spec.score),
+            "cells",
+            "expected numbers",
+        ));
+    };
+    let input = RollupInput {
+        score,
+        band: bands.as_column(spec.band),
+        arr: arr.as_deref(),
+        band_count: spec.band_names.len(),
+    };
+    let all = health_summary(input)?;
+    let groups = Groups::new(batch, spec.by)?;
+    let rows = rollup_by(groups.codes(), input)?;
+    let codes = rows
+        .iter()
+        .map(|r| {
+            r.key
+                .parse::<u64>()
+                .map_err(|e| Error::invalid("rollup key", &r.key, e.to_string()))
+        })
+        .collect::<Result<Vec<u64>>>()?;
+    let rows = rows
+        .into_iter()
+        .zip(&codes)
+        .map(|(mut r, &c)| {
+            r.key = groups.labels(c).join(" / ");
+            r
+        })
+        .collect();
+    Ok(RollupTable {
+        groups,
+        rows,
+        codes,
+        band_names: spec.band_names.to_vec(),
+        arr: spec.arr.is_some(),
+        all,
+    })
+}
+
+impl RollupTable {
+    /// The rollups in key order; each `key` is the group's key text (columns joined by " / ").
+    pub fn rows(&self) -> &[HealthRollup] {
+        &self.rows
+    }
+
+    /// The key of row `i` as text, one per key column.
+    pub fn labels(&self, i: usize) -> Vec<String> {
+        self.codes
+            .get(i)
+            .map_or_else(Vec::new, |&c| self.groups.labels(c))
+    }
+
+    /// The table: the key columns, `accounts`, `scored`, `insufficient`, `mean`,
+    /// `<band>_count` and `<band>_share` per band (shares of the scored accounts), then, with
+    /// ARR, `arr_weighted_mean`, `arr` and `<band>_arr_share`.
+    pub fn to_batch(&self) -> Result<RecordBatch> {
+        let rows = &self.rows;
+        let mut columns = self.groups.key_columns(&self.codes)?;
+        let u = |name: String, f: &dyn Fn(&HealthRollup) -> u64| -> (Field, ArrayRef) {
+            let values: UInt64Array = rows.iter().map(|r| Some(f(r))).collect();
+            (Field::new(name, DataType::UInt64, false), Arc::new(values))
+        };
+        let fl = |name: String, f: &dyn Fn(&HealthRollup) -> Option<f64>| -> (Field, ArrayRef) {
+            let values: Float64Array = rows.iter().map(f).collect();
+            (Field::new(name, DataType::Float64, true), Arc::new(values))
+        };
+        columns.push(u("accounts".into(), &|r| r.accounts));
+        columns.push(u("scored".into(), &|r| r.scored));
+        columns.push(u("insufficient".into(), &|r| r.insufficient));
+        columns.push(fl("mean".into(), &|r| r.mean));
+        for (k, b) in self.band_names.iter().enumerate() {
+            columns.push(u(format!("{b}_count"), &|r| r.band_counts[k]));
+        }
+        for (k, b) in self.band_names.iter().enumerate() {
+            columns.push(fl(format!("{b}_share"), &|r| Some(r.band_share[k])));
+        }
+        if self.arr {
+            columns.push(fl("arr_weighted_mean".into(), &|r| r.arr_weighted_mean));
+            let arr: Int64Array = rows.iter().map(|r| Some(r.arr)).collect();
+            columns.push((Field::new("arr", DataType::Int64, false), Arc::new(arr)));
+            for (k, b) in self.band_names.iter().enumerate() {
+                columns.push(fl(format!("{b}_arr_share"), &|r| Some(r.arr_share_by_band[k])));
+            }
+        }
+        batch(columns)
+    }
+}
