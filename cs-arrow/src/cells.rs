@@ -566,34 +566,49 @@ pub fn required_texts(array: &ArrayRef, name: &str) -> Result<Vec<String>> {
         .collect()
 }
 
+/// An error naming the row of the first missing cell, if any.
+fn none_missing(nulls: Option<&NullBuffer>, name: &str) -> Result<()> {
+    match nulls.and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
+        Some(row) => Err(Error::missing(name).at(row)),
+        None => Ok(()),
+    }
+}
+
 /// Numbers that must all be present (tenures, scores), by the cell grammar: a missing cell (null,
 /// blank, NaN) is an error naming its row.
 pub fn required_numbers(array: &ArrayRef, name: &str) -> Result<Vec<f64>> {
-    let Held::Number(values, nulls) = convert(array, name, Kind::Number)? else {
-        return Err(Error::invalid(
+    match convert(array, name, Kind::Number)? {
+        Held::Number(values, nulls) => none_missing(nulls.as_ref(), name).map(|()| values.to_vec()),
+        _ => Err(Error::invalid(
             format!("column {name}"),
             "cells",
             "expected numbers",
-        ));
-    };
-    if let Some(row) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
-        return Err(Error::missing(name).at(row));
+        )),
     }
-    Ok(values.to_vec())
+}
+
+/// Whole numbers that must all be present (ARR in minor units), by the cell grammar: a missing
+/// cell is an error naming its row.
+pub fn required_integers(array: &ArrayRef, name: &str) -> Result<Vec<i64>> {
+    match convert(array, name, Kind::Integer)? {
+        Held::Integer(values, nulls) => none_missing(nulls.as_ref(), name).map(|()| values.to_vec()),
+        _ => Err(Error::invalid(
+            format!("column {name}"),
+            "cells",
+            "expected integers",
+        )),
+    }
 }
 
 /// Flags that must all be present (churn outcomes), by the cell grammar: a missing cell is an
 /// error naming its row.
 pub fn required_flags(array: &ArrayRef, name: &str) -> Result<Vec<bool>> {
-    let Held::Flag(flags, nulls) = convert(array, name, Kind::Flag)? else {
-        return Err(Error::invalid(
+    match convert(array, name, Kind::Flag)? {
+        Held::Flag(flags, nulls) => none_missing(nulls.as_ref(), name).map(|()| flags),
+        _ => Err(Error::invalid(
             format!("column {name}"),
             "cells",
             "expected flags",
-        ));
-    };
-    if let Some(row) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
-        return Err(Error::missing(name).at(row));
+        )),
     }
-    Ok(flags)
 }

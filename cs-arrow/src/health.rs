@@ -16,7 +16,7 @@ use cs_core::pipeline::{Cells, Kind};
 use cs_core::portfolio::ColumnBuf;
 use cs_core::{Error, Result};
 
-use crate::cells::{Held, convert, texts};
+use crate::cells::{Held, convert, required_integers, texts};
 use crate::column;
 use crate::groups::Groups;
 use crate::output::batch;
@@ -196,19 +196,7 @@ fn read_rollup<'a>(
         .collect::<Result<Vec<Option<u8>>>>()?;
     let arr = match spec.arr {
         None => None,
-        Some(name) => {
-            let Held::Integer(values, nulls) = convert(column(batch, name)?, name, Kind::Integer)? else {
-                return Err(Error::invalid(
-                    format!("column {name}"),
-                    "cells",
-                    "expected integers",
-                ));
-            };
-            if let Some(row) = nulls.as_ref().and_then(|n| (0..n.len()).find(|&i| n.is_null(i))) {
-                return Err(Error::missing(name).at(row));
-            }
-            Some(values.to_vec())
-        }
+        Some(name) => Some(required_integers(column(batch, name)?, name)?),
     };
     Ok((score, ColumnBuf::from(bands), arr))
 }
