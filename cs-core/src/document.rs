@@ -61,21 +61,23 @@ pub trait Document: Serialize + DeserializeOwned {
         doc.checked()
     }
 
-    /// Parses and validates a JSON document.
+    /// Parses and validates a JSON document. A value serde cannot read is named by its path
+    /// and shown (`handoff: closed_on "2026-02-30": input is out of range`).
     fn from_json(text: &str) -> Result<Self> {
         check_document_size(Self::KIND, text.len())?;
-        let doc: Self = serde_json::from_str(text).map_err(|e| Error::Parse {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Parse {
             format: "JSON".into(),
             message: format!("{}: {e}", Self::KIND),
         })?;
-        doc.checked()
+        Self::from_json_value(value)
     }
 
-    /// Converts and validates a JSON value (the shape Python dicts arrive in).
+    /// Converts and validates a JSON value (the shape Python dicts arrive in); errors as in
+    /// [`Document::from_json`].
     fn from_json_value(value: serde_json::Value) -> Result<Self> {
-        let doc: Self = serde_json::from_value(value).map_err(|e| Error::Parse {
+        let doc: Self = serde_path_to_error::deserialize(&value).map_err(|e| Error::Parse {
             format: "JSON".into(),
-            message: format!("{}: {e}", Self::KIND),
+            message: format!("{}: {}", Self::KIND, located(&value, &e)),
         })?;
         doc.checked()
     }
@@ -104,7 +106,9 @@ pub trait Document: Serialize + DeserializeOwned {
         })
     }
 
-    /// Checks the schema version, then [`Document::validate`]; returns the document if both pass.
+    /// Checks the schema version, every date in the document (within
+    /// [`MIN_DATE`](crate::portfolio::MIN_DATE)..=[`MAX_DATE`](crate::portfolio::MAX_DATE)),
+    /// then [`Document::validate`]; returns the document if all pass.
     fn checked(self) -> Result<Self> {
         if self.schema_version() != Self::SCHEMA_VERSION {
             return Err(Error::SchemaVersion {
@@ -113,7 +117,72 @@ pub trait Document: Serialize + DeserializeOwned {
                 supported: Self::SCHEMA_VERSION,
             });
         }
+        check_dates(&self.to_json_value()?, &mut String::new())?;
         self.validate()?;
         Ok(self)
+    }
+}
+
+/// A serde error at a path of `value`: the path, the value found there, the error.
+fn located(value: &serde_json::Value, e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    use serde_path_to_error::Segment;
+    let mut at = Some(value);
+    for segment in e.path() {
+        at = match (segment, at) {
+            (Segment::Seq { index }, Some(v)) => v.get(index),
+            (Segment::Map { key }, Some(v)) => v.get(key),
+            (Segment::Enum { .. }, v) => v,
+            _ => None,
+        };
+    }
+    let path = e.path().to_string();
+    match at {
+        _ if path == "." => e.inner().to_string(),
+        Some(v) if !v.is_object() && !v.is_array() => format!("{path} {v}: {}", e.inner()),
+        _ => format!("{path}: {}", e.inner()),
+    }
+}
+
+/// Every date of a document (a text of the form YYYY-MM-DD, as chrono writes `NaiveDate`) within
+/// the supported range: an error names its path and value.
+fn check_dates(value: &serde_json::Value, path: &mut String) -> Result<()> {
+    use serde_json::Value;
+    use std::fmt::Write as _;
+    match value {
+        Value::String(s) => {
+            let b = s.as_bytes();
+            let shaped = b.len() == 10
+                && b[4] == b'-'
+                && b[7] == b'-'
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            if shaped && let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                crate::portfolio::check_date(path, d)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            let len = path.len();
+            for (i, item) in items.iter().enumerate() {
+                let _ = write!(path, "[{i}]");
+                check_dates(item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Object(map) => {
+            let len = path.len();
+            for (key, item) in map {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                check_dates(item, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
     }
 }

@@ -9,6 +9,8 @@ on a failed allocation, a stack overflow) fails the test instead of killing the 
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -48,18 +50,16 @@ def enterprise() -> cs.SuccessPackage:
 
 Case = Any
 
-# Dates inside documents (dicts and JSON) are read by serde, outside the cell grammar and the
-# date arguments: a bad date reads "invalid JSON document: handoff: input is out of range"
-# without the field or the value, and a year-0 date is accepted. Known, not yet fixed (report).
-KNOWN_BUG = pytest.mark.xfail(strict=True, reason="document dates are not named or range-checked yet")
-KNOWN_BUG_DOCUMENT_DATES = [
+# Dates inside documents (dicts and JSON) are read by serde: a value serde refuses is named by
+# its path and shown, and every date of a document is checked against the supported range
+# (cs_core::document). These two were strict xfails until that was built.
+DOCUMENT_DATES = [
     pytest.param(
         "Handoff",
         "bad close date",
         lambda: cs.Handoff(account="A", closed_on="2026-02-30"),
         cs.CsError,
         ("closed_on", "2026-02-30"),
-        marks=KNOWN_BUG,
         id="Handoff: bad close date",
     ),
     pytest.param(
@@ -68,7 +68,6 @@ KNOWN_BUG_DOCUMENT_DATES = [
         lambda: cs.Handoff(account="A", closed_on="0000-01-01"),
         cs.CsError,
         ("closed_on", "0000-01-01"),
-        marks=KNOWN_BUG,
         id="Handoff: close date year 0",
     ),
 ]
@@ -464,8 +463,8 @@ CATALOG: list[Case] = [
         ("as_of", "0000-01-01"),
     ),
     # --- onboarding --------------------------------------------------------------------------
-    KNOWN_BUG_DOCUMENT_DATES[0],
-    KNOWN_BUG_DOCUMENT_DATES[1],
+    DOCUMENT_DATES[0],
+    DOCUMENT_DATES[1],
     (
         "Handoff",
         "lag target -1",
@@ -1049,3 +1048,15 @@ def test_risky_input_is_an_error_in_a_clean_process(owner: str, case: str, code:
         error,
         *([] if error != "CsError" else ["CsOutOfRangeError", "CsInvalidError"]),
     ), f"{owner} ({case}): {run.stdout!r} {run.stderr[-2000:]}"
+
+
+def test_dates_deep_in_documents_are_named_by_their_path() -> None:
+    """A bad date nested in a plan names its path and value; a date outside 1900..=2200
+    anywhere in a document is refused with its path."""
+    plan = json.loads((Path(__file__).resolve().parents[2] / "examples/data/plan.json").read_text())
+    plan["action_items"][0]["due"] = "2026-02-30"
+    with pytest.raises(cs.CsParseError, match=re.escape('action_items[0].due "2026-02-30"')):
+        cs.JointImpactPlan.from_dict(plan)
+    plan["action_items"][0]["due"] = "1066-10-14"
+    with pytest.raises(cs.CsOutOfRangeError, match=re.escape("action_items[0].due 1066-10-14 is outside")):
+        cs.JointImpactPlan.from_json(json.dumps(plan))
