@@ -5,11 +5,14 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray};
-use arrow_schema::{Field, Schema};
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray, UInt8Array,
+    UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use cs_core::portfolio::epoch_days;
-use cs_core::sample::{HealthRecord, SampleCompany};
+use cs_core::sample::{HealthRecord, SampleCompany, SyntheticPortfolio};
 use cs_core::{Error, Result};
 
 /// Files with fewer rows than this are written as CSV too.
@@ -337,6 +340,99 @@ pub fn write_sample(dir: &std::path::Path, company: &SampleCompany) -> Result<Ve
         written.push(WrittenFile { path, rows: 1, bytes });
     }
     Ok(written)
+}
+
+/// The synthetic portfolio (`cs portfolio`, Python's `synthetic_portfolio`) as one
+/// RecordBatch: account_id, segment, region, csm, arr (minor units), start_date, renewal_date,
+/// the usage and support measures, nps with nps_date (null without an answer),
+/// days_since_last_touch and executive_sponsor.
+pub fn synthetic_batch(p: &SyntheticPortfolio) -> Result<RecordBatch> {
+    let text = |v: Vec<Option<String>>| -> ArrayRef { Arc::new(StringArray::from(v)) };
+    let date = |d: &[NaiveDate]| -> ArrayRef {
+        Arc::new(d.iter().map(|d| Some(epoch_days(*d))).collect::<Date32Array>())
+    };
+    let u32s = |v: &[u32]| -> ArrayRef { Arc::new(UInt32Array::from(v.to_vec())) };
+    crate::output::batch(vec![
+        (
+            Field::new("account_id", DataType::Utf8, false),
+            text(p.account_id.iter().map(|i| Some(format!("ACC-{i:07}"))).collect()),
+        ),
+        (
+            Field::new("segment", DataType::Utf8, false),
+            text(p.segment.iter().map(|s| Some(s.name().to_owned())).collect()),
+        ),
+        (
+            Field::new("region", DataType::Utf8, false),
+            text(p.region.iter().map(|r| Some(r.name().to_owned())).collect()),
+        ),
+        (
+            Field::new("csm", DataType::Utf8, false),
+            text(
+                p.csm
+                    .iter()
+                    .map(|c| Some(p.csm_names[usize::from(*c)].clone()))
+                    .collect(),
+            ),
+        ),
+        (
+            Field::new("arr", DataType::Int64, false),
+            Arc::new(Int64Array::from(p.arr.clone())),
+        ),
+        (
+            Field::new("start_date", DataType::Date32, false),
+            date(&p.start_date),
+        ),
+        (
+            Field::new("renewal_date", DataType::Date32, false),
+            date(&p.renewal_date),
+        ),
+        (Field::new("licences", DataType::UInt32, false), u32s(&p.licences)),
+        (
+            Field::new("active_users", DataType::UInt32, false),
+            u32s(&p.active_users),
+        ),
+        (
+            Field::new("logins_30d", DataType::UInt32, false),
+            u32s(&p.logins_30d),
+        ),
+        (
+            Field::new("licence_utilisation", DataType::Float64, false),
+            Arc::new(Float64Array::from(p.licence_utilisation.clone())),
+        ),
+        (
+            Field::new("logins_per_user", DataType::Float64, false),
+            Arc::new(Float64Array::from(p.logins_per_user.clone())),
+        ),
+        (
+            Field::new("open_tickets", DataType::UInt32, false),
+            u32s(&p.open_tickets),
+        ),
+        (
+            Field::new("high_priority_tickets", DataType::UInt32, false),
+            u32s(&p.high_priority_tickets),
+        ),
+        (
+            Field::new("nps", DataType::UInt8, true),
+            Arc::new(UInt8Array::from(p.nps.clone())),
+        ),
+        (
+            Field::new("nps_date", DataType::Date32, true),
+            Arc::new(
+                p.nps_date
+                    .iter()
+                    .map(|d| d.map(epoch_days))
+                    .collect::<Date32Array>(),
+            ),
+        ),
+        (
+            Field::new("days_since_last_touch", DataType::UInt32, false),
+            u32s(&p.days_since_last_touch),
+        ),
+        (
+            Field::new("executive_sponsor", DataType::Boolean, false),
+            Arc::new(BooleanArray::from(p.executive_sponsor.clone())),
+        ),
+    ])
 }
 
 #[cfg(test)]

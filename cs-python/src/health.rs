@@ -1,12 +1,6 @@
 //! `cs_core.Scorecard`, `ScorecardSet`, `HealthScore`: health scoring of single accounts and of
 //! whole tables (columns borrowed, GIL released), trends, rollups and the synthetic portfolio.
 
-use std::sync::Arc;
-
-use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, StringArray, UInt8Array, UInt32Array,
-};
-use arrow_schema::{DataType, Field};
 use chrono::NaiveDate;
 use cs_core::document::Document;
 use cs_core::health::{
@@ -840,95 +834,6 @@ pub(crate) fn _synthetic_portfolio<'py>(
     let p = py
         .detach(|| SyntheticPortfolio::try_generate(n, seed, as_of))
         .or_raise()?;
-    let text = |v: Vec<Option<String>>| -> ArrayRef { Arc::new(StringArray::from(v)) };
-    let date = |d: &[NaiveDate]| -> ArrayRef {
-        Arc::new(
-            d.iter()
-                .map(|d| Some(core_health::epoch_days(*d)))
-                .collect::<Date32Array>(),
-        )
-    };
-    let u32s = |v: &[u32]| -> ArrayRef { Arc::new(UInt32Array::from(v.to_vec())) };
-    let columns: Vec<(Field, ArrayRef)> = vec![
-        (
-            Field::new("account_id", DataType::Utf8, false),
-            text(p.account_id.iter().map(|i| Some(format!("ACC-{i:07}"))).collect()),
-        ),
-        (
-            Field::new("segment", DataType::Utf8, false),
-            text(p.segment.iter().map(|s| Some(s.name().to_owned())).collect()),
-        ),
-        (
-            Field::new("region", DataType::Utf8, false),
-            text(p.region.iter().map(|r| Some(r.name().to_owned())).collect()),
-        ),
-        (
-            Field::new("csm", DataType::Utf8, false),
-            text(
-                p.csm
-                    .iter()
-                    .map(|c| Some(p.csm_names[usize::from(*c)].clone()))
-                    .collect(),
-            ),
-        ),
-        (
-            Field::new("arr", DataType::Int64, false),
-            Arc::new(Int64Array::from(p.arr.clone())),
-        ),
-        (
-            Field::new("start_date", DataType::Date32, false),
-            date(&p.start_date),
-        ),
-        (
-            Field::new("renewal_date", DataType::Date32, false),
-            date(&p.renewal_date),
-        ),
-        (Field::new("licences", DataType::UInt32, false), u32s(&p.licences)),
-        (
-            Field::new("active_users", DataType::UInt32, false),
-            u32s(&p.active_users),
-        ),
-        (
-            Field::new("logins_30d", DataType::UInt32, false),
-            u32s(&p.logins_30d),
-        ),
-        (
-            Field::new("licence_utilisation", DataType::Float64, false),
-            Arc::new(Float64Array::from(p.licence_utilisation.clone())),
-        ),
-        (
-            Field::new("logins_per_user", DataType::Float64, false),
-            Arc::new(Float64Array::from(p.logins_per_user.clone())),
-        ),
-        (
-            Field::new("open_tickets", DataType::UInt32, false),
-            u32s(&p.open_tickets),
-        ),
-        (
-            Field::new("high_priority_tickets", DataType::UInt32, false),
-            u32s(&p.high_priority_tickets),
-        ),
-        (
-            Field::new("nps", DataType::UInt8, true),
-            Arc::new(UInt8Array::from(p.nps.clone())),
-        ),
-        (
-            Field::new("nps_date", DataType::Date32, true),
-            Arc::new(
-                p.nps_date
-                    .iter()
-                    .map(|d| d.map(core_health::epoch_days))
-                    .collect::<Date32Array>(),
-            ),
-        ),
-        (
-            Field::new("days_since_last_touch", DataType::UInt32, false),
-            u32s(&p.days_since_last_touch),
-        ),
-        (
-            Field::new("executive_sponsor", DataType::Boolean, false),
-            Arc::new(BooleanArray::from(p.executive_sponsor.clone())),
-        ),
-    ];
-    crate::output::to_pyarrow(py, columns)
+    let batch = cs_arrow::sample::synthetic_batch(&p).or_raise()?;
+    crate::output::batch_to_pyarrow(py, batch)
 }

@@ -284,24 +284,19 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     }
     let as_of = crate::args::as_of_or_today(args.as_of.as_deref())?;
     let cards = Cards::read(args.scorecard.as_deref())?;
-    // Without a file: the built-in sample portfolio, generated as of the scoring date.
-    let sample = if args.file.is_none() {
-        let mut buf = Vec::new();
-        SyntheticPortfolio::try_generate(args.sample_rows, SAMPLE_SEED, as_of)
-            .map_err(|e| format!("--sample-rows: {e}"))?
-            .write_csv(&mut buf)
-            .map_err(|e| e.to_string())?;
-        buf
-    } else {
-        Vec::new()
-    };
     let started = Instant::now();
-    let loaded = match &args.file {
-        Some(path) => Loaded::read(path)?,
-        None => Loaded::csv_text(
-            &format!("the built-in sample portfolio (seed {SAMPLE_SEED})"),
-            &sample,
-        )?,
+    // Without a file: the built-in sample portfolio, generated as of the scoring date, as one
+    // table (no CSV text in between).
+    let loaded = if let Some(path) = &args.file {
+        Loaded::read(path)?
+    } else {
+        let sample = SyntheticPortfolio::try_generate(args.sample_rows, SAMPLE_SEED, as_of)
+            .map_err(|e| format!("--sample-rows: {e}"))?;
+        Loaded {
+            source: format!("the built-in sample portfolio (seed {SAMPLE_SEED})"),
+            batch: cs_arrow::sample::synthetic_batch(&sample).map_err(|e| e.to_string())?,
+            csv: false,
+        }
     };
     let set = cards.set();
     let portfolio = Portfolio::read(args, &set, loaded)?;
