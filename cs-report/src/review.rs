@@ -468,12 +468,18 @@ impl Review {
             },
         )
         .map_err(&hloc)?;
-        let trend_list: Vec<Trend> = trends.iter().map(|(_, t)| t.clone()).collect();
+        // The falls of today's customers (a lost account's history ends where it left).
+        let customers: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let current: Vec<&(String, Trend)> = trends
+            .iter()
+            .filter(|(a, _)| customers.contains(a.as_str()))
+            .collect();
+        let trend_list: Vec<Trend> = current.iter().map(|(_, t)| t.clone()).collect();
         let fallers: Vec<Faller> = largest_falls(&trend_list, FALLERS)
             .into_iter()
             .map(|i| Faller {
-                account_id: trends[i].0.clone(),
-                trend: trends[i].1.clone(),
+                account_id: current[i].0.clone(),
+                trend: current[i].1.clone(),
             })
             .collect();
 

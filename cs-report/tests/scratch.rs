@@ -1,9 +1,7 @@
 #[test]
 fn scratch() {
-    let t = std::time::Instant::now();
     let input = cs_report::ReviewInput::sample().unwrap();
-    eprintln!("input {:?}", t.elapsed());
-    let r = cs_report::Review::build(&input, |s| eprintln!("{s} {:?}", t.elapsed())).unwrap();
-    eprintln!("{}", serde_json::to_string_pretty(&r.headline).unwrap());
-    eprintln!("{}", serde_json::to_string(&r).unwrap().len());
+    let r = cs_report::Review::build(&input, |_| {}).unwrap();
+    std::fs::write("/tmp/report.html", cs_report::render_html(&r)).unwrap();
+    eprintln!("{}", cs_report::summary_text(&r));
 }
