@@ -49,7 +49,13 @@ fn the_report_numbers_equal_the_single_commands() {
     let r = report();
     let h = &r["headline"];
 
-    let score = json(&["score", &file("portfolio.parquet"), "--as-of", "2026-06-30", "--json"]);
+    let score = json(&[
+        "score",
+        &file("portfolio.parquet"),
+        "--as-of",
+        "2026-06-30",
+        "--json",
+    ]);
     assert_eq!(h["accounts"], score["all"]["accounts"]);
     assert_eq!(score["all"]["insufficient"], 0, "the sample scores every account");
     // With every account scored, the shares over all accounts are `cs score`'s.
@@ -102,7 +108,10 @@ fn the_report_numbers_equal_the_single_commands() {
     assert_eq!(h["csat"], csat["total"]["csat"]);
     let perceived = json(&["perceived", &file("survey.parquet"), "--json"]);
     assert_eq!(r["nps"]["perceived"]["matches"], perceived["total"]["matches"]);
-    assert_eq!(r["nps"]["perceived"]["confusion"], perceived["total"]["confusion"]);
+    assert_eq!(
+        r["nps"]["perceived"]["confusion"],
+        perceived["total"]["confusion"]
+    );
 
     let retention = json(&[
         "retention",
@@ -119,7 +128,13 @@ fn the_report_numbers_equal_the_single_commands() {
     let reasons = json(&["churn-reasons", &file("churned.parquet"), "--json"]);
     assert_eq!(r["retention"]["churn_reasons"], reasons["reasons"]);
 
-    let risk = json(&["risk", &file("portfolio.parquet"), "--as-of", "2026-06-30", "--json"]);
+    let risk = json(&[
+        "risk",
+        &file("portfolio.parquet"),
+        "--as-of",
+        "2026-06-30",
+        "--json",
+    ]);
     assert_eq!(h["arr_at_risk"], risk["summary"]["expected_loss"]);
     let top = &risk["accounts"][0];
     assert_eq!(r["renewals"]["top"][0]["account_id"], top["account_id"]);
@@ -134,7 +149,13 @@ fn the_report_numbers_equal_the_single_commands() {
         "--json",
     ]);
     assert_eq!(h["compliance"], compliance["total"]["ratio"]);
-    for k in ["delivered", "owed", "overdue", "mean_account_ratio", "under_delivered_accounts"] {
+    for k in [
+        "delivered",
+        "owed",
+        "overdue",
+        "mean_account_ratio",
+        "under_delivered_accounts",
+    ] {
         assert_eq!(r["compliance"]["all"][k], compliance["total"][k], "{k}");
     }
 
@@ -144,7 +165,12 @@ fn the_report_numbers_equal_the_single_commands() {
         assert_eq!(g["group"], c["group"]);
         assert_eq!(g["customers"], c["customers"]);
         assert_eq!(g["median"], c["median"]);
-        for (a, b) in g["at"].as_array().unwrap().iter().zip(c["at"].as_array().unwrap()) {
+        for (a, b) in g["at"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(c["at"].as_array().unwrap())
+        {
             assert_eq!(a["time"], b[0]);
             assert_eq!(a["survival"], b[1]);
             assert_eq!(a["ci_low"], b[2]);
@@ -165,7 +191,13 @@ fn the_report_numbers_equal_the_single_commands() {
     assert_eq!(r["onboarding"]["total"], onboarding["total"]);
     assert_eq!(h["ttfi_median"], onboarding["total"]["median_days"]);
 
-    let ctas = json(&["ctas", &file("portfolio.parquet"), "--as-of", "2026-06-30", "--json"]);
+    let ctas = json(&[
+        "ctas",
+        &file("portfolio.parquet"),
+        "--as-of",
+        "2026-06-30",
+        "--json",
+    ]);
     assert_eq!(r["ctas"]["total"], ctas.as_array().unwrap().len());
 }
 
@@ -193,7 +225,10 @@ fn without_data_the_report_is_the_sample_made_in_memory_from_any_directory() {
 
 #[test]
 fn a_missing_input_names_the_file() {
-    let (ok, _, err) = cs_in(&root(), &["report", "--data", "no/such/folder", "--as-of", "2026-06-30"]);
+    let (ok, _, err) = cs_in(
+        &root(),
+        &["report", "--data", "no/such/folder", "--as-of", "2026-06-30"],
+    );
     assert!(!ok);
     assert!(err.contains("no/such/folder/accounts.parquet"), "{err}");
     let (ok, _, err) = cs_in(&root(), &["report", "--as-of", "30/06/2026"]);
@@ -206,7 +241,14 @@ fn a_bad_cell_is_placed_at_its_file_line_and_column() {
     let dir = std::env::temp_dir().join(format!("cs-report-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for name in [
-        "accounts", "contracts", "health_history", "delivered", "onboarding", "churned", "arr_start", "portfolio",
+        "accounts",
+        "contracts",
+        "health_history",
+        "delivered",
+        "onboarding",
+        "churned",
+        "arr_start",
+        "portfolio",
         "cohorts",
     ] {
         let from = root().join(D).join(format!("{name}.parquet"));
@@ -220,7 +262,10 @@ fn a_bad_cell_is_placed_at_its_file_line_and_column() {
     cells[score] = "eleven".into();
     lines[3] = cells.join(",");
     std::fs::write(dir.join("survey.csv"), lines.join("\n") + "\n").unwrap();
-    let (ok, _, err) = cs_in(&root(), &["report", "--data", dir.to_str().unwrap(), "--as-of", "2026-06-30"]);
+    let (ok, _, err) = cs_in(
+        &root(),
+        &["report", "--data", dir.to_str().unwrap(), "--as-of", "2026-06-30"],
+    );
     assert!(!ok);
     assert!(err.contains("survey.csv line 4"), "{err}");
     assert!(err.contains("score"), "{err}");
