@@ -461,7 +461,7 @@ pub fn render_html(r: &Review) -> String {
                                 @if let Some(t) = &a.trend {
                                     p { "Trend " (t.from) " → " (t.to) ": " (num(t.from_score, 1)) " → " (num(t.to_score, 1)) "; " (t.changes.iter().filter(|c| c.change != 0.0).take(3).map(|c| format!("{} {:+.1}", c.measure, c.change)).collect::<Vec<_>>().join(", ")) }
                                 }
-                                p { "Renewal " (a.risk.renewal_date.map(|d| d.to_string()).unwrap_or_else(|| "–".into())) ", risk " (pct(a.risk.risk)) " (" (a.risk.tier.as_str()) "), expected loss " (money(a.risk.expected_loss, cur)) "; reasons: " (a.risk.reasons.iter().map(|x| x.factor.as_str()).collect::<Vec<_>>().join(", ")) "." }
+                                p { "Renewal " (a.risk.renewal_date.map_or_else(|| "–".to_owned(), |d| d.to_string())) ", risk " (pct(a.risk.risk)) " (" (a.risk.tier.as_str()) "), expected loss " (money(a.risk.expected_loss, cur)) "; reasons: " (a.risk.reasons.iter().map(|x| x.factor.as_str()).collect::<Vec<_>>().join(", ")) "." }
                                 p { "Latest NPS answer: " (a.latest_nps.map_or_else(|| "none".to_owned(), |(d, s)| format!("{s:.0} on {d}"))) "." }
                                 @if !a.ctas.is_empty() {
                                     table {

@@ -400,12 +400,10 @@ impl Review {
             RENEWAL_HORIZON_DAYS,
         )
         .map_err(&loc)?;
-        let loss: Vec<f64> = run
-            .risk
-            .expected_loss
-            .as_ref()
-            .map(|l| l.iter().map(|v| v.unwrap_or(0.0)).collect())
-            .unwrap_or_else(|| vec![0.0; ids.len()]);
+        let loss: Vec<f64> = run.risk.expected_loss.as_ref().map_or_else(
+            || vec![0.0; ids.len()],
+            |l| l.iter().map(|v| v.unwrap_or(0.0)).collect(),
+        );
         let risk_row = |i: usize| RiskRow {
             account_id: ids[i].clone(),
             segment: segments[i].clone(),

@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(g[0].owed + g[1].owed, p.owed);
         assert_eq!(
             g[0].delivered,
-            p.reports[0].delivered as u64 + p.reports[2].delivered as u64
+            u64::from(p.reports[0].delivered) + u64::from(p.reports[2].delivered)
         );
         assert!(compliance_by(&p, &["x"]).is_err());
     }

@@ -1,6 +1,6 @@
 //! The queue of calls to action per owner role: what each team has to do, by priority.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +40,7 @@ pub fn cta_queue(ctas: &[Cta]) -> Vec<RoleQueue> {
     struct Acc<'a> {
         ctas: u64,
         by_priority: [u64; 4],
-        accounts: BTreeMap<&'a str, ()>,
+        accounts: BTreeSet<&'a str>,
         by_rule: BTreeMap<&'a str, u64>,
     }
     let mut roles: BTreeMap<&str, Acc<'_>> = BTreeMap::new();
@@ -48,12 +48,12 @@ pub fn cta_queue(ctas: &[Cta]) -> Vec<RoleQueue> {
         let acc = roles.entry(c.owner_role.as_str()).or_insert_with(|| Acc {
             ctas: 0,
             by_priority: [0; 4],
-            accounts: BTreeMap::new(),
+            accounts: BTreeSet::new(),
             by_rule: BTreeMap::new(),
         });
         acc.ctas += 1;
         acc.by_priority[priority_index(c.priority)] += 1;
-        acc.accounts.insert(c.account_id.as_str(), ());
+        acc.accounts.insert(c.account_id.as_str());
         *acc.by_rule.entry(c.rule_id.as_str()).or_default() += 1;
     }
     roles

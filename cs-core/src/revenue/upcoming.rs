@@ -75,7 +75,7 @@ pub fn upcoming_renewals(
     let overflow = |row: usize, a: i64| Error::out_of_range("arr total", a, "a sum within i64").at(row);
     let mut months: BTreeMap<Period, RenewalMonth> = BTreeMap::new();
     let (mut accounts, mut total) = (0u64, 0i64);
-    for i in 0..n {
+    for (i, tier) in tier.iter().enumerate() {
         let a = arr.get(i).ok_or_else(|| Error::missing(arr.name()).at(i))?;
         if a < 0 {
             return Err(Error::out_of_range(arr.name(), a, ">= 0").at(i));
@@ -92,7 +92,7 @@ pub fn upcoming_renewals(
             accounts_by_tier: [0; 4],
             arr_by_tier: [0; 4],
         });
-        let t = tier[i].index();
+        let t = tier.index();
         m.accounts += 1;
         m.arr = m.arr.checked_add(a).ok_or_else(|| overflow(i, a))?;
         m.accounts_by_tier[t] += 1;
