@@ -21,6 +21,7 @@ mod output;
 mod package;
 mod playbook;
 mod renewal;
+mod report;
 mod retention;
 
 /// Customer Success logic from the cs-core Rust library.
@@ -60,6 +61,8 @@ mod _cs_core {
     };
     #[pymodule_export]
     use super::playbook::PyPlaybook;
+    #[pymodule_export]
+    use super::report::{PyReport, report};
     #[pymodule_export]
     use super::renewal::{
         _churn_reasons, _renewal_stages, PyContract, PyRenewalStatus, PyRevenueRetention, PyRiskEvaluation,

@@ -12,6 +12,17 @@ use cs_core::sample::{SampleCompany, SampleOptions};
 
 use crate::ReportError;
 
+/// Today's date (UTC) from the system clock: the as-of date of a review of files when none is
+/// given.
+pub fn today() -> NaiveDate {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400);
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|d| d.checked_add_days(chrono::Days::new(days)))
+        .unwrap_or_default()
+}
+
 /// The tables the review reads, by file stem.
 pub const TABLES: [&str; 10] = [
     "accounts",
@@ -186,6 +197,20 @@ impl ReviewInput {
             options.as_of,
             tables,
         )
+    }
+
+    /// The review's input by the one rule of every front end (`cs report`, `cs_core.report`):
+    /// without `data`, the Omnico sample in memory, as of `as_of` or the sample's 2026-06-30;
+    /// with `data`, the files of that folder as of `as_of` or today (never the sample's date).
+    pub fn open(data: Option<&Path>, as_of: Option<NaiveDate>) -> Result<ReviewInput, ReportError> {
+        match (data, as_of) {
+            (Some(dir), as_of) => ReviewInput::read_dir(dir, as_of.unwrap_or_else(today)),
+            (None, None) => ReviewInput::sample(),
+            (None, Some(d)) => {
+                let s = ReviewInput::sample()?;
+                ReviewInput::new(s.source, d, s.tables)
+            }
+        }
     }
 
     /// The tables of folder `dir`: `NAME.parquet`, else `NAME.csv`, for each of [`TABLES`].

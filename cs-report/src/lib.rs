@@ -4,7 +4,7 @@
 //! number computed by a cs-core function ([`Review::build`]), then shown three ways:
 //! [`render_html`] (one self-contained page with inline CSS and SVG charts drawn by plotters,
 //! no script, no fetch), [`summary_text`] (the terminal summary) and JSON
-//! (`serde_json::to_string(&review)`, with the `headline` object first).
+//! (`serde_json::to_string(&review)`, with a top-level `headline` object).
 //!
 //! This crate computes nothing of its own: it reads columns through cs-arrow, calls the core
 //! and formats. Inputs dated after the as-of date are dropped by

@@ -35,20 +35,8 @@ pub(crate) struct ReportArgs {
 
 /// `cs report`.
 pub(crate) fn run(args: &ReportArgs) -> Result<String, String> {
-    let input = match &args.data {
-        Some(dir) => {
-            let as_of = crate::args::as_of_or_today(args.as_of.as_deref())?;
-            ReviewInput::read_dir(Path::new(dir), as_of)
-        }
-        None => match &args.as_of {
-            Some(d) => {
-                let as_of = crate::args::date_arg(d, "--as-of")?;
-                ReviewInput::sample().and_then(|s| ReviewInput::new(s.source, as_of, s.tables))
-            }
-            None => ReviewInput::sample(),
-        },
-    }
-    .map_err(|e| e.to_string())?;
+    let as_of = args.as_of.as_deref().map(|d| crate::args::date_arg(d, "--as-of")).transpose()?;
+    let input = ReviewInput::open(args.data.as_deref().map(Path::new), as_of).map_err(|e| e.to_string())?;
     let progress = std::io::stderr().is_terminal();
     let mut step = 0;
     let review = Review::build(&input, |section| {
