@@ -62,12 +62,12 @@ mod _cs_core {
     #[pymodule_export]
     use super::playbook::PyPlaybook;
     #[pymodule_export]
-    use super::report::{PyReport, report};
-    #[pymodule_export]
     use super::renewal::{
         _churn_reasons, _renewal_stages, PyContract, PyRenewalStatus, PyRevenueRetention, PyRiskEvaluation,
         PyRiskModel, arr_at_risk, expansion_signals, revenue_retention,
     };
+    #[pymodule_export]
+    use super::report::{PyReport, report};
 
     use pyo3::prelude::*;
 

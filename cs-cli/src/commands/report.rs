@@ -35,7 +35,11 @@ pub(crate) struct ReportArgs {
 
 /// `cs report`.
 pub(crate) fn run(args: &ReportArgs) -> Result<String, String> {
-    let as_of = args.as_of.as_deref().map(|d| crate::args::date_arg(d, "--as-of")).transpose()?;
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|d| crate::args::date_arg(d, "--as-of"))
+        .transpose()?;
     let input = ReviewInput::open(args.data.as_deref().map(Path::new), as_of).map_err(|e| e.to_string())?;
     let progress = std::io::stderr().is_terminal();
     let mut step = 0;
