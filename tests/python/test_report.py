@@ -20,7 +20,7 @@ def test_report_of_the_sample_equals_the_command(cs_binary: Path, tmp_path: Path
     assert r._repr_html_() == r.html
     assert "<script" not in r.html
     doc = json.loads(r.to_json())
-    done = subprocess.run(  # noqa: S603 - the project's own binary
+    done = subprocess.run(
         [str(cs_binary), "report", "--json"], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert doc == json.loads(done.stdout)

@@ -66,14 +66,14 @@ class DevTools:
             os.dup2(read_end, 3)
             os.dup2(write_end, 4)
 
-        self.proc = subprocess.Popen(  # noqa: S603 - a fixed binary and flags
+        self.proc = subprocess.Popen(
             [browser, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe", "about:blank"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             # The pipes go to fds 3 and 4 in the child, after which nothing may close them.
             close_fds=False,
-            preexec_fn=wire,  # noqa: PLW1509 - no threads are running here
+            preexec_fn=wire,
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -139,7 +139,7 @@ class DevTools:
 def report_html(cs_binary: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """report.html of the Omnico sample, written by `cs report` from a scratch directory."""
     out = tmp_path_factory.mktemp("report")
-    done = subprocess.run(  # noqa: S603 - the project's own binary
+    done = subprocess.run(
         [str(cs_binary), "report", "-o", "report.html"], cwd=out, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
@@ -152,7 +152,7 @@ def test_the_report_renders_in_chromium_without_errors_or_requests(report_html: 
     browser = chromium()
     with tempfile.TemporaryDirectory() as profile:
         shot = report_html.with_name("report.png")
-        subprocess.run(  # noqa: S603 - a fixed binary and flags
+        subprocess.run(
             [
                 browser,
                 *FLAGS,
@@ -172,7 +172,9 @@ def test_the_report_renders_in_chromium_without_errors_or_requests(report_html: 
         try:
             targets = tools.call("Target.getTargets")["targetInfos"]
             page = next(t for t in targets if t["type"] == "page")
-            session = tools.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
+            session = tools.call("Target.attachToTarget", targetId=page["targetId"], flatten=True)[
+                "sessionId"
+            ]
             for domain in ("Page", "Runtime", "Log", "Network"):
                 tools.call(f"{domain}.enable", session)
             tools.events.clear()
@@ -185,8 +187,8 @@ def test_the_report_renders_in_chromium_without_errors_or_requests(report_html: 
                 expression="""JSON.stringify([...document.querySelectorAll('figure.chart')].map(f => {
                     const svg = f.querySelector('svg');
                     const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
-                    return {chart: f.dataset.chart, width: r.width, height: r.height,
-                            shapes: svg ? svg.querySelectorAll('rect,path,polyline,polygon,circle,line').length : 0};
+                    const shapes = svg ? svg.querySelectorAll('rect,path,polyline,polygon,circle,line') : [];
+                    return {chart: f.dataset.chart, width: r.width, height: r.height, shapes: shapes.length};
                 }))""",
             )["result"]["value"]
             png = tools.call("Page.captureScreenshot", session, format="png", captureBeyondViewport=True)
@@ -212,6 +214,7 @@ def test_the_report_renders_in_chromium_without_errors_or_requests(report_html: 
     requests = [
         e["params"]["request"]["url"]
         for e in events
-        if e.get("method") == "Network.requestWillBeSent" and e["params"]["request"]["url"] != report_html.as_uri()
+        if e.get("method") == "Network.requestWillBeSent"
+        and e["params"]["request"]["url"] != report_html.as_uri()
     ]
     assert requests == [], "the page fetched something"
