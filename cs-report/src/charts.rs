@@ -66,16 +66,18 @@ pub(crate) fn stacked_bars(
             .margin(8)
             .x_label_area_size(32)
             .y_label_area_size(110)
-            .build_cartesian_2d(0.0..total, (0..n).into_segmented())
+            // plotters' integer ranges include their end: 0..n-1 is n slots.
+            .build_cartesian_2d(0.0..total, (0..n.saturating_sub(1)).into_segmented())
             .map_err(err)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(n.max(1))
             .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-                    labels.get(n.saturating_sub(1 + *i)).cloned().unwrap_or_default()
+                SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i < n => {
+                    labels.get(n - 1 - *i).cloned().unwrap_or_default()
                 }
+                SegmentValue::CenterOf(_) | SegmentValue::Exact(_) => String::new(),
                 SegmentValue::Last => String::new(),
             })
             .x_desc(x_label)
