@@ -77,8 +77,7 @@ pub(crate) fn stacked_bars(
                 SegmentValue::CenterOf(i) | SegmentValue::Exact(i) if *i < n => {
                     labels.get(n - 1 - *i).cloned().unwrap_or_default()
                 }
-                SegmentValue::CenterOf(_) | SegmentValue::Exact(_) => String::new(),
-                SegmentValue::Last => String::new(),
+                _ => String::new(),
             })
             .x_desc(x_label)
             .draw()
