@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check CI runs (.ci/run calls exactly this). Idempotent: sets up .venv on first use.
-#   formatting, clippy, Rust tests + doctests, the Python extension build, pytest, ruff, stubtest.
+#   formatting, clippy, Rust tests + doctests, the Python extension build, chromium (for the
+#   browser test of `cs report`), pytest, ruff, stubtest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -15,6 +16,12 @@ step "Rust tests and doctests"
 cargo test --workspace --exclude cs-python --locked
 step "build the Python extension (profile ci: optimised, no LTO)"
 (cd cs-python && maturin develop --quiet --profile ci --locked)
+step "chromium for the browser test of cs report (Debian's package, installed when missing)"
+if ! command -v chromium >/dev/null; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 step "pytest"
 python -m pytest tests/python -q -p no:cacheprovider
 step "ruff"

@@ -18,6 +18,7 @@
 //! - [`compliance`]: contracts and delivered-activity tables for entitlement compliance.
 //! - [`sample`]: the sample company's files as RecordBatches (and, with `files`, written to a
 //!   directory).
+//! - [`as_of`]: nothing after the as-of date (the dated tables filtered to it).
 //! - [`files`]: CSV and Parquet files read into, and written from, RecordBatches (outputs
 //!   written to a temporary file and renamed).
 //!
@@ -28,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod account;
+pub mod as_of;
 pub mod cells;
 pub mod compliance;
 #[cfg(feature = "files")]

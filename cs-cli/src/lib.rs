@@ -85,8 +85,9 @@ pub(crate) enum Command {
     Expansion(commands::renewal::ExpansionArgs),
     /// How early the red health band warned of churn: lead times, recall and precision.
     LeadTimes(commands::lead_time::LeadTimeArgs),
-    /// The portfolio report: health, renewal risk, NPS, onboarding, entitlements, retention and
-    /// survival of the bundled sample data (or `--data DIR`), each section one of the commands.
+    /// The portfolio review as one HTML page (and a summary, or every number as JSON): health,
+    /// NPS, renewals and risk, retention, survival, cohorts, compliance, onboarding and calls to
+    /// action of the Omnico sample (or `--data DIR`).
     Report(commands::report::ReportArgs),
     /// Write the sample company (Omnico's book of business: accounts, contracts, health
     /// history, survey, deliveries, onboarding, renewals, cohorts) as Parquet and CSV files.
@@ -161,10 +162,6 @@ fn execute(command: &Command) -> Result<String, String> {
         Command::Expansion(args) => commands::renewal::run_expansion(args),
         Command::LeadTimes(args) => commands::lead_time::run(args),
         Command::Sample(args) => commands::sample::run(args),
-        Command::Report(args) => commands::report::render(args, |argv| {
-            let cli = Cli::try_parse_from(std::iter::once("cs").chain(argv.iter().map(String::as_str)))
-                .map_err(|e| e.to_string())?;
-            execute(&cli.command)
-        }),
+        Command::Report(args) => commands::report::run(args),
     }
 }

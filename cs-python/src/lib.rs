@@ -21,6 +21,7 @@ mod output;
 mod package;
 mod playbook;
 mod renewal;
+mod report;
 mod retention;
 
 /// Customer Success logic from the cs-core Rust library.
@@ -65,6 +66,8 @@ mod _cs_core {
         _churn_reasons, _renewal_stages, PyContract, PyRenewalStatus, PyRevenueRetention, PyRiskEvaluation,
         PyRiskModel, arr_at_risk, expansion_signals, revenue_retention,
     };
+    #[pymodule_export]
+    use super::report::{PyReport, report};
 
     use pyo3::prelude::*;
 

@@ -154,6 +154,21 @@ CATALOG: list[Case] = [
         cs.CsError,
         ("fan",),
     ),
+    (
+        "report",
+        "missing folder",
+        lambda: cs.report(data="no/such/folder", as_of=DAY),
+        cs.CsError,
+        ("no/such/folder/accounts.parquet", "no such file"),
+    ),
+    ("report", "bad date", lambda: cs.report(as_of="2026-02-30"), cs.CsError, ("as_of", "2026-02-30")),
+    (
+        "Report",
+        "made by report",
+        lambda: cs.report(data="no/such/folder"),
+        cs.CsError,
+        ("no/such/folder",),
+    ),
     ("nps_by", "missing column", lambda: cs.nps_by({"x": [9]}), cs.CsError, ("score",)),
     ("nps_by", "answer 11", lambda: cs.nps_by({"score": [11]}), cs.CsOutOfRangeError, ("11",)),
     (

@@ -13,6 +13,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -639,7 +640,7 @@ def test_survival_at_rejects_non_numbers_with_a_type_error() -> None:
 
 
 def test_python_and_the_cli_agree_on_the_bundled_samples(cs_binary: Any) -> None:
-    root = cs_binary.parents[2]
+    root = Path(__file__).resolve().parents[2]
     run = lambda *args: json.loads(  # noqa: E731
         subprocess.run([str(cs_binary), *args, "--json"], check=True, capture_output=True, text=True).stdout
     )

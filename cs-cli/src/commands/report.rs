@@ -1,96 +1,66 @@
-//! `cs report`: the portfolio report, every section of the bundled sample data (or a folder of
-//! your own with the same file names) in one run. Each section is one of the other commands,
-//! run with the arguments it shows, so the report never computes anything of its own.
+//! `cs report`: the portfolio review (cs-report) of the Omnico sample generated in memory, or
+//! of a folder with the sample company's file names: an HTML file, a terminal summary, or
+//! every number as JSON. The numbers come from cs-core through cs-report; this file parses
+//! the arguments, writes the file and prints.
 
-use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+use std::path::Path;
 
 use clap::Args;
+use cs_report::{Review, ReviewInput};
 
-/// The default data folder and as-of date: the bundled sample data, generated as of 2026-06-30.
-const SAMPLE_DIR: &str = "examples/data";
-const SAMPLE_AS_OF: &str = "2026-06-30";
+/// Where the HTML report goes when `-o` is not given.
+const DEFAULT_OUT: &str = "report.html";
 
 #[derive(Args)]
 pub(crate) struct ReportArgs {
-    /// Folder holding portfolio.csv, survey.csv, onboarding.csv, contracts.csv, delivered.csv,
-    /// snapshot_2025.csv, snapshot_2026.csv and tenure.csv.
-    #[arg(long, default_value = SAMPLE_DIR)]
-    data: String,
-    /// The date the report is made on (YYYY-MM-DD).
-    #[arg(long, default_value = SAMPLE_AS_OF)]
-    as_of: String,
+    /// Folder with the sample company's files (accounts, contracts, health_history, survey,
+    /// delivered, onboarding, churned, arr_start, portfolio, cohorts; each NAME.parquet or
+    /// NAME.csv, docs/sample-company.md). Without it: the Omnico sample, generated in memory
+    /// as of 2026-06-30.
+    #[arg(long, value_name = "DIR")]
+    data: Option<String>,
+    /// The date of the review, YYYY-MM-DD: nothing dated after it is counted. Default: the
+    /// sample's 2026-06-30 without --data, today with --data.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// The HTML file to write.
+    #[arg(short, long, value_name = "FILE", default_value = DEFAULT_OUT)]
+    output: String,
+    /// Print every number of the review as JSON (with a top-level `headline`) instead of the
+    /// summary; no HTML file is written.
+    #[arg(long)]
+    json: bool,
 }
 
-/// The report's sections: a title and the `cs` arguments that produce it.
-pub(crate) fn sections(args: &ReportArgs) -> Vec<(&'static str, Vec<String>)> {
-    let file = |name: &str| format!("{}/{name}", args.data.trim_end_matches('/'));
-    let as_of = args.as_of.clone();
-    let argv = |parts: &[&str]| parts.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-    vec![
-        (
-            "Customer health",
-            argv(&["score", &file("portfolio.csv"), "--as-of", &as_of, "--worst", "5"]),
-        ),
-        (
-            "Renewal risk",
-            argv(&["risk", &file("portfolio.csv"), "--as-of", &as_of, "--top", "10"]),
-        ),
-        (
-            "NPS by segment",
-            argv(&["nps", &file("survey.csv"), "--by", "segment"]),
-        ),
-        (
-            "NPS trend",
-            argv(&["nps", &file("survey.csv"), "--period", "quarter"]),
-        ),
-        (
-            "Onboarding: Time to First Impact",
-            argv(&["onboarding", &file("onboarding.csv"), "--as-of", &as_of]),
-        ),
-        (
-            "Success packages: delivered vs entitled",
-            argv(&[
-                "compliance",
-                &file("contracts.csv"),
-                &file("delivered.csv"),
-                "--as-of",
-                &as_of,
-            ]),
-        ),
-        (
-            "Revenue retention",
-            argv(&[
-                "retention",
-                &file("snapshot_2025.csv"),
-                &file("snapshot_2026.csv"),
-                "--by",
-                "segment",
-            ]),
-        ),
-        (
-            "Customer survival",
-            argv(&["survival", &file("tenure.csv"), "--by", "segment"]),
-        ),
-    ]
-}
-
-/// Renders the report: a heading per section with the command that made it, then its output.
-/// `run` executes one command line (the `cs` dispatcher); the first failure stops the report.
-pub(crate) fn render(
-    args: &ReportArgs,
-    mut run: impl FnMut(&[String]) -> Result<String, String>,
-) -> Result<String, String> {
-    let mut out = format!("Customer Success portfolio report, as of {}\n", args.as_of);
-    for (title, argv) in sections(args) {
-        let body = run(&argv).map_err(|e| format!("{title}: {e}"))?;
-        let rule = "=".repeat(title.chars().count());
-        let _ = write!(
-            out,
-            "\n{title}\n{rule}\n$ cs {}\n\n{}",
-            argv.join(" "),
-            body.trim_end()
-        );
-        out.push('\n');
+/// `cs report`.
+pub(crate) fn run(args: &ReportArgs) -> Result<String, String> {
+    let as_of = args
+        .as_of
+        .as_deref()
+        .map(|d| crate::args::date_arg(d, "--as-of"))
+        .transpose()?;
+    let input = ReviewInput::open(args.data.as_deref().map(Path::new), as_of).map_err(|e| e.to_string())?;
+    let progress = std::io::stderr().is_terminal();
+    let mut step = 0;
+    let review = Review::build(&input, |section| {
+        step += 1;
+        if progress {
+            eprint!("\rcs report: {step}/{} {section:<40}", cs_report::SECTIONS);
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    if progress {
+        eprint!("\r{:<60}\r", "");
     }
-    Ok(out)
+    if args.json {
+        return crate::output::json(&review);
+    }
+    let html = cs_report::render_html(&review);
+    cs_report::write_html(Path::new(&args.output), &html).map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{}\nWrote {}\n",
+        cs_report::summary_text(&review),
+        args.output
+    ))
 }

@@ -67,6 +67,7 @@ mod batch;
 mod builtin;
 mod kernel;
 mod manual;
+mod mix;
 mod plan;
 mod rollup;
 mod rule;
@@ -81,7 +82,10 @@ pub use assignment::{Assignment, AttributeColumn, ScorecardSet};
 pub use band::{Band, default_bands};
 pub use batch::{BATCH_CHUNK, BatchScores, MeasureColumn, MeasureData};
 pub use manual::{Override, OverrideOutcome, OverrideStatus};
+pub use mix::{BandMix, band_mix, band_mix_by};
 pub use rollup::{HealthRollup, RollupInput, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
 pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard};
-pub use trend::{MeasureChange, Trend, TrendDirection, TrendOptions, explain_change, health_trend};
+pub use trend::{
+    MeasureChange, Trend, TrendDirection, TrendOptions, explain_change, health_trend, largest_falls,
+};

@@ -154,3 +154,26 @@ pub fn health_trend(history: &[HealthScore], options: TrendOptions) -> Result<Tr
         changes: explain_change(earliest, latest),
     })
 }
+
+/// The positions of the `n` largest falls among `trends` (most negative delta first; ties in
+/// input order); trends without a delta or with a delta of 0 or more are not falls.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use cs_core::health::{Trend, largest_falls};
+/// let d = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+/// let t = |delta| Trend { from: d, to: d, from_score: None, to_score: None, delta, direction: None,
+///     from_band: None, to_band: None, band_changed: false, changes: Vec::new() };
+/// let trends = [t(Some(-5.0)), t(Some(3.0)), t(None), t(Some(-12.5))];
+/// assert_eq!(largest_falls(&trends, 5), vec![3, 0]);
+/// assert_eq!(largest_falls(&trends, 1), vec![3]);
+/// ```
+pub fn largest_falls(trends: &[Trend], n: usize) -> Vec<usize> {
+    let mut falls: Vec<(usize, f64)> = trends
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.delta.filter(|d| *d < 0.0).map(|d| (i, d)))
+        .collect();
+    falls.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    falls.into_iter().take(n).map(|(i, _)| i).collect()
+}

@@ -109,6 +109,7 @@ mod compliance;
 mod contract;
 mod delivery;
 mod entitlement;
+mod groups;
 mod ical;
 mod rules;
 mod success_package;
@@ -131,6 +132,7 @@ pub use compliance::{
 pub use contract::ContractTerm;
 pub use delivery::{DeliveredActivity, TimeWithCustomer, delivered_from_columns, time_with_customer};
 pub use entitlement::Entitlement;
+pub use groups::{ComplianceGroup, compliance_by};
 pub use ical::IcalOptions;
 pub use rules::MatchingRules;
 pub use success_package::SuccessPackage;

@@ -37,6 +37,7 @@
 //! their indices (0 = the worst band).
 
 mod health_step;
+mod history;
 mod risk_inputs;
 mod signals;
 mod table;
@@ -48,6 +49,7 @@ pub use health_step::{
     account_measures, apply_overrides, band_indices, explain_row, has_measures, health_columns,
     health_trends, score_health_set,
 };
+pub use history::{HistoryScores, score_history};
 pub use risk_inputs::{InputSource, RiskInputs};
 pub use signals::{Signals, dates};
 pub use table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells};

@@ -14,11 +14,13 @@
 //! [`Playbook::builtin`] is a default set, sourced from the seeds it cites.
 
 mod cta;
+mod queue;
 mod rule;
 mod state;
 mod trigger;
 
 pub use cta::{Cta, OpenCta};
+pub use queue::{RoleQueue, cta_queue};
 pub use rule::{Playbook, Priority, Rule};
 pub use state::{AccountSignals, PortfolioState};
 pub use trigger::Trigger;

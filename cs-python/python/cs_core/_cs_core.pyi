@@ -1,6 +1,7 @@
 """Type stubs of the compiled cs-core extension (checked against it by mypy.stubtest)."""
 
 import datetime
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar, final, overload
@@ -1469,6 +1470,34 @@ class RevenueRetention:
         """Segment (None: no segment) -> summary dict, from the starting snapshot's segments."""
     def to_dict(self) -> dict[str, Any]:
         """Everything as a dict."""
+
+@final
+class Report:
+    """The portfolio review (``cs report``): every number (``to_json()``), its HTML page
+    (``html``, shown by notebooks through ``_repr_html_``) and its terminal summary."""
+
+    @property
+    def html(self) -> str:
+        """The self-contained HTML page (inline CSS and SVG, no script)."""
+    @property
+    def as_of(self) -> date:
+        """The date of the review: nothing dated after it is counted."""
+    def to_json(self) -> str:
+        """Every number of the review as JSON, with a top-level ``headline`` object."""
+    def summary(self) -> str:
+        """The terminal summary (what ``cs report`` prints)."""
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Writes the page to ``path`` (through a temporary file renamed over it)."""
+    def _repr_html_(self) -> str:
+        """The page, for Jupyter."""
+
+def report(data: str | os.PathLike[str] | None = None, as_of: Any = None) -> Report:
+    """The portfolio review of a book of business (``cs report``): without ``data``, the Omnico
+    sample generated in memory (as of 2026-06-30 unless ``as_of`` is given); with ``data``, a
+    folder holding the sample company's files (``accounts``, ``contracts``, ``health_history``,
+    ``survey``, ``delivered``, ``onboarding``, ``churned``, ``arr_start``, ``portfolio``,
+    ``cohorts``; each ``.parquet`` or ``.csv``), as of ``as_of`` or today. A missing or malformed
+    file raises ``CsError`` naming the file (and line)."""
 
 @final
 class Playbook:
