@@ -3,15 +3,17 @@
 //! core and keeps the results.
 
 use chrono::NaiveDate;
+use cs_arrow::nps::{NpsBy, nps_total};
+use cs_arrow::onboarding::{TtfiInputs, ttfi_statuses, ttfi_table};
 use cs_core::health::{BandMix, RollupInput, Trend, TrendOptions, band_mix, band_mix_by, largest_falls};
-use cs_core::nps::{Calibration, Csat, IntervalMethod, MissingAnswers, Nps, nps_by};
-use cs_core::onboarding::{TtfiConfig, TtfiGroup, TtfiSummary, still_onboarding, ttfi_by, ttfi_summary};
+use cs_core::nps::{Calibration, Csat, IntervalMethod, MissingAnswers, Nps};
+use cs_core::onboarding::{TtfiConfig, TtfiGroup, TtfiSummary, still_onboarding, ttfi_summary};
 use cs_core::package::{ComplianceGroup, MatchingRules, compliance_by};
 use cs_core::pipeline::{Pipeline, health_trends, score_history};
 use cs_core::playbook::{Cta, RoleQueue, Trigger, cta_queue};
 use cs_core::portfolio::{ColumnBuf, Granularity};
 use cs_core::renewal::{Reason, RiskTier};
-use cs_core::retention::{LogRank, SbgModel, kaplan_meier_by, logrank_groups};
+use cs_core::retention::{LogRank, SbgModel, SurvivalGroup, logrank_groups};
 use cs_core::revenue::{
     ArrAtRisk, ChurnReason, ReasonShare, RevenueRetention, UpcomingRenewals, arr_at_risk, churn_reasons,
     revenue_retention, upcoming_renewals,
@@ -487,32 +489,37 @@ impl Review {
         let answers = ColumnBuf::from(survey.numbers("score")?);
         let answers = answers.as_column("score");
         let dates = survey.required("date", survey.dates("date")?)?;
-        let survey_segments = survey.labels("segment")?;
-        let total = Nps::from_column(answers, MissingAnswers::Reject).map_err(&sloc)?;
+        // NPS by the table layer's recipe (the one `cs nps` and Python's `nps_by` use).
+        let total = nps_total(&survey.batch, "score", MissingAnswers::Reject).map_err(&sloc)?;
+        let segment_key = ["segment".to_owned()];
+        let table = |by: &[String], period: Option<Granularity>| {
+            let spec = NpsBy {
+                score: "score",
+                by,
+                period,
+                date: "date",
+                missing: MissingAnswers::Reject,
+            };
+            cs_arrow::nps::nps_by(&survey.batch, &spec).map_err(&sloc)
+        };
+        let by_seg = table(&segment_key, None)?;
         let quarter = |i: usize| Granularity::Quarter.period_of(dates[i]);
-        let by_quarter = nps_by(answers, MissingAnswers::Reject, |i| Ok(quarter(i))).map_err(&sloc)?;
-        let by_seg = nps_by(
-            answers,
-            MissingAnswers::Reject,
-            |i| Ok(survey_segments[i].clone()),
-        )
-        .map_err(&sloc)?;
-        let rows = |groups: Vec<cs_core::nps::NpsGroup<String>>| -> Vec<NpsRow> {
-            groups
-                .into_iter()
-                .filter_map(|g| g.nps.map(|n| NpsRow::of(g.key, &n, confidence)))
+        let by_quarter = table(&[], Some(Granularity::Quarter))?;
+        let rows = |t: &cs_arrow::nps::NpsTable, label: &dyn Fn(usize) -> String| -> Vec<NpsRow> {
+            t.rows()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, g)| g.nps.map(|n| NpsRow::of(label(i), &n, confidence)))
                 .collect()
         };
-        let by_quarter = rows(
-            by_quarter
-                .into_iter()
-                .map(|g| cs_core::nps::NpsGroup {
-                    key: g.key.to_string(),
-                    nps: g.nps,
-                    skipped: g.skipped,
-                })
-                .collect(),
-        );
+        let by_quarter = rows(&by_quarter, &|i| {
+            by_quarter.rows()[i]
+                .key
+                .1
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+        });
+        let by_seg_rows = rows(&by_seg, &|i| by_seg.labels(i).concat());
         let perceived = ColumnBuf::from(survey.numbers("perceived")?);
         let perceived =
             Calibration::from_columns(perceived.as_column("perceived"), answers).map_err(&sloc)?;
@@ -526,7 +533,7 @@ impl Review {
         let nps = NpsSection {
             total: NpsRow::of("all".into(), &total, confidence),
             by_quarter,
-            by_segment: rows(by_seg),
+            by_segment: by_seg_rows,
             perceived,
             csat,
             csat_by_quarter,
@@ -561,11 +568,23 @@ impl Review {
 
         progress("survival and cohorts");
         let book = input.table("accounts")?;
-        let tenure = book.required("tenure_months", book.numbers("tenure_months")?)?;
-        let lost = book.required("churned", book.flags("churned")?)?;
-        let book_segments = book.labels("segment")?;
-        let km = kaplan_meier_by(&tenure, &lost, confidence, |i| Ok(book_segments[i].clone()))
-            .map_err(core(book))?;
+        let km = cs_arrow::survival::kaplan_meier_table(
+            &book.batch,
+            "tenure_months",
+            Some("churned"),
+            &["segment".to_owned()],
+            confidence,
+        )
+        .map_err(core(book))?;
+        let km: Vec<SurvivalGroup<String>> = km
+            .curves
+            .iter()
+            .enumerate()
+            .map(|(i, g)| SurvivalGroup {
+                key: km.labels(i).concat(),
+                estimate: g.estimate.clone(),
+            })
+            .collect();
         let logrank = (km.len() > 1)
             .then(|| logrank_groups(&km))
             .transpose()
@@ -664,18 +683,23 @@ impl Review {
         progress("onboarding");
         let onboarding = input.table("onboarding")?;
         let cfg = TtfiConfig::default();
-        let kickoff = onboarding.dates("kickoff")?;
-        let first = onboarding.dates("first_impact")?;
-        let statuses = (0..kickoff.len())
-            .map(|i| {
-                cfg.status(kickoff[i], first[i], as_of)
-                    .map_err(|e| onboarding.locate(e.at(i)))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let onboarding_segments = onboarding.labels("segment")?;
+        let inputs = TtfiInputs {
+            kickoff: "kickoff",
+            contract_start: "contract_start",
+            first_impact: "first_impact",
+        };
+        let statuses = ttfi_statuses(&onboarding.batch, as_of, cfg, &inputs).map_err(core(onboarding))?;
         let ttfi = ttfi_summary(&statuses);
-        let ttfi_segments =
-            ttfi_by(&statuses, |i| Ok(onboarding_segments[i].clone())).map_err(core(onboarding))?;
+        let ttfi_table =
+            ttfi_table(&onboarding.batch, &statuses, &["segment".to_owned()]).map_err(core(onboarding))?;
+        let ttfi_segments: Vec<TtfiGroup<String>> = ttfi_table
+            .summaries()
+            .enumerate()
+            .map(|(i, s)| TtfiGroup {
+                key: ttfi_table.labels(i).concat(),
+                summary: s.clone(),
+            })
+            .collect();
         let overdue = still_onboarding(&statuses).iter().filter(|o| o.overdue).count() as u64;
 
         progress("accounts");
