@@ -56,6 +56,24 @@ impl Format {
 /// Rows per batch when reading.
 const BATCH_ROWS: usize = 64 * 1024;
 
+/// A core error placed in the table it came from: "SOURCE line N, message" for row N - 2 of a
+/// CSV file with a header line (`csv`), "SOURCE row N, message" for other tables, and
+/// "SOURCE: message" for an error without a row.
+///
+/// ```
+/// let e = cs_core::Error::missing("score").at(3);
+/// assert_eq!(cs_arrow::files::locate("survey.csv", true, e.clone()), "survey.csv line 5, score is missing");
+/// assert_eq!(cs_arrow::files::locate("survey.parquet", false, e), "survey.parquet row 4, score is missing");
+/// ```
+pub fn locate(source: &str, csv: bool, e: cs_core::Error) -> String {
+    let (e, position) = e.split_position();
+    match position {
+        Some(p) if csv => format!("{source} line {}, {e}", p + 2),
+        Some(p) => format!("{source} row {}, {e}", p + 1),
+        None => format!("{source}: {e}"),
+    }
+}
+
 /// Reads a CSV or Parquet file (by extension) into one RecordBatch. CSV cells are all read as
 /// text, so the cell grammar ([`crate::cells`]) decides what each means.
 pub fn read_table(path: &Path) -> Result<RecordBatch, FileError> {

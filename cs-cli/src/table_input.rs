@@ -46,12 +46,7 @@ impl Loaded {
     /// A core error placed in the file: "FILE line N, <message>" for a row of a CSV file,
     /// "FILE row N, ..." for other files, "FILE: <message>" otherwise.
     pub(crate) fn locate(&self, e: cs_core::Error) -> String {
-        let (e, position) = e.split_position();
-        match position {
-            Some(p) if self.csv => format!("{} line {}, {e}", self.source, p + 2),
-            Some(p) => format!("{} row {}, {e}", self.source, p + 1),
-            None => format!("{}: {e}", self.source),
-        }
+        cs_arrow::files::locate(&self.source, self.csv, e)
     }
 
     /// The accounts of the table as `pipeline` reads them.

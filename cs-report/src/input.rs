@@ -54,12 +54,7 @@ impl Table {
     /// A core error placed in the file: "FILE line N, message" for a row of a CSV file,
     /// "FILE row N, ..." for other rows, "FILE: message" otherwise.
     pub fn locate(&self, e: cs_core::Error) -> ReportError {
-        let (e, position) = e.split_position();
-        ReportError(match position {
-            Some(p) if self.csv => format!("{} line {}, {e}", self.source, p + 2),
-            Some(p) => format!("{} row {}, {e}", self.source, p + 1),
-            None => format!("{}: {e}", self.source),
-        })
+        ReportError(cs_arrow::files::locate(&self.source, self.csv, e))
     }
 
     fn array(&self, name: &str) -> Result<&ArrayRef, ReportError> {
