@@ -632,6 +632,10 @@ pub(crate) struct PyHealthScore {
 
 #[pymethods]
 impl PyHealthScore {
+    /// The result as an HTML fragment (Jupyter shows it), drawn by the report's templates.
+    fn _repr_html_(&self) -> String {
+        cs_report::health_html(&self.inner)
+    }
     /// The scorecard used.
     #[getter]
     fn scorecard(&self) -> String {

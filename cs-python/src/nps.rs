@@ -22,6 +22,10 @@ pub(crate) struct PyNps {
 
 #[pymethods]
 impl PyNps {
+    /// The result as an HTML fragment (Jupyter shows it), drawn by the report's templates.
+    fn _repr_html_(&self) -> String {
+        cs_report::nps_html(&self.inner)
+    }
     /// The score in points, -100..=100.
     #[getter]
     fn score(&self) -> f64 {

@@ -842,6 +842,10 @@ pub(crate) struct PyRiskEvaluation {
 
 #[pymethods]
 impl PyRiskEvaluation {
+    /// The result as an HTML fragment (Jupyter shows it), drawn by the report's templates.
+    fn _repr_html_(&self) -> String {
+        cs_report::risk_evaluation_html(&self.inner)
+    }
     /// Rows evaluated.
     #[getter]
     fn rows(&self) -> u64 {

@@ -173,6 +173,10 @@ impl PyKaplanMeier {
 
 #[pymethods]
 impl PyKaplanMeier {
+    /// The result as an HTML fragment (Jupyter shows it), drawn by the report's templates.
+    fn _repr_html_(&self) -> String {
+        cs_report::kaplan_meier_html(&self.inner)
+    }
     /// The times of the curve: 0 and every distinct duration, increasing (numpy array).
     #[getter]
     fn timeline<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
@@ -844,6 +848,10 @@ pub(crate) struct PyBacktest {
 
 #[pymethods]
 impl PyBacktest {
+    /// The result as an HTML fragment (Jupyter shows it), drawn by the report's templates.
+    fn _repr_html_(&self) -> String {
+        cs_report::backtest_html(&self.inner)
+    }
     /// ``"risk"`` (higher is riskier) or ``"health"`` (higher is healthier).
     #[getter]
     fn direction(&self) -> &'static str {

@@ -15,11 +15,13 @@
 mod charts;
 mod html;
 pub mod input;
+mod notebook;
 mod review;
 mod summary;
 
 pub use html::render_html;
 pub use input::{ReviewInput, Table};
+pub use notebook::{backtest_html, health_html, kaplan_meier_html, nps_html, risk_evaluation_html};
 pub use review::*;
 pub use summary::summary_text;
 

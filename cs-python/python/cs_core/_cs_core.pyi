@@ -56,7 +56,7 @@ class NpsResult:
     error uses the multinomial variance pP + pD - (pP - pD)^2; intervals are Wald intervals
     clipped to [-100, 100].
     """
-
+    def _repr_html_(self) -> str: ...
     @property
     def score(self) -> float:
         """The score in points, -100..=100."""
@@ -849,7 +849,7 @@ class KaplanMeier:
     confidence band is the exponential Greenwood ("log-log") one, exactly as lifelines'
     KaplanMeierFitter computes them.
     """
-
+    def _repr_html_(self) -> str: ...
     @property
     def timeline(self) -> npt.NDArray[np.float64]:
         """The times of the curve: 0 and every distinct duration, increasing (numpy array)."""
@@ -1021,7 +1021,7 @@ class SbgFit(SbgModel):
 class Backtest:
     """How a score ranked the accounts that churned: AUC, precision / recall / lift at the top k,
     churn rate per score bin."""
-
+    def _repr_html_(self) -> str: ...
     @property
     def direction(self) -> str:
         """``"risk"`` (higher is riskier) or ``"health"`` (higher is healthier)."""
@@ -1122,7 +1122,7 @@ class HealthScore:
     """The health of one account: score, band, coverage, stale and missing measures, the driver,
     and one contribution per measure (raw value, measure score, effective weight, points; the
     points sum to the score)."""
-
+    def _repr_html_(self) -> str: ...
     @property
     def scorecard(self) -> str:
         """The scorecard used."""
@@ -1422,7 +1422,7 @@ class RiskModel:
 @final
 class RiskEvaluation:
     """How well a risk model's scores match outcomes."""
-
+    def _repr_html_(self) -> str: ...
     @property
     def rows(self) -> int:
         """Rows evaluated."""
