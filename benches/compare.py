@@ -116,7 +116,9 @@ def measure(
     return ms
 
 
-def record(bench: str, rows: int, label: str, ms: float, base: float | None, mb: float | None = None, note: str = "") -> None:
+def record(
+    bench: str, rows: int, label: str, ms: float, base: float | None, mb: float | None = None, note: str = ""
+) -> None:
     LINES.append(Line(bench, rows, label, ms, mb, base, note))
     print(f"  {bench:<12} {rows:>12,} {label:<52} {ms:10.1f} ms", flush=True)
 
@@ -209,7 +211,9 @@ def np_piecewise(x: np.ndarray, xs: list[float], ys: list[float]) -> np.ndarray:
     return np.where(x <= xs[0], ys[0], np.where(x >= xs[-1], ys[-1], inside))
 
 
-def numpy_health(a: dict[str, np.ndarray], nps_valid: np.ndarray, with_lost: bool = False) -> tuple[np.ndarray, ...]:
+def numpy_health(
+    a: dict[str, np.ndarray], nps_valid: np.ndarray, with_lost: bool = False
+) -> tuple[np.ndarray, ...]:
     """Vectorised numpy: one array per measure score, weights per presence, a stacked arg-max."""
     s = {
         "licence_utilisation": 100 * np.clip((a["licence_utilisation"] - 0.2) / (0.9 - 0.2), 0, 1),
@@ -219,7 +223,8 @@ def numpy_health(a: dict[str, np.ndarray], nps_valid: np.ndarray, with_lost: boo
         ],
         "open_tickets": 100 * (1 - np.clip(a["open_tickets"] / 12.0, 0, 1)),
         "nps": np_piecewise(a["nps"], *PIECEWISE["nps"]),
-        "days_since_last_touch": 100 * (1 - np.clip((a["days_since_last_touch"] - 14.0) / (120.0 - 14.0), 0, 1)),
+        "days_since_last_touch": 100
+        * (1 - np.clip((a["days_since_last_touch"] - 14.0) / (120.0 - 14.0), 0, 1)),
         "executive_sponsor": np.where(a["executive_sponsor"], 100.0, 30.0),
     }
     fresh = nps_valid & ((HEALTH_DAY - a["nps_date"]).astype(np.int64) <= 365)
@@ -257,10 +262,17 @@ def polars_health(frame: pl.DataFrame) -> pl.DataFrame:
     scores = {
         "licence_utilisation": 100 * ((c("licence_utilisation") - 0.2) / (0.9 - 0.2)).clip(0, 1),
         "logins_per_user": interp(c("logins_per_user"), *PIECEWISE["logins_per_user"]),
-        "high_priority_tickets": pl.when(hpt < 1).then(100.0).when(hpt < 2).then(60.0).when(hpt < 4).then(30.0).otherwise(0.0),
+        "high_priority_tickets": pl.when(hpt < 1)
+        .then(100.0)
+        .when(hpt < 2)
+        .then(60.0)
+        .when(hpt < 4)
+        .then(30.0)
+        .otherwise(0.0),
         "open_tickets": 100 * (1 - (c("open_tickets") / 12.0).clip(0, 1)),
         "nps": interp(c("nps"), *PIECEWISE["nps"]).fill_null(0.0),
-        "days_since_last_touch": 100 * (1 - ((c("days_since_last_touch") - 14.0) / (120.0 - 14.0)).clip(0, 1)),
+        "days_since_last_touch": 100
+        * (1 - ((c("days_since_last_touch") - 14.0) / (120.0 - 14.0)).clip(0, 1)),
         "executive_sponsor": pl.when(c("executive_sponsor")).then(100.0).otherwise(30.0),
     }
     age = (pl.lit(HEALTH_DAY).cast(pl.Date) - c("nps_date")).dt.total_days()
@@ -283,10 +295,17 @@ def polars_health(frame: pl.DataFrame) -> pl.DataFrame:
             _total=pl.sum_horizontal([c(f"w_{m}") * c(f"s_{m}") for m in MEASURES]),
             **{f"l_{k}": e for k, e in enumerate(lost)},
         )
-        .with_columns(score=c("_total").clip(0, 100), _most=pl.max_horizontal([c(f"l_{k}") for k in range(len(MEASURES))]))
+        .with_columns(
+            score=c("_total").clip(0, 100),
+            _most=pl.max_horizontal([c(f"l_{k}") for k in range(len(MEASURES))]),
+        )
         .select(
             "score",
-            band=pl.when(c("score") <= 50).then(pl.lit(0, pl.UInt8)).when(c("score") <= 75).then(pl.lit(1, pl.UInt8)).otherwise(pl.lit(2, pl.UInt8)),
+            band=pl.when(c("score") <= 50)
+            .then(pl.lit(0, pl.UInt8))
+            .when(c("score") <= 75)
+            .then(pl.lit(1, pl.UInt8))
+            .otherwise(pl.lit(2, pl.UInt8)),
             coverage=c("_present"),
             driver=driver,
         )
@@ -311,8 +330,8 @@ def duckdb_health(tbl: pa.Table) -> pa.Table:
     s = {
         "licence_utilisation": f"100 * {clip01(f'(licence_utilisation - 0.2) / {0.9 - 0.2!r}')}",
         "logins_per_user": interp("logins_per_user", *PIECEWISE["logins_per_user"]),
-        "high_priority_tickets": "CASE WHEN high_priority_tickets < 1 THEN 100.0 WHEN high_priority_tickets < 2 "
-        "THEN 60.0 WHEN high_priority_tickets < 4 THEN 30.0 ELSE 0.0 END",
+        "high_priority_tickets": "CASE WHEN high_priority_tickets < 1 THEN 100.0 "
+        "WHEN high_priority_tickets < 2 THEN 60.0 WHEN high_priority_tickets < 4 THEN 30.0 ELSE 0.0 END",
         "open_tickets": f"100 * (1 - {clip01('open_tickets / 12.0')})",
         "nps": f"coalesce({interp('nps', *PIECEWISE['nps'])}, 0.0)",
         "days_since_last_touch": f"100 * (1 - {clip01('(days_since_last_touch - 14.0) / 106.0')})",
@@ -333,16 +352,27 @@ def duckdb_health(tbl: pa.Table) -> pa.Table:
     w AS (SELECT *, {", ".join(f"{e} AS w_{m}" for m, e in w.items())} FROM p),
     l AS (SELECT present, {" + ".join(f"w_{m} * s_{m}" for m in MEASURES)} AS total,
                  {", ".join(f"w_{m} * (100 - s_{m}) AS l_{i}" for i, m in enumerate(MEASURES))} FROM w),
-    m AS (SELECT *, least(greatest(total, 0), 100) AS score, greatest({", ".join(f"l_{i}" for i in k)}) AS most FROM l)
+    m AS (SELECT *, least(greatest(total, 0), 100) AS score,
+                 greatest({", ".join(f"l_{i}" for i in k)}) AS most FROM l)
     SELECT score,
            CAST(CASE WHEN score <= 50 THEN 0 WHEN score <= 75 THEN 1 ELSE 2 END AS UTINYINT) AS band,
            present AS coverage,
-           CAST(CASE WHEN most <= 0 THEN NULL {" ".join(f"WHEN l_{i} = most THEN {i}" for i in k)} END AS USMALLINT) AS driver
+           CAST(CASE WHEN most <= 0 THEN NULL {" ".join(f"WHEN l_{i} = most THEN {i}" for i in k)} END
+                AS USMALLINT) AS driver
     FROM m"""
     return duckdb.sql(sql).to_arrow_table()
 
 
-def check_health(card: cs.Scorecard, ours: pa.Table, ties: np.ndarray, score: Any, band: Any, coverage: Any, driver: Any, who: str) -> None:
+def check_health(
+    card: cs.Scorecard,
+    ours: pa.Table,
+    ties: np.ndarray,
+    score: Any,
+    band: Any,
+    coverage: Any,
+    driver: Any,
+    who: str,
+) -> None:
     """A peer equals cs-core: scores to 1e-9 (polars divides by a constant as a multiplication
     by its reciprocal, so its last bits may differ), coverage exactly, bands and drivers exactly
     except where a score sits within 1e-9 of a band edge or two measures lose points within
@@ -363,7 +393,9 @@ def check_health(card: cs.Scorecard, ours: pa.Table, ties: np.ndarray, score: An
     differ = ours_driver != names[driver]
     assert not (differ & ~ties).any(), f"{who}: driver ({(differ & ~ties).sum()} differ)"
     exact = int((ref != score).sum())
-    print(f"  (checked: {who} equals cs-core; scores not bit-equal: {exact}, drivers differing: {differ.sum()})")
+    print(
+        f"  (checked: {who} equals cs-core; scores not bit-equal: {exact}, drivers differing: {differ.sum()})"
+    )
 
 
 def health_case(card: cs.Scorecard, n: int, repeat: int, rust: dict[str, Any] | None) -> None:
@@ -385,15 +417,38 @@ def health_case(card: cs.Scorecard, n: int, repeat: int, rust: dict[str, Any] | 
     p = polars_health(frame)
     check_health(card, ours, ties, p["score"], p["band"], p["coverage"], p["driver"].to_arrow(), who="polars")
     d = duckdb_health(table)
-    check_health(card, ours, ties, d.column("score"), d.column("band"), d.column("coverage"), d.column("driver"), who="duckdb")
+    check_health(
+        card,
+        ours,
+        ties,
+        d.column("score"),
+        d.column("band"),
+        d.column("coverage"),
+        d.column("driver"),
+        who="duckdb",
+    )
 
     bench = "health"
-    base = measure(bench, n, "cs Scorecard.score (pyarrow in and out)", lambda: card.score(table, as_of=day), repeat, None)
-    measure(bench, n, "cs Scorecard.score (polars in and out)", lambda: card.score(frame, as_of=day), repeat, base)
+    base = measure(
+        bench,
+        n,
+        "cs Scorecard.score (pyarrow in and out)",
+        lambda: card.score(table, as_of=day),
+        repeat,
+        None,
+    )
+    measure(
+        bench, n, "cs Scorecard.score (polars in and out)", lambda: card.score(frame, as_of=day), repeat, base
+    )
     measure(bench, n, "polars lazy, staged, when/then driver", lambda: polars_health(frame), repeat, base)
     measure(bench, n, "DuckDB SQL over the Arrow table", lambda: duckdb_health(table), repeat, base)
     measure(bench, n, "numpy vectorised", lambda: numpy_health(arrays, nps_valid), repeat, base)
-    out_bytes = sum(b.size for name in ("score", "band", "coverage", "driver") for b in ours.column(name).chunks[0].buffers() if b is not None)
+    out_bytes = sum(
+        b.size
+        for name in ("score", "band", "coverage", "driver")
+        for b in ours.column(name).chunks[0].buffers()
+        if b is not None
+    )
     buffers = arrow_buffers(table)
     in_mb = sum(b.size for b in buffers) / 1e6
     for threads in (1, 2):
@@ -482,13 +537,23 @@ def bench_cli(rows: int, repeat: int) -> None:
         src, bench = tmp / f"in.{ext}", f"cs score {ext}"
         size = src.stat().st_size / 1e6
         cs_args = [str(exe), "score", str(src), "--as-of", day, "--output", str(tmp / f"cs.{ext}")]
-        polars_args = [sys.executable, "-c", POLARS_SCRIPT, str(src), str(tmp / f"pl.{ext}"), "full", str(ROOT / "benches")]
+        polars_args = [
+            sys.executable,
+            "-c",
+            POLARS_SCRIPT,
+            str(src),
+            str(tmp / f"pl.{ext}"),
+            "full",
+            str(ROOT / "benches"),
+        ]
         runs = {"cs": [], "polars": [], "io": []}
         for _ in range(max(1, repeat // 2)):
             runs["cs"].append(timed_process(cs_args))
             runs["polars"].append(timed_process(polars_args))
             if ext == "parquet":
-                runs["io"].append(timed_process([*polars_args[:4], str(tmp / "io.parquet"), "io", polars_args[-1]]))
+                runs["io"].append(
+                    timed_process([*polars_args[:4], str(tmp / "io.parquet"), "io", polars_args[-1]])
+                )
         a = pl.read_csv(tmp / f"cs.{ext}") if ext == "csv" else pl.read_parquet(tmp / f"cs.{ext}")
         b = pl.read_csv(tmp / f"pl.{ext}") if ext == "csv" else pl.read_parquet(tmp / f"pl.{ext}")
         assert (a["score"] - b["score"]).abs().max() <= 1e-9, "cs score vs polars: score"  # type: ignore[operator]
@@ -539,7 +604,10 @@ def polars_nps_by(frame: pl.DataFrame) -> pl.DataFrame:
             detractors=(c("score") <= 6).sum(),
         )
         .with_columns(nps=100 * (p - d), se=100 * ((p + d - (p - d) ** 2).clip(0, None) / n).sqrt())
-        .with_columns(ci_low=(c("nps") - Z95 * c("se")).clip(-100, None), ci_high=(c("nps") + Z95 * c("se")).clip(None, 100))
+        .with_columns(
+            ci_low=(c("nps") - Z95 * c("se")).clip(-100, None),
+            ci_high=(c("nps") + Z95 * c("se")).clip(None, 100),
+        )
         .sort("account", "period_start")
         .collect()
     )
@@ -552,7 +620,8 @@ def duckdb_nps_by(tbl: pa.Table) -> pa.Table:
              count_if(score >= 9) AS promoters, count_if(score <= 6) AS detractors
       FROM tbl GROUP BY ALL),
     s AS (SELECT *, promoters / responses AS p, detractors / responses AS d FROM g),
-    e AS (SELECT *, 100 * (p - d) AS nps, 100 * sqrt(greatest(p + d - (p - d) * (p - d), 0) / responses) AS se FROM s)
+    e AS (SELECT *, 100 * (p - d) AS nps,
+                 100 * sqrt(greatest(p + d - (p - d) * (p - d), 0) / responses) AS se FROM s)
     SELECT account, period_start, responses, promoters, detractors, nps, se,
            greatest(nps - {Z95} * se, -100) AS ci_low, least(nps + {Z95} * se, 100) AS ci_high
     FROM e ORDER BY account, period_start""").to_arrow_table()
@@ -582,7 +651,9 @@ def bench_nps_by(rows: int, repeat: int) -> None:
     measure(bench, n, "polars lazy group_by().agg()", lambda: polars_nps_by(frame), repeat, base)
     measure(bench, n, "DuckDB GROUP BY over the Arrow table", lambda: duckdb_nps_by(table), repeat, base)
     buffers = arrow_buffers(table)
-    measure(bench, n, "floor: numpy streaming read, 2 threads", lambda: stream_floor(buffers, 8, 2), repeat, base)
+    measure(
+        bench, n, "floor: numpy streaming read, 2 threads", lambda: stream_floor(buffers, 8, 2), repeat, base
+    )
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -622,9 +693,33 @@ def bench_kaplan_meier(rows: int, repeat: int) -> None:
         distinct = len(km.timeline) - 1
         bench = "kaplan_meier"
         note = f"{label}, {distinct:,} distinct times"
-        base = measure(bench, rows, "cs.kaplan_meier + confidence_interval", lambda d=d: cs.kaplan_meier(d, observed).confidence_interval(), repeat, None, note)
-        measure(bench, rows, "lifelines KaplanMeierFitter.fit", lambda d=d: lifelines_km(d), max(1, repeat // 3), base, note)
-        measure(bench, rows, "floor: numpy sort of the durations", lambda d=d: np.sort(d), max(1, repeat // 2), base, note)
+        base = measure(
+            bench,
+            rows,
+            "cs.kaplan_meier + confidence_interval",
+            lambda d=d: cs.kaplan_meier(d, observed).confidence_interval(),
+            repeat,
+            None,
+            note,
+        )
+        measure(
+            bench,
+            rows,
+            "lifelines KaplanMeierFitter.fit",
+            lambda d=d: lifelines_km(d),
+            max(1, repeat // 3),
+            base,
+            note,
+        )
+        measure(
+            bench,
+            rows,
+            "floor: numpy sort of the durations",
+            lambda d=d: np.sort(d),
+            max(1, repeat // 2),
+            base,
+            note,
+        )
 
 
 def bench_auc(rows: int, repeat: int) -> None:
@@ -639,8 +734,17 @@ def bench_auc(rows: int, repeat: int) -> None:
     bench = "auc"
     note = f"{len(np.unique(scores)):,} distinct scores"
     base = measure(bench, rows, "cs.roc_auc", lambda: cs.roc_auc(scores, churned), repeat, None, note)
-    measure(bench, rows, "sklearn roc_auc_score", lambda: roc_auc_score(churned, scores), max(1, repeat // 3), base)
-    measure(bench, rows, "floor: numpy sort of the scores", lambda: np.sort(scores), max(1, repeat // 2), base)
+    measure(
+        bench,
+        rows,
+        "sklearn roc_auc_score",
+        lambda: roc_auc_score(churned, scores),
+        max(1, repeat // 3),
+        base,
+    )
+    measure(
+        bench, rows, "floor: numpy sort of the scores", lambda: np.sort(scores), max(1, repeat // 2), base
+    )
 
 
 # --- renewal risk -----------------------------------------------------------------------------
@@ -707,15 +811,33 @@ def bench_risk(rows: int, repeat: int) -> None:
     bench = "risk score"
     note = f"{len(model.factors)} factors, tier, {model.reason_count} reasons"
     base = measure(bench, rows, "RiskModel.score (pyarrow)", lambda: model.score(table), repeat, None, note)
-    measure(bench, rows, "numpy vectorised (argpartition reasons)", lambda: numpy_risk(model, cols, model.reason_count), max(1, repeat // 2), base)
+    measure(
+        bench,
+        rows,
+        "numpy vectorised (argpartition reasons)",
+        lambda: numpy_risk(model, cols, model.reason_count),
+        max(1, repeat // 2),
+        base,
+    )
     buffers = [np.frombuffer(v.data, dtype=np.uint8) for v in cols.values()]
-    measure(bench, rows, "floor: numpy streaming pass, 2 threads", lambda: stream_floor(buffers, rows * 20, 2), repeat, base)
+    measure(
+        bench,
+        rows,
+        "floor: numpy streaming pass, 2 threads",
+        lambda: stream_floor(buffers, rows * 20, 2),
+        repeat,
+        base,
+    )
 
     n = max(rows // 10, 1000)
     hist = risk_inputs(n, seed=6)
     rng = np.random.default_rng(7)
     z = -1.8 - 0.04 * (np.nan_to_num(hist["health_score"], nan=65) - 65) - (hist["utilisation"] - 0.8)
-    z += 0.3 * hist["open_high_priority_cases"] - 0.6 * hist["contact_confirmed"] + 0.7 * (hist["nps_category"] == 0)
+    z += (
+        0.3 * hist["open_high_priority_cases"]
+        - 0.6 * hist["contact_confirmed"]
+        + 0.7 * (hist["nps_category"] == 0)
+    )
     hist["churned"] = rng.uniform(size=n) < 1 / (1 + np.exp(-z))
     history = pa.table(hist)
     fitted = cs.RiskModel.fit(history, C=1.0, drop_missing=True)
@@ -728,9 +850,25 @@ def bench_risk(rows: int, repeat: int) -> None:
     ours = np.array([b for _, b in fitted.coefficients])
     gaps = {tol: float(np.abs(ours - sklearn_fit(tol).coef_[0]).max()) for tol in (1e-10, 1e-4)}
     bench = "risk fit"
-    base = measure(bench, n, "RiskModel.fit (Newton, from the table)", lambda: cs.RiskModel.fit(history, C=1.0, drop_missing=True), max(1, repeat // 2), None, f"{fitted.fit_report['iterations']} Newton steps")
+    base = measure(
+        bench,
+        n,
+        "RiskModel.fit (Newton, from the table)",
+        lambda: cs.RiskModel.fit(history, C=1.0, drop_missing=True),
+        max(1, repeat // 2),
+        None,
+        f"{fitted.fit_report['iterations']} Newton steps",
+    )
     for tol, gap in gaps.items():
-        measure(bench, n, f"sklearn lbfgs tol={tol:g} (matrix given)", lambda t=tol: sklearn_fit(t), max(1, repeat // 3), base, f"max coefficient gap {gap:.1e}")
+        measure(
+            bench,
+            n,
+            f"sklearn lbfgs tol={tol:g} (matrix given)",
+            lambda t=tol: sklearn_fit(t),
+            max(1, repeat // 3),
+            base,
+            f"max coefficient gap {gap:.1e}",
+        )
 
 
 BENCHES: dict[str, Callable[[int, int], None]] = {
@@ -744,7 +882,9 @@ BENCHES: dict[str, Callable[[int, int], None]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", choices=sorted(BENCHES), action="append")

@@ -34,7 +34,12 @@ fn best(mut f: impl FnMut()) -> f64 {
 
 /// Sums of every input byte (as words), in parallel chunks of rows.
 fn read_inputs(columns: &[MeasureColumn<'_>], rows: usize) -> u64 {
-    fn words<T: Copy + Send + Sync>(c: &Column<'_, T>, from: usize, to: usize, bits: impl Fn(T) -> u64) -> u64 {
+    fn words<T: Copy + Send + Sync>(
+        c: &Column<'_, T>,
+        from: usize,
+        to: usize,
+        bits: impl Fn(T) -> u64,
+    ) -> u64 {
         let v = &c.values()[from..to];
         let mut sum = v.iter().fold(0u64, |a, &x| a.wrapping_add(bits(x)));
         if let Some(valid) = c.validity() {
@@ -77,7 +82,11 @@ fn write_outputs(rows: usize, bytes_per_row: usize) -> Vec<u64> {
 fn main() {
     let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
     let sizes: Vec<usize> = std::env::args().skip(1).map(|a| a.parse().unwrap()).collect();
-    let sizes = if sizes.is_empty() { vec![1_000_000, 10_000_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![1_000_000, 10_000_000]
+    } else {
+        sizes
+    };
     let card = Scorecard::default_card();
     let mut json = String::from("{");
     for (i, &n) in sizes.iter().enumerate() {

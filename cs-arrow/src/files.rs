@@ -228,7 +228,9 @@ fn write_csv(out: &mut impl Write, batch: &RecordBatch) -> Result<(), String> {
     let format = |from: usize, header: bool| -> Result<Vec<u8>, String> {
         let rows = WRITE_ROWS.min(batch.num_rows() - from);
         let mut text = Vec::new();
-        let mut w = arrow_csv::WriterBuilder::new().with_header(header).build(&mut text);
+        let mut w = arrow_csv::WriterBuilder::new()
+            .with_header(header)
+            .build(&mut text);
         w.write(&batch.slice(from, rows)).map_err(|e| e.to_string())?;
         drop(w);
         Ok(text)
@@ -246,7 +248,10 @@ fn write_csv(out: &mut impl Write, batch: &RecordBatch) -> Result<(), String> {
                 .map(|&from| s.spawn(move || format(from, from == 0)))
                 .collect();
             jobs.into_iter()
-                .map(|j| j.join().unwrap_or_else(|_| Err("the CSV writer panicked".to_owned())))
+                .map(|j| {
+                    j.join()
+                        .unwrap_or_else(|_| Err("the CSV writer panicked".to_owned()))
+                })
                 .collect()
         });
         for text in texts {
@@ -372,7 +377,11 @@ mod tests {
         assert_eq!(one.num_rows(), 5000);
         assert_eq!(one.schema().field(0).name(), "id");
         for min_part in [1, 100, 10_000, 1 << 30] {
-            assert_eq!(csv_text(text.as_bytes(), min_part).unwrap(), one, "min_part {min_part}");
+            assert_eq!(
+                csv_text(text.as_bytes(), min_part).unwrap(),
+                one,
+                "min_part {min_part}"
+            );
         }
         // A bad row: the error is one reader's, naming the line, whichever part holds it.
         let bad = text.replace("4001,,", "4001,,,");

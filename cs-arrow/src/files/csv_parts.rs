@@ -109,7 +109,10 @@ mod tests {
             assert_eq!(got.concat(), text);
             for p in &got {
                 assert!(p.ends_with('\n'), "{parts}: {got:?}");
-                assert!(!p.starts_with("y\""), "{parts}: cut inside a quoted field: {got:?}");
+                assert!(
+                    !p.starts_with("y\""),
+                    "{parts}: cut inside a quoted field: {got:?}"
+                );
             }
         }
     }

@@ -26,7 +26,10 @@ fn sort_parts(keys: &mut [u64], scratch: &mut [u64], depth: u32) {
     {
         let (left, right) = keys.split_at_mut(mid);
         let (sl, sr) = scratch.split_at_mut(mid);
-        rayon::join(|| sort_parts(left, sl, depth - 1), || sort_parts(right, sr, depth - 1));
+        rayon::join(
+            || sort_parts(left, sl, depth - 1),
+            || sort_parts(right, sr, depth - 1),
+        );
     }
     let (left, right) = keys.split_at(mid);
     merge(left, right, scratch, 1 << depth);
@@ -146,12 +149,21 @@ mod tests {
 
     #[test]
     fn sorts_like_the_standard_sort_on_every_thread_count() {
-        for (n, mask) in [(0, u64::MAX), (7, u64::MAX), (5000, 0xFF), (100_000, u64::MAX), (70_001, 0xF0F0_0000_0000_FFFF)] {
+        for (n, mask) in [
+            (0, u64::MAX),
+            (7, u64::MAX),
+            (5000, 0xFF),
+            (100_000, u64::MAX),
+            (70_001, 0xF0F0_0000_0000_FFFF),
+        ] {
             let keys = xorshift(n, mask);
             let mut expected = keys.clone();
             expected.sort_unstable();
             for threads in [1, 2, 3, 4] {
-                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
                 let mut got = keys.clone();
                 pool.install(|| sort_keys(&mut got));
                 assert_eq!(got, expected, "n {n} mask {mask:x} threads {threads}");
