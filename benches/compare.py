@@ -128,6 +128,7 @@ def print_table() -> None:
     print("| --- | ---: | --- | ---: | ---: | ---: |")
     for x in LINES:
         ratio = "**1**" if x.base_ms is None else f"{x.ms / x.base_ms:.2f}x"
+        ratio = "" if x.label.startswith("for reference") else ratio
         mb = "" if x.peak_mb is None else f"{x.peak_mb:,.0f}"
         label = x.label + (f" ({x.note})" if x.note else "")
         print(f"| {x.bench} | {x.rows:,} | {label} | {x.ms:,.1f} | {mb} | {ratio} |")
@@ -566,6 +567,20 @@ def bench_cli(rows: int, repeat: int) -> None:
         if runs["io"]:
             ms, mb = min(runs["io"])
             record(bench, rows, "polars read_parquet + write_parquet alone (I/O floor)", ms, cs_ms, mb=mb)
+    start = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(ROOT / 'benches')!r}); import compare",
+    ]
+    ms, mb = min(timed_process(start) for _ in range(3))
+    record(
+        "cs score",
+        rows,
+        "for reference: python + import polars, duckdb, cs_core (in the polars times)",
+        ms,
+        None,
+        mb=mb,
+    )
     for f in tmp.iterdir():
         f.unlink()
     tmp.rmdir()

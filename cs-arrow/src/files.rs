@@ -361,17 +361,18 @@ fn temporary_path(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use arrow_array::{ArrayRef, Float64Array, StringArray};
+    use std::fmt::Write as _;
 
     #[test]
     fn parallel_csv_reading_gives_the_batch_of_one_reader() {
         let mut text = String::from("id , note,n\n");
         for i in 0..5000 {
-            match i % 4 {
-                0 => text += &format!("{i},\"multi\nline, \"\"quoted\"\"\",{i}\n"),
-                1 => text += &format!("{i},,\r\n"),
-                2 => text += &format!("{i},\"\",x\n"),
-                _ => text += &format!("{i},plain,{}\n", i * 3),
-            }
+            let _ = match i % 4 {
+                0 => write!(text, "{i},\"multi\nline, \"\"quoted\"\"\",{i}\n"),
+                1 => write!(text, "{i},,\r\n"),
+                2 => writeln!(text, "{i},\"\",x"),
+                _ => writeln!(text, "{i},plain,{}", i * 3),
+            };
         }
         let one = csv_from(std::io::Cursor::new(text.as_bytes())).unwrap();
         assert_eq!(one.num_rows(), 5000);

@@ -56,21 +56,21 @@ fn merge(a: &[u64], b: &[u64], out: &mut [u64], pieces: usize) {
     });
 }
 
-/// `(i, j)` with `i + j = k` such that the first `k` merged keys are `a[..i]` and `b[..j]`
+/// `(i, j)` with `i + j = rank` such that the first `rank` merged keys are `a[..i]` and `b[..j]`
 /// (ties taken from `a` first).
-fn co_rank(k: usize, a: &[u64], b: &[u64]) -> (usize, usize) {
-    let (mut lo, mut hi) = (k.saturating_sub(b.len()), k.min(a.len()));
+fn co_rank(rank: usize, a: &[u64], b: &[u64]) -> (usize, usize) {
+    let (mut lo, mut hi) = (rank.saturating_sub(b.len()), rank.min(a.len()));
     while lo < hi {
-        let i = lo + (hi - lo) / 2;
-        let j = k - i;
-        // Too few from `a` when a[i] should come before b[j - 1].
-        if j > 0 && i < a.len() && a[i] <= b[j - 1] {
-            lo = i + 1;
+        let from_a = lo + (hi - lo) / 2;
+        let from_b = rank - from_a;
+        // Too few from `a` when a[from_a] should come before b[from_b - 1].
+        if from_b > 0 && from_a < a.len() && a[from_a] <= b[from_b - 1] {
+            lo = from_a + 1;
         } else {
-            hi = i;
+            hi = from_a;
         }
     }
-    (lo, k - lo)
+    (lo, rank - lo)
 }
 
 fn merge_into(a: &[u64], b: &[u64], out: &mut [u64]) {
@@ -99,7 +99,7 @@ fn radix_sort(keys: &mut [u64], scratch: &mut [u64]) {
     let n = keys.len();
     let mut in_keys = true;
     for (p, c) in counts.iter_mut().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue; // every key has this digit: the pass would not move anything
         }
         let mut start = 0;
