@@ -1,5 +1,6 @@
+use rayon::prelude::*;
+
 use super::ScoreDirection;
-use super::event_table::key_sort::sort_keys;
 use crate::{Error, Result};
 
 /// ROC AUC of a score against churn outcomes: the probability that a randomly chosen churned
@@ -80,7 +81,7 @@ impl Ranked {
                 negatives.push(k);
             }
         }
-        rayon::join(|| sort_keys(&mut positives), || sort_keys(&mut negatives));
+        rayon::join(|| positives.par_sort_unstable(), || negatives.par_sort_unstable());
         Ok(Ranked {
             positives,
             negatives,

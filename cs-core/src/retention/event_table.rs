@@ -3,8 +3,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-pub(crate) mod key_sort;
-
 /// Largest whole-number duration counted in an array instead of sorted (2^20 periods).
 const COUNTING_LIMIT: u64 = 1 << 20;
 
@@ -127,15 +125,15 @@ impl EventTable {
     /// (`false` = right-censored, e.g. a customer still active).
     ///
     /// Durations must be finite and non-negative. Whole-number durations up to 2^20 (days or
-    /// months of tenure) are counted in one pass; other inputs are sorted once (packed 64-bit
-    /// keys, radix-sorted per thread, then merged).
+    /// months of tenure) are counted in one pass; other inputs are sorted once (parallel
+    /// unstable sort of packed 64-bit keys).
     pub fn from_durations(durations: &[f64], observed: &[bool]) -> Result<Self> {
         let stats = validate(durations, observed)?;
         if stats.integral && stats.max <= COUNTING_LIMIT.min(4 * durations.len() as u64 + 1024) {
             return Ok(Self::by_counting(durations, observed, stats.max));
         }
         let mut keys = pack(durations, observed);
-        key_sort::sort_keys(&mut keys);
+        keys.par_sort_unstable();
         Ok(Self::from_sorted_keys(&keys))
     }
 
