@@ -3,7 +3,7 @@
 //! failed run leaves the previous output in place.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -87,29 +87,82 @@ fn concat(path: &Path, schema: &Arc<Schema>, batches: &[RecordBatch]) -> Result<
     arrow_select::concat::concat_batches(schema, batches).map_err(|e| FileError::new(path, e))
 }
 
-/// Reads a CSV file with a header line; every column is text.
+/// Reads a CSV file with a header line; every column is text. Large files are parsed in
+/// parallel parts cut at record boundaries (see `files/csv_parts.rs`); the result is the same
+/// batch as one reader's.
 pub fn read_csv(path: &Path) -> Result<RecordBatch, FileError> {
-    let file = File::open(path).map_err(|e| FileError::new(path, e))?;
-    csv_from(BufReader::new(file)).map_err(|m| FileError::new(path, m))
+    let text = std::fs::read(path).map_err(|e| FileError::new(path, e))?;
+    csv_text(&text, PARALLEL_BYTES).map_err(|m| FileError::new(path, m))
 }
 
 /// Reads CSV text with a header line; every column is text.
 pub fn read_csv_bytes(text: &[u8]) -> Result<RecordBatch, String> {
+    csv_text(text, PARALLEL_BYTES)
+}
+
+/// Bytes of CSV text per thread below which one reader parses the whole text.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+mod csv_parts;
+
+/// CSV text in parallel parts of at least `min_part` bytes when it is that large and its
+/// quotes allow cutting it; otherwise (and on any error, so that the error names its line as
+/// one reader counts them) in one piece.
+fn csv_text(text: &[u8], min_part: usize) -> Result<RecordBatch, String> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let parts = threads.min(text.len() / min_part.max(1));
+    if parts > 1
+        && let Some(cuts) = csv_parts::cuts(text, parts)
+        && let Some(batch) = csv_in_parts(text, &cuts)
+    {
+        return Ok(batch);
+    }
     csv_from(std::io::Cursor::new(text))
 }
 
-fn csv_from<R: std::io::BufRead + std::io::Seek>(mut reader: R) -> Result<RecordBatch, String> {
+/// Parses the parts `text[cuts[k]..cuts[k + 1]]` in parallel (the header in the first) and
+/// concatenates them in order; `None` on any error.
+fn csv_in_parts(text: &[u8], cuts: &[usize]) -> Option<RecordBatch> {
+    let schema = csv_schema(&mut std::io::Cursor::new(text)).ok()?;
+    let parsed: Vec<Option<Vec<RecordBatch>>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = cuts
+            .windows(2)
+            .enumerate()
+            .map(|(k, w)| {
+                let (part, schema) = (&text[w[0]..w[1]], schema.clone());
+                s.spawn(move || {
+                    let reader = arrow_csv::ReaderBuilder::new(schema)
+                        .with_header(k == 0)
+                        .with_batch_size(BATCH_ROWS)
+                        .build_buffered(std::io::Cursor::new(part))
+                        .ok()?;
+                    reader.collect::<Result<Vec<_>, _>>().ok()
+                })
+            })
+            .collect();
+        jobs.into_iter().map(|j| j.join().ok().flatten()).collect()
+    });
+    let batches: Vec<RecordBatch> = parsed.into_iter().collect::<Option<Vec<_>>>()?.concat();
+    arrow_select::concat::concat_batches(&schema, &batches).ok()
+}
+
+/// The header's column names (trimmed), every column text.
+fn csv_schema<R: std::io::BufRead + std::io::Seek>(reader: &mut R) -> Result<Arc<Schema>, String> {
     let (inferred, _) = arrow_csv::reader::Format::default()
         .with_header(true)
-        .infer_schema(&mut reader, Some(0))
+        .infer_schema(reader, Some(0))
         .map_err(|e| e.to_string())?;
-    let schema = Arc::new(Schema::new(
+    Ok(Arc::new(Schema::new(
         inferred
             .fields()
             .iter()
             .map(|f| Field::new(f.name().trim(), DataType::Utf8, true))
             .collect::<Vec<_>>(),
-    ));
+    )))
+}
+
+fn csv_from<R: std::io::BufRead + std::io::Seek>(mut reader: R) -> Result<RecordBatch, String> {
+    let schema = csv_schema(&mut reader)?;
     reader.rewind().map_err(|e| e.to_string())?;
     let csv = arrow_csv::ReaderBuilder::new(schema.clone())
         .with_header(true)
@@ -170,10 +223,7 @@ pub fn read_parquet(path: &Path) -> Result<RecordBatch, FileError> {
 /// over the target.
 pub fn write_table(path: &Path, batch: &RecordBatch) -> Result<(), FileError> {
     write_atomically(path, |file| match Format::of(path) {
-        Format::Csv => {
-            let mut w = arrow_csv::WriterBuilder::new().with_header(true).build(file);
-            w.write(batch).map_err(|e| e.to_string())
-        }
+        Format::Csv => write_csv(file, batch),
         Format::Parquet => {
             let props = parquet::file::properties::WriterProperties::builder()
                 .set_compression(parquet::basic::Compression::SNAPPY)
@@ -184,6 +234,49 @@ pub fn write_table(path: &Path, batch: &RecordBatch) -> Result<(), FileError> {
             w.close().map(|_| ()).map_err(|e| e.to_string())
         }
     })
+}
+
+/// Rows formatted by one thread at a time when writing CSV (a few MB of text each).
+const WRITE_ROWS: usize = 32 * 1024;
+
+/// Writes `batch` as CSV with a header line: slices of [`WRITE_ROWS`] rows are formatted to
+/// text in parallel, one per thread, and written in row order, so the bytes are those of one
+/// writer over the whole batch and at most one slice per thread is held as text.
+fn write_csv(out: &mut impl Write, batch: &RecordBatch) -> Result<(), String> {
+    let format = |from: usize, header: bool| -> Result<Vec<u8>, String> {
+        let rows = WRITE_ROWS.min(batch.num_rows() - from);
+        let mut text = Vec::new();
+        let mut w = arrow_csv::WriterBuilder::new()
+            .with_header(header)
+            .build(&mut text);
+        w.write(&batch.slice(from, rows)).map_err(|e| e.to_string())?;
+        drop(w);
+        Ok(text)
+    };
+    if batch.num_rows() == 0 {
+        let mut w = arrow_csv::WriterBuilder::new().with_header(true).build(out);
+        return w.write(batch).map_err(|e| e.to_string());
+    }
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let starts: Vec<usize> = (0..batch.num_rows()).step_by(WRITE_ROWS).collect();
+    for round in starts.chunks(threads) {
+        let texts: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
+            let jobs: Vec<_> = round
+                .iter()
+                .map(|&from| s.spawn(move || format(from, from == 0)))
+                .collect();
+            jobs.into_iter()
+                .map(|j| {
+                    j.join()
+                        .unwrap_or_else(|_| Err("the CSV writer panicked".to_owned()))
+                })
+                .collect()
+        });
+        for text in texts {
+            out.write_all(&text?).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// Reads a document file (TOML or JSON text) of at most
@@ -279,4 +372,69 @@ fn temporary_path(path: &Path) -> PathBuf {
         .file_name()
         .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed setup fails the test
+mod tests {
+    use super::*;
+    use arrow_array::{ArrayRef, Float64Array, StringArray};
+    use std::fmt::Write as _;
+
+    #[test]
+    fn parallel_csv_reading_gives_the_batch_of_one_reader() {
+        let mut text = String::from("id , note,n\n");
+        for i in 0..5000 {
+            let _ = match i % 4 {
+                0 => write!(text, "{i},\"multi\nline, \"\"quoted\"\"\",{i}\n"),
+                1 => write!(text, "{i},,\r\n"),
+                2 => writeln!(text, "{i},\"\",x"),
+                _ => writeln!(text, "{i},plain,{}", i * 3),
+            };
+        }
+        let one = csv_from(std::io::Cursor::new(text.as_bytes())).unwrap();
+        assert_eq!(one.num_rows(), 5000);
+        assert_eq!(one.schema().field(0).name(), "id");
+        for min_part in [1, 100, 10_000, 1 << 30] {
+            assert_eq!(
+                csv_text(text.as_bytes(), min_part).unwrap(),
+                one,
+                "min_part {min_part}"
+            );
+        }
+        // A bad row: the error is one reader's, naming the line, whichever part holds it.
+        let bad = text.replace("4001,,", "4001,,,");
+        let expected = csv_from(std::io::Cursor::new(bad.as_bytes())).unwrap_err();
+        assert_eq!(csv_text(bad.as_bytes(), 1).unwrap_err(), expected);
+        // A quote inside an unquoted field: not cut, read as one reader does.
+        let stray = text.replace("4003,plain", "4003,pl\"ain");
+        let expected = csv_from(std::io::Cursor::new(stray.as_bytes()));
+        assert_eq!(csv_text(stray.as_bytes(), 1), expected);
+    }
+
+    #[test]
+    fn parallel_csv_writing_gives_the_bytes_of_one_writer() {
+        let n = 3 * WRITE_ROWS + 17;
+        let text: StringArray = (0..n)
+            .map(|i| (i % 5 != 0).then(|| format!("a \"quoted\", {i}\nline")))
+            .collect();
+        let number: Float64Array = (0..n).map(|i| (i % 3 != 0).then_some(i as f64 / 7.0)).collect();
+        let batch = RecordBatch::try_from_iter([
+            ("text", Arc::new(text) as ArrayRef),
+            ("number", Arc::new(number) as ArrayRef),
+        ])
+        .unwrap();
+        for rows in [0, 1, WRITE_ROWS, n] {
+            let part = batch.slice(0, rows);
+            let mut expected = Vec::new();
+            arrow_csv::WriterBuilder::new()
+                .with_header(true)
+                .build(&mut expected)
+                .write(&part)
+                .unwrap();
+            let mut got = Vec::new();
+            write_csv(&mut got, &part).unwrap();
+            assert_eq!(got, expected, "{rows} rows");
+        }
+    }
 }

@@ -158,11 +158,20 @@ impl BatchScores {
     /// accounts to look at first.
     pub fn worst(&self, n: usize) -> Vec<usize> {
         let mut rows: Vec<usize> = (0..self.len()).filter(|&i| self.score.get(i).is_some()).collect();
-        rows.sort_by(|&a, &b| {
+        // (score, row) is a strict total order, so selecting the first `n` and sorting only
+        // them gives the rows a full sort would, in linear time.
+        let order = |&a: &usize, &b: &usize| {
             let s = |i: usize| self.score.get(i).unwrap_or(0.0);
             s(a).total_cmp(&s(b)).then(a.cmp(&b))
-        });
-        rows.truncate(n);
+        };
+        if n < rows.len() {
+            if n == 0 {
+                return Vec::new();
+            }
+            rows.select_nth_unstable_by(n - 1, order);
+            rows.truncate(n);
+        }
+        rows.sort_unstable_by(order);
         rows
     }
 
@@ -358,5 +367,41 @@ impl Scorecard {
     /// ```
     pub fn score_batch(&self, columns: &[MeasureColumn<'_>], as_of: NaiveDate) -> Result<BatchScores> {
         run(&[self], None, columns, as_of)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition `worst` must keep: every scored row, sorted by (score, row), the first n.
+    fn by_full_sort(scores: &[Option<f64>], n: usize) -> Vec<usize> {
+        let mut rows: Vec<usize> = (0..scores.len()).filter(|&i| scores[i].is_some()).collect();
+        rows.sort_by(|&a, &b| {
+            let s = |i: usize| scores[i].unwrap_or(0.0);
+            s(a).total_cmp(&s(b)).then(a.cmp(&b))
+        });
+        rows.truncate(n);
+        rows
+    }
+
+    #[test]
+    fn worst_selects_what_a_full_sort_would_with_ties_and_nulls() {
+        let scores: Vec<Option<f64>> = (0..200u32)
+            .map(|i| (i % 7 != 3).then_some(f64::from((i * 37) % 23)))
+            .collect();
+        let len = scores.len();
+        let batch = BatchScores {
+            score: ColumnBuf::from(scores.clone()),
+            band: ColumnBuf::nulls(len),
+            coverage: vec![1.0; len],
+            driver: ColumnBuf::nulls(len),
+            scorecard: vec![0; len],
+            measure_names: Vec::new(),
+            band_names: Vec::new(),
+        };
+        for n in [0, 1, 2, 10, 22, 23, 100, 171, 172, 500] {
+            assert_eq!(batch.worst(n), by_full_sort(&scores, n), "n = {n}");
+        }
     }
 }
