@@ -127,7 +127,9 @@ def score_health(df: DataFrame, scorecard: cs.Scorecard | cs.ScorecardSet, as_of
     return _map_batches(df, lambda table: scorecard.score(table, as_of))
 
 
-def score_risk(df: DataFrame, model: cs.RiskModel, as_of: Any, *, drop_missing: bool | None = None) -> DataFrame:
+def score_risk(
+    df: DataFrame, model: cs.RiskModel, as_of: Any, *, drop_missing: bool | None = None
+) -> DataFrame:
     """``model.score`` (renewal risk) on every account of a Spark DataFrame.
 
     Args:
@@ -199,7 +201,7 @@ def nps_by(
     Returns:
         A DataFrame with the columns of :func:`cs_core.nps_by`, sorted by key then period.
     """
-    from pyspark.sql import functions as F
+    from pyspark.sql import functions
 
     if interval != "wald":
         raise cs.CsInvalidError(
@@ -217,7 +219,7 @@ def nps_by(
     sample = df.limit(1).toArrow()
     whole = cs.nps_by(sample, score, by, period, date, confidence, skip_missing, interval)
     partial = _map_batches(df, counts, sample)
-    summed = partial.groupBy(*keys).agg(*[F.sum(c).alias(c) for c in _NPS_COUNTS])
+    summed = partial.groupBy(*keys).agg(*[functions.sum(c).alias(c) for c in _NPS_COUNTS])
     final_schema = _spark_schema(whole.schema)
     target = _arrow_schema(final_schema)
 
