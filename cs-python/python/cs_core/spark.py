@@ -17,7 +17,7 @@ empty Arrow table of the input's schema (``nps_by``: on its first row, as it rej
 table), so it cannot drift from the core. Scorecards, models and
 playbooks travel to the executors by pickling (their ``__reduce__``); there is no global state.
 Spark has no unsigned integers and no dictionary arrays: counts arrive as ``long``, categorical
-columns as ``string``.
+columns as ``string``. Needs pyspark 4 (``DataFrame.toArrow``).
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def _conform(result: pa.Table | pa.RecordBatch, schema: pa.Schema) -> Iterator[p
     columns decoded, unsigned counts widened to int64: a count beyond int64 raises)."""
     for batch in _batches(result):
         if batch.num_rows:
-            yield batch.select(schema.names).cast(schema)
+            # Table.cast: RecordBatch.cast needs pyarrow 16, the package supports 14.
+            yield from pa.Table.from_batches([batch]).select(schema.names).cast(schema).to_batches()
 
 
 def _map_batches(df: DataFrame, apply: Callable[[Any], Any], sample: pa.Table | None = None) -> DataFrame:
