@@ -1,0 +1,257 @@
+"""cs-core on Spark: the single-machine functions over a Spark DataFrame, one Arrow batch at a time.
+
+``from cs_core import spark as css`` (``import cs_core`` alone never imports pyspark). Every
+function is a ``mapInArrow`` over the single-machine Python API, which runs the Rust table layer
+on each Arrow batch, so a cluster computes exactly what one process computes:
+
+- per account (:func:`score_health`, :func:`score_risk`, :func:`evaluate_playbook`): each
+  batch goes through ``Scorecard.score`` / ``RiskModel.score`` / ``Playbook.evaluate``; the
+  result has the same columns, bit for bit, as the single-machine call on the whole table.
+- aggregates (:func:`nps_by`): each batch emits mergeable partial counts (the single-machine
+  function on the batch), Spark sums them with its own ``groupBy``, and the statistics per group
+  come from the core's ``nps_from_counts`` on the summed counts: equal counts give the
+  single-machine statistics to the last bit.
+
+The output schema of every function is derived by running the single-machine function on an
+empty Arrow table of the input's schema (``nps_by``: on its first row, as it rejects an empty
+table), so it cannot drift from the core. Scorecards, models and
+playbooks travel to the executors by pickling (their ``__reduce__``); there is no global state.
+Spark has no unsigned integers and no dictionary arrays: counts arrive as ``long``, categorical
+columns as ``string``. Needs pyspark 4 (``DataFrame.toArrow``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import pyarrow as pa
+
+import cs_core as cs
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
+
+__all__ = ["evaluate_playbook", "nps_by", "score_health", "score_risk"]
+
+Batches = Iterator[pa.RecordBatch]
+
+# The partial counts of ``cs.nps_by`` that add up across batches.
+_NPS_COUNTS = ["responses", "promoters", "passives", "detractors", "skipped"]
+
+
+def _spark_arrow_type(t: pa.DataType) -> pa.DataType:
+    """The Arrow type a Spark column can hold for values of type ``t``."""
+    if pa.types.is_dictionary(t):
+        return _spark_arrow_type(t.value_type)
+    if pa.types.is_unsigned_integer(t):
+        return pa.int64()
+    if pa.types.is_large_string(t):
+        return pa.string()
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return pa.list_(_spark_arrow_type(t.value_type))
+    if pa.types.is_struct(t):
+        return pa.struct([pa.field(f.name, _spark_arrow_type(f.type), f.nullable) for f in t])
+    return t
+
+
+def _spark_schema(arrow: pa.Schema) -> Any:
+    """The Spark schema (StructType) holding a table of Arrow schema ``arrow``."""
+    from pyspark.sql.pandas.types import from_arrow_schema
+
+    fields = [pa.field(f.name, _spark_arrow_type(f.type), f.nullable) for f in arrow]
+    return from_arrow_schema(pa.schema(fields))
+
+
+def _arrow_schema(spark_schema: Any) -> pa.Schema:
+    """The Arrow schema Spark exchanges batches of ``spark_schema`` in."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(spark_schema)
+
+
+def _empty_like(df: DataFrame) -> pa.Table:
+    """An empty Arrow table with the schema of the batches ``df`` hands to ``mapInArrow``."""
+    return _arrow_schema(df.schema).empty_table()
+
+
+def _batches(result: pa.Table | pa.RecordBatch) -> list[pa.RecordBatch]:
+    if isinstance(result, pa.RecordBatch):
+        return [result]
+    return result.to_batches()
+
+
+def _conform(result: pa.Table | pa.RecordBatch, schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """The batches of ``result`` cast to the Arrow schema Spark declared for them (dictionary
+    columns decoded, unsigned counts widened to int64: a count beyond int64 raises)."""
+    for batch in _batches(result):
+        if batch.num_rows:
+            # Table.cast: RecordBatch.cast needs pyarrow 16, the package supports 14.
+            yield from pa.Table.from_batches([batch]).select(schema.names).cast(schema).to_batches()
+
+
+def _map_batches(df: DataFrame, apply: Callable[[Any], Any], sample: pa.Table | None = None) -> DataFrame:
+    """``df.mapInArrow`` of ``apply`` (a single-machine function of one Arrow table), with the
+    output schema taken from ``apply`` on ``sample`` (default: an empty table of ``df``'s
+    schema)."""
+    probe = _empty_like(df) if sample is None else sample
+    spark_schema = _spark_schema(_schema_of(apply(probe)))
+    target = _arrow_schema(spark_schema)
+
+    def run(batches: Batches) -> Batches:
+        for batch in batches:
+            if batch.num_rows:
+                yield from _conform(apply(batch), target)
+
+    return df.mapInArrow(run, spark_schema)
+
+
+def _schema_of(result: Any) -> pa.Schema:
+    if isinstance(result, (pa.Table, pa.RecordBatch)):
+        return result.schema
+    return pa.table(result).schema
+
+
+def score_health(df: DataFrame, scorecard: cs.Scorecard | cs.ScorecardSet, as_of: Any) -> DataFrame:
+    """``scorecard.score`` on every account of a Spark DataFrame.
+
+    Args:
+        df: accounts, one per row, with the columns ``scorecard.input_columns`` names.
+        scorecard: a :class:`cs_core.Scorecard` or :class:`cs_core.ScorecardSet`.
+        as_of: the scoring date (``datetime.date`` or ISO string). Required: executors must not
+            each pick their own "today".
+
+    Returns:
+        ``df`` with the columns of ``Scorecard.score`` added (``score``, ``band``, ``coverage``,
+        ``driver``; ``scorecard`` for a set), bit for bit the single-machine values.
+    """
+    return _map_batches(df, lambda table: scorecard.score(table, as_of))
+
+
+def score_risk(
+    df: DataFrame, model: cs.RiskModel, as_of: Any, *, drop_missing: bool | None = None
+) -> DataFrame:
+    """``model.score`` (renewal risk) on every account of a Spark DataFrame.
+
+    Args:
+        df: accounts with the model's inputs or the raw columns ``RiskModel.score`` derives
+            them from.
+        model: a :class:`cs_core.RiskModel`.
+        as_of: the date days to renewal are counted from.
+        drop_missing: as in ``RiskModel.score`` (``None`` warns once, on the driver, about
+            factors without input and leaves them out).
+
+    Returns:
+        ``df`` with ``risk``, ``log_odds``, ``tier`` and the reason columns added.
+    """
+    return _map_batches(df, lambda table: model.score(table, drop_missing=drop_missing, as_of=as_of))
+
+
+def evaluate_playbook(
+    df: DataFrame,
+    playbook: cs.Playbook,
+    as_of: Any,
+    open: Any = None,
+    *,
+    account_id: str = "account_id",
+    model: cs.RiskModel | None = None,
+) -> DataFrame:
+    """``playbook.evaluate`` (the portfolio pipeline of ``cs ctas``) on every account.
+
+    Args:
+        df: accounts, one per row (the columns ``Playbook.evaluate`` reads or derives from).
+        playbook: a :class:`cs_core.Playbook`.
+        as_of: the evaluation date.
+        open: CTAs still open (a small table or list of dicts with ``account_id`` and
+            ``trigger``), shipped to every executor.
+        account_id: the account id column.
+        model: the risk model for the risk tier (default: the built-in one).
+
+    Returns:
+        The new CTAs, one row per account and rule fired, with the columns of
+        ``Playbook.evaluate``. Rules are per account, so batches are independent.
+    """
+    return _map_batches(
+        df, lambda table: playbook.evaluate(table, as_of, open, account_id=account_id, model=model)
+    )
+
+
+def nps_by(
+    df: DataFrame,
+    by: str | Sequence[str] | None = None,
+    period: str | None = None,
+    date: str = "date",
+    score: str = "score",
+    confidence: float = 0.95,
+    interval: str = "wald",
+    skip_missing: bool = False,
+) -> DataFrame:
+    """NPS per group and/or calendar period of a Spark DataFrame of answers (``cs.nps_by``).
+
+    Each Arrow batch is counted by ``cs.nps_by`` (responses, promoters, passives, detractors,
+    skipped per group and period), Spark sums the counts per group, and every statistic comes
+    from ``cs.nps_from_counts`` on the sums: the same counts as ``cs.nps_by`` on the whole
+    table, exactly, and so the same score, standard error, margin and interval to the last bit.
+
+    Args:
+        df: one answer per row.
+        by, period, date, score, confidence, skip_missing: as in :func:`cs_core.nps_by`.
+        interval: ``"wald"``; ``"adjusted_wald"`` raises for now (the compiled module does not
+            expose its margin of error from counts).
+
+    Returns:
+        A DataFrame with the columns of :func:`cs_core.nps_by`, sorted by key then period.
+    """
+    from pyspark.sql import functions
+
+    if interval != "wald":
+        raise cs.CsInvalidError(
+            f"interval {interval!r} is invalid for cs_core.spark.nps_by: only 'wald' is available "
+            "(NpsResult exposes the adjusted-Wald interval but not its margin of error)"
+        )
+    keys = cs._names(by) + (["period", "period_start"] if period else [])
+
+    def counts(table: Any) -> pa.Table:
+        result = cs.nps_by(table, score, by, period, date, confidence, skip_missing, interval)
+        return result.select([*keys, *_NPS_COUNTS])
+
+    # The final columns and their order are those of the single-machine function on one row
+    # (it rejects an empty table, as it does the whole table when that is empty).
+    sample = df.limit(1).toArrow()
+    whole = cs.nps_by(sample, score, by, period, date, confidence, skip_missing, interval)
+    partial = _map_batches(df, counts, sample)
+    summed = partial.groupBy(*keys).agg(*[functions.sum(c).alias(c) for c in _NPS_COUNTS])
+    final_schema = _spark_schema(whole.schema)
+    target = _arrow_schema(final_schema)
+
+    def finish(batches: Batches) -> Batches:
+        for batch in batches:
+            if batch.num_rows:
+                yield _nps_statistics(batch, target, confidence)
+
+    result = summed.mapInArrow(finish, final_schema)
+    return result.orderBy(*keys) if keys else result
+
+
+def _nps_statistics(batch: pa.RecordBatch, schema: pa.Schema, confidence: float) -> pa.RecordBatch:
+    """Rows of summed counts with the statistics of ``cs.nps_from_counts`` added (null for a
+    group whose answers were all skipped, as in ``cs.nps_by``)."""
+    rows = batch.to_pylist()
+    stats: dict[str, list[float | None]] = {
+        name: [] for name in ("nps", "standard_error", "margin_of_error", "ci_low", "ci_high")
+    }
+    for row in rows:
+        if row["responses"] == 0:
+            for values in stats.values():
+                values.append(None)
+            continue
+        result = cs.nps_from_counts(row["promoters"], row["passives"], row["detractors"])
+        low, high = result.confidence_interval(confidence, "wald")
+        stats["nps"].append(result.score)
+        stats["standard_error"].append(result.standard_error)
+        stats["margin_of_error"].append(result.margin_of_error(confidence))
+        stats["ci_low"].append(low)
+        stats["ci_high"].append(high)
+    columns = {name: batch.column(name) for name in batch.schema.names}
+    columns.update({name: pa.array(values, pa.float64()) for name, values in stats.items()})
+    return pa.RecordBatch.from_arrays([columns[name] for name in schema.names], schema=schema)
