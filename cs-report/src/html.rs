@@ -44,7 +44,14 @@ fn num(x: Option<f64>, digits: usize) -> String {
     x.map_or_else(|| "–".to_owned(), |v| format!("{v:.digits$}"))
 }
 
-fn grouped(n: u64) -> String {
+/// A count with thousands separators (`1,661`): the one formatting of counts in the report and
+/// the command line's tables.
+///
+/// ```
+/// assert_eq!(cs_report::grouped(1_234_567), "1,234,567");
+/// assert_eq!(cs_report::grouped(999), "999");
+/// ```
+pub fn grouped(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {

@@ -263,17 +263,7 @@ fn points(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_owned(), |v| format!("{v:.1}"))
 }
 
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+use cs_report::grouped as thousands;
 
 /// `cs score`.
 pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
