@@ -114,6 +114,24 @@ pub enum Error {
     },
 }
 
+/// The text of an offending value. A float's `Display` writes every digit (1e308 as 309 of
+/// them, 5e-324 as 324 decimals); a plain decimal longer than any integer the library reads
+/// (more than 21 characters) that is exactly a float's text is shown in exponent form, the shortest that reads back to the
+/// same float. Every other value is shown as it displays.
+fn shown(value: &impl fmt::Display) -> String {
+    let text = value.to_string();
+    let plain = text
+        .strip_prefix('-')
+        .unwrap_or(&text)
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.');
+    match text.parse::<f64>() {
+        // Only the exact text a float displays as: a long digit string (an id) stays as it is.
+        Ok(x) if plain && text.len() > 21 && x.to_string() == text => format!("{x:e}"),
+        _ => text,
+    }
+}
+
 impl Error {
     /// An [`Error::OutOfRange`] without a position.
     pub fn out_of_range(
@@ -123,7 +141,7 @@ impl Error {
     ) -> Self {
         Error::OutOfRange {
             field: field.into(),
-            value: value.to_string(),
+            value: shown(&value),
             allowed: allowed.into(),
             position: None,
         }
@@ -133,7 +151,7 @@ impl Error {
     pub fn invalid(field: impl Into<String>, value: impl fmt::Display, reason: impl Into<String>) -> Self {
         Error::Invalid {
             field: field.into(),
-            value: value.to_string(),
+            value: shown(&value),
             reason: reason.into(),
             position: None,
         }
@@ -277,6 +295,13 @@ mod tests {
     fn out_of_range_message_names_field_value_position_and_range() {
         let e = Error::out_of_range("nps score", 11, "0..=10").at(3);
         assert_eq!(e.to_string(), "nps score 11 at position 3 is outside 0..=10");
+        assert_eq!(Error::out_of_range("x", 1e308, "0..=1").to_string(), "x 1e308 is outside 0..=1");
+        assert_eq!(Error::out_of_range("x", -5e-324, "0..=1").to_string(), "x -5e-324 is outside 0..=1");
+        assert_eq!(Error::out_of_range("x", 0.1, "0..=1").to_string(), "x 0.1 is outside 0..=1");
+        assert_eq!(Error::out_of_range("x", u64::MAX, "0..=1").to_string(), format!("x {} is outside 0..=1", u64::MAX));
+        assert_eq!(Error::invalid("x", "2026-01-01", "y").to_string(), "x 2026-01-01 is invalid: y");
+        let id = "0000000000000000000000001";
+        assert_eq!(Error::invalid("x", id, "y").to_string(), format!("x {id} is invalid: y"));
     }
 
     #[test]

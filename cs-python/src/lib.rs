@@ -51,7 +51,8 @@ mod _cs_core {
     #[pymodule_export]
     use super::retention::{
         _kaplan_meier_by, _logrank_by, _red_lead_times, PyBacktest, PyKaplanMeier, PyLeadTimes, PyLogRank,
-        PySbgFit, PySbgModel, backtest, churn_by_band, kaplan_meier, logrank, roc_auc,
+        PySbgFit, PySbgModel, backtest, churn_by_band, concordance_index, kaplan_meier, logrank, roc_auc,
+        roc_auc_ci, roc_auc_compare,
     };
 
     #[pymodule_export]

@@ -549,6 +549,18 @@ pub(crate) struct PyRiskModel {
     pub(crate) inner: RiskModel,
 }
 
+impl PyRiskModel {
+    /// Per-factor values paired with the factor names, in factor order.
+    fn named(&self, values: &[f64]) -> Vec<(String, f64)> {
+        self.inner
+            .factors
+            .iter()
+            .zip(values)
+            .map(|(f, v)| (f.name.clone(), *v))
+            .collect()
+    }
+}
+
 #[pymethods]
 impl PyRiskModel {
     /// The built-in model: 15 factors with documented coefficients, tiers 0.15 / 0.30 / 0.50.
@@ -619,6 +631,35 @@ impl PyRiskModel {
             .iter()
             .map(|f| (f.name.clone(), f.coefficient))
             .collect()
+    }
+    /// Factor name -> standard error of its coefficient, in the order of ``coefficients``;
+    /// None for a configured model or a fit whose Hessian is not invertible.
+    #[getter]
+    fn standard_errors(&self) -> Option<Vec<(String, f64)>> {
+        let se = self.inner.standard_errors()?;
+        Some(self.named(se))
+    }
+    /// Factor name -> Wald z (coefficient / standard error), in the order of ``coefficients``.
+    #[getter]
+    fn z_values(&self) -> Option<Vec<(String, f64)>> {
+        Some(self.named(&self.inner.z_values()?))
+    }
+    /// Factor name -> two-sided p-value of its z, in the order of ``coefficients``.
+    #[getter]
+    fn p_values(&self) -> Option<Vec<(String, f64)>> {
+        Some(self.named(&self.inner.p_values()?))
+    }
+    /// The likelihood-ratio test against the intercept-only model (statistic,
+    /// degrees_of_freedom, p_value) as a dict; None for a configured model.
+    #[getter]
+    fn likelihood_ratio<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.inner.likelihood_ratio().map(|t| to_python(py, &t)).transpose()
+    }
+    /// Whether standard errors, z, p-values and the likelihood-ratio test are approximate
+    /// (the fit was penalised).
+    #[getter]
+    fn inference_is_approximate(&self) -> bool {
+        self.inner.inference_is_approximate()
     }
     /// Tier thresholds as a dict: the lowest risk of the medium, high and critical tiers.
     #[getter]
@@ -876,10 +917,17 @@ impl PyRiskEvaluation {
     fn by_tier<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.inner.by_tier)
     }
-    /// Per risk decile (1 = lowest): accounts, mean_risk, churn_rate.
+    /// Per risk decile (1 = lowest): accounts, churned, mean_risk (the expected rate),
+    /// churn_rate (observed) and its 95 % Wilson interval churn_rate_lower / churn_rate_upper.
     #[getter]
     fn calibration<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_python(py, &self.inner.calibration)
+    }
+    /// Murphy's decomposition of the Brier score over the deciles: reliability, resolution,
+    /// uncertainty and within_bin (brier = reliability - resolution + uncertainty + within_bin).
+    #[getter]
+    fn brier_decomposition<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &self.inner.brier_decomposition)
     }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

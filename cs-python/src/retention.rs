@@ -506,7 +506,7 @@ fn counts(obj: &Bound<'_, PyAny>, cohort: usize) -> PyResult<Vec<u64>> {
                 Ok(v as u64)
             } else {
                 Err(raise(
-                    cs_core::Error::out_of_range(name.as_str(), v, "whole numbers, 0 or more").at(i),
+                    cs_core::Error::out_of_range(name.as_str(), v, "a whole number from 0 to 9e15").at(i),
                 ))
             }
         })
@@ -830,6 +830,74 @@ pub(crate) fn roc_auc(
     let s = s.contiguous("score")?;
     let c = c.as_slice()?;
     py.detach(|| core::roc_auc(&s, c)).or_raise()
+}
+
+/// ROC AUC with DeLong's interval: (auc, lower, upper) at `confidence`, clipped to [0, 1].
+#[pyfunction]
+#[pyo3(signature = (scores, churned, confidence = 0.95, *, direction = "risk"))]
+pub(crate) fn roc_auc_ci(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    churned: &Bound<'_, PyAny>,
+    confidence: f64,
+    direction: &str,
+) -> PyResult<(f64, f64, f64)> {
+    let (s, c) = scores_and_flags(scores, churned)?;
+    let s = s.contiguous("score")?;
+    let c = c.as_slice()?;
+    let (confidence, direction) = (confidence_of(confidence)?, ScoreDirection::parse(direction).or_raise()?);
+    let r = py
+        .detach(|| core::roc_auc_interval(&s, c, direction, confidence))
+        .or_raise()?;
+    Ok((r.auc, r.lower, r.upper))
+}
+
+/// Paired DeLong test of two scores of the same accounts: (difference, z, p_value), with z and
+/// p_value None when the difference has no variance.
+#[pyfunction]
+#[pyo3(signature = (scores_a, scores_b, churned, *, direction = "risk"))]
+pub(crate) fn roc_auc_compare(
+    py: Python<'_>,
+    scores_a: &Bound<'_, PyAny>,
+    scores_b: &Bound<'_, PyAny>,
+    churned: &Bound<'_, PyAny>,
+    direction: &str,
+) -> PyResult<(f64, Option<f64>, Option<f64>)> {
+    let a = Float::extract(scores_a, "scores_a")?;
+    let a = a.contiguous("scores_a")?;
+    let b = Float::extract(scores_b, "scores_b")?;
+    let b = b.contiguous("scores_b")?;
+    let c = Flags::extract(churned, "churned")?;
+    let c = c.as_slice()?;
+    let direction = ScoreDirection::parse(direction).or_raise()?;
+    let r = py
+        .detach(|| core::roc_auc_compare(&a, &b, c, direction))
+        .or_raise()?;
+    Ok((r.difference, r.z, r.p_value))
+}
+
+/// Harrell's concordance index of a score against censored tenures, as lifelines'
+/// concordance_index: a higher score predicts a longer tenure unless `direction="risk"`.
+#[pyfunction]
+#[pyo3(signature = (durations, scores, observed = None, *, direction = "health"))]
+pub(crate) fn concordance_index(
+    py: Python<'_>,
+    durations: &Bound<'_, PyAny>,
+    scores: &Bound<'_, PyAny>,
+    observed: Option<&Bound<'_, PyAny>>,
+    direction: &str,
+) -> PyResult<f64> {
+    let d = Float::extract(durations, "duration")?;
+    let d = d.contiguous("duration")?;
+    let s = Float::extract(scores, "score")?;
+    let s = s.contiguous("score")?;
+    let o = flags_or_all(observed, "observed", d.len())?;
+    let o = o.as_slice()?;
+    let direction = ScoreDirection::parse(direction).or_raise()?;
+    let c = py
+        .detach(|| core::concordance_index(&d, &s, o, direction))
+        .or_raise()?;
+    Ok(c.index)
 }
 
 fn direction_name(d: ScoreDirection) -> &'static str {

@@ -584,7 +584,7 @@ KM: Callable[[], cs.KaplanMeier] = lambda: cs.kaplan_meier([1, 2], [True, False]
         (lambda: cs.SbgModel.fit([100, 100, 100]), "sBG fit failed: no customer churned"),
         (lambda: cs.SbgModel.fit([1000, 900, 700, 400, 100]), "the likelihood has no interior maximum"),
         (lambda: cs.SbgModel.fit_cohorts([]), "cohorts is empty"),
-        (lambda: cs.SbgModel(-1, 2), "alpha -1 is outside a finite number above 0"),
+        (lambda: cs.SbgModel(-1, 2), "alpha -1 is outside the range (0, 1e12]"),
         (lambda: cs.SbgModel(1, math.nan), "beta NaN is outside"),
         (lambda: cs.SbgModel(1, 2).derl(0), "discount rate 0 is outside a finite number above 0"),
         (lambda: cs.SbgModel(1, 2).derl(0.1, -1), "renewals -1 is outside 0..=4294967295"),

@@ -4,6 +4,7 @@ use super::factors::RiskTable;
 use super::model::RiskModel;
 use super::tier::RiskTier;
 use crate::portfolio::Column;
+use crate::statistics::{Confidence, wilson_interval};
 use crate::{Error, Result};
 
 /// Churn and revenue of the accounts in one risk tier.
@@ -33,10 +34,37 @@ pub struct CalibrationBin {
     pub bin: u32,
     /// Accounts in the bin.
     pub accounts: u64,
-    /// Mean predicted risk.
+    /// Accounts in the bin that churned.
+    pub churned: u64,
+    /// Mean predicted risk: the expected churn rate.
     pub mean_risk: f64,
     /// Observed churn rate.
     pub churn_rate: f64,
+    /// Lower end of the 95 % Wilson interval of the observed churn rate.
+    pub churn_rate_lower: f64,
+    /// Upper end of the 95 % Wilson interval of the observed churn rate.
+    pub churn_rate_upper: f64,
+}
+
+/// Murphy's decomposition of the Brier score over the calibration bins (Murphy, "A new vector
+/// partition of the probability score", *Journal of Applied Meteorology* 12(4), 1973):
+/// `brier = reliability - resolution + uncertainty + within_bin`. With N accounts, bin k of
+/// n_k accounts, mean risk f_k and churn rate o_k, and overall churn rate o:
+/// reliability = Σ n_k (f_k - o_k)² / N (0 = calibrated), resolution = Σ n_k (o_k - o)² / N
+/// (higher = the bins separate churners), uncertainty = o (1 - o). The identity is exact when
+/// every account of a bin has the same risk; `within_bin` is the remainder from the risks
+/// varying inside the bins (Stephenson, Coelho and Jolliffe, *Weather and Forecasting* 23,
+/// 2008), small for deciles of a smooth score.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BrierDecomposition {
+    /// Σ n_k (f_k - o_k)² / N.
+    pub reliability: f64,
+    /// Σ n_k (o_k - o)² / N.
+    pub resolution: f64,
+    /// o (1 - o).
+    pub uncertainty: f64,
+    /// brier - (reliability - resolution + uncertainty).
+    pub within_bin: f64,
 }
 
 /// How well a risk model ranks and calibrates on a labelled (ideally held-out) set.
@@ -56,6 +84,8 @@ pub struct Evaluation {
     pub by_tier: Vec<TierOutcome>,
     /// Calibration by decile (fewer bins when there are fewer than ten rows).
     pub calibration: Vec<CalibrationBin>,
+    /// The Brier score decomposed over the calibration bins.
+    pub brier_decomposition: BrierDecomposition,
 }
 
 /// ROC AUC of the risks against the outcomes ([`crate::retention::roc_auc`]: Mann-Whitney,
@@ -139,27 +169,56 @@ impl RiskModel {
         let mut order: Vec<usize> = (0..n).collect();
         order.sort_by(|&a, &b| scores.risk[a].total_cmp(&scores.risk[b]).then(a.cmp(&b)));
         let bins = n.min(10);
-        let calibration = (0..bins)
+        let calibration: Vec<CalibrationBin> = (0..bins)
             .map(|b| {
                 let rows = &order[b * n / bins..(b + 1) * n / bins];
                 let m = rows.len() as f64;
+                let churned = rows.iter().filter(|&&i| y[i]).count() as u64;
+                let (lower, upper) =
+                    wilson_interval(churned, rows.len() as u64, Confidence::NINETY_FIVE).unwrap_or((0.0, 1.0));
                 CalibrationBin {
                     bin: b as u32 + 1,
                     accounts: rows.len() as u64,
+                    churned,
                     mean_risk: rows.iter().map(|&i| scores.risk[i]).sum::<f64>() / m,
-                    churn_rate: rows.iter().filter(|&&i| y[i]).count() as f64 / m,
+                    churn_rate: churned as f64 / m,
+                    churn_rate_lower: lower,
+                    churn_rate_upper: upper,
                 }
             })
             .collect();
+        let churned = y.iter().filter(|v| **v).count() as u64;
+        let brier = brier / n as f64;
+        let brier_decomposition = decompose(brier, &calibration, churned, n as u64);
         Ok(Evaluation {
             rows: n as u64,
-            churned: y.iter().filter(|v| **v).count() as u64,
+            churned,
             auc: roc_auc(&scores.risk, &y),
-            brier: brier / n as f64,
+            brier,
             log_loss: log_loss / n as f64,
             by_tier,
             calibration,
+            brier_decomposition,
         })
+    }
+}
+
+/// Murphy's terms from the bins (see [`BrierDecomposition`]).
+fn decompose(brier: f64, bins: &[CalibrationBin], churned: u64, rows: u64) -> BrierDecomposition {
+    let n = rows as f64;
+    let o = churned as f64 / n;
+    let (mut reliability, mut resolution) = (0.0, 0.0);
+    for b in bins {
+        let w = b.accounts as f64 / n;
+        reliability += w * (b.mean_risk - b.churn_rate).powi(2);
+        resolution += w * (b.churn_rate - o).powi(2);
+    }
+    let uncertainty = o * (1.0 - o);
+    BrierDecomposition {
+        reliability,
+        resolution,
+        uncertainty,
+        within_bin: brier - (reliability - resolution + uncertainty),
     }
 }
 
@@ -173,6 +232,26 @@ fn checked(a: i64, b: i64) -> Result<i64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn brier_decomposition_by_hand() {
+        // Bin 1: risk 0.5, outcomes 1 and 0; bin 2: risk 0.9, outcomes 1 and 1.
+        // Brier (0.25 + 0.25 + 0.01 + 0.01) / 4 = 0.13; o = 3/4.
+        let bin = |bin, churned, mean_risk, churn_rate| CalibrationBin {
+            bin,
+            accounts: 2,
+            churned,
+            mean_risk,
+            churn_rate,
+            churn_rate_lower: 0.0,
+            churn_rate_upper: 1.0,
+        };
+        let d = decompose(0.13, &[bin(1, 1, 0.5, 0.5), bin(2, 2, 0.9, 1.0)], 3, 4);
+        assert!((d.reliability - 0.005).abs() < 1e-15);
+        assert!((d.resolution - 0.0625).abs() < 1e-15);
+        assert!((d.uncertainty - 0.1875).abs() < 1e-15);
+        assert!(d.within_bin.abs() < 1e-15);
+    }
 
     #[test]
     fn auc_counts_ties_as_one_half() {

@@ -2,6 +2,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::factors::RiskTable;
+use super::inference::{inverse_diagonal, null_log_likelihood};
 use super::model::{CHUNK, FitReport, MAX_FACTORS, RiskModel};
 use crate::document::Document;
 use crate::portfolio::Column;
@@ -431,6 +432,17 @@ impl RiskModel {
         for (f, b) in model.factors.iter_mut().zip(&beta[1..]) {
             f.coefficient = *b;
         }
+        // Standard errors from the Hessian at the estimate; none without a finite
+        // maximum-likelihood estimate (separated classes and no penalty).
+        let variances = if separation && lambda == 0.0 {
+            None
+        } else {
+            inverse_diagonal(&current.hess, p)
+        };
+        let (intercept_standard_error, standard_errors) = match variances {
+            Some(v) => (Some(v[0].sqrt()), v[1..].iter().map(|x| x.sqrt()).collect()),
+            None => (None, Vec::new()),
+        };
         model.fit = Some(FitReport {
             rows: n as u64,
             churned: positives,
@@ -443,6 +455,9 @@ impl RiskModel {
             max_gradient: max_abs(&current.grad),
             constant_factors: constant,
             message,
+            intercept_standard_error,
+            standard_errors,
+            null_log_likelihood: Some(null_log_likelihood(positives, n as u64)),
         });
         model.validate()?;
         Ok(model)

@@ -64,14 +64,16 @@ mod contract;
 mod evaluate;
 mod factors;
 mod fit;
+mod inference;
 mod model;
 mod stage;
 mod tier;
 
 pub use contract::{Contract, ContractRecord, MAX_NOTICE_DAYS, RenewalContact};
-pub use evaluate::{CalibrationBin, Evaluation, TierOutcome};
+pub use evaluate::{BrierDecomposition, CalibrationBin, Evaluation, TierOutcome};
 pub use factors::{AccountFactors, RiskTable, inputs};
 pub use fit::FitOptions;
+pub use inference::LikelihoodRatio;
 pub use model::{
     FactorSpec, FitReport, MAX_COEFFICIENT, MAX_CONTRIBUTION, MAX_FACTORS, MAX_REASONS, Reason, RiskModel,
     RiskScore, RiskScores, Transform,

@@ -353,6 +353,18 @@ pub struct FitReport {
     pub constant_factors: Vec<String>,
     /// A sentence on the outcome, for people.
     pub message: String,
+    /// Standard error of the intercept, from the inverse of the Hessian of the objective at
+    /// the estimate (see [`RiskModel::standard_errors`]); `None` when it is not invertible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intercept_standard_error: Option<f64>,
+    /// Standard errors of the coefficients, in the order of the factors; empty when the
+    /// Hessian is not invertible (or for a report written before they were computed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub standard_errors: Vec<f64>,
+    /// Log-likelihood of the intercept-only model on the same rows,
+    /// `k ln(k / n) + (n - k) ln(1 - k / n)` for k churned of n.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub null_log_likelihood: Option<f64>,
 }
 
 impl Document for RiskModel {
@@ -382,6 +394,9 @@ impl Document for RiskModel {
             return Err(Error::invalid("intercept", self.intercept, "must be finite"));
         }
         self.tiers.validate()?;
+        if let Some(fit) = &self.fit {
+            fit.validate(self.factors.len())?;
+        }
         for (i, f) in self.factors.iter().enumerate() {
             f.validate()?;
             if self.factors[..i].iter().any(|g| g.name == f.name) {

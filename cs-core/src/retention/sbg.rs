@@ -106,11 +106,16 @@ impl Document for SbgModel {
     }
 }
 
+/// The largest α or β a model takes. Above it the Beta distribution of churn probabilities
+/// is a point mass to six digits (its standard deviation is below `1 / sqrt(α + β)`), so the
+/// model is the geometric one, and the log-gamma closed form of S(t) loses its precision.
+pub const MAX_SHAPE: f64 = 1e12;
+
 fn check_parameter(name: &str, value: f64) -> Result<()> {
-    if value > 0.0 && value.is_finite() {
+    if value > 0.0 && value <= MAX_SHAPE {
         Ok(())
     } else {
-        Err(Error::out_of_range(name, value, "a finite number above 0"))
+        Err(Error::out_of_range(name, value, "the range (0, 1e12]"))
     }
 }
 
@@ -189,7 +194,23 @@ impl SbgModel {
     pub fn fit_with<C: AsRef<[u64]>>(cohorts: &[C], options: &FitOptions) -> Result<SbgFit> {
         let cohorts: Vec<&[u64]> = cohorts.iter().map(AsRef::as_ref).collect();
         validate_cohorts(&cohorts)?;
-        let customers: u64 = cohorts.iter().map(|c| c[0]).sum();
+        if !(options.tolerance.is_finite() && options.tolerance > 0.0) {
+            return Err(Error::out_of_range(
+                "tolerance",
+                options.tolerance,
+                "a finite number above 0",
+            ));
+        }
+        let customers = cohorts
+            .iter()
+            .try_fold(0u64, |n, c| n.checked_add(c[0]))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "alive counts",
+                    "the cohort sizes",
+                    format!("their sum must be at most {}", u64::MAX),
+                )
+            })?;
         let (lost_first, at_start): (u64, u64) = cohorts
             .iter()
             .fold((0, 0), |(l, n), c| (l + c[0] - c[1], n + c[0]));
@@ -267,7 +288,7 @@ impl SbgModel {
         if t == 0 {
             return Err(Error::out_of_range("period", t, "1 or more"));
         }
-        Ok(self.survival(t - 1) * self.alpha / (self.alpha + self.beta + f64::from(t) - 1.0))
+        Ok(self.survival(t - 1) * self.alpha / (self.alpha + self.beta + (f64::from(t) - 1.0)))
     }
 
     /// S(t): the share of a cohort still active after `t` periods (S(0) = 1).
@@ -289,7 +310,7 @@ impl SbgModel {
         if t <= MAX_PERIODS {
             return (1..=t).fold(1.0, |s, j| {
                 let j = f64::from(j);
-                s * (self.beta + j - 1.0) / (self.alpha + self.beta + j - 1.0)
+                s * (self.beta + (j - 1.0)) / (self.alpha + self.beta + (j - 1.0))
             });
         }
         let (a, b, t) = (self.alpha, self.beta, f64::from(t));
@@ -307,7 +328,7 @@ impl SbgModel {
         out.push(s);
         for j in 1..=periods {
             let j = f64::from(j);
-            s *= (self.beta + j - 1.0) / (self.alpha + self.beta + j - 1.0);
+            s *= (self.beta + (j - 1.0)) / (self.alpha + self.beta + (j - 1.0));
             out.push(s);
         }
         Ok(out)
@@ -320,7 +341,7 @@ impl SbgModel {
             return Err(Error::out_of_range("period", t, "1 or more"));
         }
         let t = f64::from(t);
-        Ok((self.beta + t - 1.0) / (self.alpha + self.beta + t - 1.0))
+        Ok((self.beta + (t - 1.0)) / (self.alpha + self.beta + (t - 1.0)))
     }
 
     /// Expected number of customers alive at the start of periods 0..=periods from a cohort of
@@ -356,11 +377,17 @@ impl SbgModel {
         }
         let r = f64::from(renewals);
         let lead = (self.beta + r) / (self.alpha + self.beta + r);
-        let series = hyp2f1_one(
-            self.beta + r + 1.0,
-            self.alpha + self.beta + r + 1.0,
-            1.0 / (1.0 + discount),
-        )?;
+        let z = 1.0 / (1.0 + discount);
+        // The series converges for z < 1; a rate so small that 1 / (1 + d) rounds to 1 (or one
+        // needing more terms than the series takes) is named as the rate it is.
+        let series = hyp2f1_one(self.beta + r + 1.0, self.alpha + self.beta + r + 1.0, z)
+            .map_err(|_| {
+                Error::out_of_range(
+                    "discount rate",
+                    discount,
+                    "large enough for the residual-lifetime series to converge",
+                )
+            })?;
         Ok(lead * series)
     }
 
@@ -374,7 +401,16 @@ impl SbgModel {
                 "a margin must be a finite number",
             ));
         }
-        Ok(margin * self.derl(discount, renewals)?)
+        let value = margin * self.derl(discount, renewals)?;
+        if value.is_finite() {
+            Ok(value)
+        } else {
+            Err(Error::out_of_range(
+                "margin",
+                margin,
+                "small enough that DERL x margin is a finite number",
+            ))
+        }
     }
 }
 
@@ -450,7 +486,7 @@ fn evaluate(theta: [f64; 2], cohorts: &[&[u64]]) -> (f64, [f64; 2], [[f64; 2]; 2
         let (mut ln_sb, mut b1, mut b2) = (0.0f64, 0.0f64, 0.0f64);
         for t in 1..counts.len() {
             let tf = t as f64;
-            let x = a + b + tf - 1.0;
+            let x = a + b + (tf - 1.0);
             ln_sa += x.ln();
             a1 += 1.0 / x;
             a2 += 1.0 / (x * x);
@@ -463,7 +499,7 @@ fn evaluate(theta: [f64; 2], cohorts: &[&[u64]]) -> (f64, [f64; 2], [[f64; 2]; 2
                 hbb += lost * (a2 - b2);
                 hab += lost * a2;
             }
-            let y = b + tf - 1.0;
+            let y = b + (tf - 1.0);
             ln_sb += y.ln();
             b1 += 1.0 / y;
             b2 += 1.0 / (y * y);
@@ -676,6 +712,13 @@ mod tests {
         assert!(SbgModel::new(0.0, 1.0).is_err());
         assert!(SbgModel::new(1.0, f64::NAN).is_err());
         assert!(SbgModel::new(1.0, 1.0).unwrap().derl(0.0, 0).is_err());
+        for tolerance in [f64::NAN, -1.0, 0.0, f64::INFINITY] {
+            let options = FitOptions { tolerance, ..FitOptions::default() };
+            let e = SbgModel::fit_with(&[[100, 80, 70]], &options).unwrap_err();
+            assert!(e.to_string().starts_with(&format!("tolerance {tolerance} is outside")), "{e}");
+        }
+        let e = SbgModel::fit_cohorts(&[[u64::MAX, 5, 1], [2, 1, 1]]).unwrap_err();
+        assert!(e.to_string().contains("their sum must be at most"), "{e}");
     }
 
     #[test]
@@ -691,5 +734,46 @@ mod tests {
         let back = SbgModel::from_toml(&m.to_toml().unwrap()).unwrap();
         assert_eq!(back, m);
         assert!(SbgModel::from_json(r#"{"schema_version": 1, "alpha": -1.0, "beta": 1.0}"#).is_err());
+    }
+
+    #[test]
+    fn extreme_parameters_give_finite_numbers_or_a_named_error() {
+        // 1 + 1e-300 - 1 is 0: the periods are added to the shapes as (j - 1), not j then -1,
+        // so tiny shapes do not turn S(t) into 0 / 0.
+        let m = SbgModel::new(1e-300, 1e-300).unwrap();
+        assert_eq!(m.survival_curve(3).unwrap(), vec![1.0, 0.5, 0.5, 0.5]);
+        assert!((m.survival(MAX_PERIODS + 1) - 0.5).abs() < 1e-6);
+        assert!(SbgModel::new(MAX_SHAPE, 1.0).is_ok());
+        let e = SbgModel::new(1e308, 1.0).unwrap_err();
+        assert_eq!(e.to_string(), "alpha 1e308 is outside the range (0, 1e12]");
+        let m = SbgModel::new(1.0, 2.0).unwrap();
+        let e = m.derl(1e-300, 0).unwrap_err();
+        assert!(e.to_string().starts_with("discount rate 1e-300 is outside"), "{e}");
+        let e = m.residual_value(1e308, 0.1, 0).unwrap_err();
+        assert!(e.to_string().starts_with("margin 1e308 is outside"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_output_is_finite(
+            a in 1e-300f64..=MAX_SHAPE,
+            b in 1e-300f64..=MAX_SHAPE,
+            t in proptest::prelude::any::<u32>(),
+            d in 1e-3f64..1e6,
+        ) {
+            let m = SbgModel::new(a, b).unwrap();
+            let s = m.survival(t);
+            proptest::prop_assert!((0.0..=1.0).contains(&s), "S({t}) = {s}");
+            for (i, s) in m.survival_curve(20).unwrap().into_iter().enumerate() {
+                proptest::prop_assert!((0.0..=1.0).contains(&s), "S({i}) = {s}");
+            }
+            let r = m.retention(t.max(1)).unwrap();
+            proptest::prop_assert!((0.0..=1.0).contains(&r));
+            let p = m.churn_probability(t.clamp(1, MAX_PERIODS)).unwrap();
+            proptest::prop_assert!((0.0..=1.0).contains(&p));
+            if let Ok(v) = m.derl(d, 0) {
+                proptest::prop_assert!(v.is_finite() && v >= 0.0, "DERL = {v}");
+            }
+        }
     }
 }

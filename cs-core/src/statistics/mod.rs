@@ -19,7 +19,9 @@
 mod chi_square;
 mod hypergeometric;
 mod normal;
+mod proportion;
 
 pub use chi_square::chi_square_sf;
 pub use hypergeometric::hyp2f1_one;
 pub use normal::{Confidence, normal_cdf, normal_quantile, two_sided_p_value};
+pub use proportion::wilson_interval;

@@ -23,15 +23,24 @@ impl Confidence {
     /// The conventional 95 % level.
     pub const NINETY_FIVE: Confidence = Confidence(0.95);
 
-    /// Validates a level; 0, 1, NaN and anything outside (0, 1) are rejected.
+    /// Validates a level; 0, 1, NaN and anything outside (0, 1) are rejected, and so is a
+    /// level so close to 1 that its critical value is infinite (0.5 + level / 2 rounds to 1:
+    /// 0.9999999999999999 is refused, 0.9999999999999998 is the highest level taken).
+    ///
+    /// ```
+    /// use cs_core::statistics::Confidence;
+    /// assert!(Confidence::new(0.999_999_999_999_999_8)?.z().is_finite());
+    /// assert!(Confidence::new(0.999_999_999_999_999_9).is_err());
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
     pub fn new(level: f64) -> Result<Self> {
-        if level > 0.0 && level < 1.0 {
+        if level > 0.0 && 0.5 + level / 2.0 < 1.0 {
             Ok(Confidence(level))
         } else {
             Err(Error::out_of_range(
                 "confidence level",
                 level,
-                "the open interval (0, 1)",
+                "the open interval (0, 1), at most 0.9999999999999998",
             ))
         }
     }

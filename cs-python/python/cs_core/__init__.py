@@ -74,6 +74,7 @@ from cs_core._cs_core import (
     arr_at_risk,
     backtest,
     churn_by_band,
+    concordance_index,
     csat,
     expansion_signals,
     explain_change,
@@ -88,6 +89,8 @@ from cs_core._cs_core import (
     report,
     revenue_retention,
     roc_auc,
+    roc_auc_ci,
+    roc_auc_compare,
 )
 
 __all__ = [
@@ -136,6 +139,7 @@ __all__ = [
     "backtest",
     "churn_by_band",
     "churn_reasons",
+    "concordance_index",
     "csat",
     "engagement_calendar",
     "engagement_calendar_ics",
@@ -161,6 +165,8 @@ __all__ = [
     "report",
     "revenue_retention",
     "roc_auc",
+    "roc_auc_ci",
+    "roc_auc_compare",
     "still_onboarding",
     "synthetic_portfolio",
     "time_to_first_impact",

@@ -1096,6 +1096,27 @@ def roc_auc(scores: Any, churned: Any) -> float:
     """ROC AUC of a score against churn, ties counted one half (scikit-learn's roc_auc_score with
     churned as the positive class and higher scores riskier)."""
 
+def concordance_index(durations: Any, scores: Any, observed: Any = None, *, direction: str = "health") -> float:
+    """Harrell's C of ``scores`` against tenures ``durations`` and ``observed`` (True = churned,
+    False = censored; all churned when None), with lifelines' ``concordance_index`` rules: a
+    higher score predicts a longer tenure; ``direction="risk"`` for risk scores. Score ties
+    count one half; pairs of two churns at the same tenure are not comparable."""
+
+def roc_auc_ci(
+    scores: Any, churned: Any, confidence: float = 0.95, *, direction: str = "risk"
+) -> tuple[float, float, float]:
+    """ROC AUC with DeLong's interval: ``(auc, lower, upper)`` at ``confidence``, the normal
+    interval on DeLong's standard error clipped to [0, 1] (pROC's ``ci.auc(method="delong")``).
+    ``direction="health"`` for scores where higher means healthier. Needs two churned and two
+    retained accounts."""
+
+def roc_auc_compare(
+    scores_a: Any, scores_b: Any, churned: Any, *, direction: str = "risk"
+) -> tuple[float, float | None, float | None]:
+    """Paired DeLong test of two scores of the same accounts (pROC's ``roc.test``):
+    ``(difference, z, p_value)`` with difference = AUC(a) - AUC(b) and a two-sided p-value;
+    z and p_value are None when the difference has no variance."""
+
 def backtest(
     scores: Any,
     churned: Any,
@@ -1347,6 +1368,25 @@ class RiskModel:
     def coefficients(self) -> list[tuple[str, float]]:
         """Factor name -> coefficient (log-odds per scale unit)."""
     @property
+    def standard_errors(self) -> list[tuple[str, float]] | None:
+        """Factor name -> standard error of its coefficient, in the order of ``coefficients``,
+        from the inverse Hessian of the fit (statsmodels ``Logit`` for an unpenalised fit;
+        approximate when penalised); None for a configured model."""
+    @property
+    def z_values(self) -> list[tuple[str, float]] | None:
+        """Factor name -> Wald z (coefficient / standard error)."""
+    @property
+    def p_values(self) -> list[tuple[str, float]] | None:
+        """Factor name -> two-sided p-value of its z."""
+    @property
+    def likelihood_ratio(self) -> dict[str, Any] | None:
+        """The likelihood-ratio test against the intercept-only model: statistic,
+        degrees_of_freedom, p_value; None for a configured model."""
+    @property
+    def inference_is_approximate(self) -> bool:
+        """True when the fit was penalised (``C`` set): the standard errors and tests are then
+        approximate."""
+    @property
     def tiers(self) -> dict[str, float]:
         """Tier thresholds as a dict: the lowest risk of the medium, high and critical tiers."""
     @property
@@ -1443,7 +1483,12 @@ class RiskEvaluation:
         """Per tier (low to critical): accounts, churned, churn_rate, mean_risk, arr, churned_arr."""
     @property
     def calibration(self) -> list[dict[str, Any]]:
-        """Per risk decile (1 = lowest): accounts, mean_risk, churn_rate."""
+        """Per risk decile (1 = lowest): accounts, churned, mean_risk (the expected rate),
+        churn_rate (observed) and its 95 % Wilson interval churn_rate_lower / churn_rate_upper."""
+    @property
+    def brier_decomposition(self) -> dict[str, float]:
+        """Murphy's decomposition of the Brier score over the deciles: reliability, resolution,
+        uncertainty and within_bin (brier = reliability - resolution + uncertainty + within_bin)."""
     def to_dict(self) -> dict[str, Any]:
         """Everything as a dict."""
 
