@@ -295,13 +295,31 @@ mod tests {
     fn out_of_range_message_names_field_value_position_and_range() {
         let e = Error::out_of_range("nps score", 11, "0..=10").at(3);
         assert_eq!(e.to_string(), "nps score 11 at position 3 is outside 0..=10");
-        assert_eq!(Error::out_of_range("x", 1e308, "0..=1").to_string(), "x 1e308 is outside 0..=1");
-        assert_eq!(Error::out_of_range("x", -5e-324, "0..=1").to_string(), "x -5e-324 is outside 0..=1");
-        assert_eq!(Error::out_of_range("x", 0.1, "0..=1").to_string(), "x 0.1 is outside 0..=1");
-        assert_eq!(Error::out_of_range("x", u64::MAX, "0..=1").to_string(), format!("x {} is outside 0..=1", u64::MAX));
-        assert_eq!(Error::invalid("x", "2026-01-01", "y").to_string(), "x 2026-01-01 is invalid: y");
+        assert_eq!(
+            Error::out_of_range("x", 1e308, "0..=1").to_string(),
+            "x 1e308 is outside 0..=1"
+        );
+        assert_eq!(
+            Error::out_of_range("x", -5e-324, "0..=1").to_string(),
+            "x -5e-324 is outside 0..=1"
+        );
+        assert_eq!(
+            Error::out_of_range("x", 0.1, "0..=1").to_string(),
+            "x 0.1 is outside 0..=1"
+        );
+        assert_eq!(
+            Error::out_of_range("x", u64::MAX, "0..=1").to_string(),
+            format!("x {} is outside 0..=1", u64::MAX)
+        );
+        assert_eq!(
+            Error::invalid("x", "2026-01-01", "y").to_string(),
+            "x 2026-01-01 is invalid: y"
+        );
         let id = "0000000000000000000000001";
-        assert_eq!(Error::invalid("x", id, "y").to_string(), format!("x {id} is invalid: y"));
+        assert_eq!(
+            Error::invalid("x", id, "y").to_string(),
+            format!("x {id} is invalid: y")
+        );
     }
 
     #[test]

@@ -653,7 +653,16 @@ impl PyRiskModel {
     /// degrees_of_freedom, p_value) as a dict; None for a configured model.
     #[getter]
     fn likelihood_ratio<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner.likelihood_ratio().map(|t| to_python(py, &t)).transpose()
+        self.inner
+            .likelihood_ratio()
+            .map(|t| to_python(py, &t))
+            .transpose()
+    }
+    /// The model as one linear predictor of its raw inputs, ``(intercept, slopes)`` with the
+    /// slopes in factor order, when every factor reads its input as is (identity transform);
+    /// None otherwise. The form of scikit-learn's ``intercept_`` and ``coef_``.
+    fn linear_in_inputs(&self) -> Option<(f64, Vec<f64>)> {
+        self.inner.linear_in_inputs().map(|l| (l.intercept, l.slopes))
     }
     /// Whether standard errors, z, p-values and the likelihood-ratio test are approximate
     /// (the fit was penalised).

@@ -845,7 +845,10 @@ pub(crate) fn roc_auc_ci(
     let (s, c) = scores_and_flags(scores, churned)?;
     let s = s.contiguous("score")?;
     let c = c.as_slice()?;
-    let (confidence, direction) = (confidence_of(confidence)?, ScoreDirection::parse(direction).or_raise()?);
+    let (confidence, direction) = (
+        confidence_of(confidence)?,
+        ScoreDirection::parse(direction).or_raise()?,
+    );
     let r = py
         .detach(|| core::roc_auc_interval(&s, c, direction, confidence))
         .or_raise()?;

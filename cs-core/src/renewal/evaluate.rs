@@ -49,17 +49,17 @@ pub struct CalibrationBin {
 /// Murphy's decomposition of the Brier score over the calibration bins (Murphy, "A new vector
 /// partition of the probability score", *Journal of Applied Meteorology* 12(4), 1973):
 /// `brier = reliability - resolution + uncertainty + within_bin`. With N accounts, bin k of
-/// n_k accounts, mean risk f_k and churn rate o_k, and overall churn rate o:
-/// reliability = Σ n_k (f_k - o_k)² / N (0 = calibrated), resolution = Σ n_k (o_k - o)² / N
-/// (higher = the bins separate churners), uncertainty = o (1 - o). The identity is exact when
+/// `n_k` accounts, mean risk `f_k` and churn rate `o_k`, and overall churn rate o:
+/// reliability = `Σ n_k (f_k - o_k)² / N` (0 = calibrated), resolution = `Σ n_k (o_k - o)² / N`
+/// (higher = the bins separate churners), uncertainty = `o (1 - o)`. The identity is exact when
 /// every account of a bin has the same risk; `within_bin` is the remainder from the risks
 /// varying inside the bins (Stephenson, Coelho and Jolliffe, *Weather and Forecasting* 23,
 /// 2008), small for deciles of a smooth score.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct BrierDecomposition {
-    /// Σ n_k (f_k - o_k)² / N.
+    /// `Σ n_k (f_k - o_k)² / N`.
     pub reliability: f64,
-    /// Σ n_k (o_k - o)² / N.
+    /// `Σ n_k (o_k - o)² / N`.
     pub resolution: f64,
     /// o (1 - o).
     pub uncertainty: f64,
@@ -174,8 +174,8 @@ impl RiskModel {
                 let rows = &order[b * n / bins..(b + 1) * n / bins];
                 let m = rows.len() as f64;
                 let churned = rows.iter().filter(|&&i| y[i]).count() as u64;
-                let (lower, upper) =
-                    wilson_interval(churned, rows.len() as u64, Confidence::NINETY_FIVE).unwrap_or((0.0, 1.0));
+                let (lower, upper) = wilson_interval(churned, rows.len() as u64, Confidence::NINETY_FIVE)
+                    .unwrap_or((0.0, 1.0));
                 CalibrationBin {
                     bin: b as u32 + 1,
                     accounts: rows.len() as u64,

@@ -56,7 +56,13 @@ impl RiskModel {
     /// Wald z of each coefficient (coefficient / standard error), in factor order.
     pub fn z_values(&self) -> Option<Vec<f64>> {
         let se = self.standard_errors()?;
-        Some(self.factors.iter().zip(se).map(|(f, s)| f.coefficient / s).collect())
+        Some(
+            self.factors
+                .iter()
+                .zip(se)
+                .map(|(f, s)| f.coefficient / s)
+                .collect(),
+        )
     }
 
     /// Two-sided p-value of each coefficient's z, in factor order.
@@ -103,7 +109,11 @@ impl FitReport {
         }
         let values = self.standard_errors.iter().chain(&self.intercept_standard_error);
         if let Some(v) = values.copied().find(|v| !(v.is_finite() && *v >= 0.0)) {
-            return Err(Error::out_of_range("fit standard error", v, "a finite number, 0 or more"));
+            return Err(Error::out_of_range(
+                "fit standard error",
+                v,
+                "a finite number, 0 or more",
+            ));
         }
         for (field, v) in [
             ("fit log_likelihood", Some(self.log_likelihood)),
@@ -142,7 +152,7 @@ pub(super) fn inverse_diagonal(upper: &[f64], p: usize) -> Option<Vec<f64>> {
     let mut out = Vec::with_capacity(p);
     let mut z = vec![0.0; p];
     for i in 0..p {
-        z.iter_mut().for_each(|v| *v = 0.0);
+        z.fill(0.0);
         for r in i..p {
             let e = if r == i { 1.0 } else { 0.0 };
             let s: f64 = (i..r).map(|k| l[r * p + k] * z[k]).sum();

@@ -65,6 +65,7 @@ mod evaluate;
 mod factors;
 mod fit;
 mod inference;
+mod linear;
 mod model;
 mod stage;
 mod tier;
@@ -74,6 +75,7 @@ pub use evaluate::{BrierDecomposition, CalibrationBin, Evaluation, TierOutcome};
 pub use factors::{AccountFactors, RiskTable, inputs};
 pub use fit::FitOptions;
 pub use inference::LikelihoodRatio;
+pub use linear::LinearPredictor;
 pub use model::{
     FactorSpec, FitReport, MAX_COEFFICIENT, MAX_CONTRIBUTION, MAX_FACTORS, MAX_REASONS, Reason, RiskModel,
     RiskScore, RiskScores, Transform,

@@ -235,8 +235,13 @@ mod tests {
 
     #[test]
     fn hand_computed_variance() {
-        let r = roc_auc_interval(&[0.9, 0.2, 0.6, 0.6], &[true, false, true, false], RISK, Confidence::NINETY_FIVE)
-            .unwrap();
+        let r = roc_auc_interval(
+            &[0.9, 0.2, 0.6, 0.6],
+            &[true, false, true, false],
+            RISK,
+            Confidence::NINETY_FIVE,
+        )
+        .unwrap();
         assert_eq!(r.auc, 0.875);
         assert!((r.standard_error - 0.03125f64.sqrt()).abs() < 1e-15);
         let half = Confidence::NINETY_FIVE.z() * 0.03125f64.sqrt();
@@ -250,8 +255,13 @@ mod tests {
         let risk = [0.9, 0.2, 0.6, 0.6, 0.1, 0.3];
         let health: Vec<f64> = risk.iter().map(|r| -r).collect();
         let a = roc_auc_interval(&risk, &churned, RISK, Confidence::NINETY_FIVE).unwrap();
-        let b = roc_auc_interval(&health, &churned, ScoreDirection::HigherIsHealthier, Confidence::NINETY_FIVE)
-            .unwrap();
+        let b = roc_auc_interval(
+            &health,
+            &churned,
+            ScoreDirection::HigherIsHealthier,
+            Confidence::NINETY_FIVE,
+        )
+        .unwrap();
         assert_eq!(a, b);
     }
 
@@ -266,8 +276,13 @@ mod tests {
 
     #[test]
     fn too_few_of_a_class_is_named() {
-        let e = roc_auc_interval(&[0.9, 0.2, 0.1], &[true, false, false], RISK, Confidence::NINETY_FIVE)
-            .unwrap_err();
+        let e = roc_auc_interval(
+            &[0.9, 0.2, 0.1],
+            &[true, false, false],
+            RISK,
+            Confidence::NINETY_FIVE,
+        )
+        .unwrap_err();
         assert_eq!(
             e.to_string(),
             "churned accounts 1 is outside 2 or more (DeLong's variance needs two of each class)"
@@ -275,7 +290,10 @@ mod tests {
         let e = roc_auc_compare(&[0.1, 0.2], &[0.1], &[true, false], RISK).unwrap_err();
         assert!(e.to_string().contains("scores_b"), "{e}");
         let e = roc_auc_compare(&[0.1, 0.2], &[0.1, f64::NAN], &[true, false], RISK).unwrap_err();
-        assert_eq!(e.to_string(), "scores_b NaN at position 1 is invalid: scores must be finite numbers");
+        assert_eq!(
+            e.to_string(),
+            "scores_b NaN at position 1 is invalid: scores must be finite numbers"
+        );
     }
 
     proptest::proptest! {

@@ -57,9 +57,9 @@ pub use auc::roc_auc;
 pub use backtest::{
     Backtest, BacktestOptions, MAX_BINS, ScoreBin, ScoreDirection, TopK, TopKResult, backtest,
 };
+pub use bands::{BandChurn, LeadTime, LeadTimes, churn_by_band, red_lead_times};
 pub use concordance::{Concordance, concordance_index};
 pub use delong::{AucComparison, AucInterval, roc_auc_compare, roc_auc_interval};
-pub use bands::{BandChurn, LeadTime, LeadTimes, churn_by_band, red_lead_times};
 pub use event_table::EventTable;
 pub use kaplan_meier::{ConfidenceBand, KaplanMeier, SurvivalGroup, kaplan_meier, kaplan_meier_by};
 pub use logrank::{LogRank, LogRankGroup, logrank, logrank_groups};

@@ -380,14 +380,13 @@ impl SbgModel {
         let z = 1.0 / (1.0 + discount);
         // The series converges for z < 1; a rate so small that 1 / (1 + d) rounds to 1 (or one
         // needing more terms than the series takes) is named as the rate it is.
-        let series = hyp2f1_one(self.beta + r + 1.0, self.alpha + self.beta + r + 1.0, z)
-            .map_err(|_| {
-                Error::out_of_range(
-                    "discount rate",
-                    discount,
-                    "large enough for the residual-lifetime series to converge",
-                )
-            })?;
+        let series = hyp2f1_one(self.beta + r + 1.0, self.alpha + self.beta + r + 1.0, z).map_err(|_| {
+            Error::out_of_range(
+                "discount rate",
+                discount,
+                "large enough for the residual-lifetime series to converge",
+            )
+        })?;
         Ok(lead * series)
     }
 
@@ -713,9 +712,16 @@ mod tests {
         assert!(SbgModel::new(1.0, f64::NAN).is_err());
         assert!(SbgModel::new(1.0, 1.0).unwrap().derl(0.0, 0).is_err());
         for tolerance in [f64::NAN, -1.0, 0.0, f64::INFINITY] {
-            let options = FitOptions { tolerance, ..FitOptions::default() };
+            let options = FitOptions {
+                tolerance,
+                ..FitOptions::default()
+            };
             let e = SbgModel::fit_with(&[[100, 80, 70]], &options).unwrap_err();
-            assert!(e.to_string().starts_with(&format!("tolerance {tolerance} is outside")), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("tolerance {tolerance} is outside")),
+                "{e}"
+            );
         }
         let e = SbgModel::fit_cohorts(&[[u64::MAX, 5, 1], [2, 1, 1]]).unwrap_err();
         assert!(e.to_string().contains("their sum must be at most"), "{e}");
@@ -748,7 +754,10 @@ mod tests {
         assert_eq!(e.to_string(), "alpha 1e308 is outside the range (0, 1e12]");
         let m = SbgModel::new(1.0, 2.0).unwrap();
         let e = m.derl(1e-300, 0).unwrap_err();
-        assert!(e.to_string().starts_with("discount rate 1e-300 is outside"), "{e}");
+        assert!(
+            e.to_string().starts_with("discount rate 1e-300 is outside"),
+            "{e}"
+        );
         let e = m.residual_value(1e308, 0.1, 0).unwrap_err();
         assert!(e.to_string().starts_with("margin 1e308 is outside"), "{e}");
     }

@@ -39,7 +39,10 @@ mod tests {
     fn published_value() {
         // Newcombe (1998), Statistics in Medicine 17, table I: 81 of 263 -> 0.2553 to 0.3662.
         let (low, high) = wilson_interval(81, 263, Confidence::NINETY_FIVE).unwrap();
-        assert!((low - 0.2553).abs() < 5e-5 && (high - 0.3662).abs() < 5e-5, "{low} {high}");
+        assert!(
+            (low - 0.2553).abs() < 5e-5 && (high - 0.3662).abs() < 5e-5,
+            "{low} {high}"
+        );
         assert!(wilson_interval(1, 0, Confidence::NINETY_FIVE).is_none());
     }
 }

@@ -1096,7 +1096,9 @@ def roc_auc(scores: Any, churned: Any) -> float:
     """ROC AUC of a score against churn, ties counted one half (scikit-learn's roc_auc_score with
     churned as the positive class and higher scores riskier)."""
 
-def concordance_index(durations: Any, scores: Any, observed: Any = None, *, direction: str = "health") -> float:
+def concordance_index(
+    durations: Any, scores: Any, observed: Any = None, *, direction: str = "health"
+) -> float:
     """Harrell's C of ``scores`` against tenures ``durations`` and ``observed`` (True = churned,
     False = censored; all churned when None), with lifelines' ``concordance_index`` rules: a
     higher score predicts a longer tenure; ``direction="risk"`` for risk scores. Score ties
@@ -1382,6 +1384,10 @@ class RiskModel:
     def likelihood_ratio(self) -> dict[str, Any] | None:
         """The likelihood-ratio test against the intercept-only model: statistic,
         degrees_of_freedom, p_value; None for a configured model."""
+    def linear_in_inputs(self) -> tuple[float, list[float]] | None:
+        """The model as one linear predictor of its raw inputs, ``(intercept, slopes)`` with the
+        slopes in factor order, when every factor reads its input as is (identity transform);
+        None otherwise. The form of scikit-learn's ``intercept_`` and ``coef_``."""
     @property
     def inference_is_approximate(self) -> bool:
         """True when the fit was penalised (``C`` set): the standard errors and tests are then
