@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field};
-use cs_core::retention::{AtRisk, ConfidenceType, KaplanMeier, LogRank, SurvivalGroup, kaplan_meier_by, logrank};
+use cs_core::retention::{
+    AtRisk, ConfidenceType, KaplanMeier, LogRank, SurvivalGroup, kaplan_meier_by, logrank,
+};
 use cs_core::statistics::Confidence;
 use cs_core::{Error, Result};
 
@@ -140,8 +142,10 @@ impl CurveNames {
     /// The seven column names at `confidence`.
     pub fn names(self, confidence: Confidence) -> [String; 7] {
         match self {
-            CurveNames::Cs => ["timeline", "survival", "ci_low", "ci_high", "at_risk", "events", "censored"]
-                .map(str::to_owned),
+            CurveNames::Cs => [
+                "timeline", "survival", "ci_low", "ci_high", "at_risk", "events", "censored",
+            ]
+            .map(str::to_owned),
             CurveNames::Lifelines => {
                 let level = lifelines_level(confidence.level());
                 [
@@ -255,11 +259,26 @@ mod tests {
             CurveNames::Lifelines,
         )
         .unwrap();
-        let names = |b: &RecordBatch| -> Vec<String> { b.schema().fields().iter().map(|f| f.name().clone()).collect() };
-        assert_eq!(names(&cs), ["timeline", "survival", "ci_low", "ci_high", "at_risk", "events", "censored"]);
+        let names = |b: &RecordBatch| -> Vec<String> {
+            b.schema().fields().iter().map(|f| f.name().clone()).collect()
+        };
+        assert_eq!(
+            names(&cs),
+            [
+                "timeline", "survival", "ci_low", "ci_high", "at_risk", "events", "censored"
+            ]
+        );
         assert_eq!(
             names(&lifelines),
-            ["timeline", "KM_estimate", "KM_estimate_lower_0.9", "KM_estimate_upper_0.9", "at_risk", "observed", "censored"]
+            [
+                "timeline",
+                "KM_estimate",
+                "KM_estimate_lower_0.9",
+                "KM_estimate_upper_0.9",
+                "at_risk",
+                "observed",
+                "censored"
+            ]
         );
         // The same numbers under both names (the level aside).
         assert_eq!(cs.column(1), lifelines.column(1));

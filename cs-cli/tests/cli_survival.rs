@@ -19,20 +19,25 @@ fn cs(args: &[&str]) -> (bool, String, String) {
 }
 
 /// R's aml data: weeks, status (1 = relapse), maintenance group.
-fn aml_csv() -> String {
-    let maintained = [
-        (9, 1), (13, 1), (13, 0), (18, 1), (23, 1), (28, 0), (31, 1), (34, 1), (45, 0), (48, 1), (161, 0),
-    ];
-    let nonmaintained = [
-        (5, 1), (5, 1), (8, 1), (8, 1), (12, 1), (16, 0), (23, 1), (27, 1), (30, 1), (33, 1), (43, 1), (45, 1),
-    ];
+fn aml_csv(name: &str) -> String {
+    let maintained = (
+        [9, 13, 13, 18, 23, 28, 31, 34, 45, 48, 161],
+        [1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0],
+    );
+    let nonmaintained = (
+        [5, 5, 8, 8, 12, 16, 23, 27, 30, 33, 43, 45],
+        [1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1],
+    );
     let mut text = String::from("time,status,x\n");
-    for (group, rows) in [("Maintained", &maintained[..]), ("Nonmaintained", &nonmaintained[..])] {
-        for (t, s) in rows {
+    for (group, (times, status)) in [
+        ("Maintained", (&maintained.0[..], &maintained.1[..])),
+        ("Nonmaintained", (&nonmaintained.0[..], &nonmaintained.1[..])),
+    ] {
+        for (t, s) in times.iter().zip(status) {
             text.push_str(&format!("{t},{s},{group}\n"));
         }
     }
-    let path = std::env::temp_dir().join(format!("cs-cli-survival-{}-aml.csv", std::process::id()));
+    let path = std::env::temp_dir().join(format!("cs-cli-survival-{}-{name}.csv", std::process::id()));
     std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
         .expect("write csv");
@@ -40,14 +45,31 @@ fn aml_csv() -> String {
 }
 
 fn aml_args(path: &str) -> Vec<&str> {
-    vec!["survival", path, "--duration", "time", "--observed", "status", "--by", "x"]
+    vec![
+        "survival",
+        path,
+        "--duration",
+        "time",
+        "--observed",
+        "status",
+        "--by",
+        "x",
+    ]
 }
 
 #[test]
 fn median_interval_matches_r_print_survfit_on_aml() {
-    let path = aml_csv();
+    let path = aml_csv("json");
     let mut args = aml_args(&path);
-    args.extend(["--confidence-type", "log", "--rmean", "161", "--at", "0,12,45", "--json"]);
+    args.extend([
+        "--confidence-type",
+        "log",
+        "--rmean",
+        "161",
+        "--at",
+        "0,12,45",
+        "--json",
+    ]);
     let (ok, out, err) = cs(&args);
     assert!(ok, "{err}");
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -65,12 +87,19 @@ fn median_interval_matches_r_print_survfit_on_aml() {
     // 5 + 3 (10/12) + 4 (8/12) + 11 (7/12) + (4 * 35 + 3 * 28 + 3 * 21 + 10 * 14 + 2 * 7) / 72
     // = 5 + 139/12 + 441/72 = 22.708333 (R prints 22.7).
     let rmean = groups[1]["rmean"]["value"].as_f64().unwrap();
-    assert!((rmean - (5.0 + 139.0 / 12.0 + 441.0 / 72.0)).abs() < 1e-12, "{rmean}");
+    assert!(
+        (rmean - (5.0 + 139.0 / 12.0 + 441.0 / 72.0)).abs() < 1e-12,
+        "{rmean}"
+    );
     assert!(groups[1]["rmean"]["standard_error"].as_f64().unwrap() > 0.0);
     // Numbers at risk, cumulative counts: by 12 weeks 5 relapses, none censored, 7 followed on.
     let at12 = &groups[1]["at_risk"][1];
     assert_eq!(
-        (at12["at_risk"].as_u64(), at12["events"].as_u64(), at12["censored"].as_u64()),
+        (
+            at12["at_risk"].as_u64(),
+            at12["events"].as_u64(),
+            at12["censored"].as_u64()
+        ),
         (Some(7), Some(5), Some(0))
     );
     assert_eq!(groups[1]["at_risk"][2]["at_risk"].as_u64(), Some(0));
@@ -78,12 +107,19 @@ fn median_interval_matches_r_print_survfit_on_aml() {
 
 #[test]
 fn text_table_shows_the_interval_and_bad_types_are_named() {
-    let path = aml_csv();
+    let path = aml_csv("text");
     let mut args = aml_args(&path);
     args.extend(["--confidence-type", "log", "--rmean", "161"]);
     let (ok, out, err) = cs(&args);
     assert!(ok, "{err}");
-    for want in ["median 95% CI", "18 to -", "8 to -", "rmean(161)", "22.71", "log band"] {
+    for want in [
+        "median 95% CI",
+        "18 to -",
+        "8 to -",
+        "rmean(161)",
+        "22.71",
+        "log band",
+    ] {
         assert!(out.contains(want), "{want} missing:\n{out}");
     }
     let mut args = aml_args(&path);
@@ -95,5 +131,8 @@ fn text_table_shows_the_interval_and_bad_types_are_named() {
     args.push("--rmean=-5");
     let (ok, _, err) = cs(&args);
     assert!(!ok);
-    assert!(err.contains("restricted mean horizon -5 is outside 0 or more"), "{err}");
+    assert!(
+        err.contains("restricted mean horizon -5 is outside 0 or more"),
+        "{err}"
+    );
 }

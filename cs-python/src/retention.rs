@@ -11,11 +11,11 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
-use cs_core::document::Document;
 use cs_arrow::survival::{CurveNames, at_risk_batch, curve_batch};
+use cs_core::document::Document;
 use cs_core::retention::{
-    self as core, Backtest, BacktestOptions, ConfidenceBand, ConfidenceType, FitOptions, KaplanMeier, LeadTimes,
-    LogRank, QuantileInterval, SbgFit, SbgModel, ScoreDirection, TopK,
+    self as core, Backtest, BacktestOptions, ConfidenceBand, ConfidenceType, FitOptions, KaplanMeier,
+    LeadTimes, LogRank, QuantileInterval, SbgFit, SbgModel, ScoreDirection, TopK,
 };
 use cs_core::statistics::Confidence;
 use numpy::{PyArray1, PyUntypedArray, PyUntypedArrayMethods};
@@ -28,8 +28,8 @@ use pyo3_arrow::input::AnyRecordBatch;
 use crate::error::{OrRaise, raise};
 use crate::input::{Flags, Float, document_text, int_at, ints};
 use crate::input::{column, read_table};
-use crate::output::{batch_to_pyarrow, to_pyarrow};
 use crate::output::to_python;
+use crate::output::{batch_to_pyarrow, to_pyarrow};
 use cs_arrow::groups::Groups;
 
 fn json_error(what: &str, e: &serde_json::Error) -> PyErr {
@@ -250,7 +250,11 @@ impl PyKaplanMeier {
     ) -> PyResult<(Option<f64>, Option<f64>)> {
         let level = self.level(confidence)?;
         let kind = confidence_type_of(confidence_type)?;
-        Ok(limits(self.inner.quantile_confidence_interval(p, level, kind).or_raise()?))
+        Ok(limits(
+            self.inner
+                .quantile_confidence_interval(p, level, kind)
+                .or_raise()?,
+        ))
     }
     /// The median's Brookmeyer-Crowley interval (lower, upper), R's 0.95LCL and 0.95UCL; None
     /// where a band never gets down to 0.5.

@@ -106,12 +106,14 @@ def test_lung_log_band_matches_r_surv_summary() -> None:
 @pytest.mark.parametrize(
     ("sex", "rmean", "se", "median", "lcl", "ucl"),
     # summary(survfit(Surv(time, status) ~ sex, data = lung))$table: *rmean *se(rmean) median
-    # 0.95LCL 0.95UCL, the restricted mean up to the longest time of both curves (1022 days).
+    # 0.95LCL 0.95UCL. The table does not print its upper limit; both groups' rmean and se match
+    # every printed digit at 993.5 days, the midpoint of the curves' last times (1022 and 965),
+    # the common limit of the survival version that printed it (see docs/statistics.md).
     [(1, 325.0663, 22.59845, 270.0, 212.0, 310.0), (2, 458.2757, 33.78530, 426.0, 348.0, 550.0)],
 )
 def test_lung_table_matches_r(sex: int, rmean: float, se: float, median: float, lcl: float, ucl: float) -> None:
     km = lung_by_sex()[sex]
-    value, error = km.restricted_mean(1022)
+    value, error = km.restricted_mean(993.5)
     assert value == pytest.approx(rmean, abs=5e-5)
     assert error == pytest.approx(se, abs=5e-6)
     assert km.quantile(0.5) == median
@@ -134,9 +136,10 @@ def test_quantile_intervals_match_lifelines_log_log_band_on_waltons(p: float) ->
         # lifelines: the first time each column of confidence_interval_ is at or below 1 - p.
         with quiet():
             limits = qth_survival_times(1 - p, ref.confidence_interval_)
+            estimate = ref.percentile(1 - p)
         want = (or_none(limits.iloc[0, 0]), or_none(limits.iloc[0, 1]))
         assert km.quantile_confidence_interval(p) == want, group
-        assert km.quantile(p) == or_none(ref.percentile(1 - p)), group
+        assert km.quantile(p) == or_none(estimate), group
     for group, km, ref in waltons():
         with quiet():
             m = median_survival_times(ref.confidence_interval_)
@@ -165,9 +168,11 @@ def lifelines_at_risk(ref: KaplanMeierFitter, ticks: list[float]) -> list[tuple[
 
     with quiet():
         ax = ref.plot_survival_function()
-        axes = add_at_risk_counts(ref, ax=ax, xticks=ticks, labels=False)
-        labels = [t.get_text() for t in axes[0].get_xticklabels()]
+        add_at_risk_counts(ref, ax=ax, xticks=ticks, labels=False)
+        # The counts are the tick labels of the axes it adds under the plot.
+        labels = [t.get_text() for t in ax.figure.axes[-1].get_xticklabels()]
         plt.close("all")
+    assert len(labels) == len(ticks)
     counts = []
     for label in labels:
         numbers = [int(x) for x in re.findall(r"-?\d+", label)]
@@ -177,7 +182,7 @@ def lifelines_at_risk(ref: KaplanMeierFitter, ticks: list[float]) -> list[tuple[
 
 def test_at_risk_matches_lifelines_add_at_risk_counts() -> None:
     data = load_waltons()
-    ticks = [0.0, 6.0, 15.0, 29.0, 45.0, 60.0, 75.0]
+    ticks = [0.0, 6.0, 15.0, 29.0, 45.0, 60.0]
     for _, km, ref in waltons():
         table = km.at_risk(ticks)
         assert table.column_names == ["time", "at_risk", "events", "censored"]
@@ -197,6 +202,7 @@ def test_lifelines_column_names() -> None:
         ref.confidence_interval_,
         check_exact=False,
         atol=1e-12,
+        check_names=False,  # lifelines leaves this index unnamed
     )
     ref90 = lifelines_km(ref.durations, ref.event_observed, alpha=0.1)
     df90 = km.to_pandas(confidence=0.9, names="lifelines")

@@ -233,7 +233,11 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
         }
         row.push(time_or_dash(km.median()));
         let ci = km.median_confidence_interval(confidence, kind);
-        row.push(format!("{} to {}", time_or_dash(ci.lower), time_or_dash(ci.upper)));
+        row.push(format!(
+            "{} to {}",
+            time_or_dash(ci.lower),
+            time_or_dash(ci.upper)
+        ));
         if let Some(rm) = rmean(km)? {
             row.push(format!("{:.2}", rm.value));
             row.push(format!("{:.2}", rm.standard_error));

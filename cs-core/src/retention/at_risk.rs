@@ -94,10 +94,21 @@ mod tests {
     #[test]
     fn zero_durations_and_times_between_rows() {
         // Two customers leave at 0 (one churn, one censored), churns at 1.5 and 3.
-        let km = kaplan_meier(&[0.0, 0.0, 1.5, 3.0, 4.0], &[true, false, true, true, false], Confidence::NINETY_FIVE).unwrap();
+        let km = kaplan_meier(
+            &[0.0, 0.0, 1.5, 3.0, 4.0],
+            &[true, false, true, true, false],
+            Confidence::NINETY_FIVE,
+        )
+        .unwrap();
         let t = km.at_risk(&[3.0, 0.0, 1.0, 99.0]).unwrap();
-        let counts: Vec<(f64, u64, u64, u64)> = t.iter().map(|r| (r.time, r.at_risk, r.events, r.censored)).collect();
-        assert_eq!(counts, [(3.0, 1, 3, 1), (0.0, 3, 1, 1), (1.0, 3, 1, 1), (99.0, 0, 3, 2)]);
+        let counts: Vec<(f64, u64, u64, u64)> = t
+            .iter()
+            .map(|r| (r.time, r.at_risk, r.events, r.censored))
+            .collect();
+        assert_eq!(
+            counts,
+            [(3.0, 1, 3, 1), (0.0, 3, 1, 1), (1.0, 3, 1, 1), (99.0, 0, 3, 2)]
+        );
     }
 
     #[test]

@@ -152,9 +152,15 @@ mod tests {
     fn names_round_trip_and_serde_uses_them() {
         for kind in ConfidenceType::ALL {
             assert_eq!(ConfidenceType::parse(kind.name()).unwrap(), kind);
-            assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{}\"", kind.name()));
+            assert_eq!(
+                serde_json::to_string(&kind).unwrap(),
+                format!("\"{}\"", kind.name())
+            );
         }
-        assert_eq!(ConfidenceType::parse(" LOG_LOG ").unwrap(), ConfidenceType::LogLog);
+        assert_eq!(
+            ConfidenceType::parse(" LOG_LOG ").unwrap(),
+            ConfidenceType::LogLog
+        );
         let e = ConfidenceType::parse("logit").unwrap_err().to_string();
         assert!(e.contains("\"logit\"") && e.contains("log-log"), "{e}");
     }

@@ -4,8 +4,8 @@ use std::hash::Hash;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{ConfidenceType, EventTable};
 use super::event_table::{pack_key, validate};
+use super::{ConfidenceType, EventTable};
 use crate::statistics::{Confidence, normal_quantile};
 use crate::{Error, Result};
 

@@ -37,7 +37,12 @@ fn check_probability(p: f64) -> Result<f64> {
 /// R's `minmin` (`survmean` in `print.survfit`): the first time whose value is at or below
 /// `target` (within [`TOLERANCE`]), skipping rows where `keep` is false; when that value
 /// equals `target` and the curve drops below it later, the midpoint of the two times.
-fn first_at_or_below(times: &[f64], values: &[f64], target: f64, keep: impl Fn(usize) -> bool) -> Option<f64> {
+fn first_at_or_below(
+    times: &[f64],
+    values: &[f64],
+    target: f64,
+    keep: impl Fn(usize) -> bool,
+) -> Option<f64> {
     let mut rows = (0..values.len()).filter(|&i| keep(i));
     let k = rows.find(|&i| values[i] < target + TOLERANCE)?;
     if (values[k] - target).abs() < TOLERANCE
@@ -70,7 +75,12 @@ impl KaplanMeier {
     /// ```
     pub fn quantile(&self, p: f64) -> Result<Option<f64>> {
         let p = check_probability(p)?;
-        Ok(first_at_or_below(self.timeline(), self.survival(), 1.0 - p, |_| true))
+        Ok(first_at_or_below(
+            self.timeline(),
+            self.survival(),
+            1.0 - p,
+            |_| true,
+        ))
     }
 
     /// The `p` quantile with its confidence interval by Brookmeyer and Crowley (*Biometrics*
@@ -105,7 +115,11 @@ impl KaplanMeier {
 
     /// The median with its Brookmeyer-Crowley interval: `quantile_confidence_interval(0.5, ..)`,
     /// R's `median`, `0.95LCL` and `0.95UCL` columns of `print(survfit(...))`.
-    pub fn median_confidence_interval(&self, confidence: Confidence, kind: ConfidenceType) -> QuantileInterval {
+    pub fn median_confidence_interval(
+        &self,
+        confidence: Confidence,
+        kind: ConfidenceType,
+    ) -> QuantileInterval {
         self.interval(0.5, confidence, kind)
     }
 
@@ -138,7 +152,9 @@ mod tests {
     /// R's `aml` data (survival package): weeks to relapse, status 1 = relapse.
     fn aml_nonmaintained() -> KaplanMeier {
         let weeks = [5.0, 5.0, 8.0, 8.0, 12.0, 16.0, 23.0, 27.0, 30.0, 33.0, 43.0, 45.0];
-        let died = [true, true, true, true, true, false, true, true, true, true, true, true];
+        let died = [
+            true, true, true, true, true, false, true, true, true, true, true, true,
+        ];
         kaplan_meier(&weeks, &died, C95).unwrap()
     }
 
@@ -153,7 +169,11 @@ mod tests {
         let band = km.confidence_band(C95, ConfidenceType::Log);
         assert_eq!(*band.upper.last().unwrap(), 0.0);
         assert!(band.upper[..band.upper.len() - 1].iter().all(|&u| u > 0.5));
-        assert_eq!(km.quantile_confidence_interval(0.5, C95, ConfidenceType::Log).unwrap(), ci);
+        assert_eq!(
+            km.quantile_confidence_interval(0.5, C95, ConfidenceType::Log)
+                .unwrap(),
+            ci
+        );
     }
 
     #[test]
@@ -181,7 +201,10 @@ mod tests {
         for p in [0.0, 1.0, -0.1, f64::NAN] {
             let e = km.quantile(p).unwrap_err().to_string();
             assert!(e.starts_with("quantile probability"), "{e}");
-            assert!(km.quantile_confidence_interval(p, C95, ConfidenceType::Log).is_err());
+            assert!(
+                km.quantile_confidence_interval(p, C95, ConfidenceType::Log)
+                    .is_err()
+            );
         }
     }
 

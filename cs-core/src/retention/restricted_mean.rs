@@ -49,14 +49,19 @@ impl KaplanMeier {
             ));
         }
         if horizon < 0.0 {
-            return Err(Error::out_of_range("restricted mean horizon", horizon, "0 or more"));
+            return Err(Error::out_of_range(
+                "restricted mean horizon",
+                horizon,
+                "0 or more",
+            ));
         }
         let times = self.timeline();
         let survival = self.survival();
         let table = self.table();
         // Rows up to τ; row i covers [t_i, min(t_{i+1}, τ)) at height S_i.
         let rows = times.partition_point(|&t| t <= horizon);
-        let widths = (0..rows).map(|i| times.get(i + 1).map_or(horizon, |&next| next.min(horizon)) - times[i]);
+        let widths =
+            (0..rows).map(|i| times.get(i + 1).map_or(horizon, |&next| next.min(horizon)) - times[i]);
         let rectangles: Vec<f64> = widths.zip(survival).map(|(w, &s)| w * s).collect();
         let value = rectangles.iter().sum::<f64>();
         // A_i = Σ_{j >= i} rectangle_j, summed from τ backwards.
@@ -87,7 +92,12 @@ mod tests {
     fn area_and_error_by_hand_with_censoring() {
         // Churns at 1 and 3, censored at 2, churn at 4; n = 4, 3 (censor), 2, 1.
         // S = 1 on [0,1), 0.75 on [1,3), 0.375 on [3,4), 0 after.
-        let km = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true, false, true, true], Confidence::NINETY_FIVE).unwrap();
+        let km = kaplan_meier(
+            &[1.0, 2.0, 3.0, 4.0],
+            &[true, false, true, true],
+            Confidence::NINETY_FIVE,
+        )
+        .unwrap();
         let rm = km.restricted_mean(3.5).unwrap();
         // 1 + 0.75 * 2 + 0.375 * 0.5 = 2.6875.
         assert_eq!(rm.value, 2.6875);
@@ -97,7 +107,10 @@ mod tests {
         assert!((rm.standard_error - var.sqrt()).abs() < 1e-15);
         // Horizon 0: nothing; past the end the curve is flat (0 here).
         assert_eq!(km.restricted_mean(0.0).unwrap().value, 0.0);
-        assert_eq!(km.restricted_mean(10.0).unwrap().value, km.restricted_mean(4.0).unwrap().value);
+        assert_eq!(
+            km.restricted_mean(10.0).unwrap().value,
+            km.restricted_mean(4.0).unwrap().value
+        );
     }
 
     #[test]
