@@ -3,6 +3,7 @@
 //! `print.survfit`, see docs/statistics.md).
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::process::Command;
 
@@ -34,7 +35,7 @@ fn aml_csv(name: &str) -> String {
         ("Nonmaintained", (&nonmaintained.0[..], &nonmaintained.1[..])),
     ] {
         for (t, s) in times.iter().zip(status) {
-            text.push_str(&format!("{t},{s},{group}\n"));
+            let _ = writeln!(text, "{t},{s},{group}");
         }
     }
     let path = std::env::temp_dir().join(format!("cs-cli-survival-{}-{name}.csv", std::process::id()));

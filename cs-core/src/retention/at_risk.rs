@@ -87,7 +87,6 @@ impl KaplanMeier {
 mod tests {
     use proptest::prelude::*;
 
-    use super::*;
     use crate::retention::kaplan_meier;
     use crate::statistics::Confidence;
 

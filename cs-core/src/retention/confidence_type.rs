@@ -76,9 +76,9 @@ impl ConfidenceType {
                 let v = s.ln();
                 let log_minus_v = (-v).ln();
                 let w = z * var.sqrt() / v;
-                let bound = |e: f64| {
-                    let b = (-e.exp()).exp();
-                    if b.is_nan() { 1.0 } else { b }
+                let bound = |exponent: f64| {
+                    let value = (-exponent.exp()).exp();
+                    if value.is_nan() { 1.0 } else { value }
                 };
                 (bound(log_minus_v - w), bound(log_minus_v + w))
             }

@@ -84,7 +84,6 @@ impl KaplanMeier {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
-    use super::*;
     use crate::retention::kaplan_meier;
     use crate::statistics::Confidence;
 
