@@ -111,7 +111,9 @@ def test_lung_log_band_matches_r_surv_summary() -> None:
     # the common limit of the survival version that printed it (see docs/statistics.md).
     [(1, 325.0663, 22.59845, 270.0, 212.0, 310.0), (2, 458.2757, 33.78530, 426.0, 348.0, 550.0)],
 )
-def test_lung_table_matches_r(sex: int, rmean: float, se: float, median: float, lcl: float, ucl: float) -> None:
+def test_lung_table_matches_r(
+    sex: int, rmean: float, se: float, median: float, lcl: float, ucl: float
+) -> None:
     km = lung_by_sex()[sex]
     value, error = km.restricted_mean(993.5)
     assert value == pytest.approx(rmean, abs=5e-5)
@@ -186,7 +188,14 @@ def test_at_risk_matches_lifelines_add_at_risk_counts() -> None:
     for _, km, ref in waltons():
         table = km.at_risk(ticks)
         assert table.column_names == ["time", "at_risk", "events", "censored"]
-        ours = list(zip(table["at_risk"].to_pylist(), table["censored"].to_pylist(), table["events"].to_pylist()))
+        ours = list(
+            zip(
+                table["at_risk"].to_pylist(),
+                table["censored"].to_pylist(),
+                table["events"].to_pylist(),
+                strict=True,
+            )
+        )
         assert ours == lifelines_at_risk(ref, ticks)
         # Every customer is at risk, churned or censored by t.
         assert all(sum(row) == km.subjects for row in ours)
@@ -225,14 +234,19 @@ def test_interval_types_contain_the_estimate_and_widen_with_the_level() -> None:
         assert np.all(wide["lower"] <= narrow["lower"]) and np.all(narrow["upper"] <= wide["upper"])
     # The default is today's log-log band, lifelines' own.
     ref = lifelines_km(rossi["week"], rossi["arrest"])
-    np.testing.assert_allclose(km.confidence_interval()["lower"], ref.confidence_interval_.iloc[:, 0], atol=1e-12)
+    np.testing.assert_allclose(
+        km.confidence_interval()["lower"], ref.confidence_interval_.iloc[:, 0], atol=1e-12
+    )
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda km: km.confidence_interval(confidence_type="logit"), 'unknown confidence type "logit"'),
-        (lambda km: km.median_confidence_interval(confidence_type="arcsin"), 'unknown confidence type "arcsin"'),
+        (
+            lambda km: km.median_confidence_interval(confidence_type="arcsin"),
+            'unknown confidence type "arcsin"',
+        ),
         (lambda km: km.to_pandas(names="R"), 'unknown column names "R"'),
         (lambda km: km.quantile(1.5), "quantile probability 1.5 is outside 0 < p < 1"),
         (lambda km: km.quantile_confidence_interval(0.0), "quantile probability 0 is outside"),
