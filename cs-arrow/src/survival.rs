@@ -1,15 +1,22 @@
 //! Survival tables: tenures and churn flags read from a RecordBatch by the cell grammar, and
 //! Kaplan-Meier curves and the log-rank test per group (the one recipe behind `cs survival`
-//! and Python's `kaplan_meier_by` / `logrank_by`).
+//! and Python's `kaplan_meier_by` / `logrank_by`); a curve and its numbers-at-risk table as
+//! RecordBatches, under this library's column names or lifelines'.
 
-use arrow_array::RecordBatch;
-use cs_core::retention::{LogRank, SurvivalGroup, kaplan_meier_by, logrank};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, UInt64Array};
+use arrow_schema::{DataType, Field};
+use cs_core::retention::{
+    AtRisk, ConfidenceType, KaplanMeier, LogRank, SurvivalGroup, kaplan_meier_by, logrank,
+};
 use cs_core::statistics::Confidence;
 use cs_core::{Error, Result};
 
 use crate::cells::{required_flags, required_numbers};
 use crate::column;
 use crate::groups::Groups;
+use crate::output::batch;
 
 /// One tenure and churn flag per customer.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,11 +116,182 @@ pub fn logrank_table(
     Ok((test, groups))
 }
 
+/// The column names of a curve table ([`curve_batch`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CurveNames {
+    /// `timeline`, `survival`, `ci_low`, `ci_high`, `at_risk`, `events`, `censored`.
+    #[default]
+    Cs,
+    /// lifelines' `KaplanMeierFitter` names, for notebooks ported from it: `timeline`,
+    /// `KM_estimate` (its `survival_function_`), `KM_estimate_lower_<level>` and
+    /// `KM_estimate_upper_<level>` (its `confidence_interval_`), and its `event_table`'s
+    /// `at_risk`, `observed` (churns) and `censored`.
+    Lifelines,
+}
+
+impl CurveNames {
+    /// Reads `cs` or `lifelines` (case-insensitive).
+    pub fn parse(name: &str) -> Result<Self> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "cs" => Ok(CurveNames::Cs),
+            "lifelines" => Ok(CurveNames::Lifelines),
+            _ => Err(Error::unknown("column names", name, ["cs", "lifelines"])),
+        }
+    }
+
+    /// The seven column names at `confidence`.
+    pub fn names(self, confidence: Confidence) -> [String; 7] {
+        match self {
+            CurveNames::Cs => [
+                "timeline", "survival", "ci_low", "ci_high", "at_risk", "events", "censored",
+            ]
+            .map(str::to_owned),
+            CurveNames::Lifelines => {
+                let level = lifelines_level(confidence.level());
+                [
+                    "timeline".to_owned(),
+                    "KM_estimate".to_owned(),
+                    format!("KM_estimate_lower_{level}"),
+                    format!("KM_estimate_upper_{level}"),
+                    "at_risk".to_owned(),
+                    "observed".to_owned(),
+                    "censored".to_owned(),
+                ]
+            }
+        }
+    }
+}
+
+/// A level as lifelines writes it in column names, Python's `"%g" % level`: six significant
+/// digits, trailing zeros dropped (0.95 -> `0.95`, 0.9 -> `0.9`), for levels of 0.0001 or more.
+fn lifelines_level(level: f64) -> String {
+    let exponent = level.log10().floor();
+    // Six significant digits: 6 - 1 - exponent decimals (exponent is -4..=-1 for a level).
+    let decimals = usize::try_from((5.0 - exponent) as i64).unwrap_or(0);
+    let fixed = format!("{level:.decimals$}");
+    let trimmed = fixed.trim_end_matches('0').trim_end_matches('.');
+    trimmed.to_owned()
+}
+
+/// The curve as a table, one row per timeline point: time, S(t), the pointwise band of `kind`
+/// at `confidence`, and the life table's at-risk, churn and censored counts, under `names`.
+///
+/// ```
+/// use cs_arrow::survival::{CurveNames, curve_batch};
+/// use cs_core::retention::{ConfidenceType, kaplan_meier};
+/// use cs_core::statistics::Confidence;
+/// let km = kaplan_meier(&[2.0, 5.0, 8.0], &[true, false, true], Confidence::NINETY_FIVE)?;
+/// let table = curve_batch(&km, Confidence::NINETY_FIVE, ConfidenceType::LogLog, CurveNames::Lifelines)?;
+/// assert_eq!(table.num_rows(), 4);
+/// assert_eq!(table.schema().field(2).name(), "KM_estimate_lower_0.95");
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn curve_batch(
+    km: &KaplanMeier,
+    confidence: Confidence,
+    kind: ConfidenceType,
+    names: CurveNames,
+) -> Result<RecordBatch> {
+    let band = km.confidence_band(confidence, kind);
+    let table = km.table();
+    let floats = |v: &[f64]| -> ArrayRef { Arc::new(Float64Array::from(v.to_vec())) };
+    let counts = |v: &[u64]| -> ArrayRef { Arc::new(UInt64Array::from(v.to_vec())) };
+    let arrays = [
+        floats(km.timeline()),
+        floats(km.survival()),
+        floats(&band.lower),
+        floats(&band.upper),
+        counts(table.at_risk()),
+        counts(table.events()),
+        counts(table.censored()),
+    ];
+    let columns = names
+        .names(confidence)
+        .into_iter()
+        .zip(arrays)
+        .map(|(name, array)| (Field::new(name, array.data_type().clone(), false), array))
+        .collect();
+    batch(columns)
+}
+
+/// The numbers-at-risk table ([`KaplanMeier::at_risk`]) as columns `time`, `at_risk`,
+/// `events` and `censored`.
+pub fn at_risk_batch(rows: &[AtRisk]) -> Result<RecordBatch> {
+    let count = |name: &str, f: fn(&AtRisk) -> u64| -> (Field, ArrayRef) {
+        let values: UInt64Array = rows.iter().map(|r| Some(f(r))).collect();
+        (Field::new(name, DataType::UInt64, false), Arc::new(values))
+    };
+    let times: Float64Array = rows.iter().map(|r| Some(r.time)).collect();
+    batch(vec![
+        (Field::new("time", DataType::Float64, false), Arc::new(times)),
+        count("at_risk", |r| r.at_risk),
+        count("events", |r| r.events),
+        count("censored", |r| r.censored),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::{ArrayRef, Float64Array, StringArray};
-    use std::sync::Arc;
+    use arrow_array::{Array, StringArray};
+    use cs_core::retention::kaplan_meier;
+
+    #[test]
+    fn lifelines_levels_are_formatted_as_python_g() {
+        assert_eq!(lifelines_level(0.95), "0.95");
+        assert_eq!(lifelines_level(0.9), "0.9");
+        assert_eq!(lifelines_level(0.8), "0.8");
+        assert_eq!(lifelines_level(0.999), "0.999");
+        assert_eq!(lifelines_level(0.123_456_789), "0.123457");
+        assert_eq!(lifelines_level(0.05), "0.05");
+        let e = CurveNames::parse("R").unwrap_err().to_string();
+        assert!(e.starts_with("unknown column names \"R\""), "{e}");
+    }
+
+    #[test]
+    fn curve_and_at_risk_tables() {
+        let km = kaplan_meier(&[2.0, 5.0, 8.0], &[true, false, true], Confidence::NINETY_FIVE).unwrap();
+        let cs = curve_batch(&km, Confidence::NINETY_FIVE, ConfidenceType::Log, CurveNames::Cs).unwrap();
+        let lifelines = curve_batch(
+            &km,
+            Confidence::new(0.9).unwrap(),
+            ConfidenceType::Log,
+            CurveNames::Lifelines,
+        )
+        .unwrap();
+        let names = |b: &RecordBatch| -> Vec<String> {
+            b.schema().fields().iter().map(|f| f.name().clone()).collect()
+        };
+        assert_eq!(
+            names(&cs),
+            [
+                "timeline", "survival", "ci_low", "ci_high", "at_risk", "events", "censored"
+            ]
+        );
+        assert_eq!(
+            names(&lifelines),
+            [
+                "timeline",
+                "KM_estimate",
+                "KM_estimate_lower_0.9",
+                "KM_estimate_upper_0.9",
+                "at_risk",
+                "observed",
+                "censored"
+            ]
+        );
+        // The same numbers under both names (the level aside).
+        assert_eq!(cs.column(1), lifelines.column(1));
+        assert_eq!(cs.column(5), lifelines.column(5));
+        let band = km.confidence_band(Confidence::NINETY_FIVE, ConfidenceType::Log);
+        let low = cs.column(2).as_any().downcast_ref::<Float64Array>().unwrap();
+        assert_eq!(low.values().to_vec(), band.lower);
+        let rows = km.at_risk(&[0.0, 5.0]).unwrap();
+        let t = at_risk_batch(&rows).unwrap();
+        assert_eq!(t.num_rows(), 2);
+        let at = t.column(1).as_any().downcast_ref::<UInt64Array>().unwrap();
+        assert_eq!(at.values().to_vec(), [3, 1]);
+    }
 
     #[test]
     fn missing_cells_name_their_row_and_groups_follow_the_group_rule() {

@@ -11,10 +11,11 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
+use cs_arrow::survival::{CurveNames, at_risk_batch, curve_batch};
 use cs_core::document::Document;
 use cs_core::retention::{
-    self as core, Backtest, BacktestOptions, ConfidenceBand, FitOptions, KaplanMeier, LeadTimes, LogRank,
-    SbgFit, SbgModel, ScoreDirection, TopK,
+    self as core, Backtest, BacktestOptions, ConfidenceBand, ConfidenceType, FitOptions, KaplanMeier,
+    LeadTimes, LogRank, QuantileInterval, SbgFit, SbgModel, ScoreDirection, TopK,
 };
 use cs_core::statistics::Confidence;
 use numpy::{PyArray1, PyUntypedArray, PyUntypedArrayMethods};
@@ -27,8 +28,8 @@ use pyo3_arrow::input::AnyRecordBatch;
 use crate::error::{OrRaise, raise};
 use crate::input::{Flags, Float, document_text, int_at, ints};
 use crate::input::{column, read_table};
-use crate::output::to_pyarrow;
 use crate::output::to_python;
+use crate::output::{batch_to_pyarrow, to_pyarrow};
 use cs_arrow::groups::Groups;
 
 fn json_error(what: &str, e: &serde_json::Error) -> PyErr {
@@ -133,42 +134,32 @@ pub(crate) struct PyKaplanMeier {
 }
 
 impl PyKaplanMeier {
-    fn band(&self, confidence: Option<f64>) -> PyResult<ConfidenceBand> {
-        Ok(match confidence {
-            Some(c) => self.inner.confidence_interval_at(confidence_of(c)?),
-            None => self.inner.confidence_interval(),
-        })
+    /// The level asked for, or the fit's.
+    fn level(&self, confidence: Option<f64>) -> PyResult<Confidence> {
+        confidence.map_or(Ok(self.inner.confidence()), confidence_of)
     }
 
-    fn columns(&self, confidence: Option<f64>) -> PyResult<Vec<(Field, ArrayRef)>> {
-        let km = &self.inner;
-        let band = self.band(confidence)?;
-        let t = km.table();
-        Ok(vec![
-            (
-                field("timeline", DataType::Float64, false),
-                float_col(km.timeline().iter().copied()),
-            ),
-            (
-                field("survival", DataType::Float64, false),
-                float_col(km.survival().iter().copied()),
-            ),
-            (field("ci_low", DataType::Float64, false), float_col(band.lower)),
-            (field("ci_high", DataType::Float64, false), float_col(band.upper)),
-            (
-                field("at_risk", DataType::UInt64, false),
-                u64_col(t.at_risk().iter().copied()),
-            ),
-            (
-                field("events", DataType::UInt64, false),
-                u64_col(t.events().iter().copied()),
-            ),
-            (
-                field("censored", DataType::UInt64, false),
-                u64_col(t.censored().iter().copied()),
-            ),
-        ])
+    fn band(&self, confidence: Option<f64>, confidence_type: &str) -> PyResult<ConfidenceBand> {
+        Ok(self
+            .inner
+            .confidence_band(self.level(confidence)?, confidence_type_of(confidence_type)?))
     }
+
+    fn curve(&self, confidence: Option<f64>, confidence_type: &str, names: &str) -> PyResult<RecordBatch> {
+        let level = self.level(confidence)?;
+        let kind = confidence_type_of(confidence_type)?;
+        let names = CurveNames::parse(names).or_raise()?;
+        curve_batch(&self.inner, level, kind, names).or_raise()
+    }
+}
+
+fn confidence_type_of(name: &str) -> PyResult<ConfidenceType> {
+    ConfidenceType::parse(name).or_raise()
+}
+
+/// A quantile interval as Python's (lower, upper).
+fn limits(ci: QuantileInterval) -> (Option<f64>, Option<f64>) {
+    (ci.lower, ci.upper)
 }
 
 #[pymethods]
@@ -242,16 +233,68 @@ impl PyKaplanMeier {
     fn median(&self) -> f64 {
         or_infinity(self.inner.median())
     }
-    /// Pointwise exponential Greenwood bounds at the fit's level or at ``confidence``: a dict of
-    /// numpy arrays ``timeline``, ``lower``, ``upper`` (pass it to pandas.DataFrame or
-    /// pyarrow.table as it is).
-    #[pyo3(signature = (confidence = None))]
+    /// R's quantile of tenure: the first time with S(t) <= 1 - p (the midpoint to the next drop
+    /// where S equals 1 - p exactly), for 0 < p < 1; None when never reached. ``quantile(0.5)``
+    /// is R's median; ``median()`` keeps lifelines' rule (no midpoint).
+    fn quantile(&self, p: f64) -> PyResult<Option<f64>> {
+        self.inner.quantile(p).or_raise()
+    }
+    /// Brookmeyer-Crowley interval of the p quantile as R's print.survfit: (lower, upper), the
+    /// times where the lower and upper band first get down to 1 - p; None where never reached.
+    #[pyo3(signature = (p, confidence = None, confidence_type = "log-log"))]
+    fn quantile_confidence_interval(
+        &self,
+        p: f64,
+        confidence: Option<f64>,
+        confidence_type: &str,
+    ) -> PyResult<(Option<f64>, Option<f64>)> {
+        let level = self.level(confidence)?;
+        let kind = confidence_type_of(confidence_type)?;
+        Ok(limits(
+            self.inner
+                .quantile_confidence_interval(p, level, kind)
+                .or_raise()?,
+        ))
+    }
+    /// The median's Brookmeyer-Crowley interval (lower, upper), R's 0.95LCL and 0.95UCL; None
+    /// where a band never gets down to 0.5.
+    #[pyo3(signature = (confidence = None, confidence_type = "log-log"))]
+    fn median_confidence_interval(
+        &self,
+        confidence: Option<f64>,
+        confidence_type: &str,
+    ) -> PyResult<(Option<f64>, Option<f64>)> {
+        let level = self.level(confidence)?;
+        let kind = confidence_type_of(confidence_type)?;
+        Ok(limits(self.inner.median_confidence_interval(level, kind)))
+    }
+    /// Restricted mean tenure up to t and its standard error: (value, standard_error), R's rmean
+    /// and se(rmean); the value is lifelines' restricted_mean_survival_time(kmf, t).
+    fn restricted_mean(&self, t: f64) -> PyResult<(f64, f64)> {
+        let rm = self.inner.restricted_mean(t).or_raise()?;
+        Ok((rm.value, rm.standard_error))
+    }
+    /// The numbers-at-risk table at ``times`` as a pyarrow Table: ``time``, ``at_risk`` (tenure
+    /// > time), ``events`` and ``censored`` (cumulative up to and including time), the counts of
+    /// lifelines' add_at_risk_counts.
+    fn at_risk<'py>(&self, py: Python<'py>, times: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let column = Float::extract(times, "time")?;
+        let times = column.contiguous("time")?;
+        let rows = py.detach(|| self.inner.at_risk(&times)).or_raise()?;
+        batch_to_pyarrow(py, at_risk_batch(&rows).or_raise()?)
+    }
+    /// Pointwise bounds at the fit's level or at ``confidence``, of ``confidence_type``
+    /// ("log-log", lifelines' and the default; "log", R's default; or "plain"): a dict of numpy
+    /// arrays ``timeline``, ``lower``, ``upper`` (pass it to pandas.DataFrame or pyarrow.table
+    /// as it is).
+    #[pyo3(signature = (confidence = None, confidence_type = "log-log"))]
     fn confidence_interval<'py>(
         &self,
         py: Python<'py>,
         confidence: Option<f64>,
+        confidence_type: &str,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let band = self.band(confidence)?;
+        let band = self.band(confidence, confidence_type)?;
         let d = PyDict::new(py);
         d.set_item("timeline", self.timeline(py))?;
         d.set_item("lower", PyArray1::from_vec(py, band.lower))?;
@@ -261,22 +304,38 @@ impl PyKaplanMeier {
     /// The life table as a pyarrow Table: ``timeline``, ``at_risk`` (just before the time),
     /// ``events`` (churns) and ``censored`` at each time.
     fn event_table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut columns = self.columns(None)?;
-        columns.drain(1..4);
-        to_pyarrow(py, columns)
+        let curve = self.curve(None, "log-log", "cs")?;
+        let table = curve
+            .project(&[0, 4, 5, 6])
+            .map_err(|e| raise(cs_core::Error::invalid("event table", "columns", e.to_string())))?;
+        batch_to_pyarrow(py, table)
     }
     /// The curve as a pyarrow Table: ``timeline``, ``survival``, ``ci_low``, ``ci_high``,
-    /// ``at_risk``, ``events``, ``censored``.
-    #[pyo3(signature = (confidence = None))]
-    fn to_arrow<'py>(&self, py: Python<'py>, confidence: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
-        to_pyarrow(py, self.columns(confidence)?)
+    /// ``at_risk``, ``events``, ``censored``; with ``names="lifelines"``: ``timeline``,
+    /// ``KM_estimate``, ``KM_estimate_lower_<level>``, ``KM_estimate_upper_<level>``,
+    /// ``at_risk``, ``observed``, ``censored``.
+    #[pyo3(signature = (confidence = None, confidence_type = "log-log", names = "cs"))]
+    fn to_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        confidence: Option<f64>,
+        confidence_type: &str,
+        names: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        batch_to_pyarrow(py, self.curve(confidence, confidence_type, names)?)
     }
     /// The curve as a pandas DataFrame indexed by ``timeline`` (the columns of ``to_arrow``):
     /// ``survival`` is lifelines' ``survival_function_``, ``ci_low`` / ``ci_high`` its
-    /// ``confidence_interval_``.
-    #[pyo3(signature = (confidence = None))]
-    fn to_pandas<'py>(&self, py: Python<'py>, confidence: Option<f64>) -> PyResult<Bound<'py, PyAny>> {
-        self.to_arrow(py, confidence)?
+    /// ``confidence_interval_``; ``names="lifelines"`` gives them lifelines' column names.
+    #[pyo3(signature = (confidence = None, confidence_type = "log-log", names = "cs"))]
+    fn to_pandas<'py>(
+        &self,
+        py: Python<'py>,
+        confidence: Option<f64>,
+        confidence_type: &str,
+        names: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.to_arrow(py, confidence, confidence_type, names)?
             .call_method0(intern!(py, "to_pandas"))?
             .call_method1(intern!(py, "set_index"), ("timeline",))
     }

@@ -7,8 +7,8 @@ use cs_arrow::cells::{required_flags, required_numbers};
 use cs_arrow::groups::Groups;
 use cs_arrow::survival::{kaplan_meier_table, tenures};
 use cs_core::retention::{
-    BacktestOptions, BandChurn, KaplanMeier, LogRank, LogRankGroup, SbgFit, SbgModel, ScoreDirection,
-    SurvivalGroup, TopK, backtest, churn_by_band, kaplan_meier, logrank_groups,
+    BacktestOptions, BandChurn, ConfidenceType, KaplanMeier, LogRank, LogRankGroup, RestrictedMean, SbgFit,
+    SbgModel, ScoreDirection, SurvivalGroup, TopK, backtest, churn_by_band, kaplan_meier, logrank_groups,
 };
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
@@ -75,16 +75,28 @@ pub(crate) struct SurvivalArgs {
     /// Horizons at which to read the curves, comma-separated.
     #[arg(long, default_value = "3,6,12,24")]
     at: String,
-    /// Confidence level of the intervals (shown in --json).
+    /// Confidence level of the intervals (the median's interval; the curve's in --json).
     #[arg(long, default_value_t = 0.95)]
     confidence: f64,
+    /// Band the intervals come from: log-log (lifelines'), log (R's default) or plain.
+    #[arg(long, default_value = "log-log")]
+    confidence_type: String,
+    /// Also the restricted mean tenure up to this horizon, with its standard error.
+    #[arg(long)]
+    rmean: Option<f64>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
 }
 
+/// A time or "-" (not reached).
+fn time_or_dash(t: Option<f64>) -> String {
+    t.map_or_else(|| "-".to_owned(), |t| format!("{t}"))
+}
+
 pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
     let confidence = Confidence::new(args.confidence).map_err(|e| e.to_string())?;
+    let kind = ConfidenceType::parse(&args.confidence_type).map_err(|e| format!("--confidence-type: {e}"))?;
     let horizons = numbers(&args.at, "--at")?;
     let table = load(args.file.as_deref(), SAMPLE_TENURE)?;
     let source = &table.source;
@@ -142,8 +154,13 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
         None => None,
     };
 
+    let rmean = |km: &KaplanMeier| -> Result<Option<RestrictedMean>, String> {
+        args.rmean
+            .map(|t| km.restricted_mean(t).map_err(|e| format!("--rmean: {e}")))
+            .transpose()
+    };
     let curve_json = |key: &str, km: &KaplanMeier| -> Result<Value, String> {
-        let band = km.confidence_interval();
+        let band = km.confidence_band(confidence, kind);
         let at: Vec<Value> = horizons
             .iter()
             .map(|&t| {
@@ -156,17 +173,26 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
                 json!({"time": t, "survival": s, "ci_low": lo, "ci_high": hi})
             })
             .collect();
-        Ok(json!({
+        let at_risk = km.at_risk(&horizons).map_err(|e| format!("--at: {e}"))?;
+        let median_ci = km.median_confidence_interval(confidence, kind);
+        let mut doc = json!({
             "group": key,
             "customers": km.subjects(),
             "churned": km.events(),
             "median": km.median(),
+            "median_ci": {"lower": median_ci.lower, "upper": median_ci.upper},
             "at": at,
-        }))
+            "at_risk": at_risk,
+        });
+        if let Some(rm) = rmean(km)? {
+            doc["rmean"] = json!(rm);
+        }
+        Ok(doc)
     };
     if args.json {
         let mut doc = json!({
             "confidence": confidence.level(),
+            "confidence_type": kind,
             "all": curve_json("all", &all)?,
         });
         if let Some((groups, test)) = &groups {
@@ -189,6 +215,11 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
     headers.push("churned".into());
     headers.extend(horizons.iter().map(|t| format!("S({t})")));
     headers.push("median".into());
+    headers.push(format!("median {}% CI", confidence.level() * 100.0));
+    if let Some(t) = args.rmean {
+        headers.push(format!("rmean({t})"));
+        headers.push("se(rmean)".into());
+    }
     let mut text = TextTable::new(headers);
     let mut push = |label: Option<&str>, km: &KaplanMeier| -> Result<(), String> {
         let mut row = Vec::new();
@@ -200,7 +231,17 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
         for &t in &horizons {
             row.push(percent(km.survival_at(t).map_err(|e| e.to_string())?));
         }
-        row.push(km.median().map_or_else(|| "-".to_owned(), |m| format!("{m}")));
+        row.push(time_or_dash(km.median()));
+        let ci = km.median_confidence_interval(confidence, kind);
+        row.push(format!(
+            "{} to {}",
+            time_or_dash(ci.lower),
+            time_or_dash(ci.upper)
+        ));
+        if let Some(rm) = rmean(km)? {
+            row.push(format!("{:.2}", rm.value));
+            row.push(format!("{:.2}", rm.standard_error));
+        }
         text.push(row);
         Ok(())
     };
@@ -222,6 +263,17 @@ pub(crate) fn survival(args: &SurvivalArgs) -> Result<String, String> {
     out += &text.render();
     out += "\nS(t) = share of customers still active after t (Kaplan-Meier; active customers are\n\
             censored at their current tenure). median = first tenure with S <= 50% (- = not reached).\n";
+    let _ = writeln!(
+        out,
+        "median CI = where the {} band crosses 50% (Brookmeyer-Crowley, as R's print.survfit).",
+        kind.name()
+    );
+    if let Some(t) = args.rmean {
+        let _ = writeln!(
+            out,
+            "rmean({t}) = mean tenure within the first {t} (area under S), se as R's se(rmean)."
+        );
+    }
     if let Some((_, Some(test))) = &groups {
         let _ = write!(
             out,

@@ -4,8 +4,8 @@ use std::hash::Hash;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::EventTable;
 use super::event_table::{pack_key, validate};
+use super::{ConfidenceType, EventTable};
 use crate::statistics::{Confidence, normal_quantile};
 use crate::{Error, Result};
 
@@ -82,6 +82,9 @@ impl TryFrom<KaplanMeierData> for KaplanMeier {
 pub struct ConfidenceBand {
     /// The confidence level.
     pub confidence: Confidence,
+    /// How the bounds were built (read as log-log when absent, the only band before it).
+    #[serde(default)]
+    pub confidence_type: ConfidenceType,
     /// Lower bounds.
     pub lower: Vec<f64>,
     /// Upper bounds.
@@ -332,11 +335,27 @@ impl KaplanMeier {
 
     /// Exponential Greenwood ("log-log") bounds at any level.
     pub fn confidence_interval_at(&self, confidence: Confidence) -> ConfidenceBand {
+        self.confidence_band(confidence, ConfidenceType::LogLog)
+    }
+
+    /// Pointwise bounds at any level, of any [`ConfidenceType`].
+    ///
+    /// ```
+    /// use cs_core::retention::{ConfidenceType, kaplan_meier};
+    /// use cs_core::statistics::Confidence;
+    /// let km = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true, true, false, true], Confidence::NINETY_FIVE)?;
+    /// // S(1) = 0.75 with Greenwood's sum 1 / (4 * 3): the log band is 0.75 e^(∓1.96 √(1/12)).
+    /// let band = km.confidence_band(Confidence::NINETY_FIVE, ConfidenceType::Log);
+    /// let w = 1.959_963_984_540_054 * (1.0f64 / 12.0).sqrt();
+    /// assert!((band.lower[1] - 0.75 * (-w).exp()).abs() < 1e-15);
+    /// assert_eq!(band.upper[1], 1.0); // 0.75 e^0.566 = 1.32, capped at 1
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn confidence_band(&self, confidence: Confidence, kind: ConfidenceType) -> ConfidenceBand {
         // lifelines: z = Φ⁻¹(1 - alpha / 2) with alpha = 1 - level.
         let z = normal_quantile(1.0 - (1.0 - confidence.level()) / 2.0);
-        // Both bounds share ln S, ln(-ln S) and z √var / ln S (sign * z * x / v is ±(z x / v)
-        // bit for bit). Rows with the same S and variance (no churn) share their bounds;
-        // chunks are computed in parallel, each row independently of the thread count.
+        // Rows with the same S and variance (no churn) share their bounds; chunks are computed
+        // in parallel, each row independently of the thread count.
         let rows = self.survival.len();
         let mut lower = vec![0.0f64; rows];
         let mut upper = vec![0.0f64; rows];
@@ -354,15 +373,7 @@ impl KaplanMeier {
                 for (((l, h), &s), &var) in lo.iter_mut().zip(hi.iter_mut()).zip(surv).zip(green) {
                     if s.to_bits() != prev_s.to_bits() || var.to_bits() != prev_var.to_bits() {
                         (prev_s, prev_var) = (s, var);
-                        let v = s.ln();
-                        let log_minus_v = (-v).ln();
-                        let w = z * var.sqrt() / v;
-                        let bound = |e: f64| {
-                            let b = (-e.exp()).exp();
-                            if b.is_nan() { 1.0 } else { b }
-                        };
-                        b_lo = bound(log_minus_v - w);
-                        b_hi = bound(log_minus_v + w);
+                        (b_lo, b_hi) = kind.bounds(s, var, z);
                     }
                     *l = b_lo;
                     *h = b_hi;
@@ -370,6 +381,7 @@ impl KaplanMeier {
             });
         ConfidenceBand {
             confidence,
+            confidence_type: kind,
             lower,
             upper,
         }

@@ -7,6 +7,13 @@
 //!   `logrank_test` and `multivariate_logrank_test`: the timeline starts at 0 and lists every
 //!   distinct duration; churns precede censorings at the same time; the median is the first time
 //!   with S(t) <= 0.5 and is `None` (infinite) when the curve never gets there.
+//! - **Around the curve, as R's `survival` package** ([`ConfidenceType`],
+//!   [`KaplanMeier::quantile_confidence_interval`], [`KaplanMeier::restricted_mean`],
+//!   [`KaplanMeier::at_risk`]): log-log, log (R's default) or plain bands chosen per call; any
+//!   quantile with its Brookmeyer-Crowley interval as `print.survfit` gives the median's
+//!   (NA, here `None`, where a band never gets down to the level); the restricted mean tenure
+//!   with R's standard error; the numbers-at-risk table under a survival plot, counted as
+//!   lifelines' `add_at_risk_counts`.
 //! - **Cohort projection** ([`SbgModel`]): the shifted-beta-geometric model of Fader and Hardie
 //!   ("How to Project Customer Retention", *Journal of Interactive Marketing* 21(1), 2007):
 //!   each customer churns at the end of a period with a constant probability θ, and θ varies
@@ -43,24 +50,32 @@
 //! # Ok::<(), cs_core::Error>(())
 //! ```
 
+mod at_risk;
 mod auc;
 mod backtest;
 mod bands;
 mod concordance;
+mod confidence_type;
 mod delong;
 mod event_table;
 mod kaplan_meier;
 mod logrank;
+mod quantile;
+mod restricted_mean;
 mod sbg;
 
+pub use at_risk::AtRisk;
 pub use auc::roc_auc;
 pub use backtest::{
     Backtest, BacktestOptions, MAX_BINS, ScoreBin, ScoreDirection, TopK, TopKResult, backtest,
 };
 pub use bands::{BandChurn, LeadTime, LeadTimes, churn_by_band, red_lead_times};
 pub use concordance::{Concordance, concordance_index};
+pub use confidence_type::ConfidenceType;
 pub use delong::{AucComparison, AucInterval, roc_auc_compare, roc_auc_interval};
 pub use event_table::EventTable;
 pub use kaplan_meier::{ConfidenceBand, KaplanMeier, SurvivalGroup, kaplan_meier, kaplan_meier_by};
 pub use logrank::{LogRank, LogRankGroup, logrank, logrank_groups};
+pub use quantile::QuantileInterval;
+pub use restricted_mean::RestrictedMean;
 pub use sbg::{FitOptions, MAX_PERIODS, MAX_SHAPE, SbgFit, SbgModel};

@@ -876,20 +876,50 @@ class KaplanMeier:
         """The first time at which S(t) <= q, for q in [0, 1]; math.inf when never reached."""
     def median(self) -> float:
         """Median survival time: the first time with S(t) <= 0.5; math.inf when never reached."""
-    def confidence_interval(self, confidence: float | None = None) -> dict[str, npt.NDArray[np.float64]]:
-        """Pointwise exponential Greenwood bounds at the fit's level or at ``confidence``: a dict of
-        numpy arrays ``timeline``, ``lower``, ``upper`` (pass it to pandas.DataFrame or
-        pyarrow.table as it is)."""
+    def quantile(self, p: float) -> float | None:
+        """R's quantile of tenure: the first time with S(t) <= 1 - p (the midpoint to the next drop
+        where S equals 1 - p exactly), for 0 < p < 1; None when never reached. ``quantile(0.5)``
+        is R's median; ``median()`` keeps lifelines' rule (no midpoint)."""
+    def quantile_confidence_interval(
+        self, p: float, confidence: float | None = None, confidence_type: str = "log-log"
+    ) -> tuple[float | None, float | None]:
+        """Brookmeyer-Crowley interval of the p quantile as R's print.survfit: (lower, upper), the
+        times where the lower and upper band first get down to 1 - p; None where never reached."""
+    def median_confidence_interval(
+        self, confidence: float | None = None, confidence_type: str = "log-log"
+    ) -> tuple[float | None, float | None]:
+        """The median's Brookmeyer-Crowley interval (lower, upper), R's 0.95LCL and 0.95UCL; None
+        where a band never gets down to 0.5."""
+    def restricted_mean(self, t: float) -> tuple[float, float]:
+        """Restricted mean tenure up to t and its standard error: (value, standard_error), R's rmean
+        and se(rmean); the value is lifelines' restricted_mean_survival_time(kmf, t)."""
+    def at_risk(self, times: Any) -> pa.Table:
+        """The numbers-at-risk table at ``times`` as a pyarrow Table: ``time``, ``at_risk`` (tenure
+        > time), ``events`` and ``censored`` (cumulative up to and including time), the counts of
+        lifelines' add_at_risk_counts."""
+    def confidence_interval(
+        self, confidence: float | None = None, confidence_type: str = "log-log"
+    ) -> dict[str, npt.NDArray[np.float64]]:
+        """Pointwise bounds at the fit's level or at ``confidence``, of ``confidence_type``
+        ("log-log", lifelines' and the default; "log", R's default; or "plain"): a dict of numpy
+        arrays ``timeline``, ``lower``, ``upper`` (pass it to pandas.DataFrame or pyarrow.table
+        as it is)."""
     def event_table(self) -> pa.Table:
         """The life table as a pyarrow Table: ``timeline``, ``at_risk`` (just before the time),
         ``events`` (churns) and ``censored`` at each time."""
-    def to_arrow(self, confidence: float | None = None) -> pa.Table:
+    def to_arrow(
+        self, confidence: float | None = None, confidence_type: str = "log-log", names: str = "cs"
+    ) -> pa.Table:
         """The curve as a pyarrow Table: ``timeline``, ``survival``, ``ci_low``, ``ci_high``,
-        ``at_risk``, ``events``, ``censored``."""
-    def to_pandas(self, confidence: float | None = None) -> Any:
+        ``at_risk``, ``events``, ``censored``; with ``names="lifelines"``: ``timeline``,
+        ``KM_estimate``, ``KM_estimate_lower_<level>``, ``KM_estimate_upper_<level>``,
+        ``at_risk``, ``observed``, ``censored``."""
+    def to_pandas(
+        self, confidence: float | None = None, confidence_type: str = "log-log", names: str = "cs"
+    ) -> Any:
         """The curve as a pandas DataFrame indexed by ``timeline`` (the columns of ``to_arrow``):
         ``survival`` is lifelines' ``survival_function_``, ``ci_low`` / ``ci_high`` its
-        ``confidence_interval_``."""
+        ``confidence_interval_``; ``names="lifelines"`` gives them lifelines' column names."""
     def to_dict(self) -> dict[str, Any]:
         """The estimate as a dict (its JSON form: event table, survival, Greenwood sums, level)."""
     def to_json(self) -> str:
