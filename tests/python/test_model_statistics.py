@@ -8,11 +8,16 @@ distribution. cs-core computes the components from one sort, so the two share no
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pytest
 from scipy import stats
 
 import cs_core as cs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def delong_reference(scores: list[np.ndarray], churned: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -221,3 +226,39 @@ def test_calibration_bins_carry_wilson_intervals_and_the_brier_decomposes() -> N
     assert d["uncertainty"] == pytest.approx(o * (1 - o), rel=1e-12)
     assert abs(d["within_bin"]) < 0.01 * evaluation.brier
     assert d["reliability"] >= 0 and d["resolution"] >= 0
+
+
+def test_cs_backtest_prints_the_same_interval_and_comparison(cs_binary: Any) -> None:
+    import json
+    import subprocess
+
+    import pyarrow.csv as pv
+
+    path = ROOT / "examples" / "data" / "scores.csv"
+    out = subprocess.run(
+        [str(cs_binary), "backtest", str(path), "--score", "health_score", "--direction", "health"]
+        + ["--compare", "risk", "--json"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    # --compare reads the second score in the same direction: risk read as health is
+    # backwards, so the comparison says the health score is far better.
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    table = pv.read_csv(path)
+    health = np.asarray(table["health_score"], dtype=float)
+    risk = np.asarray(table["risk"], dtype=float)
+    churned = np.asarray(table["churned"])
+    auc, low, high = cs.roc_auc_ci(health, churned, direction="health")
+    assert (doc["auc"], doc["auc_interval"]["lower"], doc["auc_interval"]["upper"]) == (auc, low, high)
+    difference, z, p = cs.roc_auc_compare(health, risk, churned, direction="health")
+    assert doc["comparison"]["difference"] == difference
+    assert (doc["comparison"]["z"], doc["comparison"]["p_value"]) == (z, p)
+    text = subprocess.run(
+        [str(cs_binary), "backtest", str(path), "--score", "risk", "--compare", "health_score"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "(DeLong)" in text and "Against health_score" in text and "paired DeLong" in text

@@ -9,6 +9,7 @@ use cs_arrow::survival::{kaplan_meier_table, tenures};
 use cs_core::retention::{
     BacktestOptions, BandChurn, ConfidenceType, KaplanMeier, LogRank, LogRankGroup, RestrictedMean, SbgFit,
     SbgModel, ScoreDirection, SurvivalGroup, TopK, backtest, churn_by_band, kaplan_meier, logrank_groups,
+    roc_auc_compare, roc_auc_interval,
 };
 use cs_core::statistics::Confidence;
 use serde_json::{Value, json};
@@ -573,6 +574,10 @@ pub(crate) struct BacktestArgs {
     /// Column of health bands (red / yellow / green): adds the churn rate per band.
     #[arg(long)]
     band: Option<String>,
+    /// Column of a second score of the same accounts (read in the same direction): compares the
+    /// two AUCs by DeLong's paired test ("is the new score better, or noise?").
+    #[arg(long)]
+    compare: Option<String>,
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
@@ -604,6 +609,18 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
     let scores = required_numbers(column(&args.score)?, &args.score).map_err(|e| table.locate(e))?;
     let churned = required_flags(column(&args.churned)?, &args.churned).map_err(|e| table.locate(e))?;
     let bt = backtest(&scores, &churned, &options).map_err(|e| table.locate(e))?;
+    // DeLong's interval needs two accounts of each class; with fewer the AUC stands alone.
+    let interval = roc_auc_interval(&scores, &churned, options.direction, Confidence::NINETY_FIVE).ok();
+    let comparison = match &args.compare {
+        Some(other) => {
+            let second = required_numbers(column(other)?, other).map_err(|e| table.locate(e))?;
+            Some(
+                roc_auc_compare(&scores, &second, &churned, options.direction)
+                    .map_err(|e| table.locate(e))?,
+            )
+        }
+        None => None,
+    };
     let bands = match &args.band {
         Some(b) => {
             let groups = Groups::new(&table.batch, std::slice::from_ref(b)).map_err(|e| table.locate(e))?;
@@ -629,6 +646,13 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
         if let Some(b) = &bands {
             doc["bands"] = json!(b);
         }
+        if let Some(i) = &interval {
+            doc["auc_interval"] = json!(i);
+        }
+        if let (Some(c), Some(other)) = (&comparison, &args.compare) {
+            doc["comparison"] = json!(c);
+            doc["compare"] = json!(other);
+        }
         return json(&doc);
     }
     let direction = match bt.direction {
@@ -643,11 +667,26 @@ pub(crate) fn backtest_command(args: &BacktestArgs) -> Result<String, String> {
         bt.churned,
         percent(bt.churn_rate)
     );
+    let ci = interval.map_or_else(String::new, |i| {
+        format!(", 95% CI {:.3} - {:.3} (DeLong)", i.lower, i.upper)
+    });
     let _ = writeln!(
         out,
-        "ROC AUC {:.3}  (1 = every churned account looked riskier than every retained one; 0.5 = chance)\n",
+        "ROC AUC {:.3}{ci}  (1 = every churned account looked riskier than every retained one; 0.5 = chance)",
         bt.auc
     );
+    if let (Some(c), Some(other)) = (&comparison, &args.compare) {
+        let test = match (c.z, c.p_value) {
+            (Some(z), Some(p)) => format!("z {z:.2}, p {p:.4} (paired DeLong)"),
+            _ => "no test: the two scores rank every pair alike".to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "Against {other}: ROC AUC {:.3}, difference {:+.3}; {test}",
+            c.auc_b, c.difference
+        );
+    }
+    out.push('\n');
     let mut top = TextTable::new(["top", "k", "churned", "precision", "recall", "lift"]);
     for (t, r) in options.top.iter().zip(&bt.top) {
         top.push(vec![
