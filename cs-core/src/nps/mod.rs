@@ -15,6 +15,7 @@
 //! # Ok::<(), cs_core::Error>(())
 //! ```
 
+mod by_id;
 mod csat;
 mod perceived;
 mod result;
@@ -26,4 +27,5 @@ pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
 pub use result::{Interval, IntervalMethod, MissingAnswers, Nps, NpsComparison};
 pub use score::{Answer, Category, NpsScore};
+pub use by_id::nps_by_id;
 pub use segment::{NpsGroup, nps_by, nps_trend};
