@@ -23,7 +23,9 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef, ArrowPrimitiveType, Int64Array, PrimitiveArray, RecordBatch, StringArray};
+use arrow_array::{
+    Array, ArrayRef, ArrowPrimitiveType, Int64Array, PrimitiveArray, RecordBatch, StringArray,
+};
 use arrow_buffer::ArrowNativeType;
 use arrow_schema::{DataType, Field};
 use cs_core::{Error, Result};
@@ -164,7 +166,11 @@ impl KeyColumn {
 
 /// An integer column ranked by value: `None` when a value does not fit i64 (the text path
 /// then reads the column, as its keys are texts that no int64 holds).
-fn integer_key<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, codes: &mut [u64], stride: u64) -> Option<KeyColumn> {
+fn integer_key<T: ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    codes: &mut [u64],
+    stride: u64,
+) -> Option<KeyColumn> {
     let values = a.values();
     let nulls = a.nulls().filter(|n| n.null_count() > 0);
     let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
@@ -182,7 +188,11 @@ fn integer_key<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, codes: &mut [u64], 
     if missing {
         distinct.push(None);
     }
-    let span = if lo <= hi { (i128::from(hi) - i128::from(lo)) as u64 } else { 0 };
+    let span = if lo <= hi {
+        (i128::from(hi) - i128::from(lo)) as u64
+    } else {
+        0
+    };
     if lo > hi {
         // No value (every cell null, or no row): the missing key alone, rank 0 for all.
     } else if span < TABLE_SPAN && span <= 4 * values.len() as u64 {
@@ -403,7 +413,11 @@ impl Groups {
     /// The rank of each key column in `code` (present codes only).
     fn ranks(&self, code: u64) -> Result<Vec<usize>> {
         if !self.has(code) {
-            return Err(Error::invalid("group", code.to_string(), "no row has this group code"));
+            return Err(Error::invalid(
+                "group",
+                code.to_string(),
+                "no row has this group code",
+            ));
         }
         let mut rest = code;
         let mut ranks = vec![0usize; self.keys.len()];
@@ -515,12 +529,19 @@ mod tests {
     #[test]
     fn every_key_type_groups_as_its_text() {
         let n: i64 = 300;
-        let wide: ArrayRef = Arc::new(Int64Array::from_iter(
-            (0..n).map(|i| (i % 7 != 3).then_some((i % 13) * 1_000_000_007 - 6_000_000_000)),
+        let wide: ArrayRef =
+            Arc::new(Int64Array::from_iter((0..n).map(|i| {
+                (i % 7 != 3).then_some((i % 13) * 1_000_000_007 - 6_000_000_000)
+            })));
+        let narrow: ArrayRef = Arc::new(arrow_array::Int32Array::from_iter_values(
+            (0..n).map(|i| ((i * 7) % 11 - 5) as i32),
         ));
-        let narrow: ArrayRef = Arc::new(arrow_array::Int32Array::from_iter_values((0..n).map(|i| ((i * 7) % 11 - 5) as i32)));
         let huge: ArrayRef = Arc::new(UInt64Array::from_iter_values((0..n).map(|i| {
-            if i % 5 == 0 { u64::MAX - (i % 3) as u64 } else { (i % 4) as u64 }
+            if i % 5 == 0 {
+                u64::MAX - (i % 3) as u64
+            } else {
+                (i % 4) as u64
+            }
         })));
         let text: ArrayRef = Arc::new(StringArray::from_iter((0..n).map(|i| match i % 6 {
             0 => None,
@@ -529,7 +550,9 @@ mod tests {
             3 => Some(" ".to_owned()),
             _ => Some(format!("k{}", i % 4)),
         })));
-        let floats: ArrayRef = Arc::new(Float64Array::from_iter_values((0..n).map(|i| (i % 3) as f64 / 2.0)));
+        let floats: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            (0..n).map(|i| (i % 3) as f64 / 2.0),
+        ));
         let dict: ArrayRef = Arc::new(
             (0..n)
                 .map(|i| ["b", " a", "10", "9"][i as usize % 4])

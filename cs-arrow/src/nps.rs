@@ -155,15 +155,17 @@ impl Grouped<'_> {
                 if bound > MAX_COUNTED_GROUPS {
                     return None;
                 }
-                let groups = cs_core::nps::nps_by_id(answers, self.missing, bound as usize, |i| {
-                    codes[i] as usize
-                });
+                let groups =
+                    cs_core::nps::nps_by_id(answers, self.missing, bound as usize, |i| codes[i] as usize);
                 Some(groups.map(|g| g.into_iter().map(|g| regroup(g, |k| (k as u64, None))).collect()))
             }
             Some((dates, _)) => {
                 let (periods, lo, ids) = self.period_ids()?;
                 let p = periods.len() as u64;
-                if bound.checked_mul(p).is_none_or(|cells| cells > MAX_COUNTED_GROUPS) {
+                if bound
+                    .checked_mul(p)
+                    .is_none_or(|cells| cells > MAX_COUNTED_GROUPS)
+                {
                     return None;
                 }
                 let days = dates.values();

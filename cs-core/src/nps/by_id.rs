@@ -77,7 +77,9 @@ where
         if skipped == 0 && histogram.iter().all(|&x| x == 0) {
             continue;
         }
-        let nps = Nps::from_histogram(&histogram).ok().map(|n| n.with_skipped(skipped));
+        let nps = Nps::from_histogram(&histogram)
+            .ok()
+            .map(|n| n.with_skipped(skipped));
         out.push(NpsGroup { key, nps, skipped });
     }
     Ok(out)
@@ -163,7 +165,9 @@ mod tests {
     fn sample(n: usize) -> (Vec<f64>, Vec<u8>, Vec<usize>) {
         let mut x = 12345u64;
         let mut next = || {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (x >> 33) as usize
         };
         let mut scores = Vec::with_capacity(n);
@@ -189,7 +193,10 @@ mod tests {
             .unwrap();
         let want = nps_by(col, MissingAnswers::Skip, |i| Ok(ids[i])).unwrap();
         for threads in [1, 2, 3] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             let got = pool
                 .install(|| nps_by_id(col, MissingAnswers::Skip, 1001, |i| ids[i]))
                 .unwrap();
@@ -209,19 +216,30 @@ mod tests {
         let col = Column::new("score", &scores);
         let want = nps_by(col, MissingAnswers::Reject, |i| Ok(i % 3)).unwrap_err();
         for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
             let got = pool
                 .install(|| nps_by_id(col, MissingAnswers::Reject, 3, |i| i % 3))
                 .unwrap_err();
             assert_eq!(got.to_string(), want.to_string());
         }
-        assert!(want.to_string().contains(&format!("position {}", n - 3)), "{want}");
+        assert!(
+            want.to_string().contains(&format!("position {}", n - 3)),
+            "{want}"
+        );
         let nulls = [0b10u8];
         let col = Column::new("score", &[9u8, 3])
             .with_validity(Validity::new(&nulls, 0, 2).unwrap())
             .unwrap();
         let e = nps_by_id(col, MissingAnswers::Reject, 1, |_| 0).unwrap_err();
-        assert_eq!(e.to_string(), nps_by(col, MissingAnswers::Reject, |_| Ok(0)).unwrap_err().to_string());
+        assert_eq!(
+            e.to_string(),
+            nps_by(col, MissingAnswers::Reject, |_| Ok(0))
+                .unwrap_err()
+                .to_string()
+        );
         let e = nps_by_id(Column::new("score", &[9u8]), MissingAnswers::Reject, 1, |_| 1).unwrap_err();
         assert!(e.to_string().contains("group id"), "{e}");
     }

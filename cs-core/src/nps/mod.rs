@@ -23,9 +23,9 @@ mod score;
 mod segment;
 
 pub use crate::portfolio::{Granularity, Period};
+pub use by_id::nps_by_id;
 pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
 pub use result::{Interval, IntervalMethod, MissingAnswers, Nps, NpsComparison};
 pub use score::{Answer, Category, NpsScore};
-pub use by_id::nps_by_id;
 pub use segment::{NpsGroup, nps_by, nps_trend};
