@@ -496,6 +496,11 @@ mod tests {
         assert!(e.contains("segment") && e.contains('t'), "{e}");
     }
 
+    /// A key text with its whole-number value.
+    fn key(t: Option<&String>) -> Option<(Option<i128>, &str)> {
+        t.map(|t| (whole(t), t.as_str()))
+    }
+
     /// The rule as it was first written: every row's key text by the cell grammar, distinct
     /// keys sorted naturally, dense ranks; several columns as mixed-radix codes.
     fn by_text(batch: &RecordBatch, by: &[&str]) -> (Vec<u64>, Vec<Vec<String>>) {
@@ -504,10 +509,8 @@ mod tests {
         let mut labels = vec![Vec::new(); batch.num_rows()];
         for name in by.iter().rev() {
             let text = crate::cells::texts(column(batch, name).unwrap(), name).unwrap();
-            fn key(t: &Option<String>) -> Option<(Option<i128>, &str)> {
-                t.as_deref().map(|t| (whole(t), t))
-            }
-            let mut distinct: Vec<Option<(Option<i128>, &str)>> = text.iter().map(key).collect();
+            let mut distinct: Vec<Option<(Option<i128>, &str)>> =
+                text.iter().map(Option::as_ref).map(key).collect();
             distinct.sort_unstable();
             distinct.dedup();
             distinct.sort_by(|a, b| match (a, b) {
@@ -517,7 +520,7 @@ mod tests {
                 (Some(a), Some(b)) => natural(*a, *b),
             });
             for (i, t) in text.iter().enumerate() {
-                let rank = distinct.iter().position(|d| *d == key(t)).unwrap() as u64;
+                let rank = distinct.iter().position(|d| *d == key(t.as_ref())).unwrap() as u64;
                 codes[i] += rank * stride;
                 labels[i].insert(0, t.clone().unwrap_or_default());
             }
@@ -527,12 +530,14 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::many_single_char_names)]
     fn every_key_type_groups_as_its_text() {
         let n: i64 = 300;
-        let wide: ArrayRef =
-            Arc::new(Int64Array::from_iter((0..n).map(|i| {
-                (i % 7 != 3).then_some((i % 13) * 1_000_000_007 - 6_000_000_000)
-            })));
+        let wide: ArrayRef = Arc::new(
+            (0..n)
+                .map(|i| (i % 7 != 3).then_some((i % 13) * 1_000_000_007 - 6_000_000_000))
+                .collect::<Int64Array>(),
+        );
         let narrow: ArrayRef = Arc::new(arrow_array::Int32Array::from_iter_values(
             (0..n).map(|i| ((i * 7) % 11 - 5) as i32),
         ));
@@ -543,13 +548,17 @@ mod tests {
                 (i % 4) as u64
             }
         })));
-        let text: ArrayRef = Arc::new(StringArray::from_iter((0..n).map(|i| match i % 6 {
-            0 => None,
-            1 => Some(" 07".to_owned()),
-            2 => Some("7".to_owned()),
-            3 => Some(" ".to_owned()),
-            _ => Some(format!("k{}", i % 4)),
-        })));
+        let text: ArrayRef = Arc::new(
+            (0..n)
+                .map(|i| match i % 6 {
+                    0 => None,
+                    1 => Some(" 07".to_owned()),
+                    2 => Some("7".to_owned()),
+                    3 => Some(" ".to_owned()),
+                    _ => Some(format!("k{}", i % 4)),
+                })
+                .collect::<StringArray>(),
+        );
         let floats: ArrayRef = Arc::new(Float64Array::from_iter_values(
             (0..n).map(|i| (i % 3) as f64 / 2.0),
         ));

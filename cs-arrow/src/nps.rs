@@ -157,7 +157,7 @@ impl Grouped<'_> {
                 }
                 let groups =
                     cs_core::nps::nps_by_id(answers, self.missing, bound as usize, |i| codes[i] as usize);
-                Some(groups.map(|g| g.into_iter().map(|g| regroup(g, |k| (k as u64, None))).collect()))
+                Some(groups.map(|g| g.iter().map(|g| regroup(g, |k| (k as u64, None))).collect()))
             }
             Some((dates, _)) => {
                 let (periods, lo, ids) = self.period_ids()?;
@@ -174,7 +174,7 @@ impl Grouped<'_> {
                     codes[i] as usize * p + ids[(days[i] - lo) as usize] as usize
                 });
                 Some(groups.map(|g| {
-                    g.into_iter()
+                    g.iter()
                         .map(|g| regroup(g, |k| ((k / p) as u64, Some(periods[k % p]))))
                         .collect()
                 }))
@@ -184,7 +184,7 @@ impl Grouped<'_> {
 }
 
 /// A group counted by id, keyed by its (code, period).
-fn regroup(g: NpsGroup<usize>, key: impl Fn(usize) -> (u64, Option<Period>)) -> Row {
+fn regroup(g: &NpsGroup<usize>, key: impl Fn(usize) -> (u64, Option<Period>)) -> Row {
     NpsGroup {
         key: key(g.key),
         nps: g.nps,
