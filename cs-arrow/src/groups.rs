@@ -8,18 +8,28 @@
 //!   before 10; "07" and "7" stay two groups, ordered by text), then every other key by its
 //!   text (byte order; ISO dates sort as dates).
 //! - Several key columns sort as a tuple, the first column most significant.
+//!
+//! Keys are read on the Arrow values: integer columns by value (a table over the value range,
+//! or a hash map when the range is wide), text by its bytes (one entry per distinct trimmed
+//! text), every other type as its text. The text of a key and its place in the natural order
+//! are computed once per distinct key, not per row.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
-use arrow_array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray, UInt32Array};
+use arrow_array::types::{
+    Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+use arrow_array::{
+    Array, ArrayRef, ArrowPrimitiveType, Int64Array, PrimitiveArray, RecordBatch, StringArray,
+};
+use arrow_buffer::ArrowNativeType;
 use arrow_schema::{DataType, Field};
 use cs_core::{Error, Result};
 
-use crate::cells::texts;
 use crate::column;
 
 /// The groups of a table's rows: a code per row (codes follow the sorted order of the key
@@ -30,74 +40,106 @@ pub struct Groups {
     by: Vec<String>,
     /// Code of each row.
     codes: Vec<u64>,
-    /// First row of each code seen (the row whose cells label the group).
-    first_row: HashMap<u64, usize>,
-    /// The key cells of each column, by row: `keys[c][row]`.
+    /// The distinct keys of each column, in natural order (a column's part of a code is the
+    /// rank of its key).
     keys: Vec<KeyColumn>,
+    /// The codes some row has.
+    present: Present,
 }
 
+/// Which codes some row has.
+#[derive(Debug, Clone)]
+enum Present {
+    /// Every code below this (no key column, or one: its ranks are dense).
+    Below(u64),
+    /// These, sorted (several key columns: not every combination occurs).
+    Listed(Vec<u64>),
+}
+
+/// The distinct keys of one column, by rank.
 #[derive(Debug, Clone)]
 struct KeyColumn {
-    /// The key text of each row.
+    /// The key text of each rank (`None`: the missing key, rank 0 when present).
     text: Vec<Option<String>>,
-    /// The column itself when it holds integers (the output keeps their type).
-    integers: Option<Int64Array>,
+    /// The value of each rank when the column holds integers (the output keeps their type).
+    integers: Option<Vec<Option<i64>>>,
+}
+
+/// A hasher for keys (integers and short texts): a folded multiply per word, much faster
+/// than SipHash on the per-row lookups; tables are the caller's own, not an attack surface.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        let mut b = [0u8; 8];
+        b[..words.remainder().len()].copy_from_slice(words.remainder());
+        self.write_u64(u64::from_le_bytes(b) ^ ((bytes.len() as u64) << 56));
+    }
+    fn write_u64(&mut self, v: u64) {
+        let m = u128::from(self.0 ^ v ^ 0x243f_6a88_85a3_08d3) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.write_u64(v as u64);
+    }
+}
+
+type KeyMap<K> = HashMap<K, u32, BuildHasherDefault<KeyHasher>>;
+
+/// Integer key columns whose values span at most this many (and at most a few per row) are
+/// ranked through a table over the range instead of a hash map.
+const TABLE_SPAN: u64 = 1 << 24;
+
+/// The whole-number value of a key text (`None`: not a whole number).
+fn whole(key: &str) -> Option<i128> {
+    key.parse::<i128>().ok()
+}
+
+/// The natural order of present keys, with their whole-number values parsed once: whole
+/// numbers by value (ties by text), then text by bytes.
+fn natural(left: (Option<i128>, &str), right: (Option<i128>, &str)) -> Ordering {
+    match (left, right) {
+        ((Some(m), l), (Some(n), r)) => m.cmp(&n).then(l.cmp(r)),
+        ((Some(_), _), (None, _)) => Ordering::Less,
+        ((None, _), (Some(_), _)) => Ordering::Greater,
+        ((None, l), (None, r)) => l.cmp(r),
+    }
 }
 
 impl KeyColumn {
-    fn read(array: &ArrayRef, name: &str) -> Result<KeyColumn> {
-        let integers = if array.data_type().is_integer() {
-            let cast = arrow_cast::cast(array, &DataType::Int64).map_err(|e| {
-                Error::invalid(
-                    format!("column {name}"),
-                    format!("type {}", array.data_type()),
-                    e.to_string(),
-                )
-            })?;
-            Some(cast.as_primitive::<Int64Type>().clone())
-        } else {
-            None
+    /// Reads column `name`, adds `rank * stride` to each row's code and returns the column's
+    /// distinct keys.
+    fn fold(array: &ArrayRef, name: &str, codes: &mut [u64], stride: u64) -> Result<KeyColumn> {
+        let integers = match array.data_type() {
+            DataType::Int8 => integer_key(array.as_primitive::<Int8Type>(), codes, stride),
+            DataType::Int16 => integer_key(array.as_primitive::<Int16Type>(), codes, stride),
+            DataType::Int32 => integer_key(array.as_primitive::<Int32Type>(), codes, stride),
+            DataType::Int64 => integer_key(array.as_primitive::<Int64Type>(), codes, stride),
+            DataType::UInt8 => integer_key(array.as_primitive::<UInt8Type>(), codes, stride),
+            DataType::UInt16 => integer_key(array.as_primitive::<UInt16Type>(), codes, stride),
+            DataType::UInt32 => integer_key(array.as_primitive::<UInt32Type>(), codes, stride),
+            DataType::UInt64 => integer_key(array.as_primitive::<UInt64Type>(), codes, stride),
+            _ => None,
         };
-        Ok(KeyColumn {
-            text: texts(array, name)?,
-            integers,
-        })
-    }
-
-    /// Dense ranks of the rows' keys in natural order (see the module) and the number of ranks.
-    fn ranks(&self) -> (Vec<u64>, u64) {
-        let mut distinct: Vec<Option<&str>> = self.text.iter().map(Option::as_deref).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        distinct.sort_by(|a, b| natural(*a, *b));
-        let index: HashMap<Option<&str>, u64> =
-            distinct.iter().enumerate().map(|(k, v)| (*v, k as u64)).collect();
-        let ranks = self
-            .text
-            .iter()
-            .map(|k| index.get(&k.as_deref()).copied().unwrap_or(0))
-            .collect();
-        (ranks, distinct.len() as u64)
-    }
-
-    fn label(&self, row: usize) -> String {
-        self.text.get(row).cloned().flatten().unwrap_or_default()
-    }
-
-    /// The key of each group in `rows` (first rows) as an Arrow column.
-    fn take(&self, rows: &[usize], name: &str) -> Result<ArrayRef> {
-        match &self.integers {
-            Some(a) => {
-                let idx: UInt32Array = rows.iter().map(|&r| Some(r as u32)).collect();
-                arrow_select::take::take(a, &idx, None)
-                    .map_err(|e| Error::invalid(format!("column {name}"), "keys", e.to_string()))
-            }
-            None => Ok(Arc::new(
-                rows.iter()
-                    .map(|&r| self.text[r].as_deref())
-                    .collect::<StringArray>(),
-            )),
+        match integers {
+            Some(key) => Ok(key),
+            None => text_key(array, name, codes, stride),
         }
+    }
+
+    /// Number of distinct keys.
+    fn radix(&self) -> u64 {
+        self.text.len() as u64
     }
 
     fn data_type(&self) -> DataType {
@@ -107,23 +149,191 @@ impl KeyColumn {
             DataType::Utf8
         }
     }
+
+    /// The key of each rank of `ranks` as an Arrow column.
+    fn take(&self, ranks: &[usize]) -> ArrayRef {
+        match &self.integers {
+            Some(values) => Arc::new(ranks.iter().map(|&r| values[r]).collect::<Int64Array>()),
+            None => Arc::new(
+                ranks
+                    .iter()
+                    .map(|&r| self.text[r].as_deref())
+                    .collect::<StringArray>(),
+            ),
+        }
+    }
 }
 
-/// The natural order of keys: missing first, then whole numbers by value (ties by text), then
-/// text by bytes.
-fn natural(left: Option<&str>, right: Option<&str>) -> Ordering {
-    let number = |key: &str| key.parse::<i128>().ok();
-    match (left, right) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(l), Some(r)) => match (number(l), number(r)) {
-            (Some(m), Some(n)) => m.cmp(&n).then(l.cmp(r)),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => l.cmp(r),
-        },
+/// An integer column ranked by value: `None` when a value does not fit i64 (the text path
+/// then reads the column, as its keys are texts that no int64 holds).
+fn integer_key<T: ArrowPrimitiveType>(
+    a: &PrimitiveArray<T>,
+    codes: &mut [u64],
+    stride: u64,
+) -> Option<KeyColumn> {
+    let values = a.values();
+    let nulls = a.nulls().filter(|n| n.null_count() > 0);
+    let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for (i, v) in values.iter().enumerate() {
+        if valid(i) {
+            let v = v.to_i64()?;
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
     }
+    let missing = nulls.is_some();
+    let offset = u32::from(missing);
+    let mut distinct: Vec<Option<i64>> = Vec::new();
+    if missing {
+        distinct.push(None);
+    }
+    let span = if lo <= hi {
+        (i128::from(hi) - i128::from(lo)) as u64
+    } else {
+        0
+    };
+    if lo > hi {
+        // No value (every cell null, or no row): the missing key alone, rank 0 for all.
+    } else if span < TABLE_SPAN && span <= 4 * values.len() as u64 {
+        // A rank per value of the range: mark the values present, number them in order.
+        let mut rank = vec![0u32; span as usize + 1];
+        let index = |v: T::Native| (v.to_i64().unwrap_or(lo) - lo) as usize;
+        for (i, &v) in values.iter().enumerate() {
+            if valid(i) {
+                rank[index(v)] = 1;
+            }
+        }
+        let mut next = offset;
+        for (k, r) in rank.iter_mut().enumerate() {
+            if *r == 1 {
+                *r = next;
+                next += 1;
+                distinct.push(Some(lo + k as i64));
+            }
+        }
+        match nulls {
+            None => {
+                for (c, &v) in codes.iter_mut().zip(values.iter()) {
+                    *c += u64::from(rank[index(v)]) * stride;
+                }
+            }
+            Some(_) => {
+                for (i, (c, &v)) in codes.iter_mut().zip(values.iter()).enumerate() {
+                    let r = if valid(i) { rank[index(v)] } else { 0 };
+                    *c += u64::from(r) * stride;
+                }
+            }
+        }
+    } else {
+        // A wide range: a first-seen id per distinct value, then ranks by value.
+        let mut ids: KeyMap<i64> = KeyMap::default();
+        let mut seen: Vec<i64> = Vec::new();
+        let row_ids: Vec<u32> = (0..values.len())
+            .map(|i| {
+                if !valid(i) {
+                    return u32::MAX;
+                }
+                let v = values[i].to_i64().unwrap_or(lo);
+                *ids.entry(v).or_insert_with(|| {
+                    seen.push(v);
+                    (seen.len() - 1) as u32
+                })
+            })
+            .collect();
+        let mut order: Vec<u32> = (0..seen.len() as u32).collect();
+        order.sort_unstable_by_key(|&id| seen[id as usize]);
+        let mut rank = vec![0u32; seen.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32 + offset;
+            distinct.push(Some(seen[id as usize]));
+        }
+        for (c, id) in codes.iter_mut().zip(row_ids) {
+            let r = if id == u32::MAX { 0 } else { rank[id as usize] };
+            *c += u64::from(r) * stride;
+        }
+    }
+    Some(KeyColumn {
+        text: distinct.iter().map(|v| v.map(|v| v.to_string())).collect(),
+        integers: Some(distinct),
+    })
+}
+
+/// A column ranked by its text (trimmed; blank or null is missing): text columns on their
+/// bytes, every other type as its text by the cell grammar. Integer columns that come here
+/// (values beyond int64) keep their int64 values, null where the value does not fit.
+fn text_key(array: &ArrayRef, name: &str, codes: &mut [u64], stride: u64) -> Result<KeyColumn> {
+    let utf8 = match array.data_type() {
+        DataType::Utf8 => array.clone(),
+        _ => arrow_cast::cast(array, &DataType::Utf8).map_err(|_| {
+            Error::invalid(
+                format!("column {name}"),
+                format!("of type {}", array.data_type()),
+                "expected text",
+            )
+        })?,
+    };
+    let s = utf8.as_string::<i32>();
+    let mut ids: KeyMap<&str> = KeyMap::default();
+    // Distinct present texts in first-seen order, with the first row of each.
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    let mut missing = false;
+    let row_ids: Vec<u32> = (0..s.len())
+        .map(|i| {
+            let t = if s.is_null(i) { "" } else { s.value(i).trim() };
+            if t.is_empty() {
+                missing = true;
+                return u32::MAX;
+            }
+            *ids.entry(t).or_insert_with(|| {
+                seen.push((t, i));
+                (seen.len() - 1) as u32
+            })
+        })
+        .collect();
+    let offset = u32::from(missing);
+    let numbers: Vec<Option<i128>> = seen.iter().map(|(t, _)| whole(t)).collect();
+    let mut order: Vec<u32> = (0..seen.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        natural((numbers[a], seen[a].0), (numbers[b], seen[b].0))
+    });
+    let mut rank = vec![0u32; seen.len()];
+    let mut text = Vec::with_capacity(seen.len() + usize::from(missing));
+    let mut first = Vec::with_capacity(text.capacity());
+    if missing {
+        text.push(None);
+        first.push(None);
+    }
+    for (r, &id) in order.iter().enumerate() {
+        rank[id as usize] = r as u32 + offset;
+        let (t, row) = seen[id as usize];
+        text.push(Some(t.to_owned()));
+        first.push(Some(row));
+    }
+    for (c, id) in codes.iter_mut().zip(row_ids) {
+        let r = if id == u32::MAX { 0 } else { rank[id as usize] };
+        *c += u64::from(r) * stride;
+    }
+    let integers = if array.data_type().is_integer() {
+        let cast = arrow_cast::cast(array, &DataType::Int64).map_err(|e| {
+            Error::invalid(
+                format!("column {name}"),
+                format!("type {}", array.data_type()),
+                e.to_string(),
+            )
+        })?;
+        let cast = cast.as_primitive::<Int64Type>();
+        Some(
+            first
+                .iter()
+                .map(|row| row.and_then(|r| cast.is_valid(r).then(|| cast.value(r))))
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(KeyColumn { text, integers })
 }
 
 impl Groups {
@@ -147,28 +357,30 @@ impl Groups {
         let n = batch.num_rows();
         let mut codes = vec![0u64; n];
         let mut keys = Vec::with_capacity(by.len());
-        for name in by {
-            keys.push(KeyColumn::read(column(batch, name)?, name)?);
-        }
         let mut stride = 1u64;
-        for key in keys.iter().rev() {
-            let (ranks, radix) = key.ranks();
-            for (code, rank) in codes.iter_mut().zip(ranks) {
-                *code += rank * stride;
-            }
+        for name in by.iter().rev() {
+            let key = KeyColumn::fold(column(batch, name)?, name, &mut codes, stride)?;
             stride = stride
-                .checked_mul(radix.max(1))
+                .checked_mul(key.radix().max(1))
                 .ok_or_else(|| Error::invalid("by", by.join(", "), "too many distinct key combinations"))?;
+            keys.push(key);
         }
-        let mut first_row = HashMap::new();
-        for (i, code) in codes.iter().enumerate() {
-            first_row.entry(*code).or_insert(i);
-        }
+        keys.reverse();
+        let present = if n == 0 {
+            Present::Listed(Vec::new())
+        } else if keys.len() <= 1 {
+            Present::Below(stride)
+        } else {
+            let mut listed = codes.clone();
+            listed.sort_unstable();
+            listed.dedup();
+            Present::Listed(listed)
+        };
         Ok(Groups {
             by: by.to_vec(),
             codes,
-            first_row,
             keys,
+            present,
         })
     }
 
@@ -182,36 +394,74 @@ impl Groups {
         &self.by
     }
 
-    fn first(&self, code: u64) -> Result<usize> {
-        self.first_row
-            .get(&code)
-            .copied()
-            .ok_or_else(|| Error::invalid("group", code.to_string(), "no row has this group code"))
+    /// A bound on the codes: every code is below it (with one key column or none, every code
+    /// below it has rows).
+    pub fn code_bound(&self) -> u64 {
+        match &self.present {
+            Present::Below(n) => *n,
+            Present::Listed(codes) => codes.last().map_or(0, |c| c + 1),
+        }
+    }
+
+    fn has(&self, code: u64) -> bool {
+        match &self.present {
+            Present::Below(n) => code < *n,
+            Present::Listed(codes) => codes.binary_search(&code).is_ok(),
+        }
+    }
+
+    /// The rank of each key column in `code` (present codes only).
+    fn ranks(&self, code: u64) -> Result<Vec<usize>> {
+        if !self.has(code) {
+            return Err(Error::invalid(
+                "group",
+                code.to_string(),
+                "no row has this group code",
+            ));
+        }
+        let mut rest = code;
+        let mut ranks = vec![0usize; self.keys.len()];
+        for (r, key) in ranks.iter_mut().zip(&self.keys).rev() {
+            let radix = key.radix().max(1);
+            *r = (rest % radix) as usize;
+            rest /= radix;
+        }
+        Ok(ranks)
     }
 
     /// The key of group `code` as text, one per key column (a missing key is "").
     pub fn labels(&self, code: u64) -> Vec<String> {
-        match self.first_row.get(&code) {
-            Some(&row) => self.keys.iter().map(|k| k.label(row)).collect(),
-            None => vec![String::new(); self.keys.len()],
+        match self.ranks(code) {
+            Ok(ranks) => ranks
+                .iter()
+                .zip(&self.keys)
+                .map(|(&r, k)| k.text[r].clone().unwrap_or_default())
+                .collect(),
+            Err(_) => vec![String::new(); self.keys.len()],
         }
     }
 
     /// The key columns of a result with one row per group of `order` (codes): integers as
     /// int64, every other key as its text (null for a missing key).
     pub fn key_columns(&self, order: &[u64]) -> Result<Vec<(Field, ArrayRef)>> {
-        let rows: Vec<usize> = order.iter().map(|&c| self.first(c)).collect::<Result<_>>()?;
-        self.by
+        let ranks: Vec<Vec<usize>> = order.iter().map(|&c| self.ranks(c)).collect::<Result<_>>()?;
+        Ok(self
+            .by
             .iter()
             .zip(&self.keys)
-            .map(|(name, key)| Ok((Field::new(name, key.data_type(), true), key.take(&rows, name)?)))
-            .collect()
+            .enumerate()
+            .map(|(c, (name, key))| {
+                let column: Vec<usize> = ranks.iter().map(|r| r[c]).collect();
+                (Field::new(name, key.data_type(), true), key.take(&column))
+            })
+            .collect())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow_array::{DictionaryArray, Float64Array, UInt64Array};
 
     fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
         RecordBatch::try_from_iter(cols).unwrap()
@@ -244,5 +494,117 @@ mod tests {
         assert_eq!(Groups::new(&b, &[]).unwrap().codes(), &[0, 0]);
         let e = Groups::new(&b, &["segment".into()]).unwrap_err().to_string();
         assert!(e.contains("segment") && e.contains('t'), "{e}");
+    }
+
+    /// A key text with its whole-number value.
+    fn key(t: Option<&String>) -> Option<(Option<i128>, &str)> {
+        t.map(|t| (whole(t), t.as_str()))
+    }
+
+    /// The rule as it was first written: every row's key text by the cell grammar, distinct
+    /// keys sorted naturally, dense ranks; several columns as mixed-radix codes.
+    fn by_text(batch: &RecordBatch, by: &[&str]) -> (Vec<u64>, Vec<Vec<String>>) {
+        let mut codes = vec![0u64; batch.num_rows()];
+        let mut stride = 1;
+        let mut labels = vec![Vec::new(); batch.num_rows()];
+        for name in by.iter().rev() {
+            let text = crate::cells::texts(column(batch, name).unwrap(), name).unwrap();
+            let mut distinct: Vec<Option<(Option<i128>, &str)>> =
+                text.iter().map(Option::as_ref).map(key).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            distinct.sort_by(|a, b| match (a, b) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
+                (Some(a), Some(b)) => natural(*a, *b),
+            });
+            for (i, t) in text.iter().enumerate() {
+                let rank = distinct.iter().position(|d| *d == key(t.as_ref())).unwrap() as u64;
+                codes[i] += rank * stride;
+                labels[i].insert(0, t.clone().unwrap_or_default());
+            }
+            stride *= distinct.len() as u64;
+        }
+        (codes, labels)
+    }
+
+    #[test]
+    #[allow(clippy::many_single_char_names)]
+    fn every_key_type_groups_as_its_text() {
+        let n: i64 = 300;
+        let wide: ArrayRef = Arc::new(
+            (0..n)
+                .map(|i| (i % 7 != 3).then_some((i % 13) * 1_000_000_007 - 6_000_000_000))
+                .collect::<Int64Array>(),
+        );
+        let narrow: ArrayRef = Arc::new(arrow_array::Int32Array::from_iter_values(
+            (0..n).map(|i| ((i * 7) % 11 - 5) as i32),
+        ));
+        let huge: ArrayRef = Arc::new(UInt64Array::from_iter_values((0..n).map(|i| {
+            if i % 5 == 0 {
+                u64::MAX - (i % 3) as u64
+            } else {
+                (i % 4) as u64
+            }
+        })));
+        let text: ArrayRef = Arc::new(
+            (0..n)
+                .map(|i| match i % 6 {
+                    0 => None,
+                    1 => Some(" 07".to_owned()),
+                    2 => Some("7".to_owned()),
+                    3 => Some(" ".to_owned()),
+                    _ => Some(format!("k{}", i % 4)),
+                })
+                .collect::<StringArray>(),
+        );
+        let floats: ArrayRef = Arc::new(Float64Array::from_iter_values(
+            (0..n).map(|i| (i % 3) as f64 / 2.0),
+        ));
+        let dict: ArrayRef = Arc::new(
+            (0..n)
+                .map(|i| ["b", " a", "10", "9"][i as usize % 4])
+                .collect::<DictionaryArray<Int32Type>>(),
+        );
+        let b = batch(vec![
+            ("wide", wide),
+            ("narrow", narrow),
+            ("huge", huge),
+            ("text", text),
+            ("floats", floats),
+            ("dict", dict),
+        ]);
+        for by in [
+            vec!["wide"],
+            vec!["narrow"],
+            vec!["huge"],
+            vec!["text"],
+            vec!["floats"],
+            vec!["dict"],
+            vec!["text", "wide"],
+            vec!["narrow", "dict", "huge"],
+        ] {
+            let names: Vec<String> = by.iter().map(|s| (*s).to_owned()).collect();
+            let g = Groups::new(&b, &names).unwrap();
+            let (codes, labels) = by_text(&b, &by);
+            assert_eq!(g.codes(), codes.as_slice(), "{by:?}");
+            for (code, label) in codes.iter().zip(&labels) {
+                assert_eq!(&g.labels(*code), label, "{by:?}");
+            }
+        }
+        // Integer keys keep their type; a value beyond int64 is a null int64 key, as a cast.
+        let g = Groups::new(&b, &["huge".into()]).unwrap();
+        let cols = g.key_columns(&[0, 4]).unwrap();
+        let keys = cols[0].1.as_primitive::<Int64Type>();
+        assert_eq!((keys.value(0), keys.is_null(1)), (0, true));
+        // A code no row has is named.
+        let a: ArrayRef = Arc::new(Int64Array::from(vec![1, 2]));
+        let t: ArrayRef = Arc::new(StringArray::from(vec!["x", "y"]));
+        let g = Groups::new(&batch(vec![("a", a), ("t", t)]), &["a".into(), "t".into()]).unwrap();
+        assert_eq!((g.codes(), g.code_bound()), (&[0, 3][..], 4));
+        assert!(g.key_columns(&[1]).is_err());
+        assert_eq!(g.labels(1), vec![String::new(); 2]);
+        assert_eq!(g.labels(3), vec!["2".to_owned(), "y".to_owned()]);
     }
 }

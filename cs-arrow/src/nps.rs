@@ -109,14 +109,95 @@ fn on_answers<F: OnAnswers>(array: &ArrayRef, name: &str, f: &F) -> Result<F::Ou
 
 struct Grouped<'a> {
     codes: &'a [u64],
+    /// Every code is below this.
+    bound: u64,
     dates: Option<(&'a Date32Array, Granularity)>,
     date: &'a str,
     missing: MissingAnswers,
 }
 
+/// Count arrays larger than this many groups (group codes x periods) are not worth their
+/// memory; such tables take the keyed path.
+const MAX_COUNTED_GROUPS: u64 = 1 << 24;
+
+impl Grouped<'_> {
+    /// The periods of the answer dates as dense ids: the sorted distinct periods of the date
+    /// range and each row's id, when the range is small enough for a table by day and every
+    /// day of it is a date chrono represents (otherwise `None`: the keyed path reads the dates
+    /// and names a bad one).
+    fn period_ids(&self) -> Option<(Vec<Period>, i32, Vec<u32>)> {
+        let (dates, granularity) = self.dates?;
+        let days = dates.values();
+        let lo = days.iter().copied().min()?;
+        let hi = days.iter().copied().max()?;
+        if i64::from(hi) - i64::from(lo) > 1 << 20 {
+            return None;
+        }
+        let by_day: Vec<Period> = (lo..=hi)
+            .map(|d| Date32Type::to_naive_date_opt(d).map(|date| granularity.period_of(date)))
+            .collect::<Option<_>>()?;
+        let mut periods = by_day.clone();
+        periods.sort_unstable();
+        periods.dedup();
+        let ids = by_day
+            .iter()
+            .map(|p| periods.binary_search(p).map_or(0, |k| k as u32))
+            .collect();
+        Some((periods, lo, ids))
+    }
+
+    /// The groups counted on integer ids (group code x period) in one pass, when the count
+    /// arrays are small enough; `None` for the keyed path.
+    fn by_id<T: Answer>(&self, answers: Column<'_, T>) -> Option<Result<Vec<Row>>> {
+        let (codes, bound) = (self.codes, self.bound);
+        match self.dates {
+            None => {
+                if bound > MAX_COUNTED_GROUPS {
+                    return None;
+                }
+                let groups =
+                    cs_core::nps::nps_by_id(answers, self.missing, bound as usize, |i| codes[i] as usize);
+                Some(groups.map(|g| g.iter().map(|g| regroup(g, |k| (k as u64, None))).collect()))
+            }
+            Some((dates, _)) => {
+                let (periods, lo, ids) = self.period_ids()?;
+                let p = periods.len() as u64;
+                if bound
+                    .checked_mul(p)
+                    .is_none_or(|cells| cells > MAX_COUNTED_GROUPS)
+                {
+                    return None;
+                }
+                let days = dates.values();
+                let p = p as usize;
+                let groups = cs_core::nps::nps_by_id(answers, self.missing, bound as usize * p, |i| {
+                    codes[i] as usize * p + ids[(days[i] - lo) as usize] as usize
+                });
+                Some(groups.map(|g| {
+                    g.iter()
+                        .map(|g| regroup(g, |k| ((k / p) as u64, Some(periods[k % p]))))
+                        .collect()
+                }))
+            }
+        }
+    }
+}
+
+/// A group counted by id, keyed by its (code, period).
+fn regroup(g: &NpsGroup<usize>, key: impl Fn(usize) -> (u64, Option<Period>)) -> Row {
+    NpsGroup {
+        key: key(g.key),
+        nps: g.nps,
+        skipped: g.skipped,
+    }
+}
+
 impl OnAnswers for Grouped<'_> {
     type Output = Vec<NpsGroup<(u64, Option<Period>)>>;
     fn call<T: Answer>(&self, answers: Column<'_, T>) -> Result<Self::Output> {
+        if let Some(rows) = self.by_id(answers) {
+            return rows;
+        }
         cs_core::nps::nps_by(answers, self.missing, |i| {
             let period = match self.dates {
                 Some((d, g)) => {
@@ -187,6 +268,7 @@ pub fn nps_by(batch: &RecordBatch, spec: &NpsBy<'_>) -> Result<NpsTable> {
     };
     let grouped = Grouped {
         codes: groups.codes(),
+        bound: groups.code_bound(),
         dates: dates.as_ref().map(|(d, g)| (d, *g)),
         date: spec.date,
         missing: spec.missing,

@@ -15,6 +15,7 @@
 //! # Ok::<(), cs_core::Error>(())
 //! ```
 
+mod by_id;
 mod csat;
 mod perceived;
 mod result;
@@ -22,6 +23,7 @@ mod score;
 mod segment;
 
 pub use crate::portfolio::{Granularity, Period};
+pub use by_id::nps_by_id;
 pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
 pub use result::{Interval, IntervalMethod, MissingAnswers, Nps, NpsComparison};

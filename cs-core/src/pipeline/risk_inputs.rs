@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::health_step::band_indices;
-use super::table::{AccountTable, Cells, ordered_labels};
+use super::table::{AccountTable, Cells, NumberCells, ordered_labels};
 use crate::health::{BatchScores, Scorecard};
 use crate::nps::{Answer, Category};
-use crate::portfolio::{ColumnBuf, epoch_days};
+use crate::portfolio::{Column, ColumnBuf, epoch_days};
 use crate::renewal::{RiskTable, inputs};
 use crate::{Error, Result};
 
@@ -66,7 +66,7 @@ impl RiskInputs {
 }
 
 /// A whole number of days to a date column, as of `as_of`.
-fn days_to(dates: crate::portfolio::Column<'_, i32>, as_of: NaiveDate) -> ColumnBuf<f64> {
+fn days_to(dates: Column<'_, i32>, as_of: NaiveDate) -> ColumnBuf<f64> {
     let today = i64::from(epoch_days(as_of));
     (0..dates.len())
         .map(|i| dates.get(i).map(|d| (i64::from(d) - today) as f64))
@@ -109,11 +109,35 @@ pub(crate) fn categories_of_answers(
         .map(|v| Some(ColumnBuf::from(v)))
 }
 
-/// Numbers of a column as an owned input column.
+/// Numbers of a column as an owned input column: a float column of finite values is copied
+/// as its two buffers (values, validity), every other column row by row.
 fn numbers(table: &AccountTable<'_>, name: &str) -> Result<Option<ColumnBuf<f64>>> {
-    Ok(table
-        .number(name)?
-        .map(|c| (0..table.len()).map(|i| c.get(i)).collect::<Vec<_>>().into()))
+    Ok(table.number(name)?.map(|c| match c {
+        NumberCells::Float(f) if f.values().iter().all(|v| v.is_finite()) => copy_floats(f),
+        c => (0..table.len()).map(|i| c.get(i)).collect(),
+    }))
+}
+
+/// A float column as an owned column, 64 rows at a time: the values (0 behind nulls, as a
+/// [`ColumnBuf`] holds them) and the validity bits.
+fn copy_floats(column: Column<'_, f64>) -> ColumnBuf<f64> {
+    let Some(valid) = column.validity() else {
+        return ColumnBuf::from_values(column.values().to_vec());
+    };
+    let mut out = ColumnBuf::from_values(column.values().to_vec());
+    let (values, bits) = out.parts_mut();
+    for (k, (rows, bytes)) in values.chunks_mut(64).zip(bits.chunks_mut(8)).enumerate() {
+        let word = valid.word(k * 64);
+        if word != u64::MAX {
+            for (j, v) in rows.iter_mut().enumerate() {
+                if (word >> j) & 1 == 0 {
+                    *v = 0.0;
+                }
+            }
+        }
+        bytes.copy_from_slice(&word.to_le_bytes()[..bytes.len()]);
+    }
+    out
 }
 
 /// Derives every risk input the table has or implies. See [`super::Pipeline::risk_inputs`]
@@ -221,4 +245,36 @@ pub(crate) fn derive(
         columns,
         sources,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::portfolio::Validity;
+
+    #[test]
+    fn floats_copied_by_buffers_read_as_row_by_row() {
+        let n = 200;
+        let values: Vec<f64> = (0..n).map(|i| f64::from(i) * 0.5 - 7.0).collect();
+        // Rows 3, 64 and every 7th are null, read at a bit offset of 5.
+        let mut bits = vec![0u8; (n as usize + 5).div_ceil(8)];
+        for i in 0..n as usize {
+            if i != 3 && i != 64 && i % 7 != 0 {
+                bits[(i + 5) / 8] |= 1 << ((i + 5) % 8);
+            }
+        }
+        let col = Column::new("x", &values)
+            .with_validity(Validity::new(&bits, 5, n as usize).unwrap())
+            .unwrap();
+        let rows: ColumnBuf<f64> = (0..col.len()).map(|i| col.get(i)).collect();
+        let copied = copy_floats(col);
+        assert_eq!(copied, rows);
+        assert_eq!(copied.values(), rows.values());
+        assert_eq!(
+            (copied.get(3), copied.get(64), copied.get(65)),
+            (None, None, Some(25.5))
+        );
+        let plain = copy_floats(Column::new("x", &values));
+        assert_eq!(plain.values(), values.as_slice());
+    }
 }
