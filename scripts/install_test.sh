@@ -5,10 +5,11 @@
 #   scripts/install_test.sh WHEEL
 #
 # Checks: the wheel is abi3 (one wheel for every CPython >= 3.10); pip resolves its dependencies
-# (numpy, pyarrow) by itself; `import cs_core` works from a directory that is not the repository
-# and imports neither pyspark, pandas, polars nor scikit-learn; the type stubs and py.typed are
-# installed; a computation gives the published value; the portfolio review renders from the
-# sample embedded in the extension.
+# (numpy, pyarrow, and pandas through the `pandas` extra, as the README's install command) by
+# itself; `import cs_core` works from a directory that is not the repository and imports neither
+# pyspark, pandas, polars nor scikit-learn; the type stubs and py.typed are installed; a
+# computation gives the published value; the portfolio review renders from the sample embedded
+# in the extension; the README's first Python example runs as written.
 set -euo pipefail
 wheel=$(realpath "$1")
 case "$(basename "$wheel")" in
@@ -18,8 +19,19 @@ esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel"
+"$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel[pandas]"
+readme="$(realpath "$(dirname "$0")/../README.md")"
+# The README's first Python example (under "## Python"), as a user pastes it.
+python3 - "$readme" > "$work/readme_example.py" <<'EOF'
+import re
+import sys
+
+text = open(sys.argv[1], encoding="utf-8").read()
+section = text[text.index("\n## Python\n") :]
+print(re.search(r"```python\n(.*?)```", section, re.S).group(1))
+EOF
 cd "$work"
+"$work/venv/bin/python" readme_example.py
 "$work/venv/bin/python" - <<'EOF'
 import pathlib
 import sys
