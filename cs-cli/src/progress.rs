@@ -33,9 +33,7 @@ impl Progress {
         let template = if rows {
             format!("{label}: [{{bar:30}}] {{human_pos}}/{{human_len}} rows {{elapsed}}")
         } else {
-            format!(
-                "{label}: [{{bar:30}}] {{bytes}}/{{total_bytes}} read, {{msg}} rows {{elapsed}}"
-            )
+            format!("{label}: [{{bar:30}}] {{bytes}}/{{total_bytes}} read, {{msg}} rows {{elapsed}}")
         };
         let len = read.total_rows.unwrap_or(read.total_bytes);
         Progress {

@@ -4,9 +4,12 @@
 //!
 //! The bytes are those [`super::write_table`] writes for the concatenated batches: CSV is
 //! formatted per row, so only the first batch carries the header line; Parquet is handed to
-//! its writer in runs of whole multiples of [`PARQUET_RUN`] rows (the writer cuts pages and
-//! row groups per run of 1,024 rows counted from the start of each call), so pages and row
-//! groups fall where they fall for one call with every row.
+//! its writer one whole row group per call (the writer cuts pages in runs of rows counted
+//! from the start of each call, and one call with every row writes each row group in one
+//! piece), so the row groups and the pages of the input columns fall where one call puts them.
+//! Memory: at most one row group of decoded rows is held back, besides the writer's own
+//! encoded row group. (Result columns scored per batch can still be paged differently from a
+//! whole-table run: same values, see BENCHMARKS.md.)
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -18,9 +21,9 @@ use parquet::arrow::ArrowWriter;
 
 use super::{FileError, Format, temporary_path, write_csv_rows};
 
-/// Rows per mini-batch of the parquet crate's column writers (`write_batch_size`, 1,024 by
-/// default): batches are written in multiples of it.
-const PARQUET_RUN: usize = 1024;
+/// Rows per Parquet row group: the parquet crate's default (`max_row_group_row_count`), set
+/// explicitly so that the row groups held back here are the writer's.
+const ROW_GROUP_ROWS: usize = 1024 * 1024;
 
 enum Sink {
     Csv {
@@ -29,8 +32,8 @@ enum Sink {
     },
     Parquet {
         writer: Box<ArrowWriter<BufWriter<File>>>,
-        /// Rows held back until a whole multiple of [`PARQUET_RUN`] rows can be written.
-        carry: Option<RecordBatch>,
+        /// Rows held back until a whole row group can be written.
+        carry: Vec<RecordBatch>,
     },
 }
 
@@ -78,11 +81,12 @@ impl TableWriter {
             Format::Parquet => {
                 let props = parquet::file::properties::WriterProperties::builder()
                     .set_compression(parquet::basic::Compression::SNAPPY)
+                    .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
                     .build();
                 let writer = ArrowWriter::try_new(out, schema, Some(props)).map_err(|e| w.error(e))?;
                 Sink::Parquet {
                     writer: Box::new(writer),
-                    carry: None,
+                    carry: Vec::new(),
                 }
             }
         });
@@ -125,10 +129,12 @@ impl TableWriter {
                 head.and_then(|()| close(out, &self.tmp, &self.path))
             }
             Some(Sink::Parquet { mut writer, carry }) => (|| {
-                if let Some(rest) = carry {
+                if !carry.is_empty() {
+                    let rest = arrow_select::concat::concat_batches(&self.schema, carry.iter())
+                        .map_err(|e| e.to_string())?;
                     writer.write(&rest).map_err(|e| e.to_string())?;
                 }
-                writer.finish().map_err(|e| e.to_string())?;
+                // Flushes the last row group and writes the footer.
                 let out = writer.into_inner().map_err(|e| e.to_string())?;
                 close(out, &self.tmp, &self.path)
             })(),
@@ -137,26 +143,26 @@ impl TableWriter {
     }
 }
 
-/// Hands `batch` to the Parquet writer after the rows carried from before, in a run of a
-/// whole multiple of [`PARQUET_RUN`] rows; the rest is carried to the next call.
+/// Holds `batch` back with the rows before it until a whole row group of [`ROW_GROUP_ROWS`]
+/// rows is there, then hands the row group to the writer in one call.
 fn parquet_rows(
     writer: &mut ArrowWriter<BufWriter<File>>,
-    carry: &mut Option<RecordBatch>,
+    carry: &mut Vec<RecordBatch>,
     batch: &RecordBatch,
     schema: &SchemaRef,
 ) -> Result<(), String> {
-    let rows = match carry.take() {
-        Some(before) => {
-            arrow_select::concat::concat_batches(schema, [&before, batch]).map_err(|e| e.to_string())?
+    carry.push(batch.clone());
+    let mut held: usize = carry.iter().map(RecordBatch::num_rows).sum();
+    while held >= ROW_GROUP_ROWS {
+        let rows = arrow_select::concat::concat_batches(schema, carry.iter()).map_err(|e| e.to_string())?;
+        writer
+            .write(&rows.slice(0, ROW_GROUP_ROWS))
+            .map_err(|e| e.to_string())?;
+        carry.clear();
+        held -= ROW_GROUP_ROWS;
+        if held > 0 {
+            carry.push(rows.slice(ROW_GROUP_ROWS, held));
         }
-        None => batch.clone(),
-    };
-    let whole = rows.num_rows() / PARQUET_RUN * PARQUET_RUN;
-    if whole > 0 {
-        writer.write(&rows.slice(0, whole)).map_err(|e| e.to_string())?;
-    }
-    if whole < rows.num_rows() {
-        *carry = Some(rows.slice(whole, rows.num_rows() - whole));
     }
     Ok(())
 }
@@ -175,5 +181,53 @@ impl Drop for TableWriter {
         if self.tmp.exists() {
             let _ = std::fs::remove_file(&self.tmp);
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed setup fails the test
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray};
+
+    use super::*;
+
+    #[test]
+    fn batches_of_one_table_give_its_bytes() {
+        // More than a row group, with nulls (levels row by row) and without (runs), and a
+        // bitmap marking no null.
+        let n = ROW_GROUP_ROWS + 70_001;
+        let ints: Int64Array = (0..n as i64).map(|i| Some(i * 7 % 1000)).collect();
+        let text: StringArray = (0..n)
+            .map(|i| (i % 11 != 0).then(|| format!("k{}", i % 300)))
+            .collect();
+        let valid = arrow_buffer::NullBuffer::new_valid(n);
+        let score = Float64Array::new((0..n).map(|i| (i as f64 * 0.37) % 97.0).collect(), Some(valid));
+        let table = RecordBatch::try_from_iter([
+            ("n", Arc::new(ints) as ArrayRef),
+            ("k", Arc::new(text) as ArrayRef),
+            ("score", Arc::new(score) as ArrayRef),
+        ])
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("cs-arrow-table-writer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for ext in ["parquet", "csv"] {
+            let whole = dir.join(format!("whole.{ext}"));
+            super::super::write_table(&whole, &table).unwrap();
+            for rows in [65_536, 20_001] {
+                let path = dir.join(format!("batches-{rows}.{ext}"));
+                let mut w = TableWriter::create(&path, table.schema()).unwrap();
+                for from in (0..n).step_by(rows) {
+                    w.write(&table.slice(from, rows.min(n - from))).unwrap();
+                }
+                w.finish().unwrap();
+                assert!(
+                    std::fs::read(&path).unwrap() == std::fs::read(&whole).unwrap(),
+                    "{ext} in batches of {rows}"
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -11,6 +11,6 @@ pub(crate) mod plan;
 pub(crate) mod renewal;
 pub(crate) mod report;
 pub(crate) mod retention;
-pub(crate) mod score;
 pub(crate) mod sample;
+pub(crate) mod score;
 pub(crate) mod survey;

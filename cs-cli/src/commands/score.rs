@@ -129,7 +129,11 @@ impl Cards {
 /// (one table in memory, handed out in slices).
 enum Batches {
     File(ReadAhead),
-    Sample { table: RecordBatch, next: usize, rows: usize },
+    Sample {
+        table: RecordBatch,
+        next: usize,
+        rows: usize,
+    },
 }
 
 impl Batches {
@@ -202,7 +206,10 @@ enum Output {
         path: String,
         writer: Option<TableWriter>,
     },
-    Json { file: AtomicFile, rows: usize },
+    Json {
+        file: AtomicFile,
+        rows: usize,
+    },
 }
 
 fn pct(x: f64) -> String {
@@ -288,7 +295,9 @@ impl Run<'_> {
         let first = self.rows;
         let cards = self.cards.list();
         for i in scores.worst(self.args.worst) {
-            let Some(score) = scores.score.get(i) else { continue };
+            let Some(score) = scores.score.get(i) else {
+                continue;
+            };
             let account = match &self.source.id {
                 Some(id) => Some(cell_text(batch, id, i).map_err(|e| self.source.locate(first, e))?),
                 None => None,
@@ -370,7 +379,12 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
             let file = TableBatches::open(Path::new(path), batch_rows).map_err(|e| e.to_string())?;
             let csv = cs_arrow::files::Format::of(Path::new(path)) == cs_arrow::files::Format::Csv;
             let progress = file.progress();
-            (Batches::File(file.read_ahead(READ_AHEAD)), path.clone(), csv, Some(progress))
+            (
+                Batches::File(file.read_ahead(READ_AHEAD)),
+                path.clone(),
+                csv,
+                Some(progress),
+            )
         } else {
             let sample = SyntheticPortfolio::try_generate(args.sample_rows, SAMPLE_SEED, as_of)
                 .map_err(|e| format!("--sample-rows: {e}"))?;
@@ -391,9 +405,10 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     let source = columns(args, &set, &batches.schema(), name, csv)?;
     let output = match &args.output {
         None => None,
-        Some(out) if Path::new(out)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
+        Some(out)
+            if Path::new(out)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json")) =>
         {
             let mut file = AtomicFile::create(Path::new(out)).map_err(|e| e.to_string())?;
             file.write_all(b"[\n").map_err(|e| format!("{out}: {e}"))?;
@@ -460,7 +475,10 @@ fn columns(
             Ok(())
         } else {
             let headers: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-            Err(format!("{name}: no column {c:?} (columns: {})", headers.join(", ")))
+            Err(format!(
+                "{name}: no column {c:?} (columns: {})",
+                headers.join(", ")
+            ))
         }
     };
     for m in set.scorecards.iter().flat_map(Scorecard::all_measures) {
@@ -468,7 +486,12 @@ fn columns(
     }
     let mut keys = Vec::new();
     if args.by.is_empty() {
-        keys.extend(["segment", "csm"].into_iter().filter(|k| has(k)).map(str::to_owned));
+        keys.extend(
+            ["segment", "csm"]
+                .into_iter()
+                .filter(|k| has(k))
+                .map(str::to_owned),
+        );
     } else {
         for k in &args.by {
             require(k)?;

@@ -299,3 +299,70 @@ pub fn health_rollup<K: Ord + Display>(keys: &[K], input: RollupInput<'_>) -> Re
         .map(|(k, acc)| acc.finish(k.to_string(), input.band_count))
         .collect())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed setup fails the test
+mod tests {
+    use super::*;
+    use crate::portfolio::ColumnBuf;
+
+    /// Scores whose float sum depends on the order of addition.
+    fn input<'a>(score: &'a ColumnBuf<f64>, band: &'a ColumnBuf<u8>, arr: &'a [i64]) -> RollupInput<'a> {
+        RollupInput {
+            score: score.as_column("score"),
+            band: band.as_column("band"),
+            arr: Some(arr),
+            band_count: 3,
+        }
+    }
+
+    #[test]
+    fn batches_in_row_order_equal_one_pass_by_key() {
+        let n = 1000;
+        let score = ColumnBuf::from(
+            (0..n)
+                .map(|i| (i % 7 != 0).then(|| (f64::from(i) * 0.731) % 100.0))
+                .collect::<Vec<_>>(),
+        );
+        let band = ColumnBuf::from(
+            (0..n)
+                .map(|i| (i % 7 != 0).then_some((i % 3) as u8))
+                .collect::<Vec<_>>(),
+        );
+        let arr: Vec<i64> = (0..n).map(|i| i64::from(i) * 13 % 997).collect();
+        let keys: Vec<u32> = (0..n).map(|i| (i * 7919) % 5).collect();
+        let whole = health_rollup(&keys, input(&score, &band, &arr)).unwrap();
+        let all = health_summary(input(&score, &band, &arr)).unwrap();
+        for size in [1, 3, 128, 999] {
+            let mut by_key = RollupAccumulator::new(3);
+            let mut total = RollupAccumulator::new(3);
+            for from in (0..n as usize).step_by(size) {
+                let to = (from + size).min(n as usize);
+                let part = RollupInput {
+                    score: score.as_column("score").slice(from, to),
+                    band: band.as_column("band").slice(from, to),
+                    arr: Some(&arr[from..to]),
+                    band_count: 3,
+                };
+                let groups: Vec<usize> = keys[from..to].iter().map(|&k| k as usize).collect();
+                by_key.add(Some(&groups), part, from).unwrap();
+                total.add(None, part, from).unwrap();
+            }
+            assert_eq!(total.finish(0, "all"), all);
+            assert_eq!(by_key.groups(), whole.len());
+            for (k, r) in whole.iter().enumerate() {
+                assert_eq!(&by_key.finish(k, r.key.clone()), r, "key {k}, batches of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn errors_name_the_row_in_the_whole_table() {
+        let score = ColumnBuf::from(vec![Some(50.0), Some(150.0)]);
+        let band = ColumnBuf::from(vec![Some(1), Some(1)]);
+        let arr = [1, 2];
+        let mut acc = RollupAccumulator::new(3);
+        let e = acc.add(None, input(&score, &band, &arr), 40).unwrap_err();
+        assert_eq!(e.position(), Some(41));
+    }
+}
