@@ -431,18 +431,17 @@ impl BatchRollups {
             let mut local: HashMap<u64, usize> = HashMap::new();
             let mut rows = Vec::with_capacity(groups.codes().len());
             for &code in groups.codes() {
-                let g = match local.get(&code) {
-                    Some(&g) => g,
-                    None => {
-                        let label = groups.labels(code).concat();
-                        let next = keyed.labels.len();
-                        let g = *keyed.index.entry(label.clone()).or_insert(next);
-                        if g == next {
-                            keyed.labels.push(label);
-                        }
-                        local.insert(code, g);
-                        g
+                let g = if let Some(&g) = local.get(&code) {
+                    g
+                } else {
+                    let label = groups.labels(code).concat();
+                    let next = keyed.labels.len();
+                    let g = *keyed.index.entry(label.clone()).or_insert(next);
+                    if g == next {
+                        keyed.labels.push(label);
                     }
+                    local.insert(code, g);
+                    g
                 };
                 rows.push(g);
             }

@@ -16,7 +16,7 @@ pub(crate) struct Progress {
 }
 
 impl Progress {
-    fn new(len: u64, template: &str) -> Option<ProgressBar> {
+    fn bar(len: u64, template: &str) -> Option<ProgressBar> {
         if !std::io::stderr().is_terminal() {
             return None;
         }
@@ -37,7 +37,7 @@ impl Progress {
         };
         let len = read.total_rows.unwrap_or(read.total_bytes);
         Progress {
-            bar: Progress::new(len, &template),
+            bar: Progress::bar(len, &template),
             rows,
         }
     }
@@ -57,7 +57,7 @@ impl Progress {
     pub(crate) fn steps(label: &str, total: u64) -> Progress {
         let template = format!("{label}: [{{bar:30}}] {{pos}}/{{len}} {{msg}}");
         Progress {
-            bar: Progress::new(total, &template),
+            bar: Progress::bar(total, &template),
             rows: false,
         }
     }

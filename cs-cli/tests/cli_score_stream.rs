@@ -150,7 +150,10 @@ fn a_bad_cell_in_a_later_batch_names_its_line_and_keeps_the_previous_output() {
         .filter_map(Result::ok)
         .filter(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            name.contains(&stem) && name.ends_with(".tmp")
+            name.contains(&stem)
+                && std::path::Path::new(&name)
+                    .extension()
+                    .is_some_and(|x| x == "tmp")
         })
         .count();
     assert_eq!(leftovers, 0);

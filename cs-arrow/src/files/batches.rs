@@ -58,7 +58,7 @@ impl<R: Read> Read for Counted<R> {
 }
 
 enum Decoder {
-    Csv(arrow_csv::reader::BufReader<BufReader<Counted<File>>>),
+    Csv(Box<arrow_csv::reader::BufReader<BufReader<Counted<File>>>>),
     Parquet(ParquetRecordBatchReader),
 }
 
@@ -112,7 +112,7 @@ impl TableBatches {
                 return Ok(TableBatches {
                     path: path.display().to_string(),
                     schema,
-                    decoder: Some(Decoder::Csv(reader)),
+                    decoder: Some(Decoder::Csv(Box::new(reader))),
                     progress,
                     produced: false,
                 });

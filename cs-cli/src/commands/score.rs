@@ -444,17 +444,13 @@ pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
     let mut note = String::new();
     if let Some(out) = &args.output {
         match run.output.take() {
-            Some(Output::Table { writer, .. }) => {
-                if let Some(w) = writer {
-                    w.finish().map_err(|e| e.to_string())?;
-                }
-            }
+            Some(Output::Table { writer: Some(w), .. }) => w.finish().map_err(|e| e.to_string())?,
             Some(Output::Json { mut file, rows }) => {
                 let end: &[u8] = if rows == 0 { b"]\n" } else { b"\n]\n" };
                 file.write_all(end).map_err(|e| format!("{out}: {e}"))?;
                 file.commit().map_err(|e| e.to_string())?;
             }
-            None => {}
+            Some(Output::Table { writer: None, .. }) | None => {}
         }
         let _ = writeln!(note, "\nWrote {} scored accounts to {out}.", thousands(n as u64));
     }
