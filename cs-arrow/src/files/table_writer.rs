@@ -8,15 +8,16 @@
 //! from the start of each call, and one call with every row writes each row group in one
 //! piece), so the row groups and the pages of the input columns fall where one call puts them.
 //! Memory: at most one row group of decoded rows is held back, besides the writer's own
-//! encoded row group. (Result columns scored per batch can still be paged differently from a
-//! whole-table run: same values, see BENCHMARKS.md.)
+//! encoded row group.
 
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, SchemaRef};
 use parquet::arrow::ArrowWriter;
 
 use super::{FileError, Format, temporary_path, write_csv_rows};
@@ -130,8 +131,7 @@ impl TableWriter {
             }
             Some(Sink::Parquet { mut writer, carry }) => (|| {
                 if !carry.is_empty() {
-                    let rest = arrow_select::concat::concat_batches(&self.schema, carry.iter())
-                        .map_err(|e| e.to_string())?;
+                    let rest = concat(&self.schema, &carry)?;
                     writer.write(&rest).map_err(|e| e.to_string())?;
                 }
                 // Flushes the last row group and writes the footer.
@@ -154,7 +154,7 @@ fn parquet_rows(
     carry.push(batch.clone());
     let mut held: usize = carry.iter().map(RecordBatch::num_rows).sum();
     while held >= ROW_GROUP_ROWS {
-        let rows = arrow_select::concat::concat_batches(schema, carry.iter()).map_err(|e| e.to_string())?;
+        let rows = concat(schema, carry)?;
         writer
             .write(&rows.slice(0, ROW_GROUP_ROWS))
             .map_err(|e| e.to_string())?;
@@ -165,6 +165,54 @@ fn parquet_rows(
         }
     }
     Ok(())
+}
+
+/// The rows of `parts` as one batch, a column keeping a validity bitmap that marks no null
+/// when a part's column had one. The writer encodes a column with a bitmap level by level and
+/// one without as runs, so the pages depend on it; concatenating drops such a bitmap, which
+/// the whole table's column (a scoring result's score, band and driver) keeps. Done for the
+/// primitive and dictionary columns the scoring results are; other columns as concatenated.
+fn concat(schema: &SchemaRef, parts: &[RecordBatch]) -> Result<RecordBatch, String> {
+    let rows = arrow_select::concat::concat_batches(schema, parts).map_err(|e| e.to_string())?;
+    let columns = rows
+        .columns()
+        .iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let had = parts.iter().any(|p| p.column(k).nulls().is_some());
+            if c.nulls().is_none() && had {
+                keep_bitmap(c).map_err(|e| e.to_string())
+            } else {
+                Ok(c.clone())
+            }
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    RecordBatch::try_new(rows.schema(), columns).map_err(|e| e.to_string())
+}
+
+/// `array` with an all-valid bitmap, for the types of the scoring results.
+fn keep_bitmap(array: &ArrayRef) -> Result<ArrayRef, arrow_schema::ArrowError> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Float64Type, UInt8Type, UInt16Type};
+    use arrow_array::{DictionaryArray, PrimitiveArray};
+    let valid = Some(NullBuffer::new_valid(array.len()));
+    Ok(match array.data_type() {
+        DataType::Float64 => {
+            let a = array.as_primitive::<Float64Type>();
+            Arc::new(PrimitiveArray::<Float64Type>::try_new(a.values().clone(), valid)?)
+        }
+        DataType::Dictionary(key, _) if **key == DataType::UInt8 => {
+            let d = array.as_dictionary::<UInt8Type>();
+            let keys = PrimitiveArray::<UInt8Type>::try_new(d.keys().values().clone(), valid)?;
+            Arc::new(DictionaryArray::try_new(keys, d.values().clone())?)
+        }
+        DataType::Dictionary(key, _) if **key == DataType::UInt16 => {
+            let d = array.as_dictionary::<UInt16Type>();
+            let keys = PrimitiveArray::<UInt16Type>::try_new(d.keys().values().clone(), valid)?;
+            Arc::new(DictionaryArray::try_new(keys, d.values().clone())?)
+        }
+        _ => array.clone(),
+    })
 }
 
 /// Flushes and syncs `out`, then renames `tmp` over `path`.
@@ -187,9 +235,9 @@ impl Drop for TableWriter {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a failed setup fails the test
 mod tests {
-    use std::sync::Arc;
-
-    use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray};
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::Float64Type;
+    use arrow_array::{Float64Array, Int64Array, StringArray};
 
     use super::*;
 
@@ -202,7 +250,7 @@ mod tests {
         let text: StringArray = (0..n)
             .map(|i| (i % 11 != 0).then(|| format!("k{}", i % 300)))
             .collect();
-        let valid = arrow_buffer::NullBuffer::new_valid(n);
+        let valid = NullBuffer::new_valid(n);
         let score = Float64Array::new((0..n).map(|i| (i as f64 * 0.37) % 97.0).collect(), Some(valid));
         let table = RecordBatch::try_from_iter([
             ("n", Arc::new(ints) as ArrayRef),
@@ -219,7 +267,18 @@ mod tests {
                 let path = dir.join(format!("batches-{rows}.{ext}"));
                 let mut w = TableWriter::create(&path, table.schema()).unwrap();
                 for from in (0..n).step_by(rows) {
-                    w.write(&table.slice(from, rows.min(n - from))).unwrap();
+                    // Each part's score built on its own, with its own all-valid bitmap, as a
+                    // batch's scoring result is.
+                    let part = table.slice(from, rows.min(n - from));
+                    let values = part.column(2).as_primitive::<Float64Type>().values().clone();
+                    let fresh = Float64Array::new(
+                        values.to_vec().into(),
+                        Some(NullBuffer::new_valid(part.num_rows())),
+                    );
+                    let mut columns = part.columns().to_vec();
+                    columns[2] = Arc::new(fresh);
+                    w.write(&RecordBatch::try_new(part.schema(), columns).unwrap())
+                        .unwrap();
                 }
                 w.finish().unwrap();
                 assert!(
