@@ -326,6 +326,7 @@ impl RollupTable {
 /// ```
 /// use std::sync::Arc;
 /// use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+/// use cs_core::document::Document;
 /// use cs_core::health::Scorecard;
 /// use cs_core::pipeline::{health_columns, score_health_set};
 /// let seg: ArrayRef = Arc::new(StringArray::from(vec!["smb", "ent", "smb", "10", "9"]));
@@ -333,6 +334,7 @@ impl RollupTable {
 /// let arr: ArrayRef = Arc::new(Int64Array::from(vec![100, 300, 100, 50, 10]));
 /// let t = RecordBatch::try_from_iter([("segment", seg), ("nps", nps), ("arr", arr)]).unwrap();
 /// let set = cs_core::health::ScorecardSet::single(Scorecard::from_toml(r#"
+/// schema_version = 1
 /// name = "nps only"
 /// [[measures]]
 /// name = "nps"
