@@ -56,6 +56,20 @@ impl Format {
 /// Rows per batch when reading.
 const BATCH_ROWS: usize = 64 * 1024;
 
+/// [`locate`] for an error of a batch whose first row is row `first_row` of the table.
+///
+/// ```
+/// let e = cs_core::Error::missing("score").at(3);
+/// assert_eq!(cs_arrow::files::locate_in_batch("a.csv", true, 100, e), "a.csv line 105, score is missing");
+/// ```
+pub fn locate_in_batch(source: &str, csv: bool, first_row: usize, e: cs_core::Error) -> String {
+    let e = match e.split_position() {
+        (e, Some(row)) => e.at(row + first_row),
+        (e, None) => e,
+    };
+    locate(source, csv, e)
+}
+
 /// A core error placed in the table it came from: "SOURCE line N, message" for row N - 2 of a
 /// CSV file with a header line (`csv`), "SOURCE row N, message" for other tables, and
 /// "SOURCE: message" for an error without a row.
@@ -180,6 +194,33 @@ mod arrow_hint;
 /// damaged data page the parquet crate panics on is an error naming the file.
 pub fn read_parquet(path: &Path) -> Result<RecordBatch, FileError> {
     let file = File::open(path).map_err(|e| FileError::new(path, e))?;
+    let (schema, reader, _) = parquet_reader(path, file, BATCH_ROWS)?;
+    // The parquet crate asserts on some damaged data pages (an RLE bit width wider than the
+    // values, `BitReader::get_batch`, parquet 59.3) instead of returning an error. The reader
+    // and everything it touched are dropped with the panic, so it is caught and reported as
+    // an error naming the file.
+    let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        reader.collect::<Result<Vec<_>, _>>()
+    }))
+    .map_err(|panic| reader_panic(path, "damaged Parquet data, the reader gave up", &panic))?
+    .map_err(|e| FileError::new(path, e))?;
+    concat(path, &schema, &batches)
+}
+
+/// A reader of the Parquet file `file` (at `path`) in batches of `batch_rows` rows, its Arrow
+/// schema and its row count, after checking the Arrow schema a writer embedded.
+fn parquet_reader(
+    path: &Path,
+    file: File,
+    batch_rows: usize,
+) -> Result<
+    (
+        Arc<Schema>,
+        parquet::arrow::arrow_reader::ParquetRecordBatchReader,
+        u64,
+    ),
+    FileError,
+> {
     let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
         .parse_and_finish(&file)
         .map_err(|e| FileError::new(path, e))?;
@@ -192,32 +233,32 @@ pub fn read_parquet(path: &Path) -> Result<RecordBatch, FileError> {
         arrow_hint::check(hint)
             .map_err(|m| FileError::new(path, format!("metadata {}: {m}", arrow_hint::KEY)))?;
     }
+    let rows = u64::try_from(metadata.file_metadata().num_rows()).unwrap_or(0);
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| FileError::new(path, e))?
-        .with_batch_size(BATCH_ROWS);
+        .with_batch_size(batch_rows);
     let schema = builder.schema().clone();
     let reader = builder.build().map_err(|e| FileError::new(path, e))?;
-    // The parquet crate asserts on some damaged data pages (an RLE bit width wider than the
-    // values, `BitReader::get_batch`, parquet 59.3) instead of returning an error. The reader
-    // and everything it touched are dropped with the panic, so it is caught and reported as
-    // an error naming the file.
-    let batches = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        reader.collect::<Result<Vec<_>, _>>()
-    }))
-    .map_err(|panic| {
-        let detail = panic
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        FileError::new(
-            path,
-            format!("damaged Parquet data, the reader gave up: {detail}"),
-        )
-    })?
-    .map_err(|e| FileError::new(path, e))?;
-    concat(path, &schema, &batches)
+    Ok((schema, reader, rows))
 }
+
+/// A reader's panic as an error naming the file: `what`, then the panic's message.
+fn reader_panic(path: &Path, what: &str, panic: &Box<dyn std::any::Any + Send>) -> FileError {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    FileError::new(path, format!("{what}: {detail}"))
+}
+
+mod atomic_file;
+mod batches;
+mod table_writer;
+
+pub use atomic_file::AtomicFile;
+pub use batches::{ReadAhead, ReadProgress, TableBatches};
+pub use table_writer::TableWriter;
 
 /// Writes `batch` to `path` as CSV or Parquet (by extension), through a temporary file renamed
 /// over the target.
@@ -243,6 +284,11 @@ const WRITE_ROWS: usize = 32 * 1024;
 /// text in parallel, one per thread, and written in row order, so the bytes are those of one
 /// writer over the whole batch and at most one slice per thread is held as text.
 fn write_csv(out: &mut impl Write, batch: &RecordBatch) -> Result<(), String> {
+    write_csv_rows(out, batch, true)
+}
+
+/// [`write_csv`] with the header line only when `header` (a batch after the first of a table).
+fn write_csv_rows(out: &mut impl Write, batch: &RecordBatch, header: bool) -> Result<(), String> {
     let format = |from: usize, header: bool| -> Result<Vec<u8>, String> {
         let rows = WRITE_ROWS.min(batch.num_rows() - from);
         let mut text = Vec::new();
@@ -254,6 +300,9 @@ fn write_csv(out: &mut impl Write, batch: &RecordBatch) -> Result<(), String> {
         Ok(text)
     };
     if batch.num_rows() == 0 {
+        if !header {
+            return Ok(());
+        }
         let mut w = arrow_csv::WriterBuilder::new().with_header(true).build(out);
         return w.write(batch).map_err(|e| e.to_string());
     }
@@ -263,7 +312,7 @@ fn write_csv(out: &mut impl Write, batch: &RecordBatch) -> Result<(), String> {
         let texts: Vec<Result<Vec<u8>, String>> = std::thread::scope(|s| {
             let jobs: Vec<_> = round
                 .iter()
-                .map(|&from| s.spawn(move || format(from, from == 0)))
+                .map(|&from| s.spawn(move || format(from, header && from == 0)))
                 .collect();
             jobs.into_iter()
                 .map(|j| {

@@ -2,6 +2,7 @@
 //! and Python's `Scorecard.score`), and health rollups of a scored table by group (`cs score`'s
 //! rollups and Python's `health_rollup`).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow_array::types::ArrowDictionaryKeyType;
@@ -11,7 +12,9 @@ use arrow_array::{
 };
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
-use cs_core::health::{BatchScores, HealthRollup, RollupInput, health_rollup as rollup_by, health_summary};
+use cs_core::health::{
+    BatchScores, HealthRollup, RollupAccumulator, RollupInput, health_rollup as rollup_by, health_summary,
+};
 use cs_core::pipeline::{Cells, Kind};
 use cs_core::portfolio::ColumnBuf;
 use cs_core::{Error, Result};
@@ -312,4 +315,203 @@ impl RollupTable {
         }
         batch(columns)
     }
+}
+
+/// Health rollups of a table scored batch by batch (`cs score` streams its file): the whole
+/// table and one rollup per key column, each accumulated in row order across the batches
+/// ([`RollupAccumulator`]), so every figure is bit-identical to [`health_rollup`] over the
+/// concatenated table. Keys follow the groups rule of [`Groups`] (its natural order, over the
+/// keys of every batch).
+///
+/// ```
+/// use std::sync::Arc;
+/// use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
+/// use cs_core::document::Document;
+/// use cs_core::health::Scorecard;
+/// use cs_core::pipeline::{health_columns, score_health_set};
+/// let seg: ArrayRef = Arc::new(StringArray::from(vec!["smb", "ent", "smb", "10", "9"]));
+/// let nps: ArrayRef = Arc::new(StringArray::from(vec!["10", "2", "9", "", "7"]));
+/// let arr: ArrayRef = Arc::new(Int64Array::from(vec![100, 300, 100, 50, 10]));
+/// let t = RecordBatch::try_from_iter([("segment", seg), ("nps", nps), ("arr", arr)]).unwrap();
+/// let set = cs_core::health::ScorecardSet::single(Scorecard::from_toml(r#"
+/// schema_version = 1
+/// name = "nps only"
+/// [[measures]]
+/// name = "nps"
+/// weight = 1.0
+/// rule = { kind = "linear", min = 0.0, max = 10.0 }
+/// "#)?);
+/// let as_of = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+/// let score = |b: &RecordBatch| -> cs_core::Result<_> {
+///     let accounts = cs_arrow::AccountBatch::with_columns(b, &health_columns(&set), None)?;
+///     score_health_set(&set, &accounts.table()?, as_of)
+/// };
+/// let names = cs_arrow::health::band_names(&score(&t)?);
+/// let mut r = cs_arrow::health::BatchRollups::new(&["segment".into()], Some("arr"), &names)?;
+/// for (from, len) in [(0, 2), (2, 3)] {
+///     let batch = t.slice(from, len);
+///     r.add(&batch, &score(&batch)?)?;
+/// }
+/// let by = r.by()?;
+/// // Whole numbers first, by value; then text.
+/// let keys: Vec<&str> = by[0].1.iter().map(|g| g.key.as_str()).collect();
+/// assert_eq!(keys, ["9", "10", "ent", "smb"]);
+/// assert_eq!((r.all().accounts, r.all().scored), (5, 4));
+/// assert_eq!(by[0].1[3].mean, Some((100.0 + 90.0) / 2.0));
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct BatchRollups {
+    arr: Option<String>,
+    band_names: Vec<String>,
+    all: RollupAccumulator,
+    keyed: Vec<KeyedRollup>,
+    rows: usize,
+}
+
+/// The rollup by one key column: the group index of each key seen and the accumulator.
+#[derive(Debug, Clone)]
+struct KeyedRollup {
+    name: String,
+    index: HashMap<String, usize>,
+    /// The key text of each group index ("" for a missing key).
+    labels: Vec<String>,
+    acc: RollupAccumulator,
+}
+
+impl BatchRollups {
+    /// No rows yet: rollups of the whole table and by each of `keys`, with the ARR figures
+    /// from the column `arr` (integer minor units by the cell grammar), over `band_names` (the
+    /// result's [`band_names`], at most 255).
+    pub fn new(keys: &[String], arr: Option<&str>, band_names: &[String]) -> Result<BatchRollups> {
+        if band_names.is_empty() || band_names.len() > usize::from(u8::MAX) {
+            return Err(Error::out_of_range("band count", band_names.len(), "1..=255"));
+        }
+        let bands = band_names.len();
+        Ok(BatchRollups {
+            arr: arr.map(str::to_owned),
+            band_names: band_names.to_vec(),
+            all: RollupAccumulator::new(bands),
+            keyed: keys
+                .iter()
+                .map(|name| KeyedRollup {
+                    name: name.clone(),
+                    index: HashMap::new(),
+                    labels: Vec::new(),
+                    acc: RollupAccumulator::new(bands),
+                })
+                .collect(),
+            rows: 0,
+        })
+    }
+
+    /// Adds the next batch: its key and ARR columns, and `scores`, its scoring result. Errors
+    /// name the row in the whole table. Gives the batch's [`Groups`] per key column (what a
+    /// caller shows of a row's keys: `groups[k].labels(groups[k].codes()[row])`), so that no
+    /// key column is read twice.
+    pub fn add(&mut self, batch: &RecordBatch, scores: &BatchScores) -> Result<Vec<Groups>> {
+        let first = self.rows;
+        let shift = |e: Error| match e.split_position() {
+            (e, Some(row)) => e.at(row + first),
+            (e, None) => e,
+        };
+        let bands = shared_bands(scores, &self.band_names);
+        let arr = match &self.arr {
+            None => None,
+            Some(name) => Some(required_integers(column(batch, name)?, name).map_err(shift)?),
+        };
+        let input = RollupInput {
+            score: scores.score.as_column("score"),
+            band: bands.as_ref().unwrap_or(&scores.band).as_column("band"),
+            arr: arr.as_deref(),
+            band_count: self.band_names.len(),
+        };
+        self.all.add(None, input, first)?;
+        let mut batch_groups = Vec::with_capacity(self.keyed.len());
+        for keyed in &mut self.keyed {
+            let groups = Groups::new(batch, std::slice::from_ref(&keyed.name)).map_err(shift)?;
+            let mut local: HashMap<u64, usize> = HashMap::new();
+            let mut rows = Vec::with_capacity(groups.codes().len());
+            for &code in groups.codes() {
+                let g = if let Some(&g) = local.get(&code) {
+                    g
+                } else {
+                    let label = groups.labels(code).concat();
+                    let next = keyed.labels.len();
+                    let g = *keyed.index.entry(label.clone()).or_insert(next);
+                    if g == next {
+                        keyed.labels.push(label);
+                    }
+                    local.insert(code, g);
+                    g
+                };
+                rows.push(g);
+            }
+            keyed.acc.add(Some(&rows), input, first)?;
+            batch_groups.push(groups);
+        }
+        self.rows += batch.num_rows();
+        Ok(batch_groups)
+    }
+
+    /// The whole table (key "all").
+    pub fn all(&self) -> HealthRollup {
+        self.all.finish(0, "all")
+    }
+
+    /// Per key column, its name and its rollups in the key order of [`Groups`].
+    pub fn by(&self) -> Result<Vec<(String, Vec<HealthRollup>)>> {
+        self.keyed
+            .iter()
+            .map(|keyed| {
+                // The keys seen, grouped once more by the groups rule to sort them.
+                let keys: ArrayRef = Arc::new(
+                    keyed
+                        .labels
+                        .iter()
+                        .map(|l| (!l.is_empty()).then_some(l.as_str()))
+                        .collect::<StringArray>(),
+                );
+                let table = RecordBatch::try_from_iter([(keyed.name.as_str(), keys)])
+                    .map_err(|e| Error::invalid("rollup keys", &keyed.name, e.to_string()))?;
+                let order = Groups::new(&table, std::slice::from_ref(&keyed.name))?;
+                let mut groups: Vec<usize> = (0..keyed.labels.len()).collect();
+                groups.sort_by_key(|&g| order.codes()[g]);
+                let rows = groups
+                    .into_iter()
+                    .map(|g| keyed.acc.finish(g, keyed.labels[g].clone()))
+                    .collect();
+                Ok((keyed.name.clone(), rows))
+            })
+            .collect()
+    }
+}
+
+/// The band of each row as an index into the shared `names` when a scorecard's bands are not
+/// those names in that order (a scorecard set); `None` when the kernel's indexes already are.
+fn shared_bands(scores: &BatchScores, names: &[String]) -> Option<ColumnBuf<u8>> {
+    let code_of: Vec<Vec<u8>> = scores
+        .band_names
+        .iter()
+        .map(|bands| {
+            bands
+                .iter()
+                .map(|b| names.iter().position(|n| n == b).unwrap_or(0) as u8)
+                .collect()
+        })
+        .collect();
+    let identity = code_of
+        .iter()
+        .all(|codes| codes.iter().enumerate().all(|(k, &c)| usize::from(c) == k));
+    if identity {
+        return None;
+    }
+    let bands = (0..scores.band.len())
+        .map(|i| {
+            let b = scores.band.get(i)?;
+            let card = usize::from(*scores.scorecard.get(i)?);
+            code_of.get(card)?.get(usize::from(b)).copied()
+        })
+        .collect::<Vec<Option<u8>>>();
+    Some(ColumnBuf::from(bands))
 }

@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 mod args;
 mod commands;
 mod output;
+mod progress;
 mod table_input;
 
 /// Customer Success analytics from CSV files.
@@ -50,7 +51,7 @@ pub(crate) enum Command {
     /// How well a score predicted churn: ROC AUC, top-k lift, churn per decile and band.
     Backtest(commands::retention::BacktestArgs),
     /// Health scores of a portfolio CSV: % per band, ARR share, rollups, worst accounts.
-    Score(commands::health::ScoreArgs),
+    Score(commands::score::ScoreArgs),
     /// Write a synthetic (seeded) portfolio CSV with the default scorecard's measures.
     Portfolio(commands::health::PortfolioArgs),
     /// Renewal risk of a portfolio: accounts by expected ARR loss, tiers, reasons, ARR at risk.
@@ -145,7 +146,7 @@ fn execute(command: &Command) -> Result<String, String> {
         Command::Survival(args) => commands::retention::survival(args),
         Command::Cohort(args) => commands::retention::cohort(args),
         Command::Backtest(args) => commands::retention::backtest_command(args),
-        Command::Score(args) => commands::health::score(args),
+        Command::Score(args) => commands::score::score(args),
         Command::Portfolio(args) => commands::health::portfolio(args),
         Command::Risk(args) => commands::renewal::run_risk(args),
         Command::Retention(args) => commands::renewal::run_retention(args),

@@ -12,4 +12,5 @@ pub(crate) mod renewal;
 pub(crate) mod report;
 pub(crate) mod retention;
 pub(crate) mod sample;
+pub(crate) mod score;
 pub(crate) mod survey;

@@ -3,11 +3,12 @@
 //! every number as JSON. The numbers come from cs-core through cs-report; this file parses
 //! the arguments, writes the file and prints.
 
-use std::io::IsTerminal as _;
 use std::path::Path;
 
 use clap::Args;
 use cs_report::{Review, ReviewInput};
+
+use crate::progress::Progress;
 
 /// Where the HTML report goes when `-o` is not given.
 const DEFAULT_OUT: &str = "report.html";
@@ -41,18 +42,9 @@ pub(crate) fn run(args: &ReportArgs) -> Result<String, String> {
         .map(|d| crate::args::date_arg(d, "--as-of"))
         .transpose()?;
     let input = ReviewInput::open(args.data.as_deref().map(Path::new), as_of).map_err(|e| e.to_string())?;
-    let progress = std::io::stderr().is_terminal();
-    let mut step = 0;
-    let review = Review::build(&input, |section| {
-        step += 1;
-        if progress {
-            eprint!("\rcs report: {step}/{} {section:<40}", cs_report::SECTIONS);
-        }
-    })
-    .map_err(|e| e.to_string())?;
-    if progress {
-        eprint!("\r{:<60}\r", "");
-    }
+    let progress = Progress::steps("cs report", cs_report::SECTIONS as u64);
+    let review = Review::build(&input, |section| progress.step(section)).map_err(|e| e.to_string())?;
+    drop(progress);
     if args.json {
         return crate::output::json(&review);
     }

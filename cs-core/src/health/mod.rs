@@ -83,7 +83,7 @@ pub use band::{Band, default_bands};
 pub use batch::{BATCH_CHUNK, BatchScores, MeasureColumn, MeasureData};
 pub use manual::{Override, OverrideOutcome, OverrideStatus};
 pub use mix::{BandMix, band_mix, band_mix_by};
-pub use rollup::{HealthRollup, RollupInput, health_rollup, health_summary};
+pub use rollup::{HealthRollup, RollupAccumulator, RollupInput, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
 pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard};
 pub use trend::{

@@ -52,7 +52,7 @@ pub struct RollupInput<'a> {
     pub band_count: usize,
 }
 
-#[derive(Default)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct Acc {
     accounts: u64,
     scored: u64,
@@ -188,6 +188,97 @@ pub fn health_summary(input: RollupInput<'_>) -> Result<HealthRollup> {
     Ok(acc.finish("all".into(), input.band_count))
 }
 
+/// Rollups accumulated batch by batch, for a table read in batches (`cs score` streams its
+/// file): rows are added in row order, each batch after the one before it, so every sum runs
+/// in the order of one pass over the whole table and the results are bit-identical to
+/// [`health_summary`] and [`health_rollup`] over the concatenated table.
+///
+/// ```
+/// use cs_core::health::{RollupAccumulator, RollupInput, health_summary};
+/// use cs_core::portfolio::ColumnBuf;
+/// let score = ColumnBuf::from(vec![Some(80.1), Some(40.7), None, Some(90.3)]);
+/// let band = ColumnBuf::from(vec![Some(2), Some(0), None, Some(2)]);
+/// let arr = [100_00, 300_00, 50_00, 100_00];
+/// let input = |from: usize, to: usize| RollupInput {
+///     score: score.as_column("score").slice(from, to),
+///     band: band.as_column("band").slice(from, to),
+///     arr: Some(&arr[from..to]),
+///     band_count: 3,
+/// };
+/// // Two batches of two rows, each row in group 0 (the whole table).
+/// let mut acc = RollupAccumulator::new(3);
+/// acc.add(None, input(0, 2), 0)?;
+/// acc.add(None, input(2, 4), 2)?;
+/// assert_eq!(acc.finish(0, "all"), health_summary(input(0, 4))?);
+/// // (80.1 + 40.7 + 90.3) / 3, summed in row order.
+/// assert_eq!(acc.finish(0, "all").mean, Some((80.1 + 40.7 + 90.3) / 3.0));
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollupAccumulator {
+    band_count: usize,
+    groups: Vec<Acc>,
+}
+
+/// `e` with its row position moved by `by` rows (a batch's row in the whole table).
+fn shifted(e: Error, by: usize) -> Error {
+    match e.split_position() {
+        (e, Some(row)) => e.at(row + by),
+        (e, None) => e,
+    }
+}
+
+impl RollupAccumulator {
+    /// No rows yet, rollups over `band_count` bands.
+    pub fn new(band_count: usize) -> Self {
+        RollupAccumulator {
+            band_count,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Adds the rows of `input` in row order, row `i` to group `groups[i]` (`None`: every row
+    /// to group 0). `first_row` is the batch's first row in the whole table: errors name the
+    /// row there.
+    pub fn add(&mut self, groups: Option<&[usize]>, input: RollupInput<'_>, first_row: usize) -> Result<()> {
+        input.check().map_err(|e| shifted(e, first_row))?;
+        let n = input.score.len();
+        if let Some(g) = groups
+            && g.len() != n
+        {
+            return Err(Error::LengthMismatch {
+                field: "rollup group".into(),
+                expected: n,
+                actual: g.len(),
+            });
+        }
+        for row in 0..n {
+            let g = groups.map_or(0, |g| g[row]);
+            if g >= self.groups.len() {
+                self.groups.resize_with(g + 1, Acc::default);
+            }
+            input
+                .add(&mut self.groups[g], row)
+                .map_err(|e| shifted(e, first_row))?;
+        }
+        Ok(())
+    }
+
+    /// Number of groups seen (one more than the largest group index added).
+    pub fn groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// The rollup of group `group` under the key `key` (a group without rows: all zero).
+    pub fn finish(&self, group: usize, key: impl Into<String>) -> HealthRollup {
+        self.groups
+            .get(group)
+            .cloned()
+            .unwrap_or_default()
+            .finish(key.into(), self.band_count)
+    }
+}
+
 /// Rollups by any key (CSM, segment, parent account), sorted by key. Accumulation runs in
 /// row order, so results do not depend on threads or hashing.
 pub fn health_rollup<K: Ord + Display>(keys: &[K], input: RollupInput<'_>) -> Result<Vec<HealthRollup>> {
@@ -207,4 +298,71 @@ pub fn health_rollup<K: Ord + Display>(keys: &[K], input: RollupInput<'_>) -> Re
         .into_iter()
         .map(|(k, acc)| acc.finish(k.to_string(), input.band_count))
         .collect())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed setup fails the test
+mod tests {
+    use super::*;
+    use crate::portfolio::ColumnBuf;
+
+    /// Scores whose float sum depends on the order of addition.
+    fn input<'a>(score: &'a ColumnBuf<f64>, band: &'a ColumnBuf<u8>, arr: &'a [i64]) -> RollupInput<'a> {
+        RollupInput {
+            score: score.as_column("score"),
+            band: band.as_column("band"),
+            arr: Some(arr),
+            band_count: 3,
+        }
+    }
+
+    #[test]
+    fn batches_in_row_order_equal_one_pass_by_key() {
+        let n = 1000;
+        let score = ColumnBuf::from(
+            (0..n)
+                .map(|i| (i % 7 != 0).then(|| (f64::from(i) * 0.731) % 100.0))
+                .collect::<Vec<_>>(),
+        );
+        let band = ColumnBuf::from(
+            (0..n)
+                .map(|i| (i % 7 != 0).then_some((i % 3) as u8))
+                .collect::<Vec<_>>(),
+        );
+        let arr: Vec<i64> = (0..n).map(|i| i64::from(i) * 13 % 997).collect();
+        let keys: Vec<u32> = (0..n).map(|i| (i * 7919) % 5).collect();
+        let whole = health_rollup(&keys, input(&score, &band, &arr)).unwrap();
+        let all = health_summary(input(&score, &band, &arr)).unwrap();
+        for size in [1, 3, 128, 999] {
+            let mut by_key = RollupAccumulator::new(3);
+            let mut total = RollupAccumulator::new(3);
+            for from in (0..n as usize).step_by(size) {
+                let to = (from + size).min(n as usize);
+                let part = RollupInput {
+                    score: score.as_column("score").slice(from, to),
+                    band: band.as_column("band").slice(from, to),
+                    arr: Some(&arr[from..to]),
+                    band_count: 3,
+                };
+                let groups: Vec<usize> = keys[from..to].iter().map(|&k| k as usize).collect();
+                by_key.add(Some(&groups), part, from).unwrap();
+                total.add(None, part, from).unwrap();
+            }
+            assert_eq!(total.finish(0, "all"), all);
+            assert_eq!(by_key.groups(), whole.len());
+            for (k, r) in whole.iter().enumerate() {
+                assert_eq!(&by_key.finish(k, r.key.clone()), r, "key {k}, batches of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn errors_name_the_row_in_the_whole_table() {
+        let score = ColumnBuf::from(vec![Some(50.0), Some(150.0)]);
+        let band = ColumnBuf::from(vec![Some(1), Some(1)]);
+        let arr = [1, 2];
+        let mut acc = RollupAccumulator::new(3);
+        let e = acc.add(None, input(&score, &band, &arr), 40).unwrap_err();
+        assert_eq!(e.position(), Some(41));
+    }
 }
