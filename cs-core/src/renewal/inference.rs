@@ -98,6 +98,20 @@ impl RiskModel {
 }
 
 impl FitReport {
+    /// The report of a model restricted to some of its factors (`keep`, in factor order): the
+    /// standard errors of the kept coefficients stay (they are the full fit's), and the
+    /// likelihood-ratio test is gone (it belongs to the model with every factor).
+    pub(crate) fn restrict(&mut self, keep: &[bool]) {
+        if self.standard_errors.len() == keep.len() {
+            let mut kept = keep.iter();
+            self.standard_errors
+                .retain(|_| kept.next().copied().unwrap_or(false));
+        } else {
+            self.standard_errors.clear();
+        }
+        self.null_log_likelihood = None;
+    }
+
     /// A report read from a document: standard errors finite and at least 0, one per factor.
     pub(crate) fn validate(&self, factors: usize) -> Result<()> {
         if !self.standard_errors.is_empty() && self.standard_errors.len() != factors {
@@ -174,6 +188,7 @@ pub(super) fn null_log_likelihood(churned: u64, rows: u64) -> f64 {
 #[allow(clippy::unwrap_used, clippy::float_cmp)] // exact expected values; unwrap reports a failure
 mod tests {
     use super::*;
+    use crate::document::Document;
 
     #[test]
     fn inverse_diagonal_of_a_hand_matrix() {
@@ -181,6 +196,49 @@ mod tests {
         let d = inverse_diagonal(&[4.0, 2.0, 0.0, 3.0], 2).unwrap();
         assert!((d[0] - 3.0 / 8.0).abs() < 1e-15 && (d[1] - 0.5).abs() < 1e-15);
         assert!(inverse_diagonal(&[1.0, 2.0, 0.0, 1.0], 2).is_none());
+    }
+
+    #[test]
+    fn a_restricted_model_keeps_its_kept_standard_errors() {
+        use crate::portfolio::Column;
+        use crate::renewal::{FitOptions, RiskTable};
+        let health = [20.0, 35.0, 50.0, 60.0, 70.0, 80.0, 90.0, 40.0];
+        let utilisation = [0.2, 0.9, 0.5, 0.1, 0.8, 0.7, 0.95, 0.3];
+        let churned = [true, true, false, true, false, false, false, false];
+        let table = RiskTable::new(8)
+            .with(Column::new("health_score", &health))
+            .unwrap()
+            .with(Column::new("utilisation", &utilisation))
+            .unwrap();
+        let (template, _) = RiskModel::default().restricted_to(&table);
+        let options = FitOptions {
+            c: Some(1.0),
+            ..FitOptions::default()
+        };
+        let fitted = template
+            .fit(&table, Column::new("churned", &churned), &options)
+            .unwrap();
+        let se = fitted.standard_errors().unwrap().to_vec();
+        assert_eq!(se.len(), fitted.factors.len());
+        let only_health = RiskTable::new(8)
+            .with(Column::new("health_score", &health))
+            .unwrap();
+        let (restricted, dropped) = fitted.restricted_to(&only_health);
+        assert!(!dropped.is_empty());
+        let kept: Vec<f64> = fitted
+            .factors
+            .iter()
+            .zip(&se)
+            .filter(|(f, _)| f.input == "health_score")
+            .map(|(_, s)| *s)
+            .collect();
+        assert_eq!(restricted.standard_errors().unwrap(), kept.as_slice());
+        assert!(restricted.likelihood_ratio().is_none());
+        // The restricted model is a valid document.
+        assert_eq!(
+            RiskModel::from_json(&restricted.to_json().unwrap()).unwrap(),
+            restricted
+        );
     }
 
     #[test]

@@ -704,14 +704,23 @@ impl RiskModel {
     /// center, so risks stay comparable.
     pub fn restricted_to(&self, table: &RiskTable<'_>) -> (RiskModel, Vec<String>) {
         let mut model = self.clone();
-        let mut dropped = Vec::new();
-        model.factors.retain(|f| {
-            let keep = table.column(&f.input).is_some();
-            if !keep {
-                dropped.push(f.name.clone());
-            }
-            keep
-        });
+        let keep: Vec<bool> = self
+            .factors
+            .iter()
+            .map(|f| table.column(&f.input).is_some())
+            .collect();
+        let dropped = self
+            .factors
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| !**k)
+            .map(|(f, _)| f.name.clone())
+            .collect::<Vec<_>>();
+        let mut kept = keep.iter();
+        model.factors.retain(|_| kept.next().copied().unwrap_or(false));
+        if let Some(fit) = model.fit.as_mut().filter(|_| !dropped.is_empty()) {
+            fit.restrict(&keep);
+        }
         (model, dropped)
     }
 
