@@ -6,6 +6,7 @@ use super::inference::{inverse_diagonal, null_log_likelihood};
 use super::model::{CHUNK, FitReport, MAX_FACTORS, RiskModel};
 use crate::document::Document;
 use crate::portfolio::Column;
+use crate::statistics::cholesky;
 use crate::{Error, Result};
 
 /// Parameters of the model (intercept + factors) at most.
@@ -198,23 +199,7 @@ fn solve_spd(upper: &[f64], rhs: &[f64], p: usize) -> Option<Vec<f64>> {
 
 #[allow(clippy::many_single_char_names)] // matrix notation
 fn cholesky_solve(upper: &[f64], rhs: &[f64], p: usize, jitter: f64) -> Option<Vec<f64>> {
-    // L stored row-major lower triangle.
-    let mut l = vec![0.0; p * p];
-    for i in 0..p {
-        for j in 0..=i {
-            let a = upper[j * p + i] + if i == j { jitter } else { 0.0 };
-            let s: f64 = (0..j).map(|k| l[i * p + k] * l[j * p + k]).sum();
-            if i == j {
-                let d = a - s;
-                if !(d > 0.0 && d.is_finite()) {
-                    return None;
-                }
-                l[i * p + i] = d.sqrt();
-            } else {
-                l[i * p + j] = (a - s) / l[j * p + j];
-            }
-        }
-    }
+    let l = cholesky(upper, p, jitter)?;
     let mut z = vec![0.0; p];
     for i in 0..p {
         let s: f64 = (0..i).map(|k| l[i * p + k] * z[k]).sum();

@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::model::{FitReport, RiskModel};
-use crate::statistics::{chi_square_sf, two_sided_p_value};
+use crate::statistics::{chi_square_sf, cholesky, two_sided_p_value};
 use crate::{Error, Result};
 
 /// The likelihood-ratio test of a fitted model against the intercept-only model.
@@ -146,22 +146,7 @@ impl FitReport {
 /// definite or an entry is not finite.
 #[allow(clippy::many_single_char_names)] // matrix notation
 pub(super) fn inverse_diagonal(upper: &[f64], p: usize) -> Option<Vec<f64>> {
-    let mut l = vec![0.0; p * p];
-    for i in 0..p {
-        for j in 0..=i {
-            let a = upper[j * p + i];
-            let s: f64 = (0..j).map(|k| l[i * p + k] * l[j * p + k]).sum();
-            if i == j {
-                let d = a - s;
-                if !(d > 0.0 && d.is_finite()) {
-                    return None;
-                }
-                l[i * p + i] = d.sqrt();
-            } else {
-                l[i * p + j] = (a - s) / l[j * p + j];
-            }
-        }
-    }
+    let l = cholesky(upper, p, 0.0)?;
     // (H⁻¹)_ii = ‖L⁻¹ e_i‖²: solve L z = e_i by forward substitution for each i.
     let mut out = Vec::with_capacity(p);
     let mut z = vec![0.0; p];

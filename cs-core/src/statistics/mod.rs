@@ -17,11 +17,13 @@
 //! ```
 
 mod chi_square;
+mod cholesky;
 mod hypergeometric;
 mod normal;
 mod proportion;
 
 pub use chi_square::chi_square_sf;
+pub(crate) use cholesky::cholesky;
 pub use hypergeometric::hyp2f1_one;
 pub use normal::{Confidence, normal_cdf, normal_quantile, two_sided_p_value};
 pub use proportion::wilson_interval;
