@@ -27,7 +27,19 @@ pub fn wilson_interval(successes: u64, trials: u64, confidence: Confidence) -> O
     let denominator = 1.0 + z2 / n;
     let center = (p + z2 / (2.0 * n)) / denominator;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
-    Some(((center - half).max(0.0), (center + half).min(1.0)))
+    // At 0 successes the lower limit is exactly 0 and at n exactly 1 (center and half cancel
+    // there, up to rounding).
+    let lower = if successes == 0 {
+        0.0
+    } else {
+        (center - half).max(0.0)
+    };
+    let upper = if successes == trials {
+        1.0
+    } else {
+        (center + half).min(1.0)
+    };
+    Some((lower, upper))
 }
 
 #[cfg(test)]
