@@ -115,9 +115,9 @@ pub enum Error {
 }
 
 /// The text of an offending value. A float's `Display` writes every digit (1e308 as 309 of
-/// them, 5e-324 as 324 decimals); a plain decimal longer than any integer the library reads
-/// (more than 21 characters) that is exactly a float's text is shown in exponent form, the shortest that reads back to the
-/// same float. Every other value is shown as it displays.
+/// them, 5e-324 as 324 decimals); a plain decimal that is exactly a float's text and longer
+/// than 21 characters with a decimal point, or 40 without, is shown in exponent form, the
+/// shortest that reads back to the same float. Every other value is shown as it displays.
 fn shown(value: &impl fmt::Display) -> String {
     let text = value.to_string();
     let plain = text
@@ -127,9 +127,15 @@ fn shown(value: &impl fmt::Display) -> String {
         .all(|b| b.is_ascii_digit() || b == b'.');
     match text.parse::<f64>() {
         // Only the exact text a float displays as: a long digit string (an id) stays as it is.
-        Ok(x) if plain && text.len() > 21 && x.to_string() == text => format!("{x:e}"),
+        // Integers up to 40 digits (a Python int such as 10**30) keep every digit.
+        Ok(x) if plain && long(&text) && x.to_string() == text => format!("{x:e}"),
         _ => text,
     }
+}
+
+/// Longer than a value is shown in full: 21 characters with a decimal point, 40 without.
+fn long(text: &str) -> bool {
+    text.len() > if text.contains('.') { 21 } else { 40 }
 }
 
 impl Error {
@@ -314,6 +320,11 @@ mod tests {
         assert_eq!(
             Error::invalid("x", "2026-01-01", "y").to_string(),
             "x 2026-01-01 is invalid: y"
+        );
+        let big = 10f64.powi(30);
+        assert_eq!(
+            Error::out_of_range("x", big, "y").to_string(),
+            format!("x {big} is outside y")
         );
         let id = "0000000000000000000000001";
         assert_eq!(
