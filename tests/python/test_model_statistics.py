@@ -235,9 +235,9 @@ def test_cs_backtest_prints_the_same_interval_and_comparison(cs_binary: Any) -> 
     import pyarrow.csv as pv
 
     path = ROOT / "examples" / "data" / "scores.csv"
+    command = [str(cs_binary), "backtest", str(path), "--score", "health_score", "--direction", "health"]
     out = subprocess.run(
-        [str(cs_binary), "backtest", str(path), "--score", "health_score", "--direction", "health"]
-        + ["--compare", "risk", "--json"],
+        [*command, "--compare", "risk", "--json"],
         check=False,
         capture_output=True,
         text=True,
