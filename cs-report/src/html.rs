@@ -63,11 +63,22 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// Minor units as whole major units with the currency, e.g. `USD 1,234,567`.
-fn money(minor: f64, currency: &str) -> String {
+/// Minor units as whole major units with thousands separators, for the report and the command
+/// line alike.
+///
+/// ```
+/// assert_eq!(cs_report::major_units(123_456_789.0), "1,234,568");
+/// assert_eq!(cs_report::major_units(-250_000.0), "-2,500");
+/// ```
+pub fn major_units(minor: f64) -> String {
     let major = (minor / 100.0).round();
     let sign = if major < 0.0 { "-" } else { "" };
-    format!("{currency} {sign}{}", grouped(major.abs() as u64))
+    format!("{sign}{}", grouped(major.abs() as u64))
+}
+
+/// Minor units as whole major units with the currency, e.g. `USD 1,234,567`.
+fn money(minor: f64, currency: &str) -> String {
+    format!("{currency} {}", major_units(minor))
 }
 
 fn figure(name: &str, caption: &str, svg: Result<String, ReportError>) -> Markup {

@@ -19,7 +19,7 @@ mod notebook;
 mod review;
 mod summary;
 
-pub use html::{grouped, render_html};
+pub use html::{grouped, major_units, render_html};
 pub use input::{ReviewInput, Table};
 pub use notebook::{backtest_html, health_html, kaplan_meier_html, nps_html, risk_evaluation_html};
 pub use review::*;

@@ -2,23 +2,10 @@
 
 use std::fmt::Write as _;
 
-use crate::Review;
+use crate::{Review, major_units};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_owned(), |v| format!("{:.1}%", 100.0 * v))
-}
-
-fn money(minor: f64) -> String {
-    let major = (minor / 100.0).round() as i64;
-    let digits = major.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if major < 0 { format!("-{out}") } else { out }
 }
 
 /// The terminal summary: headline numbers, then the first lines of each section.
@@ -30,7 +17,7 @@ pub fn summary_text(r: &Review) -> String {
         out,
         "  customers        {:>8}   ARR {c} {}",
         h.accounts,
-        money(h.arr as f64)
+        major_units(h.arr as f64)
     );
     let _ = writeln!(
         out,
@@ -60,7 +47,7 @@ pub fn summary_text(r: &Review) -> String {
         pct(h.nrr),
         pct(h.logo_churn)
     );
-    let _ = writeln!(out, "  ARR at risk      {c} {}", money(h.arr_at_risk));
+    let _ = writeln!(out, "  ARR at risk      {c} {}", major_units(h.arr_at_risk));
     let _ = writeln!(
         out,
         "  median TTFI      {:>8}",
@@ -73,7 +60,7 @@ pub fn summary_text(r: &Review) -> String {
         "\n  {} renewals in the next {} days ({c} {}); {} in the review window without a review",
         r.renewals.upcoming.accounts,
         (r.renewals.upcoming.to - r.renewals.upcoming.from).num_days(),
-        money(r.renewals.upcoming.arr as f64),
+        major_units(r.renewals.upcoming.arr as f64),
         r.renewals.without_review.len()
     );
     let _ = writeln!(out, "  {} calls to action opened:", r.ctas.total);
@@ -92,7 +79,7 @@ pub fn summary_text(r: &Review) -> String {
                 out,
                 "    {:<12} {c} {:>12}  risk {:>5.1}%  {}",
                 a.risk.account_id,
-                money(a.risk.expected_loss),
+                major_units(a.risk.expected_loss),
                 100.0 * a.risk.risk,
                 reasons.join(", ")
             );

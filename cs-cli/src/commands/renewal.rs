@@ -14,6 +14,7 @@ use cs_core::portfolio::Column;
 use cs_core::renewal::RiskModel;
 use cs_core::revenue::{ArrAtRisk, Snapshot, arr_at_risk, revenue_retention};
 use cs_core::sample::SyntheticPortfolio;
+use cs_report::major_units;
 use serde_json::{Value, json};
 
 use crate::output::TextTable;
@@ -149,20 +150,6 @@ fn load_portfolio(file: Option<&str>) -> Result<Portfolio, String> {
         table: Loaded::csv_text(&format!("a synthetic portfolio (seed {seed})"), &text)?,
         default_as_of: as_of,
     })
-}
-
-/// Minor units as whole major units with thousands separators.
-fn money(minor: f64) -> String {
-    let major = (minor / 100.0).round() as i64;
-    let digits = major.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if major < 0 { format!("-{out}") } else { out }
 }
 
 fn group_json<K: serde::Serialize>(key: &str, groups: &[cs_core::revenue::ArrGroup<K>]) -> Vec<Value> {
@@ -319,12 +306,12 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         top.push(vec![
             ids[i].clone(),
             segment_of(i).unwrap_or_default(),
-            money(arr.get(i).unwrap_or(0) as f64),
+            major_units(arr.get(i).unwrap_or(0) as f64),
             date.map_or_else(String::new, |d| d.to_string()),
             date.map_or_else(String::new, |d| (d - as_of).num_days().to_string()),
             format!("{:.1}%", 100.0 * step.scores.risk[i]),
             step.scores.tier[i].to_string(),
-            money(loss[i]),
+            major_units(loss[i]),
             reasons.join(", "),
         ]);
     }
@@ -340,15 +327,15 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
         tiers.push(vec![
             g.key.to_string(),
             g.accounts.to_string(),
-            money(g.arr as f64),
-            money(g.expected_loss),
+            major_units(g.arr as f64),
+            major_units(g.expected_loss),
         ]);
     }
     tiers.push(vec![
         "all".into(),
         summary.accounts.to_string(),
-        money(summary.arr as f64),
-        money(summary.expected_loss),
+        major_units(summary.arr as f64),
+        major_units(summary.expected_loss),
     ]);
     out += "\nARR at risk by tier:\n";
     out += &tiers.render();
@@ -358,8 +345,8 @@ pub(crate) fn run_risk(args: &RiskArgs) -> Result<String, String> {
             months.push(vec![
                 g.key.map_or_else(|| "none".to_owned(), |p| p.to_string()),
                 g.accounts.to_string(),
-                money(g.arr as f64),
-                money(g.expected_loss),
+                major_units(g.arr as f64),
+                major_units(g.expected_loss),
             ]);
         }
         out += "\nARR at risk by renewal month (first 12):\n";
@@ -427,14 +414,14 @@ pub(crate) fn run_retention(args: &RetentionArgs) -> Result<String, String> {
         t.push(vec![
             name,
             s.start_accounts.to_string(),
-            money(s.start_arr as f64),
-            money(s.end_arr as f64),
+            major_units(s.start_arr as f64),
+            major_units(s.end_arr as f64),
             pct(s.grr),
             pct(s.nrr),
             pct(s.logo_churn),
-            money(s.expansion_arr as f64),
-            money(s.contraction_arr as f64),
-            money(s.churned_arr as f64),
+            major_units(s.expansion_arr as f64),
+            major_units(s.contraction_arr as f64),
+            major_units(s.churned_arr as f64),
             s.new_accounts.to_string(),
         ]);
     };
@@ -757,8 +744,8 @@ fn run_evaluate(args: &RiskEvaluateArgs) -> Result<String, String> {
             t.churned.to_string(),
             pct(t.churn_rate),
             pct(t.mean_risk),
-            money(t.arr as f64),
-            money(t.churned_arr as f64),
+            major_units(t.arr as f64),
+            major_units(t.churned_arr as f64),
         ]);
     }
     out += &tiers.render();
@@ -1037,7 +1024,7 @@ pub(crate) fn run_churn_reasons(args: &ChurnReasonsArgs) -> Result<String, Strin
             r.reason.to_string(),
             r.accounts.to_string(),
             format!("{:.1}%", 100.0 * r.account_share),
-            money(r.arr as f64),
+            major_units(r.arr as f64),
             r.arr_share
                 .map_or_else(|| "-".to_owned(), |s| format!("{:.1}%", 100.0 * s)),
         ]);
