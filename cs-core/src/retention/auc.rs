@@ -26,6 +26,12 @@ pub fn roc_auc(scores: &[f64], churned: &[bool]) -> Result<f64> {
     Ok(ranked.auc())
 }
 
+/// The ROC AUC of `scores` read in `direction` (as [`roc_auc`]; for health scores,
+/// [`ScoreDirection::HigherIsHealthier`]).
+pub(crate) fn directed_auc(scores: &[f64], churned: &[bool], direction: ScoreDirection) -> Result<f64> {
+    Ok(Ranked::new(scores, churned, direction)?.auc())
+}
+
 /// Scores split by outcome, each sorted ascending by risk as order-preserving integer keys.
 pub(crate) struct Ranked {
     positives: Vec<u64>,

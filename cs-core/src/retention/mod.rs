@@ -65,6 +65,7 @@ mod restricted_mean;
 mod sbg;
 
 pub use at_risk::AtRisk;
+pub(crate) use auc::directed_auc;
 pub use auc::roc_auc;
 pub use backtest::{
     Backtest, BacktestOptions, MAX_BINS, ScoreBin, ScoreDirection, TopK, TopKResult, backtest,

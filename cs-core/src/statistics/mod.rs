@@ -21,9 +21,11 @@ mod cholesky;
 mod hypergeometric;
 mod normal;
 mod proportion;
+mod random;
 
 pub use chi_square::chi_square_sf;
 pub(crate) use cholesky::cholesky;
 pub use hypergeometric::hyp2f1_one;
 pub use normal::{Confidence, normal_cdf, normal_quantile, two_sided_p_value};
 pub use proportion::wilson_interval;
+pub(crate) use random::Rng;
