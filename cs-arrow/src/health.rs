@@ -13,9 +13,10 @@ use arrow_array::{
 use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use cs_core::health::{
-    BatchScores, HealthRollup, RollupAccumulator, RollupInput, health_rollup as rollup_by, health_summary,
+    BatchScores, HealthRollup, RollupAccumulator, RollupInput, Scorecard, ScorecardSet, WeightFit,
+    WeightFitOptions, health_rollup as rollup_by, health_summary,
 };
-use cs_core::pipeline::{Cells, Kind};
+use cs_core::pipeline::{Cells, ColumnSpec, Kind};
 use cs_core::portfolio::ColumnBuf;
 use cs_core::{Error, Result};
 
@@ -514,4 +515,26 @@ fn shared_bands(scores: &BatchScores, names: &[String]) -> Option<ColumnBuf<u8>>
         })
         .collect::<Vec<Option<u8>>>();
     Some(ColumnBuf::from(bands))
+}
+
+/// Fits `card`'s weights to past outcomes ([`cs_core::health::Scorecard::fit_weights`]) over a
+/// batch holding the card's measure columns (and their `<measure>_date` columns) and the flag
+/// column `outcome` (true: the account churned), every column read by the one cell grammar.
+///
+/// Errors: a missing or unreadable column, and those of the fit.
+pub fn fit_weights(
+    batch: &RecordBatch,
+    card: &Scorecard,
+    outcome: &str,
+    as_of: chrono::NaiveDate,
+    options: &WeightFitOptions,
+) -> Result<WeightFit> {
+    let mut specs = cs_core::pipeline::health_columns(&ScorecardSet::single(card.clone()));
+    specs.push(ColumnSpec {
+        name: outcome.to_owned(),
+        kind: Kind::Flag,
+        doc: "whether the account churned".into(),
+    });
+    let accounts = crate::AccountBatch::with_columns(batch, &specs, None)?;
+    cs_core::pipeline::fit_weights(card, &accounts.table()?, outcome, as_of, options)
 }

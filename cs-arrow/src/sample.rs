@@ -435,6 +435,31 @@ pub fn synthetic_batch(p: &SyntheticPortfolio) -> Result<RecordBatch> {
     ])
 }
 
+/// The sample's renewal history for a weight fit ([`SampleCompany::renewal_health`]): per
+/// decided renewal `account_id`, `renewal_date`, `churned` (the outcome), `date` (of the
+/// health record, [`cs_core::sample::RENEWAL_HEALTH_LEAD_DAYS`] or more before) and the
+/// default scorecard's measure columns. Without `nps_date`: a fit scores every row on one
+/// date, and each record's answer was current on the record's own date.
+pub fn renewal_health_batch(c: &SampleCompany) -> Result<RecordBatch> {
+    let rows = c.renewal_health();
+    let columns = Columns::default()
+        .text("account_id", rows.iter().map(|(r, _)| r.account_id.as_str()))
+        .date("renewal_date", rows.iter().map(|(r, _)| r.renewal_date))
+        .flag(
+            "churned",
+            rows.iter()
+                .map(|(r, _)| r.outcome == cs_core::sample::Outcome::Churned),
+        )
+        .date("date", rows.iter().map(|(_, h)| h.date));
+    let batch = health_columns(columns, rows.iter().map(|(_, h)| *h)).batch("renewal_health")?;
+    let keep: Vec<usize> = (0..batch.num_columns())
+        .filter(|&i| batch.schema().field(i).name() != "nps_date")
+        .collect();
+    batch
+        .project(&keep)
+        .map_err(|e| Error::invalid("renewal_health", "columns", e.to_string()))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -634,8 +634,10 @@ mod tests {
     #[test]
     fn rounding_never_costs_training_auc() -> Result<()> {
         let mut c = Scorecard::new("fine");
-        c.measures.push(Measure::new("a", 50.4, Rule::Linear { min: 0.0, max: 1.0 }));
-        c.measures.push(Measure::new("b", 49.6, Rule::Linear { min: 0.0, max: 1.0 }));
+        c.measures
+            .push(Measure::new("a", 50.4, Rule::Linear { min: 0.0, max: 1.0 }));
+        c.measures
+            .push(Measure::new("b", 49.6, Rule::Linear { min: 0.0, max: 1.0 }));
         let churned: Vec<bool> = (0..20).map(|i| i % 2 == 0).collect();
         let a: Vec<f64> = churned.iter().map(|&x| if x { 0.0 } else { 1.0 }).collect();
         let b: Vec<f64> = a.iter().map(|x| 1.0 - x).collect();
@@ -644,7 +646,10 @@ mod tests {
             MeasureColumn::number("b", Column::new("b", &b)),
         ];
         let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap_or_default();
-        let options = WeightFitOptions { max_evaluations: 1, ..Default::default() };
+        let options = WeightFitOptions {
+            max_evaluations: 1,
+            ..Default::default()
+        };
         let f = c.fit_weights(&columns, Column::new("churned", &churned), day, &options)?;
         assert_eq!(f.training.auc_current, 1.0);
         assert_eq!(f.training.auc_proposed, 1.0);

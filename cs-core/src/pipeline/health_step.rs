@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use super::table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells, ordered_labels};
 use crate::health::{
     AccountMeasures, AttributeColumn, BatchScores, HealthScore, Measure, MeasureColumn, Observation,
-    Override, Scorecard, ScorecardSet, Trend, TrendOptions, Value, ValueKind, health_trend,
+    Override, Scorecard, ScorecardSet, Trend, TrendOptions, Value, ValueKind, WeightFit, WeightFitOptions,
+    health_trend,
 };
 use crate::portfolio::{Column, ColumnBuf, DateLike};
 use crate::{Error, Result};
@@ -81,6 +82,27 @@ pub fn score_health_set(
     let converted = converted_numbers(&measures, table)?;
     let columns = measure_columns(&measures, table, &converted)?;
     set.score_batch(&assignment, &columns, as_of)
+}
+
+/// Fits `card`'s weights to past outcomes ([`Scorecard::fit_weights`]) from a table holding the
+/// card's measure columns and the flag column `outcome` (true: the account churned), the values
+/// as of `as_of`.
+///
+/// Errors: a missing measure or outcome column, and those of [`Scorecard::fit_weights`].
+pub fn fit_weights(
+    card: &Scorecard,
+    table: &AccountTable<'_>,
+    outcome: &str,
+    as_of: NaiveDate,
+    options: &WeightFitOptions,
+) -> Result<WeightFit> {
+    let churned = table
+        .flag(outcome)?
+        .ok_or_else(|| Error::missing(format!("outcome column {outcome}")))?;
+    let measures: Vec<&Measure> = card.all_measures().collect();
+    let converted = converted_numbers(&measures, table)?;
+    let columns = measure_columns(&measures, table, &converted)?;
+    card.fit_weights(&columns, churned, as_of, options)
 }
 
 /// The columns [`score_health_set`] reads: every measure of every scorecard (numbers, flags or

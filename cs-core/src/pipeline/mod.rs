@@ -46,7 +46,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use health_step::{
-    account_measures, apply_overrides, band_indices, explain_row, has_measures, health_columns,
+    account_measures, apply_overrides, band_indices, explain_row, fit_weights, has_measures, health_columns,
     health_trends, score_health_set,
 };
 pub use history::{HistoryScores, score_history};

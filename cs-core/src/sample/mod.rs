@@ -35,7 +35,8 @@ mod synthetic;
 pub use company::{
     AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord,
     HANDOFF_WINDOW_DAYS, HealthRecord, MAX_SAMPLE_ACCOUNTS, MAX_SAMPLE_YEARS, Movement, OnboardingRecord,
-    Outcome, PortfolioRecord, RenewalRecord, SAMPLE_CURRENCY, SampleCompany, SampleOptions, SurveyRecord,
+    Outcome, PortfolioRecord, RENEWAL_HEALTH_LEAD_DAYS, RenewalRecord, SAMPLE_CURRENCY, SampleCompany,
+    SampleOptions, SurveyRecord,
 };
 
 pub use synthetic::{MAX_ACCOUNTS, Region, Segment, SyntheticMeasures, SyntheticPortfolio};

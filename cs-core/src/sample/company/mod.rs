@@ -19,6 +19,9 @@ use crate::onboarding::Handoff;
 use crate::{Error, Result};
 
 pub use handoff::HANDOFF_WINDOW_DAYS;
+
+/// Days before a renewal at which [`SampleCompany::renewal_health`] reads the health measures.
+pub const RENEWAL_HEALTH_LEAD_DAYS: i64 = 90;
 pub use records::{
     AccountRecord, ArrSnapshotRecord, ChurnRecord, CohortTable, ContractRecord, DeliveryRecord, HealthRecord,
     Movement, OnboardingRecord, Outcome, PortfolioRecord, RenewalRecord, SurveyRecord,
@@ -147,5 +150,40 @@ impl SampleCompany {
     pub fn generate(options: SampleOptions) -> Result<SampleCompany> {
         options.validate()?;
         generate::generate(options)
+    }
+
+    /// Every decided renewal with the account's health measures as they stood
+    /// [`RENEWAL_HEALTH_LEAD_DAYS`] before it (the latest month-end record on or before that
+    /// day), in renewal order: the history a weight fit learns from (`cs score fit`). Renewals
+    /// without such a record (within the account's first months) are left out.
+    ///
+    /// ```
+    /// use cs_core::sample::{SampleCompany, SampleOptions};
+    /// let c = SampleCompany::generate(SampleOptions { accounts: 200, ..SampleOptions::default() })?;
+    /// let rows = c.renewal_health();
+    /// assert!(rows.iter().all(|(r, h)| h.account_id == r.account_id
+    ///     && (r.renewal_date - h.date).num_days() >= 90));
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn renewal_health(&self) -> Vec<(&RenewalRecord, &HealthRecord)> {
+        let mut out = Vec::new();
+        for r in self.renewals.iter().filter(|r| r.outcome != Outcome::Open) {
+            let Some(until) = r
+                .renewal_date
+                .checked_sub_signed(chrono::TimeDelta::days(RENEWAL_HEALTH_LEAD_DAYS))
+            else {
+                continue;
+            };
+            // Health is sorted by account, then date.
+            let end = self
+                .health
+                .partition_point(|h| (h.account_id.as_str(), h.date) <= (r.account_id.as_str(), until));
+            if let Some(h) = end.checked_sub(1).map(|i| &self.health[i])
+                && h.account_id == r.account_id
+            {
+                out.push((r, h));
+            }
+        }
+        out
     }
 }
