@@ -349,6 +349,47 @@ pub fn read_document(path: &Path) -> Result<String, FileError> {
     Ok(text)
 }
 
+/// Whether a document file is JSON: a `.json` file is, a `.toml` file is not, and any other
+/// name is JSON when its text starts (after white space) with `{`. TOML text never does.
+pub fn document_is_json(path: &Path, text: &str) -> bool {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("json") => true,
+        Some("toml") => false,
+        _ => text.trim_start().starts_with('{'),
+    }
+}
+
+/// Reads, parses and validates a document file ([`read_document`], then TOML or JSON by
+/// [`document_is_json`]); every error names the file.
+///
+/// ```
+/// use cs_core::document::Document as _;
+/// use cs_core::health::Scorecard;
+/// # let dir = std::env::temp_dir().join(format!("cs-arrow-doc-as-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("card.json");
+/// std::fs::write(&path, Scorecard::default_card().to_json().unwrap()).unwrap();
+/// let card: Scorecard = cs_arrow::files::read_document_as(&path).unwrap();
+/// assert_eq!(card, Scorecard::default_card());
+/// std::fs::write(&path, "{\"schema_version\": 1, \"colour\": 1}").unwrap();
+/// let e = cs_arrow::files::read_document_as::<Scorecard>(&path).unwrap_err();
+/// assert!(e.to_string().starts_with(&path.display().to_string()));
+/// ```
+pub fn read_document_as<T: cs_core::document::Document>(path: &Path) -> Result<T, FileError> {
+    let text = read_document(path)?;
+    let parsed = if document_is_json(path, &text) {
+        T::from_json(&text)
+    } else {
+        T::from_toml(&text)
+    };
+    parsed.map_err(|e| FileError::new(path, e))
+}
+
 /// Refuses an output file that is one of the inputs, before anything is read or written: the
 /// same file by another name too (a symbolic or hard link, `./a.csv` for `a.csv`), compared by
 /// device and inode on Unix and by canonical path elsewhere. Inputs that do not exist (a

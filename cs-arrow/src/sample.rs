@@ -125,7 +125,8 @@ fn health_columns<'a>(c: Columns, rows: impl Iterator<Item = &'a HealthRecord> +
 /// The files of a sample company, in writing order: `(file stem, batch)`.
 ///
 /// `accounts`, `contracts`, `health_history`, `survey`, `delivered`, `onboarding`,
-/// `renewals`, `churned`, `arr_start`, `portfolio` and `cohorts`.
+/// `renewals`, `churned`, `arr_start`, `portfolio`, `cohorts` and `renewal_health`
+/// ([`renewal_health_batch`]).
 #[allow(clippy::many_single_char_names, clippy::too_many_lines)] // one short name per record set
 pub fn sample_batches(c: &SampleCompany) -> Result<Vec<(&'static str, RecordBatch)>> {
     let a = &c.accounts;
@@ -282,6 +283,7 @@ pub fn sample_batches(c: &SampleCompany) -> Result<Vec<(&'static str, RecordBatc
         ("arr_start", arr_start),
         ("portfolio", portfolio),
         ("cohorts", cohorts),
+        ("renewal_health", renewal_health_batch(c)?),
     ])
 }
 

@@ -375,6 +375,43 @@ impl PyScorecard {
         let out = py.detach(|| card.score_batch(&cols, as_of)).or_raise()?;
         result_table(py, out, None)
     }
+    /// Proposes group and measure weights that best rank past churners below past renewals,
+    /// the rules, bands and policies kept (``cs score fit``).
+    ///
+    /// ``history``: one row per past renewal with the card's measures as they were some time
+    /// before it (a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
+    /// columns) and the ``outcome`` column (true: churned). Every row is scored on ``as_of``
+    /// (default today). A seeded, stratified split holds out ``holdout`` of the churned and of
+    /// the retained renewals; the weights are searched on the rest (each set of siblings
+    /// non-negative and summing to 100, whole points; the training AUC never falls below the
+    /// current card's) and both cards are compared on the held-out rows (DeLong interval at
+    /// ``confidence``, paired DeLong test). The GIL is released during the fit.
+    #[pyo3(signature = (history, outcome = "churned", *, as_of = None, holdout = 0.3, seed = 0,
+        confidence = 0.95, max_evaluations = 2000))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit_weights(
+        &self,
+        py: Python<'_>,
+        history: &Bound<'_, PyAny>,
+        outcome: &str,
+        as_of: Option<&Bound<'_, PyAny>>,
+        holdout: f64,
+        #[pyo3(from_py_with = ints::seed)] seed: u64,
+        confidence: f64,
+        #[pyo3(from_py_with = ints::max_evaluations)] max_evaluations: u32,
+    ) -> PyResult<crate::health_fit::PyWeightFit> {
+        crate::health_fit::fit_weights(
+            py,
+            &self.inner,
+            history,
+            outcome,
+            as_of,
+            holdout,
+            seed,
+            confidence,
+            max_evaluations,
+        )
+    }
     /// Scores one account (a dict of measure values, e.g. a table row) on ``as_of`` (default
     /// today) and explains the score: per measure the raw value, measure score, effective weight
     /// and points (the points sum to the score). A measure's date column (``nps_date``) in the

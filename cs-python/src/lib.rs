@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 
 mod error;
 mod health;
+mod health_fit;
 mod input;
 mod nps;
 mod onboarding;
@@ -60,6 +61,8 @@ mod _cs_core {
         _health_rollup, _synthetic_portfolio, PyHealthScore, PyScorecard, PyScorecardSet, explain_change,
         health_trend,
     };
+    #[pymodule_export]
+    use super::health_fit::PyWeightFit;
     #[pymodule_export]
     use super::playbook::PyPlaybook;
     #[pymodule_export]

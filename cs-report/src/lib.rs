@@ -21,7 +21,9 @@ mod summary;
 
 pub use html::{grouped, major_units, render_html};
 pub use input::{ReviewInput, Table};
-pub use notebook::{backtest_html, health_html, kaplan_meier_html, nps_html, risk_evaluation_html};
+pub use notebook::{
+    backtest_html, health_html, kaplan_meier_html, nps_html, risk_evaluation_html, weight_fit_html,
+};
 pub use review::*;
 pub use summary::summary_text;
 

@@ -2,7 +2,7 @@
 //! Kaplan-Meier curve, a backtest and a risk-model evaluation, as small HTML fragments drawn by
 //! the same templates (maud, every text escaped) and charts (plotters SVG) as the report.
 
-use cs_core::health::HealthScore;
+use cs_core::health::{FitVerdict, HealthScore, WeightFit};
 use cs_core::nps::{IntervalMethod, Nps};
 use cs_core::renewal::Evaluation;
 use cs_core::retention::{Backtest, KaplanMeier};
@@ -150,4 +150,61 @@ pub fn risk_evaluation_html(e: &Evaluation) -> String {
         }
     };
     card("Risk model evaluation", &body)
+}
+
+/// A weight fit (`Scorecard.fit_weights`): the weights current and proposed, both cards' AUC on
+/// the training and the held-out renewals, the paired DeLong test and its verdict.
+///
+/// ```
+/// # use chrono::NaiveDate;
+/// # use cs_core::health::{Measure, MeasureColumn, Rule, Scorecard, WeightFitOptions};
+/// # use cs_core::portfolio::Column;
+/// # let mut card = Scorecard::new("two");
+/// # card.measures.push(Measure::new("usage", 50.0, Rule::Linear { min: 0.0, max: 1.0 }));
+/// # card.measures.push(Measure::new("noise", 50.0, Rule::Linear { min: 0.0, max: 1.0 }));
+/// # let usage: Vec<f64> = (0..40).map(|i| if i % 2 == 0 { 0.2 } else { 0.8 } + (i as f64) / 1000.0).collect();
+/// # let noise: Vec<f64> = (0..40).map(|i| ((i * 7) % 11) as f64 / 10.0).collect();
+/// # let churned: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
+/// # let columns = [MeasureColumn::number("usage", Column::new("usage", &usage)),
+/// #     MeasureColumn::number("noise", Column::new("noise", &noise))];
+/// # let day = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+/// let fit = card.fit_weights(&columns, Column::new("churned", &churned), day, &WeightFitOptions::default())?;
+/// let html = cs_report::weight_fit_html(&fit);
+/// assert!(html.contains("usage") && html.contains("held out") && html.contains("DeLong"));
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn weight_fit_html(fit: &WeightFit) -> String {
+    let level = fit.options.confidence;
+    let c = &fit.comparison;
+    let verdict = match fit.verdict {
+        FitVerdict::Better => "better beyond noise",
+        FitVerdict::Worse => "worse beyond noise",
+        FitVerdict::NoEvidence => "no significant difference",
+    };
+    let interval = |i: &cs_core::retention::AucInterval| format!("{:.3} – {:.3}", i.lower, i.upper);
+    let body = html! {
+        div { (fit.training.accounts) " renewals for training (" (fit.training.churned) " churned), "
+              (fit.holdout.accounts) " held out (" (fit.holdout.churned) " churned), seed " (fit.options.seed) }
+        table style=(STYLE) {
+            tr { th { "group" } th { "measure or group" } th { "current" } th { "proposed" } }
+            @for w in &fit.weights {
+                tr { td { (w.parent.as_deref().unwrap_or("")) } td { (w.name) }
+                     td { (format!("{:.1}", w.current)) }
+                     td { (if w.fitted { format!("{:.0}", w.proposed) } else { "kept".to_owned() }) } }
+            }
+        }
+        table style=(STYLE) {
+            tr { th { "ROC AUC" } th { "training" } th { "held out" } th { (level) " interval" } }
+            tr { td { "current card" } td { (format!("{:.3}", fit.training.auc_current)) }
+                 td { (format!("{:.3}", fit.holdout.auc_current)) } td { (interval(&fit.holdout_current)) } }
+            tr { td { "proposed card" } td { (format!("{:.3}", fit.training.auc_proposed)) }
+                 td { (format!("{:.3}", fit.holdout.auc_proposed)) } td { (interval(&fit.holdout_proposed)) } }
+        }
+        div { "Held out, proposed − current " b { (format!("{:+.3}", c.difference)) }
+              " · paired DeLong p " (num(c.p_value, 4)) " · " (verdict) }
+    };
+    card(
+        &format!("Weights of {:?} fitted to outcomes", fit.scorecard.name),
+        &body,
+    )
 }

@@ -290,3 +290,18 @@ def test_group_keys_follow_one_rule_in_the_cli_and_python(cs_binary: Path, tmp_p
         assert segments == [g["seg"] for g in onboarding["groups"]] == ["", "ent", "smb"], kind
         for mine, theirs in zip(ttfi, onboarding["groups"], strict=True):
             assert {k: mine[k] for k in theirs["summary"]} == theirs["summary"], kind
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "pyarrow", "parquet"])
+def test_weight_fit_is_the_same_from_the_cli_and_python(cs_binary: Path, kind: str) -> None:
+    path = DATA / "omnico" / "renewal_health.csv"
+    expected = cli(cs_binary, "score", "fit", str(path), "--as-of", "2026-06-30", "--seed", "5")
+    if kind == "parquet":
+        table = pq.read_table(DATA / "omnico" / "renewal_health.parquet")
+    else:
+        table = readers(path)[kind]
+    fit = cs.Scorecard.default().fit_weights(table, as_of="2026-06-30", seed=5)
+    assert fit.to_dict() == expected
+    assert fit.scorecard.to_dict() == expected["scorecard"]
+    # Without a file the command line fits the same sample's renewals.
+    assert cli(cs_binary, "score", "fit", "--seed", "5") == expected

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use cs_core::document::Document;
 use cs_core::health::{Override, Scorecard, TrendOptions};
 use cs_core::pipeline::{Kind, Pipeline, apply_overrides, health_trends};
 use serde_json::{Value, json};
@@ -14,19 +13,12 @@ use crate::output::{TextTable, json};
 use crate::table_input::Loaded;
 
 fn scorecard(path: Option<&str>) -> Result<Scorecard, String> {
-    let Some(path) = path else {
-        return Ok(Scorecard::default_card());
-    };
-    let text = cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
-    let toml = std::path::Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-    if toml {
-        Scorecard::from_toml(&text)
-    } else {
-        Scorecard::from_json(&text)
+    match path {
+        Some(path) => {
+            cs_arrow::files::read_document_as(std::path::Path::new(path)).map_err(|e| e.to_string())
+        }
+        None => Ok(Scorecard::default_card()),
     }
-    .map_err(|e| format!("{path}: {e}"))
 }
 
 /// The measure columns of `card`, for `--help`.

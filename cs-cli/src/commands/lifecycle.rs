@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use clap::Args;
-use cs_core::document::Document;
 use cs_core::onboarding::{
     DEFAULT_HANDOFF_LAG_TARGET_DAYS, DEFAULT_RENEWAL_WINDOW_MONTHS, Handoff, LifecycleStage,
     MilestoneColumns, lifecycle_stages,
@@ -158,16 +157,7 @@ pub(crate) struct HandoffArgs {
 }
 
 fn read_handoff(path: &str) -> Result<Handoff, String> {
-    let text = cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
-    let toml = std::path::Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"));
-    if toml {
-        Handoff::from_toml(&text)
-    } else {
-        Handoff::from_json(&text)
-    }
-    .map_err(|e| format!("{path}: {e}"))
+    cs_arrow::files::read_document_as(std::path::Path::new(path)).map_err(|e| e.to_string())
 }
 
 pub(crate) fn handoff(args: &HandoffArgs) -> Result<String, String> {

@@ -13,4 +13,5 @@ pub(crate) mod report;
 pub(crate) mod retention;
 pub(crate) mod sample;
 pub(crate) mod score;
+pub(crate) mod score_fit;
 pub(crate) mod survey;

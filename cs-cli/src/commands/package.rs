@@ -40,13 +40,7 @@ fn extension_is(path: &str, ext: &str) -> bool {
 
 /// Reads a custom package document (TOML, or JSON when the file ends in `.json`).
 fn read_package(path: &str) -> Result<SuccessPackage, String> {
-    let text = cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
-    let parsed = if extension_is(path, "json") {
-        SuccessPackage::from_json(&text)
-    } else {
-        SuccessPackage::from_toml(&text)
-    };
-    parsed.map_err(|e| format!("{path}: {e}"))
+    cs_arrow::files::read_document_as(std::path::Path::new(path)).map_err(|e| e.to_string())
 }
 
 /// A package by built-in name, or from a file when the argument names a `.toml` / `.json` file.
@@ -280,9 +274,7 @@ pub(crate) fn compliance(args: &ComplianceArgs) -> Result<String, String> {
         .collect::<Result<Vec<_>, _>>()?;
     let rules = match &args.rules {
         Some(path) => {
-            let text =
-                cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| e.to_string())?;
-            MatchingRules::from_toml(&text).map_err(|e| format!("{path}: {e}"))?
+            cs_arrow::files::read_document_as(std::path::Path::new(path)).map_err(|e| e.to_string())?
         }
         None => MatchingRules::default(),
     };

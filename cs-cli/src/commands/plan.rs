@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use cs_core::document::Document;
 use cs_core::onboarding::{
     DEFAULT_TTFI_TARGET_DAYS, FirstImpactState, GoalStatus, JointImpactPlan, Overdue, PlanStatus,
     ReviewStatus, TtfiConfig, TtfiOrigin,
@@ -107,14 +106,7 @@ fn as_of(arg: Option<&str>) -> Result<NaiveDate, (String, u8)> {
 
 /// Reads and validates the plan; any failure is exit code 2, naming the file.
 fn load(path: &str) -> Result<JointImpactPlan, (String, u8)> {
-    let text =
-        cs_arrow::files::read_document(std::path::Path::new(path)).map_err(|e| (e.to_string(), INVALID))?;
-    let plan = if path.to_ascii_lowercase().ends_with(".toml") {
-        JointImpactPlan::from_toml(&text)
-    } else {
-        JointImpactPlan::from_json(&text)
-    };
-    plan.map_err(|e| (format!("{path}: {e}"), INVALID))
+    cs_arrow::files::read_document_as(std::path::Path::new(path)).map_err(|e| (e.to_string(), INVALID))
 }
 
 fn percent(share: f64) -> String {

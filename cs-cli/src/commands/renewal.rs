@@ -104,20 +104,8 @@ pub(crate) struct CtasArgs {
     json: bool,
 }
 
-fn is_toml(path: &str) -> bool {
-    Path::new(path)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
-}
-
 fn read_document<T: Document>(path: &str) -> Result<T, String> {
-    let text = cs_arrow::files::read_document(Path::new(path)).map_err(|e| e.to_string())?;
-    let parsed = if is_toml(path) {
-        T::from_toml(&text)
-    } else {
-        T::from_json(&text)
-    };
-    parsed.map_err(|e| format!("{path}: {e}"))
+    cs_arrow::files::read_document_as(Path::new(path)).map_err(|e| e.to_string())
 }
 
 /// The portfolio of `cs risk`: a file, the bundled sample, or a seeded synthetic portfolio.

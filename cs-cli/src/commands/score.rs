@@ -36,7 +36,11 @@ const BATCH_ROWS: usize = 64 * 1024;
 const READ_AHEAD: usize = 1;
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct ScoreArgs {
+    /// `fit` the scorecard's weights to past renewal outcomes; without it, score a portfolio.
+    #[command(subcommand)]
+    action: Option<ScoreAction>,
     /// Portfolio CSV or Parquet file, one account per row and a column per measure (empty
     /// cell = missing); the built-in sample portfolio when omitted.
     file: Option<String>,
@@ -74,6 +78,15 @@ pub(crate) struct ScoreArgs {
     batch_rows: usize,
 }
 
+/// `cs score fit`.
+#[derive(clap::Subcommand)]
+pub(crate) enum ScoreAction {
+    /// Fit the scorecard's group and measure weights to past renewals (which weights best
+    /// rank churners below renewals), with the held-out AUC of the current and the proposed
+    /// card and their paired DeLong test; writes the proposed card with -o.
+    Fit(super::score_fit::ScoreFitArgs),
+}
+
 /// One scorecard or a set assigning scorecards by segment.
 enum Cards {
     One(Scorecard),
@@ -86,9 +99,7 @@ impl Cards {
             return Ok(Cards::One(Scorecard::default_card()));
         };
         let text = cs_arrow::files::read_document(Path::new(path)).map_err(|e| e.to_string())?;
-        let json = Path::new(path)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let json = cs_arrow::files::document_is_json(Path::new(path), &text);
         let is_set = text.contains("scorecards");
         let result = match (json, is_set) {
             (false, false) => Scorecard::from_toml(&text).map(Cards::One),
@@ -364,6 +375,9 @@ fn json_rows(
 
 /// `cs score`.
 pub(crate) fn score(args: &ScoreArgs) -> Result<String, String> {
+    if let Some(ScoreAction::Fit(fit)) = &args.action {
+        return super::score_fit::run(fit);
+    }
     if let Some(out) = &args.output {
         let inputs = [&args.file, &args.scorecard].into_iter().flatten();
         cs_arrow::files::refuse_input_as_output(Path::new(out), &inputs.collect::<Vec<_>>())

@@ -133,12 +133,62 @@ pub struct WeightFit {
     /// Proposed minus current on the held-out accounts: paired DeLong test (`auc_a` is the
     /// proposed card).
     pub comparison: AucComparison,
+    /// What the held-out comparison says at the confidence level of the options.
+    pub verdict: FitVerdict,
     /// Rows the current card does not score (insufficient data), left out of the fit.
     pub unscored: u64,
+    /// The rows of the table held out for evaluation (0-based, ascending): which renewals the
+    /// held-out AUCs are measured on, to audit or reproduce them.
+    pub held_out_rows: Vec<u64>,
     /// Scorings of the table the search made.
     pub evaluations: u32,
     /// The options used.
     pub options: WeightFitOptions,
+}
+
+/// What the paired DeLong test of the held-out AUCs says, at the fit's confidence level: the
+/// difference is significant when its two-sided p-value is below 1 − level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FitVerdict {
+    /// The proposed card ranks the held-out churners significantly better.
+    Better,
+    /// The proposed card ranks them significantly worse (the training gain did not hold).
+    Worse,
+    /// No significant difference (or none measurable: identical scores); the gain may be
+    /// noise.
+    NoEvidence,
+}
+
+impl FitVerdict {
+    /// The verdict of a held-out comparison (`auc_a` the proposed card) at `confidence`.
+    ///
+    /// ```
+    /// use cs_core::health::FitVerdict;
+    /// use cs_core::retention::AucComparison;
+    /// use cs_core::statistics::Confidence;
+    /// let c = AucComparison { auc_a: 0.8, auc_b: 0.7, difference: 0.1, standard_error: 0.04,
+    ///     z: Some(2.5), p_value: Some(0.0124) };
+    /// assert_eq!(FitVerdict::of(&c, Confidence::NINETY_FIVE), FitVerdict::Better);
+    /// assert_eq!(FitVerdict::of(&c, Confidence::new(0.99)?), FitVerdict::NoEvidence);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn of(comparison: &AucComparison, confidence: Confidence) -> FitVerdict {
+        match comparison.p_value {
+            Some(p) if p < 1.0 - confidence.level() && comparison.difference > 0.0 => FitVerdict::Better,
+            Some(p) if p < 1.0 - confidence.level() && comparison.difference < 0.0 => FitVerdict::Worse,
+            _ => FitVerdict::NoEvidence,
+        }
+    }
+
+    /// `"better"`, `"worse"` or `"no_evidence"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FitVerdict::Better => "better",
+            FitVerdict::Worse => "worse",
+            FitVerdict::NoEvidence => "no_evidence",
+        }
+    }
 }
 
 /// The weights of a card as sets of siblings, each on the scale of 100.
@@ -476,8 +526,10 @@ impl Scorecard {
             },
             holdout_current,
             holdout_proposed,
+            verdict: FitVerdict::of(&comparison, options.confidence),
             comparison,
             unscored,
+            held_out_rows: held.rows.iter().map(|&r| r as u64).collect(),
             evaluations: search.evaluations,
             options: *options,
         })

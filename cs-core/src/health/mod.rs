@@ -82,7 +82,7 @@ pub use account::{AccountMeasures, Contribution, HealthScore, MeasureStatus, Obs
 pub use assignment::{Assignment, AttributeColumn, ScorecardSet};
 pub use band::{Band, default_bands};
 pub use batch::{BATCH_CHUNK, BatchScores, MeasureColumn, MeasureData};
-pub use fit::{FitSample, FittedWeight, WeightFit, WeightFitOptions};
+pub use fit::{FitSample, FitVerdict, FittedWeight, WeightFit, WeightFitOptions};
 pub use manual::{Override, OverrideOutcome, OverrideStatus};
 pub use mix::{BandMix, band_mix, band_mix_by};
 pub use rollup::{HealthRollup, RollupAccumulator, RollupInput, health_rollup, health_summary};

@@ -394,6 +394,29 @@ class Scorecard:
         """
     def _score(self, columns: dict[str, Any], as_of: Any = None) -> pa.Table:
         """Scores a dict of columns; returns a pyarrow Table of score, band, coverage, driver."""
+    def fit_weights(
+        self,
+        history: Any,
+        outcome: str = "churned",
+        *,
+        as_of: Any = None,
+        holdout: float = 0.3,
+        seed: int = 0,
+        confidence: float = 0.95,
+        max_evaluations: int = 2000,
+    ) -> WeightFit:
+        """Proposes group and measure weights that best rank past churners below past renewals,
+        the rules, bands and policies kept (``cs score fit``).
+
+        ``history``: one row per past renewal with the card's measures as they were some time
+        before it (a pandas or polars DataFrame, a pyarrow Table or RecordBatch, or a dict of
+        columns) and the ``outcome`` column (true: churned). Every row is scored on ``as_of``
+        (default today). A seeded, stratified split holds out ``holdout`` of the churned and of
+        the retained renewals; the weights are searched on the rest (each set of siblings
+        non-negative and summing to 100, whole points; the training AUC never falls below the
+        current card's) and both cards are compared on the held-out rows (DeLong interval at
+        ``confidence``, paired DeLong test). The GIL is released during the fit.
+        """
     def explain(self, account: Any, as_of: Any = None) -> HealthScore:
         """Scores one account (a dict of measure values, e.g. a table row) on ``as_of`` (default
         today) and explains the score: per measure the raw value, measure score, effective weight
@@ -1494,6 +1517,59 @@ class RiskModel:
         """
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __eq__(self, value: object, /) -> bool: ...
+
+@final
+class WeightFit:
+    """The weights of a scorecard fitted to past renewal outcomes (``Scorecard.fit_weights``):
+    the proposed card, every weight current and proposed, both cards' ROC AUC on the training
+    and the held-out renewals (healthier = higher score), and the paired DeLong test of the
+    held-out difference with its verdict."""
+    def _repr_html_(self) -> str:
+        """The result as an HTML fragment (Jupyter shows it)."""
+    @property
+    def scorecard(self) -> Scorecard:
+        """The proposed scorecard: the current one with the fitted weights (rules, bands and
+        policies kept)."""
+    @property
+    def weights(self) -> list[dict[str, Any]]:
+        """Every weight as a dict (``parent``: the group or None, ``name``, ``kind``: "measure" or
+        "group", ``current`` and ``proposed`` on the scale of 100 among siblings, ``fitted``:
+        False for the measures of a min / max group), in card order."""
+    @property
+    def training(self) -> dict[str, Any]:
+        """The training part: dict of ``accounts``, ``churned``, ``auc_current``, ``auc_proposed``."""
+    @property
+    def holdout(self) -> dict[str, Any]:
+        """The held-out part: dict of ``accounts``, ``churned``, ``auc_current``, ``auc_proposed``."""
+    @property
+    def holdout_current(self) -> tuple[float, float, float]:
+        """The current card's held-out AUC with DeLong's interval: (auc, lower, upper), as
+        ``roc_auc_ci``."""
+    @property
+    def holdout_proposed(self) -> tuple[float, float, float]:
+        """The proposed card's held-out AUC with DeLong's interval: (auc, lower, upper)."""
+    @property
+    def comparison(self) -> tuple[float, float | None, float | None]:
+        """Proposed minus current on the held-out renewals, paired DeLong: (difference, z,
+        p_value) as ``roc_auc_compare`` (z and p_value None when the difference has no
+        variance)."""
+    @property
+    def verdict(self) -> str:
+        """The paired test at the fit's confidence level: "better", "worse" or "no_evidence"."""
+    @property
+    def unscored(self) -> int:
+        """Rows the current card does not score (insufficient data), left out of the fit."""
+    @property
+    def held_out_rows(self) -> npt.NDArray[np.int64]:
+        """The rows of ``history`` held out for evaluation (0-based, ascending), as a numpy
+        int64 array: ``history.iloc[fit.held_out_rows]`` are the renewals of the held-out AUCs."""
+    @property
+    def evaluations(self) -> int:
+        """Scorings of the history the search made."""
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as a dict (the JSON of ``cs score fit --json``)."""
+    def to_json(self) -> str:
+        """The whole result as JSON text (``cs score fit --json``)."""
 
 @final
 class RiskEvaluation:

@@ -269,6 +269,7 @@ pub(crate) mod ints {
         initial: u64;
         internal_review_days: u32;
         limit: usize;
+        max_evaluations: u32 [1..=u32::MAX];
         max_iterations: u32;
         n: usize [0..=cs_core::sample::MAX_ACCOUNTS];
         notice_days: u32;

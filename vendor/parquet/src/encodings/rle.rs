@@ -368,7 +368,8 @@ pub(crate) fn dictionary_index_bit_width(data: &[u8]) -> Result<u8> {
     match data.first() {
         None => Err(general_err!("dictionary-encoded data page has no index bit width")),
         Some(&w) if w > 32 => Err(general_err!(
-            "invalid dictionary index bit width {w} (at most 32)"
+            "invalid dictionary index bit width {} (at most 32)",
+            w
         )),
         Some(&w) => Ok(w),
     }
