@@ -70,3 +70,15 @@ fn parquet_whose_data_page_has_an_rle_bit_width_too_wide_is_an_error_not_a_panic
         "{e}"
     );
 }
+
+#[test]
+fn parquet_whose_column_chunk_has_a_negative_offset_is_an_error_not_a_panic() {
+    // parquet_commands input crash-ed0763b7 without its selector byte: a column chunk whose
+    // page offset is negative, which `ColumnChunkMetaData::byte_range` asserts on in parquet
+    // 59.3 (apache/arrow-rs#6255). The patched reader (vendor/parquet) refuses it when it
+    // decodes the footer.
+    let input = include_bytes!("data/negative-column-chunk-offset.parquet");
+    let e = read("negative-offset.parquet", input).unwrap_err();
+    assert!(e.path.ends_with("negative-offset.parquet"), "{e}");
+    assert!(e.message.contains("negative offset"), "{e}");
+}

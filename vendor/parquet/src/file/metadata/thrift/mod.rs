@@ -621,6 +621,19 @@ fn read_column_chunk<'a>(
 
     // not encrypted, so make sure all required fields were read
     validate_column_metadata(col_meta_mask)?;
+    // Patched (cs-core, vendor/README.md): a negative offset or size of the chunk panicked
+    // later in `ColumnChunkMetaData::byte_range` (apache/arrow-rs#6255); refuse it here.
+    let start = col
+        .dictionary_page_offset()
+        .unwrap_or_else(|| col.data_page_offset());
+    if start < 0 || col.compressed_size() < 0 {
+        return Err(general_err!(
+            "column chunk {} has a negative offset {} or compressed size {}",
+            col_index,
+            start,
+            col.compressed_size()
+        ));
+    }
 
     Ok(col)
 }
