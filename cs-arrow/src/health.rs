@@ -538,3 +538,45 @@ pub fn fit_weights(
     let accounts = crate::AccountBatch::with_columns(batch, &specs, None)?;
     cs_core::pipeline::fit_weights(card, &accounts.table()?, outcome, as_of, options)
 }
+
+/// The band mix per snapshot date and the band transitions of a history batch
+/// ([`cs_core::pipeline::health_history`]): one row per account (`account_id`) and snapshot
+/// date (column `date`) with `card`'s measure columns, and the ARR in integer minor units
+/// from column `arr` when given (a null ARR is an error naming its row). Every column is read
+/// by the one cell grammar.
+///
+/// Errors: a missing or unreadable column, an account twice on one date, and those of scoring.
+pub fn health_history(
+    batch: &RecordBatch,
+    card: &Scorecard,
+    date: &str,
+    arr: Option<&str>,
+) -> Result<cs_core::pipeline::HealthHistory> {
+    let mut specs = cs_core::pipeline::health_columns(&ScorecardSet::single(card.clone()));
+    specs.push(ColumnSpec {
+        name: date.to_owned(),
+        kind: Kind::Date,
+        doc: "the snapshot date".into(),
+    });
+    if let Some(a) = arr {
+        specs.push(ColumnSpec {
+            name: a.to_owned(),
+            kind: Kind::Integer,
+            doc: "ARR, minor units".into(),
+        });
+    }
+    let accounts = crate::AccountBatch::with_columns(batch, &specs, Some("account_id"))?;
+    let table = accounts.table()?;
+    let dates = table.date(date)?.ok_or_else(|| Error::missing(date))?;
+    let arr = match arr {
+        Some(a) => {
+            let column = table.integer(a)?.ok_or_else(|| Error::missing(a))?;
+            let values = (0..table.len())
+                .map(|i| column.get(i).ok_or_else(|| Error::missing(a).at(i)))
+                .collect::<Result<Vec<i64>>>()?;
+            Some(values)
+        }
+        None => None,
+    };
+    cs_core::pipeline::health_history(card, &table, dates, arr.as_deref())
+}

@@ -65,6 +65,9 @@ pub(crate) enum Command {
     /// Health trend of each account over a score history, with the change explained per
     /// measure.
     HealthTrend(commands::health_trend::TrendArgs),
+    /// Band mix (accounts and ARR) of each snapshot date of a health history, and the share of
+    /// accounts moving between bands from one date to the next (a transition matrix).
+    HealthHistory(commands::health_history::HistoryArgs),
     /// Manual health overrides (score or band, reason, author, expiry) applied to a portfolio.
     HealthOverride(commands::health_trend::OverrideArgs),
     /// CSAT of a survey: % of 1..5 ratings above a threshold, overall and per group.
@@ -152,6 +155,7 @@ fn execute(command: &Command) -> Result<String, String> {
         Command::Retention(args) => commands::renewal::run_retention(args),
         Command::Ctas(args) => commands::renewal::run_ctas(args),
         Command::HealthTrend(args) => commands::health_trend::trend(args),
+        Command::HealthHistory(args) => commands::health_history::run(args),
         Command::HealthOverride(args) => commands::health_trend::overrides(args),
         Command::Csat(args) => commands::survey::csat(args),
         Command::Perceived(args) => commands::survey::perceived(args),

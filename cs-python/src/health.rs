@@ -375,6 +375,26 @@ impl PyScorecard {
         let out = py.detach(|| card.score_batch(&cols, as_of)).or_raise()?;
         result_table(py, out, None)
     }
+    /// The health of a portfolio over time from dated snapshots (``cs health-history``):
+    /// every row of ``history`` (one per ``account_id`` and snapshot date in column ``date``,
+    /// with the card's measures) scored on its own date. Returns a dict: ``bands`` (names,
+    /// lowest first); ``mix``, per date in order, the band mix over all accounts (``key`` the
+    /// date, ``band_counts``, ``band_share``, ``insufficient``, ``insufficient_share`` and, with
+    /// ``arr`` the column of ARR in minor units, ``arr_by_band`` and ``arr_share_by_band``);
+    /// ``transitions``: ``states`` (the bands, then "insufficient data"), ``steps`` (per pair
+    /// of consecutive dates ``counts[from][to]``, row ``shares``, ``stayed``, ``moved``,
+    /// ``moved_share``, ``entered``, ``left``) and ``total`` (the steps summed).
+    /// ``pandas.DataFrame(h["mix"])`` is the mix as a table.
+    #[pyo3(signature = (history, *, date = "date", arr = None))]
+    fn health_history<'py>(
+        &self,
+        py: Python<'py>,
+        history: &Bound<'py, PyAny>,
+        date: &str,
+        arr: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::health_history::health_history(py, &self.inner, history, date, arr)
+    }
     /// Proposes group and measure weights that best rank past churners below past renewals,
     /// the rules, bands and policies kept (``cs score fit``).
     ///

@@ -15,6 +15,7 @@ use pyo3::prelude::*;
 mod error;
 mod health;
 mod health_fit;
+mod health_history;
 mod input;
 mod nps;
 mod onboarding;

@@ -9,7 +9,7 @@ use cs_core::health::{BandMix, RollupInput, Trend, TrendOptions, band_mix, band_
 use cs_core::nps::{Calibration, Csat, IntervalMethod, MissingAnswers, Nps};
 use cs_core::onboarding::{TtfiConfig, TtfiGroup, TtfiSummary, still_onboarding, ttfi_summary};
 use cs_core::package::{ComplianceGroup, MatchingRules, compliance_by};
-use cs_core::pipeline::{Pipeline, health_trends, score_history};
+use cs_core::pipeline::{Pipeline, health_history, health_trends};
 use cs_core::playbook::{Cta, RoleQueue, Trigger, cta_queue};
 use cs_core::portfolio::{ColumnBuf, Granularity};
 use cs_core::renewal::{Reason, RiskTier};
@@ -452,22 +452,14 @@ impl Review {
             options,
         )
         .map_err(&hloc)?;
-        let history_scores = score_history(
+        let history = health_history(
             &pipeline.scorecard,
             &hist,
             cs_core::portfolio::Column::new("date", &hist_days),
+            Some(&hist_arr),
         )
-        .map_err(&hloc)?;
-        let history = band_mix_by(
-            &hist_dates,
-            RollupInput {
-                score: history_scores.score.as_column("score"),
-                band: history_scores.band.as_column("band"),
-                arr: Some(&hist_arr),
-                band_count: bands.len(),
-            },
-        )
-        .map_err(&hloc)?;
+        .map_err(&hloc)?
+        .mix;
         // The falls of today's customers (a lost account's history ends where it left).
         let customers: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
         let current: Vec<&(String, Trend)> = trends

@@ -152,3 +152,32 @@ def test_a_bad_outcome_cell_and_too_few_churners_are_named() -> None:
     few.loc[0, "churned"] = True
     with pytest.raises(cs.CsError, match="churned"):
         card.fit_weights(few, as_of="2026-06-30")
+
+
+def test_health_history_by_hand() -> None:
+    card = cs.Scorecard.from_toml(
+        'schema_version = 1\nname = "u"\n[[measures]]\nname = "usage"\nweight = 1\n'
+        'rule = { kind = "linear", min = 0.0, max = 1.0 }\n'
+    )
+    history = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "a", "b", "d"],
+            "date": pd.to_datetime(["2026-05-31"] * 3 + ["2026-06-30"] * 3).date,
+            "usage": [0.9, 0.2, 0.6, 0.3, 0.1, None],
+            "arr": [100, 300, 200, 100, 300, 400],
+        }
+    )
+    h = card.health_history(history, arr="arr")
+    assert h["bands"] == ["red", "amber", "green"]
+    assert [m["key"] for m in h["mix"]] == ["2026-05-31", "2026-06-30"]
+    assert h["mix"][0]["band_counts"] == [1, 1, 1]
+    assert h["mix"][1]["band_counts"] == [2, 0, 0] and h["mix"][1]["insufficient"] == 1
+    assert h["mix"][1]["insufficient_arr_share"] == pytest.approx(400 / 800)
+    step = h["transitions"]["steps"][0]
+    assert step["counts"][2][0] == 1 and step["counts"][0][0] == 1
+    assert step["shares"][2] == [1.0, 0.0, 0.0, 0.0]
+    assert (step["stayed"], step["moved"], step["moved_share"]) == (2, 1, 0.5)
+    assert step["left"] == [0, 1, 0, 0] and step["entered"] == [0, 0, 0, 1]
+    twice = pd.concat([history, history.iloc[[0]]])
+    with pytest.raises(cs.CsError, match="2026-05-31"):
+        card.health_history(twice)

@@ -305,3 +305,19 @@ def test_weight_fit_is_the_same_from_the_cli_and_python(cs_binary: Path, kind: s
     assert fit.scorecard.to_dict() == expected["scorecard"]
     # Without a file the command line fits the same sample's renewals.
     assert cli(cs_binary, "score", "fit", "--seed", "5") == expected
+
+
+@pytest.mark.parametrize("kind", ["pandas", "polars", "parquet"])
+def test_health_history_is_the_same_from_the_cli_and_python(
+    cs_binary: Path, kind: str, tmp_path: Path
+) -> None:
+    source = DATA / "omnico" / "health_history.parquet"
+    expected = cli(cs_binary, "health-history", str(source))["history"]
+    table = pq.read_table(source)
+    if kind == "pandas":
+        table = table.to_pandas()
+    elif kind == "polars":
+        table = pl.from_arrow(table)
+    h = cs.Scorecard.default().health_history(table, arr="arr")
+    assert h == expected
+    assert len(h["mix"]) == 42 and len(h["transitions"]["steps"]) == 41

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod health;
+pub(crate) mod health_history;
 pub(crate) mod health_trend;
 pub(crate) mod lead_time;
 pub(crate) mod lifecycle;

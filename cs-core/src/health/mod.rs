@@ -74,6 +74,7 @@ mod rollup;
 mod rule;
 mod scorecard;
 mod scorer;
+mod transition;
 mod trend;
 mod weights;
 
@@ -88,6 +89,7 @@ pub use mix::{BandMix, band_mix, band_mix_by};
 pub use rollup::{HealthRollup, RollupAccumulator, RollupInput, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
 pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard};
+pub use transition::{BandTransition, BandTransitions, INSUFFICIENT_DATA, band_transitions};
 pub use trend::{
     MeasureChange, Trend, TrendDirection, TrendOptions, explain_change, health_trend, largest_falls,
 };

@@ -49,7 +49,7 @@ pub use health_step::{
     account_measures, apply_overrides, band_indices, explain_row, fit_weights, has_measures, health_columns,
     health_trends, score_health_set,
 };
-pub use history::{HistoryScores, score_history};
+pub use history::{HealthHistory, HistoryScores, health_history, score_history};
 pub use risk_inputs::{InputSource, RiskInputs};
 pub use signals::{Signals, dates};
 pub use table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells};

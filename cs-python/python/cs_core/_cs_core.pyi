@@ -394,6 +394,18 @@ class Scorecard:
         """
     def _score(self, columns: dict[str, Any], as_of: Any = None) -> pa.Table:
         """Scores a dict of columns; returns a pyarrow Table of score, band, coverage, driver."""
+    def health_history(self, history: Any, *, date: str = "date", arr: str | None = None) -> dict[str, Any]:
+        """The health of a portfolio over time from dated snapshots (``cs health-history``):
+        every row of ``history`` (one per ``account_id`` and snapshot date in column ``date``,
+        with the card's measures) scored on its own date. Returns a dict: ``bands`` (names,
+        lowest first); ``mix``, per date in order, the band mix over all accounts (``key`` the
+        date, ``band_counts``, ``band_share``, ``insufficient``, ``insufficient_share`` and, with
+        ``arr`` the column of ARR in minor units, ``arr_by_band`` and ``arr_share_by_band``);
+        ``transitions``: ``states`` (the bands, then "insufficient data"), ``steps`` (per pair
+        of consecutive dates ``counts[from][to]``, row ``shares``, ``stayed``, ``moved``,
+        ``moved_share``, ``entered``, ``left``) and ``total`` (the steps summed).
+        ``pandas.DataFrame(h["mix"])`` is the mix as a table.
+        """
     def fit_weights(
         self,
         history: Any,
