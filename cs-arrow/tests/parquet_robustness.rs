@@ -82,3 +82,16 @@ fn parquet_whose_column_chunk_has_a_negative_offset_is_an_error_not_a_panic() {
     assert!(e.path.ends_with("negative-offset.parquet"), "{e}");
     assert!(e.message.contains("negative offset"), "{e}");
 }
+
+#[test]
+fn parquet_whose_rle_run_header_is_overlong_is_an_error_not_a_panic() {
+    // parquet_commands input crash-3cb31c9b without its selector byte: an RLE run header
+    // (a ULEB128 integer) longer than 64 bits, on which parquet 59.3 overflowed a shift and
+    // asserted (`BitReader::get_vlq_int`). The patched reader takes it as the end of the data,
+    // as for a page cut short, and the read fails on the values missing (pyarrow refuses the
+    // file too); the catch-all for a panic of the reader is never reached.
+    let input = include_bytes!("data/overlong-rle-run-header.parquet");
+    let e = read("overlong-rle.parquet", input).unwrap_err();
+    assert!(e.path.ends_with("overlong-rle.parquet"), "{e}");
+    assert!(e.message.contains("insufficient values read from column"), "{e}");
+}

@@ -865,12 +865,17 @@ impl BitReader {
         let mut v: i64 = 0;
 
         for (i, &byte) in buf.iter().enumerate() {
+            // Patched (cs-core, vendor/README.md): an encoding longer than 64 bits is bad
+            // input, read as no value (as an exhausted buffer is) instead of a shift overflow
+            // or the assertion below.
+            if shift >= 64 {
+                return None;
+            }
             v |= ((byte & 0x7F) as i64) << shift;
             shift += 7;
-            assert!(
-                shift <= MAX_VLQ_BYTE_LEN * 7,
-                "Num of bytes exceed MAX_VLQ_BYTE_LEN ({MAX_VLQ_BYTE_LEN})"
-            );
+            if shift > MAX_VLQ_BYTE_LEN * 7 {
+                return None;
+            }
             if byte & 0x80 == 0 {
                 self.byte_offset += i + 1;
                 return Some(v);
