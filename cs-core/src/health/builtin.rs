@@ -1,5 +1,5 @@
 use super::rule::{Direction, Edge, Rule};
-use super::scorecard::{Aggregation, Measure, MeasureGroup, Scorecard};
+use super::scorecard::{Measure, MeasureGroup, Scorecard};
 
 impl Scorecard {
     /// The built-in scorecard, fitted to the columns of the synthetic portfolio of the `sample`
@@ -23,12 +23,8 @@ impl Scorecard {
     pub fn default_card() -> Scorecard {
         let higher = Direction::HigherIsBetter;
         let lower = Direction::LowerIsBetter;
-        let group = |name: &str, weight: f64, measures: Vec<Measure>| MeasureGroup {
-            name: name.into(),
-            weight,
-            aggregation: Aggregation::Mean,
-            measures,
-        };
+        let group =
+            |name: &str, weight: f64, measures: Vec<Measure>| MeasureGroup::new(name, weight, measures);
         let mut card = Scorecard::new("default");
         card.description = Some("Built-in health scorecard: adoption, support, sentiment, engagement".into());
         card.min_coverage = 0.5;

@@ -10,7 +10,8 @@
 //!    held-out part of share [`WeightFitOptions::holdout`] (a seeded shuffle: the same seed
 //!    gives the same split);
 //! 3. searches the weights: each set of siblings (the top-level measures and groups; the
-//!    measures of each weighted-mean group) sums to 100 and stays non-negative. Starting from
+//!    measures and subgroups of each weighted-mean group, at every level) sums to 100 and
+//!    stays non-negative. Starting from
 //!    the current weights scaled to 100 and rounded to whole points, it moves points from one
 //!    sibling to another in steps of 25, 10, 5, 2 and 1 and keeps a move only when it raises the
 //!    training ROC AUC of the health score (healthier = higher score) — the scores come from
@@ -29,7 +30,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::batch::MeasureColumn;
-use super::scorecard::{Aggregation, Scorecard};
+use super::scorecard::{Aggregation, MeasureGroup, Scorecard};
 use crate::portfolio::Column;
 use crate::retention::{
     AucComparison, AucInterval, ScoreDirection, directed_auc, roc_auc_compare, roc_auc_interval,
@@ -87,7 +88,7 @@ impl WeightFitOptions {
 /// siblings).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedWeight {
-    /// The group holding the measure; `None` for top-level measures and for groups.
+    /// The group holding the measure or subgroup; `None` at the top level.
     pub parent: Option<String>,
     /// The measure or group name.
     pub name: String,
@@ -196,8 +197,52 @@ impl FitVerdict {
 struct Weights {
     /// Top-level measures then groups.
     top: Vec<f64>,
-    /// Per group, its measures (kept as they are for min / max groups).
+    /// Per group, in [`groups_in_order`] order: its measures then its subgroups (kept as they
+    /// are for min / max groups).
     groups: Vec<Vec<f64>>,
+}
+
+/// Every group of the card, parents before their subgroups (depth first, in card order).
+fn groups_in_order(card: &Scorecard) -> Vec<&MeasureGroup> {
+    fn visit<'a>(g: &'a MeasureGroup, out: &mut Vec<&'a MeasureGroup>) {
+        out.push(g);
+        for sub in &g.groups {
+            visit(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    for g in &card.groups {
+        visit(g, &mut out);
+    }
+    out
+}
+
+/// The weights of a group's children: its measures, then its subgroups.
+fn child_weights(g: &MeasureGroup) -> Vec<f64> {
+    g.measures
+        .iter()
+        .map(|m| m.weight)
+        .chain(g.groups.iter().map(|s| s.weight))
+        .collect()
+}
+
+/// Sets the children's weights of `g` and (depth first) of its subgroups from `sets`, the
+/// next of which is `sets[*next]`.
+fn apply_group(g: &mut MeasureGroup, sets: &[Vec<f64>], next: &mut usize) {
+    let w = &sets[*next];
+    *next += 1;
+    if g.aggregation == Aggregation::Mean {
+        let n = g.measures.len();
+        for (m, w) in g.measures.iter_mut().zip(w) {
+            m.weight = *w;
+        }
+        for (sub, w) in g.groups.iter_mut().zip(&w[n..]) {
+            sub.weight = *w;
+        }
+    }
+    for sub in &mut g.groups {
+        apply_group(sub, sets, next);
+    }
 }
 
 impl Weights {
@@ -210,10 +255,9 @@ impl Weights {
             .collect();
         Weights {
             top: scaled(&top),
-            groups: card
-                .groups
-                .iter()
-                .map(|g| scaled(&g.measures.iter().map(|m| m.weight).collect::<Vec<_>>()))
+            groups: groups_in_order(card)
+                .into_iter()
+                .map(|g| scaled(&child_weights(g)))
                 .collect(),
         }
     }
@@ -232,13 +276,12 @@ impl Weights {
         for (m, w) in out.measures.iter_mut().zip(&self.top) {
             m.weight = *w;
         }
-        for (g, (w, inner)) in out.groups.iter_mut().zip(self.top[n..].iter().zip(&self.groups)) {
+        for (g, w) in out.groups.iter_mut().zip(&self.top[n..]) {
             g.weight = *w;
-            if g.aggregation == Aggregation::Mean {
-                for (m, w) in g.measures.iter_mut().zip(inner) {
-                    m.weight = *w;
-                }
-            }
+        }
+        let mut next = 0;
+        for g in &mut out.groups {
+            apply_group(g, &self.groups, &mut next);
         }
         out
     }
@@ -247,8 +290,8 @@ impl Weights {
     fn sets(card: &Scorecard) -> Vec<Option<usize>> {
         std::iter::once(None)
             .chain(
-                card.groups
-                    .iter()
+                groups_in_order(card)
+                    .into_iter()
                     .enumerate()
                     .filter(|(_, g)| g.aggregation == Aggregation::Mean)
                     .map(|(i, _)| Some(i)),
@@ -560,13 +603,18 @@ fn report(card: &Scorecard, current: &Weights, proposed: &Weights) -> Vec<Fitted
             fitted: true,
         });
     }
-    for (i, g) in card.groups.iter().enumerate() {
-        for (j, m) in g.measures.iter().enumerate() {
-            let fitted = g.aggregation == Aggregation::Mean;
+    for (i, g) in groups_in_order(card).into_iter().enumerate() {
+        let fitted = g.aggregation == Aggregation::Mean;
+        let children = g
+            .measures
+            .iter()
+            .map(|m| (m.name.as_str(), "measure"))
+            .chain(g.groups.iter().map(|s| (s.name.as_str(), "group")));
+        for (j, (name, kind)) in children.enumerate() {
             out.push(FittedWeight {
                 parent: Some(g.name.clone()),
-                name: m.name.clone(),
-                kind: "measure".into(),
+                name: name.to_owned(),
+                kind: kind.into(),
                 current: current.groups[i][j],
                 proposed: if fitted {
                     proposed.groups[i][j]
@@ -621,6 +669,7 @@ mod tests {
             } else {
                 Aggregation::Mean
             },
+            groups: Vec::new(),
             measures: vec![
                 Measure::new("b", weights[2], Rule::Linear { min: 0.0, max: 1.0 }),
                 Measure::new("c", 1.0, Rule::Linear { min: 0.0, max: 1.0 }),

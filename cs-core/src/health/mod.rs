@@ -88,7 +88,9 @@ pub use manual::{Override, OverrideOutcome, OverrideStatus};
 pub use mix::{BandMix, band_mix, band_mix_by};
 pub use rollup::{HealthRollup, RollupAccumulator, RollupInput, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
-pub use scorecard::{Aggregation, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard};
+pub use scorecard::{
+    Aggregation, MAX_GROUP_DEPTH, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard,
+};
 pub use transition::{BandTransition, BandTransitions, INSUFFICIENT_DATA, band_transitions};
 pub use trend::{
     MeasureChange, Trend, TrendDirection, TrendOptions, explain_change, health_trend, largest_falls,

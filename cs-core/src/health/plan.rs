@@ -105,19 +105,27 @@ pub(crate) struct PlanMeasure {
     pub(crate) nominal: f64,
 }
 
+/// A group of the plan: its own measures are `start..own_end`, its subgroups' follow up to
+/// `end` (depth first), and `children` are the subgroups' indexes in [`Plan::groups`].
 #[derive(Debug, Clone)]
 struct PlanGroup {
     start: usize,
+    own_end: usize,
     end: usize,
+    /// Share of its parent's weight (of the whole card for a top-level group).
     share: f64,
     aggregation: Aggregation,
+    children: Vec<usize>,
 }
 
 /// A validated scorecard with normalised weights, ready to score.
 #[derive(Debug, Clone)]
 pub(crate) struct Plan {
     pub(crate) measures: Vec<PlanMeasure>,
+    /// Every group, parents before their subgroups; top-level measures are groups of one.
     groups: Vec<PlanGroup>,
+    /// The top-level groups (indexes into `groups`).
+    top: Vec<usize>,
     pub(crate) bands: Vec<Band>,
     min_coverage: f64,
     pub(crate) nan_is_missing: bool,
@@ -140,6 +148,18 @@ fn weight_total(total_at: impl Fn(f64) -> f64) -> (f64, f64) {
     }
 }
 
+/// What [`Plan::add_group`] adds: one group's name, weight share, aggregation and children.
+struct GroupSpec<'a> {
+    name: Option<&'a String>,
+    /// Share of the parent.
+    share: f64,
+    /// Share of the whole card.
+    nominal: f64,
+    aggregation: Aggregation,
+    measures: &'a [crate::health::Measure],
+    groups: &'a [crate::health::MeasureGroup],
+}
+
 impl Plan {
     pub(crate) fn new(card: &Scorecard) -> Result<Plan> {
         crate::document::Document::validate(card)?;
@@ -147,48 +167,100 @@ impl Plan {
             card.measures.iter().map(|m| m.weight * k).sum::<f64>()
                 + card.groups.iter().map(|g| g.weight * k).sum::<f64>()
         });
-        let mut measures = Vec::new();
-        let mut groups = Vec::new();
-        let singletons = card
-            .measures
-            .iter()
-            .map(|m| (None, m.weight, Aggregation::Mean, std::slice::from_ref(m)));
-        let grouped = card
-            .groups
-            .iter()
-            .map(|g| (Some(&g.name), g.weight, g.aggregation, g.measures.as_slice()));
-        for (name, weight, aggregation, ms) in singletons.chain(grouped) {
-            let group_share = share(weight * top_scale, top_total);
-            let (scale, total) = weight_total(|k| ms.iter().map(|m| m.weight * k).sum());
-            let start = measures.len();
-            for m in ms {
-                let in_group = share(m.weight * scale, total);
-                measures.push(PlanMeasure {
-                    name: m.name.clone(),
-                    group: name.cloned(),
-                    rule: m.rule.clone(),
-                    direction: m.effective_direction(),
-                    policy: m.missing.unwrap_or(card.missing),
-                    validity_days: m.validity_days,
-                    date_column: m.date_column_name(),
-                    in_group,
-                    nominal: group_share * in_group,
-                });
-            }
-            groups.push(PlanGroup {
-                start,
-                end: measures.len(),
-                share: group_share,
-                aggregation,
-            });
-        }
-        Ok(Plan {
-            measures,
-            groups,
+        let mut plan = Plan {
+            measures: Vec::new(),
+            groups: Vec::new(),
+            top: Vec::new(),
             bands: card.bands.clone(),
             min_coverage: card.min_coverage,
             nan_is_missing: card.nan_is_missing,
-        })
+        };
+        for m in &card.measures {
+            let share = share(m.weight * top_scale, top_total);
+            let g = plan.add_group(
+                card,
+                &GroupSpec {
+                    name: None,
+                    share,
+                    nominal: share,
+                    aggregation: Aggregation::Mean,
+                    measures: std::slice::from_ref(m),
+                    groups: &[],
+                },
+            );
+            plan.top.push(g);
+        }
+        for group in &card.groups {
+            let share = share(group.weight * top_scale, top_total);
+            let g = plan.add_group(
+                card,
+                &GroupSpec {
+                    name: Some(&group.name),
+                    share,
+                    nominal: share,
+                    aggregation: group.aggregation,
+                    measures: &group.measures,
+                    groups: &group.groups,
+                },
+            );
+            plan.top.push(g);
+        }
+        Ok(plan)
+    }
+
+    /// Adds a group, its measures and (recursively, depth first) its subgroups; returns its
+    /// index. The validation bounds the depth.
+    fn add_group(&mut self, card: &Scorecard, spec: &GroupSpec<'_>) -> usize {
+        let (scale, total) = weight_total(|k| {
+            spec.measures.iter().map(|m| m.weight * k).sum::<f64>()
+                + spec.groups.iter().map(|g| g.weight * k).sum::<f64>()
+        });
+        let index = self.groups.len();
+        let start = self.measures.len();
+        self.groups.push(PlanGroup {
+            start,
+            own_end: start,
+            end: start,
+            share: spec.share,
+            aggregation: spec.aggregation,
+            children: Vec::new(),
+        });
+        for m in spec.measures {
+            let in_group = share(m.weight * scale, total);
+            self.measures.push(PlanMeasure {
+                name: m.name.clone(),
+                group: spec.name.cloned(),
+                rule: m.rule.clone(),
+                direction: m.effective_direction(),
+                policy: m.missing.unwrap_or(card.missing),
+                validity_days: m.validity_days,
+                date_column: m.date_column_name(),
+                in_group,
+                nominal: spec.nominal * in_group,
+            });
+        }
+        let own_end = self.measures.len();
+        let mut children = Vec::with_capacity(spec.groups.len());
+        for sub in spec.groups {
+            let share = share(sub.weight * scale, total);
+            children.push(self.add_group(
+                card,
+                &GroupSpec {
+                    name: Some(&sub.name),
+                    share,
+                    nominal: spec.nominal * share,
+                    aggregation: sub.aggregation,
+                    measures: &sub.measures,
+                    groups: &sub.groups,
+                },
+            ));
+        }
+        let end = self.measures.len();
+        let g = &mut self.groups[index];
+        g.own_end = own_end;
+        g.end = end;
+        g.children = children;
+        index
     }
 
     /// Whether the value observed on `observed` (days since 1970-01-01) is stale on `today`.
@@ -353,9 +425,9 @@ impl Plan {
             _ => coverage.clamp(0.0, 1.0),
         };
         let mut present_share = 0.0;
-        for g in &self.groups {
+        for &g in &self.top {
             if self.weigh_group(g, slots) {
-                present_share += g.share;
+                present_share += self.groups[g].share;
             }
         }
         if present_share <= 0.0 || coverage + 1e-12 < self.min_coverage {
@@ -367,7 +439,8 @@ impl Plan {
                 scored: false,
             });
         }
-        for g in &self.groups {
+        for &g in &self.top {
+            let g = &self.groups[g];
             let factor = g.share / present_share;
             for slot in &mut slots[g.start..g.end] {
                 slot.weight *= factor;
@@ -398,29 +471,65 @@ impl Plan {
         self.groups.iter().all(|g| g.aggregation == Aggregation::Mean)
     }
 
-    /// Sets the in-group weights of one group's slots; false when nothing in it is present.
+    /// Sets the in-group weights of one group's slots (its subgroups' included, each scaled
+    /// by its share); false, with every weight of the group 0, when nothing in it is present.
     #[inline]
-    fn weigh_group(&self, g: &PlanGroup, slots: &mut [Slot]) -> bool {
+    fn weigh_group(&self, index: usize, slots: &mut [Slot]) -> bool {
+        let g = &self.groups[index];
+        let present = match g.aggregation {
+            Aggregation::Mean => self.weigh_mean(g, slots),
+            Aggregation::Min | Aggregation::Max => self.weigh_extreme(g, slots),
+        };
+        if !present {
+            for s in &mut slots[g.start..g.end] {
+                s.weight = 0.0;
+            }
+        }
+        present
+    }
+
+    /// A weighted-mean group: the present measures and subgroups share the group by weight.
+    #[inline]
+    fn weigh_mean(&self, g: &PlanGroup, slots: &mut [Slot]) -> bool {
+        let ms = &self.measures[g.start..g.own_end];
+        let mut total: f64 = ms
+            .iter()
+            .zip(slots[g.start..g.own_end].iter())
+            .filter(|(_, s)| s.score.is_some())
+            .map(|(m, _)| m.in_group)
+            .sum();
+        for &c in &g.children {
+            if self.weigh_group(c, slots) {
+                total += self.groups[c].share;
+            }
+        }
+        if total <= 0.0 {
+            return false;
+        }
+        for (m, s) in ms.iter().zip(slots[g.start..g.own_end].iter_mut()) {
+            if s.score.is_some() {
+                s.weight = m.in_group / total;
+            }
+        }
+        // An absent subgroup's weights are 0, so scaling every subgroup is exact.
+        for &c in &g.children {
+            let c = &self.groups[c];
+            let factor = c.share / total;
+            for s in &mut slots[c.start..c.end] {
+                s.weight *= factor;
+            }
+        }
+        true
+    }
+
+    /// A min / max group (measures only): the lowest / highest present measure score with a
+    /// positive weight takes the whole group.
+    #[inline]
+    fn weigh_extreme(&self, g: &PlanGroup, slots: &mut [Slot]) -> bool {
         let ms = &self.measures[g.start..g.end];
         let ss = &mut slots[g.start..g.end];
         match g.aggregation {
-            Aggregation::Mean => {
-                let total: f64 = ms
-                    .iter()
-                    .zip(ss.iter())
-                    .filter(|(_, s)| s.score.is_some())
-                    .map(|(m, _)| m.in_group)
-                    .sum();
-                if total <= 0.0 {
-                    return false;
-                }
-                for (m, s) in ms.iter().zip(ss.iter_mut()) {
-                    if s.score.is_some() {
-                        s.weight = m.in_group / total;
-                    }
-                }
-                true
-            }
+            Aggregation::Mean => false,
             Aggregation::Min | Aggregation::Max => {
                 let mut best: Option<(usize, f64)> = None;
                 for (k, (m, s)) in ms.iter().zip(ss.iter()).enumerate() {

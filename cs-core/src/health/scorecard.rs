@@ -113,18 +113,99 @@ impl Measure {
 }
 
 /// A named group of measures (Adoption, Support, Sentiment, ...) with its weight.
+///
+/// A weighted-mean group may hold groups of its own (`groups`, at most
+/// [`MAX_GROUP_DEPTH`] levels): its score is the weighted mean of its measures' and its
+/// subgroups' scores, each subgroup scored by its own aggregation. A min / max group holds
+/// measures only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MeasureGroup {
     /// The group name.
     pub name: String,
-    /// Weight relative to the other groups and top-level measures.
+    /// Weight relative to its siblings (the other groups and measures of its parent).
     pub weight: f64,
-    /// How the measure scores combine (default weighted mean).
+    /// How the children's scores combine (default weighted mean).
     #[serde(default)]
     pub aggregation: Aggregation,
     /// The measures.
+    #[serde(default)]
     pub measures: Vec<Measure>,
+    /// Subgroups (weighted-mean groups only), sharing the group's weight with its measures.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<MeasureGroup>,
+}
+
+/// The most levels of groups in a scorecard (a top-level group is level 1).
+pub const MAX_GROUP_DEPTH: usize = 8;
+
+impl MeasureGroup {
+    /// A weighted-mean group of `measures`.
+    pub fn new(name: impl Into<String>, weight: f64, measures: Vec<Measure>) -> Self {
+        MeasureGroup {
+            name: name.into(),
+            weight,
+            aggregation: Aggregation::Mean,
+            measures,
+            groups: Vec::new(),
+        }
+    }
+
+    /// Every measure of the group, its own first, then each subgroup's (depth first).
+    fn collect_measures<'a>(&'a self, out: &mut Vec<&'a Measure>) {
+        out.extend(self.measures.iter());
+        for g in &self.groups {
+            g.collect_measures(out);
+        }
+    }
+
+    fn validate(&self, depth: usize, names: &mut Vec<String>) -> Result<()> {
+        if depth > MAX_GROUP_DEPTH {
+            return Err(Error::out_of_range(
+                format!("group {} depth", self.name),
+                depth,
+                format!("1..={MAX_GROUP_DEPTH}"),
+            ));
+        }
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid(
+                "group name",
+                format!("{:?}", self.name),
+                "must not be blank",
+            ));
+        }
+        if names.contains(&self.name) {
+            return Err(Error::duplicate("group name", self.name.clone()));
+        }
+        names.push(self.name.clone());
+        check_weight(&format!("group {} weight", self.name), self.weight)?;
+        if self.measures.is_empty() && self.groups.is_empty() {
+            return Err(Error::empty(format!("group {} measures", self.name)));
+        }
+        if self.aggregation != Aggregation::Mean && !self.groups.is_empty() {
+            return Err(Error::invalid(
+                format!("group {} groups", self.name),
+                self.groups.len(),
+                "a min / max group holds measures only; nest groups in a mean group",
+            ));
+        }
+        let weights = self
+            .measures
+            .iter()
+            .map(|m| m.weight)
+            .chain(self.groups.iter().map(|g| g.weight));
+        if weights.into_iter().all(|w| w == 0.0) {
+            return Err(Error::invalid(
+                format!("group {} weights", self.name),
+                0,
+                "all weights are zero",
+            ));
+        }
+        for g in &self.groups {
+            g.validate(depth + 1, names)?;
+        }
+        Ok(())
+    }
 }
 
 /// A health scorecard: measures (optionally grouped), weights, rules, bands and the
@@ -220,18 +301,9 @@ impl Document for Scorecard {
         if names.len() > usize::from(u16::MAX) {
             return Err(Error::out_of_range("measure count", names.len(), "1..=65535"));
         }
+        let mut group_names = Vec::new();
         for g in &self.groups {
-            check_weight(&format!("group {} weight", g.name), g.weight)?;
-            if g.measures.is_empty() {
-                return Err(Error::empty(format!("group {} measures", g.name)));
-            }
-            if g.measures.iter().all(|m| m.weight == 0.0) {
-                return Err(Error::invalid(
-                    format!("group {} weights", g.name),
-                    0,
-                    "all weights are zero",
-                ));
-            }
+            g.validate(1, &mut group_names)?;
         }
         let top = self
             .measures
@@ -288,11 +360,14 @@ impl Scorecard {
         }
     }
 
-    /// Every measure in scoring order: top-level measures first, then each group's.
+    /// Every measure in scoring order: top-level measures first, then each group's (its own
+    /// measures, then its subgroups', depth first).
     pub fn all_measures(&self) -> impl Iterator<Item = &Measure> {
-        self.measures
-            .iter()
-            .chain(self.groups.iter().flat_map(|g| g.measures.iter()))
+        let mut out: Vec<&Measure> = self.measures.iter().collect();
+        for g in &self.groups {
+            g.collect_measures(&mut out);
+        }
+        out.into_iter()
     }
 
     /// The measure names in scoring order (the order of explanations and batch driver codes).
