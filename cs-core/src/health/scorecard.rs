@@ -189,18 +189,11 @@ impl MeasureGroup {
                 "a min / max group holds measures only; nest groups in a mean group",
             ));
         }
-        let weights = self
-            .measures
-            .iter()
-            .map(|m| m.weight)
-            .chain(self.groups.iter().map(|g| g.weight));
-        if weights.into_iter().all(|w| w == 0.0) {
-            return Err(Error::invalid(
-                format!("group {} weights", self.name),
-                0,
-                "all weights are zero",
-            ));
-        }
+        check_some_weight(
+            &format!("group {} weights", self.name),
+            &self.measures,
+            &self.groups,
+        )?;
         for g in &self.groups {
             g.validate(depth + 1, names)?;
         }
@@ -305,18 +298,11 @@ impl Document for Scorecard {
         for g in &self.groups {
             g.validate(1, &mut group_names)?;
         }
-        let top = self
-            .measures
-            .iter()
-            .map(|m| m.weight)
-            .chain(self.groups.iter().map(|g| g.weight));
-        if top.into_iter().all(|w| w == 0.0) {
-            return Err(Error::invalid(
-                format!("scorecard {} weights", self.name),
-                0,
-                "all weights are zero",
-            ));
-        }
+        check_some_weight(
+            &format!("scorecard {} weights", self.name),
+            &self.measures,
+            &self.groups,
+        )?;
         Ok(())
     }
 }
@@ -332,6 +318,18 @@ fn check_weight(field: &str, w: f64) -> Result<()> {
     } else {
         Err(Error::out_of_range(field, w, "a finite number >= 0"))
     }
+}
+
+/// Refuses a set of siblings (measures and groups) whose weights are all zero.
+fn check_some_weight(field: &str, measures: &[Measure], groups: &[MeasureGroup]) -> Result<()> {
+    let weights = measures
+        .iter()
+        .map(|m| m.weight)
+        .chain(groups.iter().map(|g| g.weight));
+    if weights.into_iter().all(|w| w == 0.0) {
+        return Err(Error::invalid(field, 0, "all weights are zero"));
+    }
+    Ok(())
 }
 
 fn check_policy(field: &str, p: MissingPolicy) -> Result<()> {
