@@ -529,6 +529,7 @@ pub fn fit_weights(
     as_of: chrono::NaiveDate,
     options: &WeightFitOptions,
 ) -> Result<WeightFit> {
+    options.validate()?;
     let mut specs = cs_core::pipeline::health_columns(&ScorecardSet::single(card.clone()));
     specs.push(ColumnSpec {
         name: outcome.to_owned(),

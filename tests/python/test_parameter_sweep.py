@@ -15,12 +15,16 @@ import inspect
 import math
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import cs_core as cs
+
+ROOT = Path(__file__).resolve().parents[2]
 
 DAY = "2026-06-30"
 
@@ -56,7 +60,10 @@ def fixtures() -> dict[str, Any]:
         "margin": 100.0,
         "n": 20,
         "as_of": DAY,
-        "history": [cs.Scorecard.default().explain({"licence_utilisation": 0.5, "nps": 8.0}, DAY)],
+        "history": {
+            "health_trend": [cs.Scorecard.default().explain({"licence_utilisation": 0.5, "nps": 8.0}, DAY)],
+            "Scorecard.fit_weights": pq.read_table(ROOT / "examples/data/omnico/renewal_health.parquet"),
+        },
         "contract_or_table": cs.Contract("A", 1000, "2026-01-01", "2027-01-01"),
         "table": {
             "expansion_signals": pa.table(

@@ -73,7 +73,9 @@ impl Default for WeightFitOptions {
 }
 
 impl WeightFitOptions {
-    fn validate(&self) -> Result<()> {
+    /// Checks the options (a hold-out share in (0, 1), at least one scoring); the fit does
+    /// it first, and a front end may before it reads any data.
+    pub fn validate(&self) -> Result<()> {
         if !(self.holdout.is_finite() && self.holdout > 0.0 && self.holdout < 1.0) {
             return Err(Error::out_of_range("holdout", self.holdout, "(0, 1)"));
         }
