@@ -95,3 +95,15 @@ fn parquet_whose_rle_run_header_is_overlong_is_an_error_not_a_panic() {
     assert!(e.path.ends_with("overlong-rle.parquet"), "{e}");
     assert!(e.message.contains("insufficient values read from column"), "{e}");
 }
+
+#[test]
+fn parquet_whose_bit_packed_levels_run_past_the_page_is_an_error_not_a_panic() {
+    // parquet_commands input crash-bd2ed52c without its selector byte: a bit-packed run of
+    // definition levels longer than the page, which panicked in arrow-buffer's
+    // `append_packed_range` under parquet 59.3 (`offset + len out of bounds`). The patched
+    // reader (vendor/parquet) refuses the run.
+    let input = include_bytes!("data/bit-packed-levels-past-the-page.parquet");
+    let e = read("bit-packed-levels.parquet", input).unwrap_err();
+    assert!(e.path.ends_with("bit-packed-levels.parquet"), "{e}");
+    assert!(e.message.contains("definition levels: a bit-packed run of 40 levels"), "{e}");
+}

@@ -446,6 +446,16 @@ impl PackedDecoder {
             } else if self.packed_count != self.packed_offset {
                 let to_read = (self.packed_count - self.packed_offset).min(len - read);
                 let offset = self.data_offset * 8 + self.packed_offset;
+                // Patched (cs-core, vendor/README.md): a bit-packed run longer than the page
+                // panicked in `append_packed_range`; it is an error.
+                if offset + to_read > self.data.len() * 8 {
+                    return Err(general_err!(
+                        "definition levels: a bit-packed run of {} levels at bit {} runs past the {} bytes of the page",
+                        to_read,
+                        offset,
+                        self.data.len()
+                    ));
+                }
                 buffer.append_packed_range(offset..offset + to_read, self.data.as_ref());
                 self.packed_offset += to_read;
                 read += to_read;
