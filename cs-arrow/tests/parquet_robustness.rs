@@ -105,5 +105,9 @@ fn parquet_whose_bit_packed_levels_run_past_the_page_is_an_error_not_a_panic() {
     let input = include_bytes!("data/bit-packed-levels-past-the-page.parquet");
     let e = read("bit-packed-levels.parquet", input).unwrap_err();
     assert!(e.path.ends_with("bit-packed-levels.parquet"), "{e}");
-    assert!(e.message.contains("definition levels: a bit-packed run of 40 levels"), "{e}");
+    assert!(
+        e.message
+            .contains("definition levels: a bit-packed run of 40 levels"),
+        "{e}"
+    );
 }
