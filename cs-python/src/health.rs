@@ -382,8 +382,8 @@ impl PyScorecard {
     /// date, ``band_counts``, ``band_share``, ``insufficient``, ``insufficient_share`` and, with
     /// ``arr`` the column of ARR in minor units, ``arr_by_band`` and ``arr_share_by_band``);
     /// ``transitions``: ``states`` (the bands, then "insufficient data"), ``steps`` (per pair
-    /// of consecutive dates ``counts[from][to]``, row ``shares``, ``stayed``, ``moved``,
-    /// ``moved_share``, ``entered``, ``left``) and ``total`` (the steps summed).
+    /// of consecutive dates ``counts[from][to]``, row ``shares`` and ``from_totals``, ``stayed``, ``moved``,
+    /// ``moved_share``, ``entered``, ``left``, ``entered_total``, ``left_total``) and ``total``.
     /// ``pandas.DataFrame(h["mix"])`` is the mix as a table.
     #[pyo3(signature = (history, *, date = "date", arr = None))]
     fn health_history<'py>(

@@ -95,8 +95,8 @@ pub(crate) fn run(args: &HistoryArgs) -> Result<String, String> {
             thousands(total.moved),
             thousands(total.stayed),
             pct(total.moved_share),
-            thousands(total.entered.iter().sum::<u64>()),
-            thousands(total.left.iter().sum::<u64>()),
+            thousands(total.entered_total),
+            thousands(total.left_total),
         );
         if let Some(last) = h.transitions.steps.last() {
             let _ = writeln!(out, "\nLatest step, {} to {}:", last.from, last.to);
@@ -113,8 +113,7 @@ fn matrix(states: &[String], t: &BandTransition) -> String {
     headers.extend(states.iter().cloned());
     let mut table = TextTable::new(headers);
     for (s, name) in states.iter().enumerate() {
-        let n: u64 = t.counts[s].iter().sum();
-        let mut row = vec![name.clone(), thousands(n)];
+        let mut row = vec![name.clone(), thousands(t.from_totals[s])];
         row.extend(t.shares[s].iter().map(|&x| format!("{:.1}%", 100.0 * x)));
         table.push(row);
     }

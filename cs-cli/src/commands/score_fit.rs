@@ -147,18 +147,13 @@ fn report(
     );
     let mut weights = TextTable::new(["group", "measure or group", "current", "proposed", ""]);
     for w in &fit.weights {
-        let change = w.proposed - w.current;
         weights.push(vec![
             w.parent.clone().unwrap_or_default(),
             w.name.clone(),
             format!("{:.1}", w.current),
             format!("{:.0}", w.proposed),
             if w.fitted {
-                if change.abs() >= 0.05 {
-                    format!("{change:+.1}")
-                } else {
-                    String::new()
-                }
+                String::new()
             } else {
                 "kept (min / max group)".into()
             },

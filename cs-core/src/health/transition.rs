@@ -31,6 +31,8 @@ pub struct BandTransition {
     pub counts: Vec<Vec<u64>>,
     /// `counts` over each row's sum (0 for an empty row).
     pub shares: Vec<Vec<f64>>,
+    /// Per state at `from`, the accounts still present at `to` (the row sums of `counts`).
+    pub from_totals: Vec<u64>,
     /// Accounts present at both dates.
     pub stayed: u64,
     /// Of which in another state at `to` than at `from`.
@@ -41,6 +43,10 @@ pub struct BandTransition {
     pub entered: Vec<u64>,
     /// Accounts at `from` but not at `to`, per state at `from`.
     pub left: Vec<u64>,
+    /// All the accounts that entered (the sum of `entered`).
+    pub entered_total: u64,
+    /// All the accounts that left (the sum of `left`).
+    pub left_total: u64,
 }
 
 impl BandTransition {
@@ -50,11 +56,14 @@ impl BandTransition {
             to,
             counts: vec![vec![0; states]; states],
             shares: Vec::new(),
+            from_totals: Vec::new(),
             stayed: 0,
             moved: 0,
             moved_share: 0.0,
             entered: vec![0; states],
             left: vec![0; states],
+            entered_total: 0,
+            left_total: 0,
         }
     }
 
@@ -72,19 +81,22 @@ impl BandTransition {
         }
     }
 
-    /// Fills `shares`, `stayed`, `moved` and `moved_share` from `counts`.
+    /// Fills the totals, `shares`, `stayed`, `moved` and `moved_share` from the counts.
     fn finish(mut self) -> BandTransition {
+        self.from_totals = self.counts.iter().map(|row| row.iter().sum()).collect();
         self.shares = self
             .counts
             .iter()
-            .map(|row| {
-                let n: u64 = row.iter().sum();
+            .zip(&self.from_totals)
+            .map(|(row, &n)| {
                 row.iter()
                     .map(|&c| if n > 0 { c as f64 / n as f64 } else { 0.0 })
                     .collect()
             })
             .collect();
-        self.stayed = self.counts.iter().flatten().sum();
+        self.entered_total = self.entered.iter().sum();
+        self.left_total = self.left.iter().sum();
+        self.stayed = self.from_totals.iter().sum();
         let same: u64 = (0..self.counts.len()).map(|s| self.counts[s][s]).sum();
         self.moved = self.stayed - same;
         self.moved_share = if self.stayed > 0 {
@@ -131,6 +143,7 @@ pub struct BandTransitions {
 /// assert_eq!(step.shares[0], [0.0, 1.0, 0.0]);
 /// assert_eq!(step.left, [0, 1, 0]); // c left from green
 /// assert_eq!(step.entered, [0, 0, 1]); // d entered without a score
+/// assert_eq!((step.from_totals.clone(), step.entered_total, step.left_total), (vec![1, 1, 0], 1, 1));
 /// # Ok::<(), cs_core::Error>(())
 /// ```
 pub fn band_transitions<K: Ord + std::fmt::Display, P: Ord + std::fmt::Display>(
