@@ -16,12 +16,12 @@ use std::collections::HashMap;
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Date64Type, Float64Type, Int64Type, UInt32Type};
-use arrow_array::{Array, ArrayRef};
-use arrow_buffer::{BooleanBufferBuilder, NullBuffer, ScalarBuffer};
+use arrow_array::{Array, ArrayRef, StringArray};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use cs_core::pipeline::{Cells, Kind};
-use cs_core::portfolio::{Column, Validity, epoch_days};
+use cs_core::portfolio::{Column, MAX_EPOCH_DAY, MIN_EPOCH_DAY, Validity, epoch_days};
 use cs_core::{Error, Result};
 
 /// The cells of one column converted to a [`Kind`], owned (or sharing the Arrow buffers when
@@ -119,9 +119,9 @@ fn collect<T: Default>(
     Ok((values, (nulls.null_count() > 0).then_some(nulls)))
 }
 
-/// Text of a string-like column (utf8, large utf8, utf8 view, dictionary of text), trimmed;
-/// `None` for other types. Empty text reads as null.
-fn text_of(array: &ArrayRef) -> Option<Vec<Option<String>>> {
+/// A string-like column (utf8, large utf8, utf8 view, dictionary of text) as one utf8 array;
+/// `None` for other types. Cells are read through [`cell`], without a copy per cell.
+fn text_of(array: &ArrayRef) -> Option<StringArray> {
     let is_text = matches!(
         array.data_type(),
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
@@ -131,32 +131,47 @@ fn text_of(array: &ArrayRef) -> Option<Vec<Option<String>>> {
         return None;
     }
     let utf8 = arrow_cast::cast(array, &DataType::Utf8).ok()?;
-    let s = utf8.as_string::<i32>();
-    Some(
-        (0..s.len())
-            .map(|i| {
-                if s.is_null(i) {
-                    return None;
-                }
-                let t = s.value(i).trim();
-                (!t.is_empty()).then(|| t.to_owned())
-            })
-            .collect(),
-    )
+    Some(utf8.as_string::<i32>().clone())
+}
+
+/// Cell `i` of a text column, trimmed; `None` for a null or blank cell.
+fn cell(s: &StringArray, i: usize) -> Option<&str> {
+    if s.is_null(i) {
+        return None;
+    }
+    let t = s.value(i).trim();
+    (!t.is_empty()).then_some(t)
+}
+
+/// Every cell of a text column as owned text (see [`cell`]).
+fn owned_texts(s: &StringArray) -> Vec<Option<String>> {
+    (0..s.len()).map(|i| cell(s, i).map(str::to_owned)).collect()
+}
+
+/// The cells of a text column parsed one by one by `parse` (null and blank cells are null).
+fn parse_text<'s, T: Default>(
+    s: &'s StringArray,
+    mut parse: impl FnMut(&'s str, usize) -> Result<Option<T>>,
+) -> Result<(Vec<T>, Option<NullBuffer>)> {
+    collect((0..s.len()).map(|i| match cell(s, i) {
+        None => Ok(None),
+        Some(t) => parse(t, i),
+    }))
 }
 
 /// A number from text: `None` for NaN, an error for anything not a finite number.
 fn number_text(name: &str, t: &str, row: usize) -> Result<Option<f64>> {
-    match t.to_ascii_lowercase().as_str() {
-        "true" => return Ok(Some(1.0)),
-        "false" => return Ok(Some(0.0)),
-        "nan" => return Ok(None),
-        _ => {}
+    if let Ok(v) = t.parse::<f64>() {
+        // Rust reads "NaN", "nan", "inf" and "infinity" in any case too: `finite` sorts them.
+        return finite(name, v, row);
     }
-    let v: f64 = t
-        .parse()
-        .map_err(|_| bad(name, format!("{t:?}"), "a number", row))?;
-    finite(name, v, row)
+    if t.eq_ignore_ascii_case("true") {
+        Ok(Some(1.0))
+    } else if t.eq_ignore_ascii_case("false") {
+        Ok(Some(0.0))
+    } else {
+        Err(bad(name, format!("{t:?}"), "a number", row))
+    }
 }
 
 fn finite(name: &str, v: f64, row: usize) -> Result<Option<f64>> {
@@ -181,24 +196,34 @@ fn floats(array: &ArrayRef) -> Option<ArrayRef> {
 
 fn number(array: &ArrayRef, name: &str) -> Result<Held> {
     if let Some(text) = text_of(array) {
-        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
-            None => Ok(None),
-            Some(t) => number_text(name, t, i),
-        }))?;
+        let (v, n) = parse_text(&text, |t, i| number_text(name, t, i))?;
         return Ok(Held::Number(v.into(), n));
     }
     let f = floats(array).ok_or_else(|| wrong_type(name, array.data_type(), Kind::Number))?;
     let p = f.as_primitive::<Float64Type>();
-    let has_nan = p.iter().flatten().any(|v| !v.is_finite());
-    if !has_nan {
+    let values = p.values();
+    // One branch-free pass over the values buffer (null slots included: what they hold does
+    // not matter unless something is not finite).
+    if values.iter().all(|v| v.is_finite()) {
         // Shares the Arrow buffers: no copy.
-        return Ok(Held::Number(p.values().clone(), p.nulls().cloned()));
+        return Ok(Held::Number(values.clone(), p.nulls().cloned()));
     }
-    let (v, n) = collect(p.iter().enumerate().map(|(i, v)| match v {
-        None => Ok(None),
-        Some(v) => finite(name, v, i),
-    }))?;
-    Ok(Held::Number(v.into(), n))
+    finite_numbers(name, values, p.nulls())
+}
+
+/// Float cells with NaN or ±inf somewhere in the buffer: NaN cells become nulls holding 0 (the
+/// validity ANDed with "not NaN", in two passes without a branch per cell), and an infinite
+/// valid cell is the error naming its row.
+fn finite_numbers(name: &str, values: &ScalarBuffer<f64>, nulls: Option<&NullBuffer>) -> Result<Held> {
+    let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
+    if let Some(row) = (0..values.len()).find(|&i| values[i].is_infinite() && valid(i)) {
+        return Err(bad(name, values[row], "a finite number", row));
+    }
+    let not_nan = NullBuffer::from(values.iter().map(|v| !v.is_nan()).collect::<BooleanBuffer>());
+    let merged = NullBuffer::union(nulls, Some(&not_nan));
+    let merged = merged.filter(|n| n.null_count() > 0);
+    let zeroed: Vec<f64> = values.iter().map(|&v| if v.is_nan() { 0.0 } else { v }).collect();
+    Ok(Held::Number(zeroed.into(), merged))
 }
 
 fn whole(name: &str, v: f64, row: usize) -> Result<Option<i64>> {
@@ -217,10 +242,7 @@ fn whole(name: &str, v: f64, row: usize) -> Result<Option<i64>> {
 
 fn integer(array: &ArrayRef, name: &str) -> Result<Held> {
     if let Some(text) = text_of(array) {
-        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
-            None => Ok(None),
-            Some(t) => integer_text(name, t, i),
-        }))?;
+        let (v, n) = parse_text(&text, |t, i| integer_text(name, t, i))?;
         return Ok(Held::Integer(v.into(), n));
     }
     let dt = array.data_type();
@@ -277,22 +299,21 @@ fn integer_text(name: &str, t: &str, row: usize) -> Result<Option<i64>> {
 }
 
 fn flag_text(name: &str, t: &str, row: usize) -> Result<Option<bool>> {
-    match t.to_ascii_lowercase().as_str() {
-        "true" => Ok(Some(true)),
-        "false" => Ok(Some(false)),
-        _ => match t.parse::<f64>() {
+    if t.eq_ignore_ascii_case("true") {
+        Ok(Some(true))
+    } else if t.eq_ignore_ascii_case("false") {
+        Ok(Some(false))
+    } else {
+        match t.parse::<f64>() {
             Ok(f) if f.is_finite() => flag_number(name, f, row),
             _ => Err(bad(name, format!("{t:?}"), "a flag: true / false / 1 / 0", row)),
-        },
+        }
     }
 }
 
 fn flag(array: &ArrayRef, name: &str) -> Result<Held> {
     if let Some(text) = text_of(array) {
-        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
-            None => Ok(None),
-            Some(t) => flag_text(name, t, i),
-        }))?;
+        let (v, n) = parse_text(&text, |t, i| flag_text(name, t, i))?;
         return Ok(Held::Flag(v, n));
     }
     let dt = array.data_type();
@@ -341,9 +362,7 @@ fn date_text(name: &str, t: &str, row: usize) -> Result<i32> {
 /// `days` when the date lies within cs-core's date range (1900-01-01..=2200-12-31), else the
 /// cell error naming the column, the value (`shown`) and the row.
 fn within_range(name: &str, days: i32, shown: impl FnOnce() -> String, row: usize) -> Result<i32> {
-    let min = epoch_days(cs_core::portfolio::MIN_DATE);
-    let max = epoch_days(cs_core::portfolio::MAX_DATE);
-    if (min..=max).contains(&days) {
+    if (MIN_EPOCH_DAY..=MAX_EPOCH_DAY).contains(&days) {
         Ok(days)
     } else {
         Err(bad(
@@ -376,19 +395,21 @@ fn timestamp_text(ms: i64, sub_ns: u32) -> String {
 
 fn date(array: &ArrayRef, name: &str) -> Result<Held> {
     if let Some(text) = text_of(array) {
-        let (v, n) = collect(text.iter().enumerate().map(|(i, t)| match t {
-            None => Ok(None),
-            Some(t) => date_text(name, t, i).map(Some),
-        }))?;
+        let (v, n) = parse_text(&text, |t, i| date_text(name, t, i).map(Some))?;
         return Ok(Held::Date(v.into(), n));
     }
     let dt = array.data_type();
     match dt {
         DataType::Date32 => {
             let p = array.as_primitive::<Date32Type>();
-            for (i, d) in p.iter().enumerate() {
-                if let Some(d) = d {
-                    within_range(name, d, || day_text(d), i)?;
+            // One branch-free pass over the buffer; the cell by cell check (nulls skipped) only
+            // when some slot is outside the range, to name the first such valid row.
+            let in_range = |d: &i32| (MIN_EPOCH_DAY..=MAX_EPOCH_DAY).contains(d);
+            if !p.values().iter().fold(true, |all, d| all & in_range(d)) {
+                for (i, d) in p.iter().enumerate() {
+                    if let Some(d) = d {
+                        within_range(name, d, || day_text(d), i)?;
+                    }
                 }
             }
             Ok(Held::Date(p.values().clone(), p.nulls().cloned()))
@@ -461,7 +482,7 @@ fn label(array: &ArrayRef, name: &str) -> Result<Held> {
         let d = array.as_any_dictionary();
         let keys =
             arrow_cast::cast(d.keys(), &DataType::UInt32).map_err(|_| wrong_type(name, &dt, Kind::Label))?;
-        let names = text_of(d.values()).unwrap_or_default();
+        let names = text_of(d.values()).map(|s| owned_texts(&s)).unwrap_or_default();
         if names.iter().all(Option::is_some) {
             let k = keys.as_primitive::<UInt32Type>();
             let dictionary = names.into_iter().flatten().collect();
@@ -469,16 +490,14 @@ fn label(array: &ArrayRef, name: &str) -> Result<Held> {
         }
     }
     if let Some(text) = text_of(array) {
-        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut index: HashMap<&str, u32> = HashMap::new();
         let mut dictionary: Vec<String> = Vec::new();
-        let (v, n) = collect(text.into_iter().map(|t| {
-            Ok(t.map(|t| {
-                *index.entry(t).or_insert_with_key(|k| {
-                    dictionary.push(k.clone());
-                    (dictionary.len() - 1) as u32
-                })
-            }))
-        }))?;
+        let (v, n) = parse_text(&text, |t, _| {
+            Ok(Some(*index.entry(t).or_insert_with(|| {
+                dictionary.push(t.to_owned());
+                (dictionary.len() - 1) as u32
+            })))
+        })?;
         return Ok(Held::Label(v.into(), n, dictionary));
     }
     if dt == DataType::Boolean {
@@ -544,7 +563,7 @@ pub fn convert(array: &ArrayRef, name: &str, kind: Kind) -> Result<Held> {
 /// other types are formatted as Arrow displays them.
 pub fn texts(array: &ArrayRef, name: &str) -> Result<Vec<Option<String>>> {
     if let Some(t) = text_of(array) {
-        return Ok(t);
+        return Ok(owned_texts(&t));
     }
     let utf8 = arrow_cast::cast(array, &DataType::Utf8).map_err(|_| {
         Error::invalid(
@@ -553,7 +572,9 @@ pub fn texts(array: &ArrayRef, name: &str) -> Result<Vec<Option<String>>> {
             "expected text",
         )
     })?;
-    text_of(&utf8).ok_or_else(|| Error::invalid(format!("column {name}"), "cells", "expected text"))
+    text_of(&utf8)
+        .map(|t| owned_texts(&t))
+        .ok_or_else(|| Error::invalid(format!("column {name}"), "cells", "expected text"))
 }
 
 /// Text cells that must all be present (account ids): a null or blank cell is an error naming

@@ -194,3 +194,41 @@ fn labels_are_dictionary_encoded_and_whole_numbers_are_codes() {
         Cells::Integer(_)
     ));
 }
+
+/// The buffer passes (no check per cell unless a slot is out of the grammar) look at null slots
+/// too: what a null slot holds (±inf, NaN, a day far outside the range) is never an error and
+/// never a value, and the first bad *valid* cell is the one the error names.
+#[test]
+fn null_slots_holding_anything_are_nulls_and_errors_name_the_first_valid_bad_cell() {
+    use arrow_buffer::{NullBuffer, ScalarBuffer};
+    let nulls = NullBuffer::from(vec![true, false, true, false, true]);
+    let f = Float64Array::new(
+        ScalarBuffer::from(vec![1.5, f64::INFINITY, f64::NAN, f64::NEG_INFINITY, -2.0]),
+        Some(nulls.clone()),
+    );
+    let f: ArrayRef = Arc::new(f);
+    assert_eq!(
+        values(&convert(&f, "c", Kind::Number).unwrap()),
+        vec![Some(1.5), None, None, None, Some(-2.0)]
+    );
+    let bad = Float64Array::new(
+        ScalarBuffer::from(vec![f64::NAN, f64::INFINITY, 1.0, f64::NAN, f64::NEG_INFINITY]),
+        Some(nulls.clone()),
+    );
+    let bad: ArrayRef = Arc::new(bad);
+    assert_eq!(
+        err(&bad, Kind::Number),
+        "column c value -inf at position 4 is invalid: expected a finite number"
+    );
+    let d = Date32Array::new(
+        ScalarBuffer::from(vec![20_000, i32::MIN, 20_001, i32::MAX, 20_002]),
+        Some(nulls),
+    );
+    let d: ArrayRef = Arc::new(d);
+    assert_eq!(
+        values(&convert(&d, "c", Kind::Date).unwrap()),
+        vec![Some(20_000.0), None, Some(20_001.0), None, Some(20_002.0)]
+    );
+    let far: ArrayRef = Arc::new(Date32Array::from(vec![Some(20_000), None, Some(-30_000)]));
+    assert!(err(&far, Kind::Date).contains("at position 2"), "{}", err(&far, Kind::Date));
+}

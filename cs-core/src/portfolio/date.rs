@@ -71,6 +71,13 @@ pub const MAX_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2200, 12, 31) {
     None => NaiveDate::MAX,
 };
 
+/// [`MIN_DATE`] in days since 1970-01-01 (see [`epoch_days`]), for range checks over Arrow
+/// `date32` buffers without a date conversion per cell.
+pub const MIN_EPOCH_DAY: i32 = -25_567;
+
+/// [`MAX_DATE`] in days since 1970-01-01 (see [`MIN_EPOCH_DAY`]).
+pub const MAX_EPOCH_DAY: i32 = 84_370;
+
 /// The range inputs' dates must lie in, as error messages state it.
 pub const DATE_RANGE: &str = "1900-01-01..=2200-12-31";
 
@@ -104,4 +111,15 @@ pub fn epoch_days(date: NaiveDate) -> i32 {
 #[inline]
 pub(crate) fn days_between(start: NaiveDate, end: NaiveDate) -> i64 {
     (end - start).num_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_day_bounds_are_the_date_range() {
+        assert_eq!(epoch_days(MIN_DATE), MIN_EPOCH_DAY);
+        assert_eq!(epoch_days(MAX_DATE), MAX_EPOCH_DAY);
+    }
 }

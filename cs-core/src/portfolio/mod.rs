@@ -17,5 +17,7 @@ mod period;
 pub use column::{Column, Validity};
 pub use column_buf::ColumnBuf;
 pub(crate) use date::days_between;
-pub use date::{DATE_RANGE, DateLike, MAX_DATE, MIN_DATE, check_date, epoch_days};
+pub use date::{
+    DATE_RANGE, DateLike, MAX_DATE, MAX_EPOCH_DAY, MIN_DATE, MIN_EPOCH_DAY, check_date, epoch_days,
+};
 pub use period::{Granularity, MAX_TERM_MONTHS, Period};
