@@ -230,5 +230,9 @@ fn null_slots_holding_anything_are_nulls_and_errors_name_the_first_valid_bad_cel
         vec![Some(20_000.0), None, Some(20_001.0), None, Some(20_002.0)]
     );
     let far: ArrayRef = Arc::new(Date32Array::from(vec![Some(20_000), None, Some(-30_000)]));
-    assert!(err(&far, Kind::Date).contains("at position 2"), "{}", err(&far, Kind::Date));
+    assert!(
+        err(&far, Kind::Date).contains("at position 2"),
+        "{}",
+        err(&far, Kind::Date)
+    );
 }
