@@ -8,12 +8,12 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, UInt64Array};
 use arrow_schema::{DataType, Field};
 use cs_core::retention::{
-    AtRisk, ConfidenceType, KaplanMeier, LogRank, SurvivalGroup, kaplan_meier_by, logrank,
+    AtRisk, ConfidenceType, EventTable, KaplanMeier, LogRank, SurvivalGroup, kaplan_meier_by, logrank,
 };
 use cs_core::statistics::Confidence;
 use cs_core::{Error, Result};
 
-use crate::cells::{required_flags, required_numbers};
+use crate::cells::{required_flags, required_integers, required_numbers};
 use crate::column;
 use crate::groups::Groups;
 use crate::output::batch;
@@ -101,6 +101,28 @@ pub fn kaplan_meier_table(
         groups,
         curves,
     })
+}
+
+/// The Kaplan-Meier estimate from life-table counts: `events` churns and `censored` censored
+/// customers at each of `times` (any order, a time repeated any number of times: its counts
+/// add up), read by the cell grammar (numbers; whole numbers of 0 or more). This is how the
+/// partial tables of a distributed run merge (see `EventTable::from_counts`).
+pub fn kaplan_meier_from_counts(
+    times: &ArrayRef,
+    events: &ArrayRef,
+    censored: &ArrayRef,
+    confidence: Confidence,
+) -> Result<KaplanMeier> {
+    let times = required_numbers(times, "time")?;
+    let counts = |array: &ArrayRef, name: &str| -> Result<Vec<u64>> {
+        required_integers(array, name)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| u64::try_from(v).map_err(|_| Error::out_of_range(name, v, "0 or more").at(i)))
+            .collect()
+    };
+    let table = EventTable::from_counts(&times, &counts(events, "events")?, &counts(censored, "censored")?)?;
+    Ok(KaplanMeier::from_table(table, confidence))
 }
 
 /// The log-rank test between the groups of `by`, with the groups (for their keys).

@@ -25,8 +25,8 @@ use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
 use crate::input::{
-    Owned, bools, column, date_arg, document_text, float_array, float_column, int_array, int_column, ints,
-    optional, parsed, read_table, text,
+    Owned, bools, column, date_arg, document_text, float_array, float_column, from_python, int_array,
+    int_column, ints, optional, parsed, read_table, text,
 };
 use crate::output::{date_array, to_pyarrow, to_python};
 
@@ -1105,6 +1105,43 @@ impl PyRevenueRetention {
             d.set_item(k.as_deref(), to_python(py, v)?)?;
         }
         Ok(d)
+    }
+    /// Retention from counts per segment: one dict per part of the cohort and segment, with
+    /// ``segment`` (None: no segment) and the additive counts of a ``by_segment`` summary
+    /// (``start_accounts``, ``start_arr``, ``end_arr``, ``retained_arr``, ``churned_accounts``,
+    /// ``churned_arr``, ``expansion_arr``, ``contraction_arr``, ``new_accounts``, ``new_arr``).
+    /// Segments may repeat (their counts add up): the counts of the parts of a cohort give
+    /// the result on the whole cohort, exactly. This is how ``cs_core.spark.revenue_retention``
+    /// merges its partitions.
+    #[staticmethod]
+    fn from_counts(rows: &Bound<'_, PyAny>) -> PyResult<PyRevenueRetention> {
+        let mut parts = Vec::new();
+        for (i, row) in rows.try_iter()?.enumerate() {
+            let path = format!("counts[{i}]");
+            let serde_json::Value::Object(mut fields) = from_python(&row?, &path)? else {
+                return Err(raise(cs_core::Error::invalid(
+                    path,
+                    "the row",
+                    "expected a dict of counts",
+                )));
+            };
+            let segment = match fields.remove("segment") {
+                None | Some(serde_json::Value::Null) => None,
+                Some(serde_json::Value::String(s)) => Some(s),
+                Some(other) => {
+                    return Err(raise(cs_core::Error::invalid(
+                        format!("{path}.segment"),
+                        other,
+                        "expected text or None",
+                    )));
+                }
+            };
+            let counts: revenue::RetentionCounts = serde_json::from_value(serde_json::Value::Object(fields))
+                .map_err(|e| json_error(format!("{path}: {e}")))?;
+            parts.push((segment, counts));
+        }
+        let inner = revenue::RevenueRetention::from_counts(parts).or_raise()?;
+        Ok(PyRevenueRetention { inner })
     }
     /// Everything as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

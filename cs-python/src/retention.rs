@@ -26,7 +26,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use pyo3_arrow::input::AnyRecordBatch;
 
 use crate::error::{OrRaise, raise};
-use crate::input::{Flags, Float, document_text, int_at, ints};
+use crate::input::{Flags, Float, arrow_single, document_text, int_at, ints};
 use crate::input::{column, read_table};
 use crate::output::to_python;
 use crate::output::{batch_to_pyarrow, to_pyarrow};
@@ -70,7 +70,7 @@ fn flags_or_all<'py>(obj: Option<&Bound<'py, PyAny>>, name: &str, rows: usize) -
 
 /// A one-column batch named `name` holding a column-like object (group keys, bands).
 fn key_batch(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<RecordBatch> {
-    let array = crate::input::arrow_single(obj, name)?;
+    let array = arrow_single(obj, name)?;
     let schema = Arc::new(Schema::new(vec![field(name, array.data_type().clone(), true)]));
     RecordBatch::try_new(schema, vec![array]).map_err(|e| {
         raise(cs_core::Error::invalid(
@@ -346,6 +346,29 @@ impl PyKaplanMeier {
     /// The estimate as JSON.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(&self.inner).map_err(|e| json_error("kaplan-meier", &e))
+    }
+    /// The estimate from life-table counts: ``events`` churns and ``censored`` still-active
+    /// customers at each of ``times`` (columns of any kind; rows in any order, a time repeated
+    /// any number of times has its counts added). The counts of several parts of a portfolio
+    /// (Spark partitions, files) concatenated give the estimate of the whole portfolio, to the
+    /// last bit: this is how ``cs_core.spark.kaplan_meier_by`` merges its partitions.
+    #[staticmethod]
+    #[pyo3(signature = (times, events, censored, confidence = 0.95))]
+    fn from_counts(
+        py: Python<'_>,
+        times: &Bound<'_, PyAny>,
+        events: &Bound<'_, PyAny>,
+        censored: &Bound<'_, PyAny>,
+        confidence: f64,
+    ) -> PyResult<PyKaplanMeier> {
+        let confidence = confidence_of(confidence)?;
+        let times = arrow_single(times, "time")?;
+        let events = arrow_single(events, "events")?;
+        let censored = arrow_single(censored, "censored")?;
+        let inner = py
+            .detach(|| cs_arrow::survival::kaplan_meier_from_counts(&times, &events, &censored, confidence))
+            .or_raise()?;
+        Ok(PyKaplanMeier { inner })
     }
     /// Reads an estimate written by ``to_json``; the curve is recomputed from the event table
     /// and checked.

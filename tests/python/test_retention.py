@@ -179,6 +179,30 @@ def test_tables_and_round_trips() -> None:
     assert repr(km) == "KaplanMeier(subjects=6, events=4, median=8, confidence=0.9)"
 
 
+def test_from_counts_of_parts_is_the_whole_curve() -> None:
+    # Two parts of the customers, each reduced to its life table, the tables concatenated in
+    # any order: the curve of all the customers, to the bit.
+    durations = np.array([5.0, 0.0, 2.5, 2.5, 7.0, 5.0, 0.0, 1.0, 9.25, 3.0])
+    observed = np.array([True, False, True, True, False, True, True, False, True, False])
+    whole = cs.kaplan_meier(durations, observed, confidence=0.9)
+    first, second = (cs.kaplan_meier(durations[p], observed[p]).event_table() for p in (slice(0, 4), slice(4, None)))
+    rows = pa.concat_tables([second, first])
+    merged = cs.KaplanMeier.from_counts(rows["timeline"], rows["events"], rows["censored"], confidence=0.9)
+    assert merged == whole
+    assert merged.survival.tobytes() == whole.survival.tobytes()
+    # Plain lists too; a time repeated has its counts added.
+    km = cs.KaplanMeier.from_counts([2.0, 1.0, 2.0], [1, 0, 1], [0, 1, 0])
+    assert km == cs.kaplan_meier([2.0, 1.0, 2.0], [True, False, True])
+    with pytest.raises(cs.CsOutOfRangeError, match="events -1 at position 1 is outside 0 or more"):
+        cs.KaplanMeier.from_counts([1.0, 2.0], [1, -1], [0, 0])
+    with pytest.raises(cs.CsInvalidError, match="time NaN at position 0"):
+        cs.KaplanMeier.from_counts([math.nan], [1], [0])
+    with pytest.raises(cs.CsEmptyError):
+        cs.KaplanMeier.from_counts([1.0], [0], [0])
+    with pytest.raises(cs.CsLengthMismatchError):
+        cs.KaplanMeier.from_counts([1.0, 2.0], [1], [0, 0])
+
+
 def test_large_input_runs_on_both_paths_and_matches_lifelines() -> None:
     rng = np.random.default_rng(11)
     n = 200_000

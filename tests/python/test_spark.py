@@ -174,6 +174,96 @@ def test_partition_count_does_not_change_results(
     assert_same(scored, card.score(portfolio, AS_OF), ["account_id"])
     nps = cs_spark().nps_by(frame(spark, survey, partitions), ["segment", "region"], "month")
     assert_same(nps, cs.nps_by(survey, "score", ["segment", "region"], "month"), None)
+    accounts = pq.read_table(OMNICO / "accounts.parquet")
+    curves = cs_spark().kaplan_meier_by(frame(spark, accounts, partitions), "tenure_months", "churned", "segment")
+    assert_same_curves(curves, cs.kaplan_meier_by(accounts, "tenure_months", "churned", "segment"))
+
+
+@pytest.fixture(scope="module")
+def accounts() -> pa.Table:
+    return pq.read_table(OMNICO / "accounts.parquet")
+
+
+def _bits(values: Any) -> list[bytes]:
+    return [struct.pack("<d", v) for v in values]
+
+
+def assert_same_curves(actual: dict[Any, cs.KaplanMeier], expected: dict[Any, cs.KaplanMeier]) -> None:
+    """The same keys in the same order, and every curve the same to the bit: life table,
+    survival, Greenwood sums, band and median."""
+    assert list(actual) == list(expected)
+    for key, curve in expected.items():
+        got = actual[key]
+        assert got.event_table().equals(curve.event_table()), key
+        assert _bits(got.survival) == _bits(curve.survival), key
+        assert _bits(got.greenwood) == _bits(curve.greenwood), key
+        band, want = got.confidence_interval(), curve.confidence_interval()
+        assert _bits(band["lower"]) == _bits(want["lower"]) and _bits(band["upper"]) == _bits(want["upper"])
+        assert got.median() == curve.median()
+        assert got == curve
+
+
+@pytest.mark.parametrize("by", ["segment", ["segment", "region"]])
+def test_kaplan_meier_by_equals_the_single_machine_curves(spark: Any, accounts: pa.Table, by: Any) -> None:
+    expected = cs.kaplan_meier_by(accounts, "tenure_months", "churned", by)
+    assert sum(curve.events for curve in expected.values()) > 0
+    actual = cs_spark().kaplan_meier_by(frame(spark, accounts), "tenure_months", "churned", by)
+    assert_same_curves(actual, expected)
+
+
+def test_kaplan_meier_by_with_fractional_tenures_and_missing_keys(spark: Any) -> None:
+    # The sorting path (fractional tenures), zero tenures, a group that never churns and
+    # customers without a segment (null key: the first group, as on one machine).
+    rows = 1500
+    table = pa.table(
+        {
+            "tenure": [0.0 if i % 97 == 0 else (i * 7.31) % 41.5 for i in range(rows)],
+            "churned": [i % 3 == 0 and i % 5 != 4 for i in range(rows)],
+            "segment": [None if i % 11 == 0 else ("loyal" if i % 5 == 4 else f"s{i % 4}") for i in range(rows)],
+        }
+    )
+    expected = cs.kaplan_meier_by(table, "tenure", "churned", "segment", confidence=0.9)
+    assert None in expected and expected["loyal"].events == 0
+    actual = cs_spark().kaplan_meier_by(frame(spark, table), "tenure", "churned", "segment", confidence=0.9)
+    assert_same_curves(actual, expected)
+
+
+def test_revenue_retention_equals_the_single_machine_result(spark: Any) -> None:
+    import pyarrow.csv as pacsv
+
+    start, end = (pacsv.read_csv(ROOT / "examples" / "data" / f"snapshot_{y}.csv") for y in (2025, 2026))
+    expected = cs.revenue_retention(start, end, segment="segment")
+    actual = cs_spark().revenue_retention(frame(spark, start), frame(spark, end), segment="segment")
+    assert actual.to_dict() == expected.to_dict()
+    overall = cs_spark().revenue_retention(frame(spark, start), frame(spark, end))
+    assert overall.to_dict() == cs.revenue_retention(start, end).to_dict()
+
+
+def test_revenue_retention_with_churn_new_business_and_no_end_segment(spark: Any) -> None:
+    rows = 2000
+    start = pa.table(
+        {
+            "id": [f"a{i}" for i in range(rows)],
+            "arr": [(i * 7919) % 50_000_00 for i in range(rows)],
+            "tier": [None if i % 13 == 0 else f"t{i % 3}" for i in range(rows)],
+        }
+    )
+    # Every fifth account churned, every seventh grew, 300 new accounts; no segment at the end.
+    kept = [i for i in range(rows) if i % 5 != 0]
+    end = pa.table(
+        {
+            "id": [f"a{i}" for i in kept] + [f"n{i}" for i in range(300)],
+            "arr": [(i * 7919) % 50_000_00 * (2 if i % 7 == 0 else 1) // (1 if i % 3 else 2) for i in kept]
+            + [1000 * i for i in range(300)],
+        }
+    )
+    expected = cs.revenue_retention(start, end, id="id", segment="tier")
+    assert expected.overall["new_accounts"] == 300 and expected.overall["churned_accounts"] > 0
+    for partitions in (1, 3, 17):
+        actual = cs_spark().revenue_retention(
+            frame(spark, start, partitions), frame(spark, end, partitions), id="id", segment="tier"
+        )
+        assert actual.to_dict() == expected.to_dict(), partitions
 
 
 def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
@@ -181,6 +271,15 @@ def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
         cs_spark().nps_by(frame(spark, survey), "no_such_column")
     with pytest.raises(cs.CsInvalidError, match="adjusted_wald"):
         cs_spark().nps_by(frame(spark, survey), "segment", interval="adjusted_wald")
+    negative = pa.table({"tenure": [1.0, -2.0], "churned": [True, False], "segment": ["a", "a"]})
+    with pytest.raises(cs.CsOutOfRangeError, match="duration"):
+        cs_spark().kaplan_meier_by(frame(spark, negative, 1), "tenure", "churned", "segment")
+    twice = pa.table({"account_id": ["a", "b", "a"], "arr": [1, 2, 3]})
+    once = pa.table({"account_id": ["a"], "arr": [1]})
+    with pytest.raises(cs.CsDuplicateError, match='duplicate account id "a"'):
+        cs_spark().revenue_retention(frame(spark, twice), frame(spark, once))
+    with pytest.raises(cs.CsOutOfRangeError, match="arr -1"):
+        cs_spark().revenue_retention(frame(spark, pa.table({"account_id": ["a"], "arr": [-1]})), frame(spark, once))
 
 
 def cs_spark() -> Any:

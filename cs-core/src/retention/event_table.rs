@@ -137,6 +137,74 @@ impl EventTable {
         Ok(Self::from_sorted_keys(&keys))
     }
 
+    /// Builds the table from counts per time: `events[i]` churns and `censored[i]` censored
+    /// subjects at `times[i]`, rows in any order, a time repeated any number of times (its
+    /// counts are summed), rows with no subject skipped. This is how partial tables merge: the
+    /// counts of several parts of a population (Spark partitions, batches) summed per time give
+    /// the table [`EventTable::from_durations`] builds from the whole population, the same
+    /// integers and times, hence the same Kaplan-Meier curve to the last bit.
+    ///
+    /// ```
+    /// use cs_core::retention::EventTable;
+    /// let whole = EventTable::from_durations(&[3.0, 1.0, 3.0, 5.0], &[true, false, true, false])?;
+    /// // Two parts: {3 churned, 1 censored} and {3 churned, 5 censored}.
+    /// let merged = EventTable::from_counts(&[3.0, 1.0, 5.0, 3.0], &[1, 0, 0, 1], &[0, 1, 1, 0])?;
+    /// assert_eq!(merged, whole);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    ///
+    /// Times must be finite and non-negative, the columns of equal length, and there must be
+    /// at least one subject; a sum beyond `u64` is [`Error::OutOfRange`].
+    pub fn from_counts(times: &[f64], events: &[u64], censored: &[u64]) -> Result<Self> {
+        for (field, len) in [("events", events.len()), ("censored", censored.len())] {
+            if len != times.len() {
+                return Err(Error::LengthMismatch {
+                    field: field.into(),
+                    expected: times.len(),
+                    actual: len,
+                });
+            }
+        }
+        let mut rows: Vec<(u64, u64, u64)> = Vec::with_capacity(times.len());
+        for (i, ((&t, &e), &c)) in times.iter().zip(events).zip(censored).enumerate() {
+            if !t.is_finite() {
+                return Err(Error::invalid("time", t, "times must be finite numbers").at(i));
+            }
+            if t < 0.0 {
+                return Err(Error::out_of_range("time", t, "0 or more").at(i));
+            }
+            if e > 0 || c > 0 {
+                // The bits of a non-negative float sort as the float; -0.0 folds into 0.0.
+                rows.push(((t + 0.0).to_bits(), e, c));
+            }
+        }
+        rows.sort_unstable_by_key(|r| r.0);
+        let too_many = |what: &str| Error::out_of_range(what, "the sum", "a count within u64");
+        let mut merged: Vec<(u64, u64, u64)> = Vec::with_capacity(rows.len());
+        let mut subjects = 0u64;
+        for (t, e, c) in rows {
+            subjects = subjects
+                .checked_add(e)
+                .and_then(|s| s.checked_add(c))
+                .ok_or_else(|| too_many("subjects"))?;
+            match merged.last_mut() {
+                Some(last) if last.0 == t => {
+                    last.1 += e;
+                    last.2 += c;
+                }
+                _ => merged.push((t, e, c)),
+            }
+        }
+        if subjects == 0 {
+            return Err(Error::empty("event table counts"));
+        }
+        let mut builder = Builder::with_capacity(subjects, merged.len() + 1);
+        for (t, e, c) in merged {
+            builder.push(f64::from_bits(t), e + c, e);
+        }
+        Ok(builder.finish())
+    }
+
     /// The table of subjects whose packed keys (see [`pack_key`]) are sorted ascending.
     ///
     /// The keys are cut into pieces at time boundaries; each piece counts its rows, then
@@ -496,5 +564,62 @@ mod tests {
         let t = EventTable::from_durations(&[-0.0, 0.5], &[true, true]).unwrap();
         assert_eq!(t.times(), &[0.0, 0.5]);
         assert_eq!(t.events(), &[1, 1]);
+    }
+
+    /// The rows of a table as `(time, events, censored)` counts, time 0 included.
+    fn counts(t: &EventTable) -> (Vec<f64>, Vec<u64>, Vec<u64>) {
+        (t.times().to_vec(), t.events().to_vec(), t.censored().to_vec())
+    }
+
+    proptest::proptest! {
+        /// The tables of any split of a population, merged by `from_counts`, are the table of
+        /// the whole population (both construction paths: counting and sorting).
+        #[test]
+        fn parts_merged_by_counts_are_the_whole_table(
+            rows in proptest::collection::vec((0u32..40, proptest::bool::ANY, 0usize..4, proptest::bool::ANY), 1..300),
+        ) {
+            let durations: Vec<f64> = rows.iter().map(|r| if r.3 { f64::from(r.0) } else { f64::from(r.0) / 8.0 }).collect();
+            let observed: Vec<bool> = rows.iter().map(|r| r.1).collect();
+            let whole = EventTable::from_durations(&durations, &observed).unwrap();
+            let (mut times, mut events, mut censored) = (Vec::new(), Vec::new(), Vec::new());
+            for part in 0..4 {
+                let (d, o): (Vec<f64>, Vec<bool>) = rows
+                    .iter()
+                    .zip(durations.iter().zip(&observed))
+                    .filter(|(r, _)| r.2 == part)
+                    .map(|(_, (d, o))| (*d, *o))
+                    .unzip();
+                if d.is_empty() {
+                    continue;
+                }
+                let (t, e, c) = counts(&EventTable::from_durations(&d, &o).unwrap());
+                times.extend(t.into_iter().rev());
+                events.extend(e.into_iter().rev());
+                censored.extend(c.into_iter().rev());
+            }
+            proptest::prop_assert_eq!(EventTable::from_counts(&times, &events, &censored).unwrap(), whole);
+        }
+    }
+
+    #[test]
+    fn bad_counts_are_typed_errors() {
+        let e = EventTable::from_counts(&[1.0, f64::NAN], &[1, 1], &[0, 0]).unwrap_err();
+        assert_eq!(e.position(), Some(1));
+        assert!(EventTable::from_counts(&[-1.0], &[1], &[0]).is_err());
+        assert!(matches!(
+            EventTable::from_counts(&[1.0], &[1, 2], &[0]).unwrap_err(),
+            Error::LengthMismatch { .. }
+        ));
+        assert!(matches!(
+            EventTable::from_counts(&[1.0], &[0], &[0]).unwrap_err(),
+            Error::Empty { .. }
+        ));
+        assert!(EventTable::from_counts(&[1.0, 2.0], &[u64::MAX, 1], &[0, 0]).is_err());
+        // -0.0 and 0.0 are one time.
+        let t = EventTable::from_counts(&[-0.0, 0.0, 2.0], &[1, 1, 0], &[0, 0, 1]).unwrap();
+        assert_eq!(
+            (t.times(), t.events(), t.censored()),
+            (&[0.0, 2.0][..], &[2, 0][..], &[0, 1][..])
+        );
     }
 }

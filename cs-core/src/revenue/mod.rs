@@ -32,7 +32,7 @@ mod upcoming;
 pub use arr::{ArrAtRisk, ArrGroup, arr_at_risk};
 pub use churn::{ChurnReason, ReasonShare, churn_reasons};
 pub use expansion::{Evidence, ExpansionCriteria, ExpansionOpportunity};
-pub use retention::{RetentionSummary, RevenueRetention, Snapshot, revenue_retention};
+pub use retention::{RetentionCounts, RetentionSummary, RevenueRetention, Snapshot, revenue_retention};
 pub use upcoming::{RenewalMonth, UpcomingRenewals, upcoming_renewals};
 
 /// [`crate::Error::LengthMismatch`] unless a per-row input has the table's length.

@@ -117,38 +117,81 @@ pub struct RevenueRetention {
     pub by_segment: Vec<(Option<String>, RetentionSummary)>,
 }
 
-#[derive(Default)]
-struct Tally {
-    start_accounts: u64,
-    start_arr: i128,
-    end_arr: i128,
-    retained: i128,
-    churned_accounts: u64,
-    churned_arr: i128,
-    expansion: i128,
-    contraction: i128,
-    new_accounts: u64,
-    new_arr: i128,
+/// The additive counts behind a [`RetentionSummary`]: sums over accounts, exact (`i128`), so
+/// the counts of several parts of a cohort (Spark partitions, files) add up to the counts of the
+/// whole cohort whatever the split or the order ([`RetentionCounts::merge`]), and
+/// [`RevenueRetention::from_counts`] gives the single-machine result from them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionCounts {
+    /// Accounts in the starting cohort.
+    pub start_accounts: u64,
+    /// Their ARR at the start.
+    pub start_arr: i128,
+    /// Their ARR at the end.
+    pub end_arr: i128,
+    /// Σ min(end, start).
+    pub retained_arr: i128,
+    /// Starting accounts with ARR 0 or absent at the end.
+    pub churned_accounts: u64,
+    /// Their starting ARR.
+    pub churned_arr: i128,
+    /// Σ (end − start) over accounts that grew.
+    pub expansion_arr: i128,
+    /// Σ (start − end) over accounts that shrank but stayed.
+    pub contraction_arr: i128,
+    /// Accounts present only at the end.
+    pub new_accounts: u64,
+    /// Their ARR.
+    pub new_arr: i128,
 }
 
-impl Tally {
+impl RetentionCounts {
+    /// Adds `other` (another part of the cohort); a count beyond its type is
+    /// [`Error::OutOfRange`].
+    pub fn merge(&mut self, other: &RetentionCounts) -> Result<()> {
+        let count = |a: u64, b: u64, what: &str| {
+            a.checked_add(b)
+                .ok_or_else(|| Error::out_of_range(what, "the sum", "a count within u64"))
+        };
+        let sum = |a: i128, b: i128, what: &str| {
+            a.checked_add(b)
+                .ok_or_else(|| Error::out_of_range(what, "the sum", "a sum within i128"))
+        };
+        *self = RetentionCounts {
+            start_accounts: count(self.start_accounts, other.start_accounts, "start accounts")?,
+            start_arr: sum(self.start_arr, other.start_arr, "start arr")?,
+            end_arr: sum(self.end_arr, other.end_arr, "end arr")?,
+            retained_arr: sum(self.retained_arr, other.retained_arr, "retained arr")?,
+            churned_accounts: count(self.churned_accounts, other.churned_accounts, "churned accounts")?,
+            churned_arr: sum(self.churned_arr, other.churned_arr, "churned arr")?,
+            expansion_arr: sum(self.expansion_arr, other.expansion_arr, "expansion arr")?,
+            contraction_arr: sum(self.contraction_arr, other.contraction_arr, "contraction arr")?,
+            new_accounts: count(self.new_accounts, other.new_accounts, "new accounts")?,
+            new_arr: sum(self.new_arr, other.new_arr, "new arr")?,
+        };
+        Ok(())
+    }
+
     fn add(&mut self, start: i64, end: i64) {
         let (s, e) = (i128::from(start), i128::from(end));
         self.start_accounts += 1;
         self.start_arr += s;
         self.end_arr += e;
-        self.retained += s.min(e);
+        self.retained_arr += s.min(e);
         if e == 0 && s > 0 {
             self.churned_accounts += 1;
             self.churned_arr += s;
         } else if e > s {
-            self.expansion += e - s;
+            self.expansion_arr += e - s;
         } else {
-            self.contraction += s - e;
+            self.contraction_arr += s - e;
         }
     }
 
-    fn summary(&self) -> Result<RetentionSummary> {
+    /// The summary of these counts: the sums (each within `i64`, else [`Error::OutOfRange`])
+    /// and the ratios GRR, NRR and logo churn.
+    pub fn summary(&self) -> Result<RetentionSummary> {
         let fit =
             |v: i128, what: &str| i64::try_from(v).map_err(|_| Error::out_of_range(what, v, "the i64 range"));
         let ratio = |num: i128| (self.start_arr > 0).then(|| num as f64 / self.start_arr as f64);
@@ -156,17 +199,78 @@ impl Tally {
             start_accounts: self.start_accounts,
             start_arr: fit(self.start_arr, "start arr")?,
             end_arr: fit(self.end_arr, "end arr")?,
-            retained_arr: fit(self.retained, "retained arr")?,
+            retained_arr: fit(self.retained_arr, "retained arr")?,
             churned_accounts: self.churned_accounts,
             churned_arr: fit(self.churned_arr, "churned arr")?,
-            expansion_arr: fit(self.expansion, "expansion arr")?,
-            contraction_arr: fit(self.contraction, "contraction arr")?,
+            expansion_arr: fit(self.expansion_arr, "expansion arr")?,
+            contraction_arr: fit(self.contraction_arr, "contraction arr")?,
             new_accounts: self.new_accounts,
             new_arr: fit(self.new_arr, "new arr")?,
-            grr: ratio(self.retained),
+            grr: ratio(self.retained_arr),
             nrr: ratio(self.end_arr),
             logo_churn: (self.start_accounts > 0)
                 .then(|| self.churned_accounts as f64 / self.start_accounts as f64),
+        })
+    }
+}
+
+impl RetentionSummary {
+    /// The additive counts of this summary (to merge with other parts of a cohort).
+    pub fn counts(&self) -> RetentionCounts {
+        RetentionCounts {
+            start_accounts: self.start_accounts,
+            start_arr: i128::from(self.start_arr),
+            end_arr: i128::from(self.end_arr),
+            retained_arr: i128::from(self.retained_arr),
+            churned_accounts: self.churned_accounts,
+            churned_arr: i128::from(self.churned_arr),
+            expansion_arr: i128::from(self.expansion_arr),
+            contraction_arr: i128::from(self.contraction_arr),
+            new_accounts: self.new_accounts,
+            new_arr: i128::from(self.new_arr),
+        }
+    }
+}
+
+impl RevenueRetention {
+    /// Retention from counts per segment, in any order, a segment repeated any number of times
+    /// (its counts are merged): the counts of the parts of a cohort (the `by_segment` summaries
+    /// of [`revenue_retention`] on each part, through [`RetentionSummary::counts`]) give the
+    /// result of [`revenue_retention`] on the whole cohort, exactly. The overall summary is the
+    /// sum of the segments.
+    ///
+    /// ```
+    /// use cs_core::portfolio::Column;
+    /// use cs_core::revenue::{RevenueRetention, Snapshot, revenue_retention};
+    /// let snap = |ids: &[&str], arr: &[i64], seg: &[&str]| {
+    ///     Snapshot::new(ids, Column::new("arr", arr), Some(seg))
+    /// };
+    /// let whole = revenue_retention(
+    ///     &snap(&["a", "b", "c"], &[100, 200, 300], &["x", "y", "x"])?,
+    ///     &snap(&["a", "c", "d"], &[150, 100, 50], &["x", "x", "y"])?,
+    /// )?;
+    /// // The same accounts in two parts (each account's start and end in the same part).
+    /// let one = revenue_retention(&snap(&["a", "b"], &[100, 200], &["x", "y"])?, &snap(&["a"], &[150], &["x"])?)?;
+    /// let two = revenue_retention(&snap(&["c"], &[300], &["x"])?, &snap(&["c", "d"], &[100, 50], &["x", "y"])?)?;
+    /// let counts = one.by_segment.iter().chain(&two.by_segment).map(|(k, s)| (k.clone(), s.counts()));
+    /// assert_eq!(RevenueRetention::from_counts(counts)?, whole);
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn from_counts(
+        by_segment: impl IntoIterator<Item = (Option<String>, RetentionCounts)>,
+    ) -> Result<RevenueRetention> {
+        let mut segments: BTreeMap<Option<String>, RetentionCounts> = BTreeMap::new();
+        let mut overall = RetentionCounts::default();
+        for (segment, counts) in by_segment {
+            overall.merge(&counts)?;
+            segments.entry(segment).or_default().merge(&counts)?;
+        }
+        Ok(RevenueRetention {
+            overall: overall.summary()?,
+            by_segment: segments
+                .into_iter()
+                .map(|(k, c)| Ok((k, c.summary()?)))
+                .collect::<Result<Vec<_>>>()?,
         })
     }
 }
@@ -188,8 +292,8 @@ impl Tally {
 /// # Ok::<(), cs_core::Error>(())
 /// ```
 pub fn revenue_retention(start: &Snapshot, end: &Snapshot) -> Result<RevenueRetention> {
-    let mut overall = Tally::default();
-    let mut segments: HashMap<Option<&str>, Tally> = HashMap::new();
+    let mut overall = RetentionCounts::default();
+    let mut segments: HashMap<Option<&str>, RetentionCounts> = HashMap::new();
     for (id, (s, seg)) in &start.accounts {
         let e = end.arr(id).unwrap_or(0);
         overall.add(*s, e);
@@ -221,6 +325,10 @@ pub fn revenue_retention(start: &Snapshot, end: &Snapshot) -> Result<RevenueRete
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// An account of the split test: start ARR, end ARR, where it is (0 start only, 1 end
+    /// only, else both), its segment and its part.
+    type Row = (i64, i64, u8, u8, usize);
 
     #[test]
     fn duplicate_ids_are_rejected() {
@@ -283,6 +391,37 @@ mod tests {
                 prop_assert!((0.0..=1.0).contains(&g));
                 prop_assert!(g <= n + 1e-12);
             }
+        }
+
+        /// The counts of any split of the accounts (start, end, segments, new accounts), merged,
+        /// are the whole result.
+        #[test]
+        fn counts_of_parts_merge_into_the_whole(
+            rows in prop::collection::vec(
+                (0i64..1_000, 0i64..1_000, 0u8..4, 0u8..3, 0usize..3), 1..80),
+        ) {
+            // r.2: 0 start only, 1 end only (new), 2-3 both; r.3 the segment; r.4 the part.
+            let side = |keep: &dyn Fn(&Row) -> bool, value: &dyn Fn(&Row) -> i64| {
+                let chosen: Vec<(usize, &Row)> = rows.iter().enumerate().filter(|(_, r)| keep(r)).collect();
+                let ids: Vec<String> = chosen.iter().map(|(i, _)| format!("a{i}")).collect();
+                let arr: Vec<i64> = chosen.iter().map(|(_, r)| value(r)).collect();
+                let seg: Vec<String> = chosen.iter().map(|(_, r)| format!("s{}", r.3)).collect();
+                Snapshot::new(&ids, Column::new("arr", &arr), Some(&seg)).unwrap()
+            };
+            let whole = revenue_retention(
+                &side(&|r| r.2 != 1, &|r| r.0),
+                &side(&|r| r.2 != 0, &|r| r.1),
+            ).unwrap();
+            let mut counts = Vec::new();
+            for part in 0..3 {
+                let one = revenue_retention(
+                    &side(&|r| r.4 == part && r.2 != 1, &|r| r.0),
+                    &side(&|r| r.4 == part && r.2 != 0, &|r| r.1),
+                ).unwrap();
+                counts.extend(one.by_segment.iter().map(|(k, s)| (k.clone(), s.counts())));
+            }
+            counts.reverse();
+            prop_assert_eq!(RevenueRetention::from_counts(counts).unwrap(), whole);
         }
     }
 }

@@ -960,6 +960,13 @@ class KaplanMeier:
     def to_json(self) -> str:
         """The estimate as JSON."""
     @staticmethod
+    def from_counts(times: Any, events: Any, censored: Any, confidence: float = 0.95) -> KaplanMeier:
+        """The estimate from life-table counts: ``events`` churns and ``censored`` still-active
+        customers at each of ``times`` (columns of any kind; rows in any order, a time repeated
+        any number of times has its counts added). The counts of several parts of a portfolio
+        (Spark partitions, files) concatenated give the estimate of the whole portfolio, to the
+        last bit: this is how ``cs_core.spark.kaplan_meier_by`` merges its partitions."""
+    @staticmethod
     def from_json(text: str) -> KaplanMeier:
         """Reads an estimate written by ``to_json``; the curve is recomputed from the event table
         and checked."""
@@ -1639,6 +1646,15 @@ class RevenueRetention:
         """Segment (None: no segment) -> summary dict, from the starting snapshot's segments."""
     def to_dict(self) -> dict[str, Any]:
         """Everything as a dict."""
+    @staticmethod
+    def from_counts(rows: Iterable[dict[str, Any]]) -> RevenueRetention:
+        """Retention from counts per segment: one dict per part of the cohort and segment, with
+        ``segment`` (None: no segment) and the additive counts of a ``by_segment`` summary
+        (``start_accounts``, ``start_arr``, ``end_arr``, ``retained_arr``, ``churned_accounts``,
+        ``churned_arr``, ``expansion_arr``, ``contraction_arr``, ``new_accounts``, ``new_arr``).
+        Segments may repeat (their counts add up): the counts of the parts of a cohort give
+        the result on the whole cohort, exactly. This is how ``cs_core.spark.revenue_retention``
+        merges its partitions."""
 
 @final
 class Report:

@@ -7,10 +7,11 @@ on each Arrow batch, so a cluster computes exactly what one process computes:
 - per account (:func:`score_health`, :func:`score_risk`, :func:`evaluate_playbook`): each
   batch goes through ``Scorecard.score`` / ``RiskModel.score`` / ``Playbook.evaluate``; the
   result has the same columns, bit for bit, as the single-machine call on the whole table.
-- aggregates (:func:`nps_by`): each batch emits mergeable partial counts (the single-machine
-  function on the batch), Spark sums them with its own ``groupBy``, and the statistics per group
-  come from the core's ``nps_from_counts`` on the summed counts: equal counts give the
-  single-machine statistics to the last bit.
+- aggregates (:func:`nps_by`, :func:`kaplan_meier_by`, :func:`revenue_retention`): each batch
+  emits mergeable partial counts (the single-machine function on the batch), Spark sums them
+  with its own ``groupBy``, and the statistics per group come from the core on the summed counts
+  (``nps_from_counts``, ``KaplanMeier.from_counts``, ``RevenueRetention.from_counts``): equal
+  counts give the single-machine statistics to the last bit.
 
 The output schema of every function is derived by running the single-machine function on an
 empty Arrow table of the input's schema (``nps_by``: on its first row, as it rejects an empty
@@ -32,7 +33,7 @@ import cs_core as cs
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-__all__ = ["evaluate_playbook", "nps_by", "score_health", "score_risk"]
+__all__ = ["evaluate_playbook", "kaplan_meier_by", "nps_by", "revenue_retention", "score_health", "score_risk"]
 
 Batches = Iterator[pa.RecordBatch]
 
@@ -90,12 +91,18 @@ def _conform(result: pa.Table | pa.RecordBatch, schema: pa.Schema) -> Iterator[p
             yield from pa.Table.from_batches([batch]).select(schema.names).cast(schema).to_batches()
 
 
-def _map_batches(df: DataFrame, apply: Callable[[Any], Any], sample: pa.Table | None = None) -> DataFrame:
+def _map_batches(
+    df: DataFrame,
+    apply: Callable[[Any], Any],
+    sample: pa.Table | None = None,
+    schema: pa.Schema | None = None,
+) -> DataFrame:
     """``df.mapInArrow`` of ``apply`` (a single-machine function of one Arrow table), with the
-    output schema taken from ``apply`` on ``sample`` (default: an empty table of ``df``'s
-    schema)."""
-    probe = _empty_like(df) if sample is None else sample
-    spark_schema = _spark_schema(_schema_of(apply(probe)))
+    output schema ``schema``, or taken from ``apply`` on ``sample`` (default: an empty table of
+    ``df``'s schema)."""
+    if schema is None:
+        schema = _schema_of(apply(_empty_like(df) if sample is None else sample))
+    spark_schema = _spark_schema(schema)
     target = _arrow_schema(spark_schema)
 
     def run(batches: Batches) -> Batches:
@@ -255,3 +262,166 @@ def _nps_statistics(batch: pa.RecordBatch, schema: pa.Schema, confidence: float)
     columns = {name: batch.column(name) for name in batch.schema.names}
     columns.update({name: pa.array(values, pa.float64()) for name, values in stats.items()})
     return pa.RecordBatch.from_arrays([columns[name] for name in schema.names], schema=schema)
+
+
+def kaplan_meier_by(
+    df: DataFrame,
+    duration: str = "duration",
+    observed: str | None = "observed",
+    by: str | Sequence[str] = "segment",
+    confidence: float = 0.95,
+) -> dict[Any, cs.KaplanMeier]:
+    """Kaplan-Meier estimates of tenure per group of a Spark DataFrame (``cs.kaplan_meier_by``).
+
+    Each Arrow batch is turned into its life table per group by ``cs.kaplan_meier_by``
+    (churns and censored customers per distinct tenure), Spark sums the counts per group and
+    tenure with its own ``groupBy``, and the driver builds each curve with
+    ``KaplanMeier.from_counts`` from the summed table: the same table as the single-machine
+    call on the whole DataFrame, hence the same curves, bands and medians to the last bit.
+
+    Args:
+        df: one customer per row.
+        duration, observed, by, confidence: as in :func:`cs_core.kaplan_meier_by`.
+
+    Returns:
+        ``{key: KaplanMeier}`` sorted by key, as :func:`cs_core.kaplan_meier_by`. The summed life
+        table reaches the driver: one row per group and distinct tenure (tenures in whole days
+        or months keep it small; continuous tenures make it as long as the data).
+    """
+    from pyspark.sql import functions
+
+    keys = cs._names(by)
+    source = _arrow_schema(df.schema)
+    key_fields = [pa.field(k, _spark_arrow_type(source.field(k).type)) for k in keys]
+    partial_schema = pa.schema(
+        [*key_fields, pa.field("time", pa.float64()), pa.field("events", pa.int64()), pa.field("censored", pa.int64())]
+    )
+
+    def counts(table: Any) -> pa.Table:
+        curves = cs.kaplan_meier_by(table, duration, observed, keys, confidence)
+        parts = []
+        for key, curve in curves.items():
+            life = curve.event_table()
+            values = key if len(keys) > 1 else (key,)
+            rows = life.num_rows
+            columns = [pa.array([value] * rows, field.type) for value, field in zip(values, key_fields)]
+            columns += [life.column("timeline"), life.column("events"), life.column("censored")]
+            parts.append(pa.Table.from_arrays(columns, schema=partial_schema.remove_metadata()))
+        return pa.concat_tables(parts) if parts else partial_schema.empty_table()
+
+    partial = _map_batches(df, counts, schema=partial_schema)
+    summed = (
+        partial.groupBy(*keys, "time")
+        .agg(functions.sum("events").alias("events"), functions.sum("censored").alias("censored"))
+        .toArrow()
+    )
+    groups: dict[Any, list[int]] = {}
+    key_columns = [summed.column(k).to_pylist() for k in keys]
+    for row, values in enumerate(zip(*key_columns)):
+        groups.setdefault(values if len(keys) > 1 else values[0], []).append(row)
+    result = {}
+    for key in sorted(groups, key=_sort_key):
+        rows = pa.array(groups[key], pa.int64())
+        part = summed.take(rows)
+        result[key] = cs.KaplanMeier.from_counts(
+            part.column("time"), part.column("events"), part.column("censored"), confidence
+        )
+    return result
+
+
+def _sort_key(key: Any) -> Any:
+    """Keys in the order of the single-machine functions: by value, a missing key first."""
+    values = key if isinstance(key, tuple) else (key,)
+    return tuple((value is not None, value) for value in values)
+
+
+# The additive counts of a revenue retention summary (RevenueRetention.from_counts).
+_RETENTION_COUNTS = [
+    "start_accounts",
+    "start_arr",
+    "end_arr",
+    "retained_arr",
+    "churned_accounts",
+    "churned_arr",
+    "expansion_arr",
+    "contraction_arr",
+    "new_accounts",
+    "new_arr",
+]
+
+
+def revenue_retention(
+    start: DataFrame,
+    end: DataFrame,
+    *,
+    id: str = "account_id",
+    arr: str = "arr",
+    segment: str | None = None,
+) -> cs.RevenueRetention:
+    """GRR, NRR, logo churn, expansion and contraction between two snapshot DataFrames
+    (``cs.revenue_retention``).
+
+    Spark joins the snapshots by account id (a full outer join, so each account's start and end
+    meet in one batch), each Arrow batch goes through ``cs.revenue_retention``, Spark sums the
+    additive counts per segment (as ``decimal(38, 0)``: no overflow), and the driver builds the
+    result with ``RevenueRetention.from_counts``: exact integer sums, the single-machine result.
+
+    Args:
+        start, end: one row per account (``id``, ``arr`` in integer minor units, and
+            ``segment`` when given; ``end`` may lack it).
+        id, arr, segment: as in :func:`cs_core.revenue_retention`.
+
+    Returns:
+        A :class:`cs_core.RevenueRetention`. A repeated id in either snapshot raises the core's
+        ``CsDuplicateError`` (checked by a ``groupBy`` count before the join); a bad cell raises
+        the core's error, its position counted within the Arrow batch.
+    """
+    from pyspark.sql import functions
+
+    for snapshot in (start, end):
+        repeated = snapshot.groupBy(id).count().where(functions.col("count") > 1).limit(1).collect()
+        if repeated:
+            twice = pa.table({id: [repeated[0][id]] * 2, arr: [0, 0]})
+            cs.revenue_retention(twice, twice.slice(0, 0), id=id, arr=arr)  # raises the core's error
+    end_segment = segment is not None and segment in end.columns
+
+    def side(frame: DataFrame, prefix: str, with_segment: bool) -> DataFrame:
+        columns = [functions.col(id).alias("__id"), functions.col(arr).alias(f"__{prefix}_arr")]
+        if with_segment:
+            columns.append(functions.col(str(segment)).alias(f"__{prefix}_segment"))
+        return frame.select(*columns, functions.lit(True).alias(f"__in_{prefix}"))
+
+    joined = side(start, "start", segment is not None).join(side(end, "end", end_segment), "__id", "full_outer")
+    partial_schema = pa.schema(
+        [pa.field("segment", pa.string()), *[pa.field(c, pa.int64(), False) for c in _RETENTION_COUNTS]]
+    )
+
+    def snapshot_of(batch: Any, prefix: str, with_segment: bool) -> pa.Table:
+        table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+        present = table.filter(table.column(f"__in_{prefix}").fill_null(False))
+        columns = {id: present.column("__id"), arr: present.column(f"__{prefix}_arr")}
+        if with_segment:
+            columns[str(segment)] = present.column(f"__{prefix}_segment")
+        return pa.table(columns)
+
+    def counts(batch: Any) -> pa.Table:
+        result = cs.revenue_retention(
+            snapshot_of(batch, "start", segment is not None),
+            snapshot_of(batch, "end", end_segment),
+            id=id,
+            arr=arr,
+            segment=segment,
+        )
+        rows = [{"segment": key, **{c: summary[c] for c in _RETENTION_COUNTS}} for key, summary in result.by_segment.items()]
+        return pa.Table.from_pylist(rows, schema=partial_schema)
+
+    partial = _map_batches(joined, counts, schema=partial_schema)
+    summed = (
+        partial.groupBy("segment")
+        .agg(*[functions.sum(functions.col(c).cast("decimal(38,0)")).alias(c) for c in _RETENTION_COUNTS])
+        .toArrow()
+    )
+    rows = [
+        {"segment": row["segment"], **{c: int(row[c]) for c in _RETENTION_COUNTS}} for row in summed.to_pylist()
+    ]
+    return cs.RevenueRetention.from_counts(rows)
