@@ -267,6 +267,16 @@ fn integer(array: &ArrayRef, name: &str) -> Result<Held> {
     if dt.is_floating() {
         let f = floats(array).ok_or_else(|| wrong_type(name, dt, Kind::Integer))?;
         let p = f.as_primitive::<Float64Type>();
+        // One branch-free pass: when every slot (null slots too) holds a whole number within
+        // i64 (NaN and ±inf have no zero fraction), the values are cast in a second pass.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        let whole_slots = p.values().iter().fold(true, |all, &x| {
+            all & (x.fract() == 0.0) & (-LIMIT..LIMIT).contains(&x)
+        });
+        if whole_slots {
+            let ints: Vec<i64> = p.values().iter().map(|&x| x as i64).collect();
+            return Ok(Held::Integer(ints.into(), p.nulls().cloned()));
+        }
         let (v, n) = collect(p.iter().enumerate().map(|(i, v)| match v {
             None => Ok(None),
             Some(v) => whole(name, v, i),
@@ -324,6 +334,14 @@ fn flag(array: &ArrayRef, name: &str) -> Result<Held> {
     }
     let f = floats(array).ok_or_else(|| wrong_type(name, dt, Kind::Flag))?;
     let p = f.as_primitive::<Float64Type>();
+    // Every slot 0 or 1 (null slots too): the flags in one pass, no check per cell.
+    if p.values()
+        .iter()
+        .fold(true, |all, &x| all & ((x == 0.0) | (x == 1.0)))
+    {
+        let flags: Vec<bool> = p.values().iter().map(|&x| x == 1.0).collect();
+        return Ok(Held::Flag(flags, p.nulls().cloned()));
+    }
     let (v, n) = collect(p.iter().enumerate().map(|(i, v)| match v {
         None => Ok(None),
         Some(v) => flag_number(name, v, i),

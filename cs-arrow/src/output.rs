@@ -8,7 +8,7 @@ use arrow_array::{
     Array, ArrayRef, Date32Array, DictionaryArray, Float64Array, Int8Array, Int16Array, RecordBatch,
     StringArray,
 };
-use arrow_buffer::{BooleanBufferBuilder, NullBuffer};
+use arrow_buffer::{BooleanBuffer, NullBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use cs_core::playbook::Cta;
 use cs_core::portfolio::epoch_days;
@@ -37,7 +37,6 @@ pub fn tier_names() -> ArrayRef {
 /// The risk columns of `scores`: `risk`, `log_odds`, `tier` (dictionary) and `reason_1` ..
 /// `reason_k` (dictionary of factor names) with `reason_i_contribution` (log-odds).
 pub fn risk_columns(scores: RiskScores) -> Result<Vec<(Field, ArrayRef)>> {
-    let n = scores.len();
     let k = scores.reason_count;
     let names: ArrayRef = Arc::new(StringArray::from_iter_values(&scores.factor_names));
     let tier_keys = Int8Array::from(scores.tier.iter().map(|t| t.index() as i8).collect::<Vec<i8>>());
@@ -45,18 +44,19 @@ pub fn risk_columns(scores: RiskScores) -> Result<Vec<(Field, ArrayRef)>> {
         DictionaryArray::<Int8Type>::try_new(tier_keys, tier_names()).map_err(|e| arrow_error("tier", e))?;
     let mut reason_cols = Vec::with_capacity(2 * k);
     for r in 0..k {
-        // One pass per rank over the row-major reason matrix: keys, contributions, validity.
-        let mut keys = Vec::with_capacity(n);
-        let mut contrib = Vec::with_capacity(n);
-        let mut valid = BooleanBufferBuilder::new(n);
-        for row in 0..n {
-            let i = row * k + r;
-            let f = scores.reason_factor[i];
-            keys.push(f.map_or(0, |f| f as i16));
-            contrib.push(scores.reason_contribution[i]);
-            valid.append(f.is_some());
-        }
-        let nulls = NullBuffer::new(valid.finish());
+        // Three strided passes per rank over the row-major reason matrix: keys, contributions
+        // and validity, each collected in bulk.
+        let factors = scores.reason_factor.iter().skip(r).step_by(k);
+        let keys: Vec<i16> = factors.clone().map(|f| f.map_or(0, |f| f as i16)).collect();
+        let contrib: Vec<f64> = scores
+            .reason_contribution
+            .iter()
+            .skip(r)
+            .step_by(k)
+            .copied()
+            .collect();
+        let valid: BooleanBuffer = factors.map(Option::is_some).collect();
+        let nulls = NullBuffer::new(valid);
         let nulls = (nulls.null_count() > 0).then_some(nulls);
         let keys = Int16Array::new(keys.into(), nulls.clone());
         let contrib = Float64Array::new(contrib.into(), nulls);

@@ -222,12 +222,42 @@ fn null_slots_holding_anything_are_nulls_and_errors_name_the_first_valid_bad_cel
     );
     let d = Date32Array::new(
         ScalarBuffer::from(vec![20_000, i32::MIN, 20_001, i32::MAX, 20_002]),
-        Some(nulls),
+        Some(nulls.clone()),
     );
     let d: ArrayRef = Arc::new(d);
     assert_eq!(
         values(&convert(&d, "c", Kind::Date).unwrap()),
         vec![Some(20_000.0), None, Some(20_001.0), None, Some(20_002.0)]
+    );
+    // Whole numbers and flags held as floats: one check over the buffer, then a cast; a null
+    // slot holding a fraction or 2 goes cell by cell and stays null.
+    let whole = Float64Array::new(
+        ScalarBuffer::from(vec![3.0, 0.5, -7.0, 2.5, 0.0]),
+        Some(nulls.clone()),
+    );
+    let whole: ArrayRef = Arc::new(whole);
+    assert_eq!(
+        values(&convert(&whole, "c", Kind::Integer).unwrap()),
+        vec![Some(3.0), None, Some(-7.0), None, Some(0.0)]
+    );
+    let plain: ArrayRef = Arc::new(Float64Array::from(vec![3.0, -7.0, 1e15]));
+    assert_eq!(
+        values(&convert(&plain, "c", Kind::Integer).unwrap()),
+        vec![Some(3.0), Some(-7.0), Some(1e15)]
+    );
+    let flags = Float64Array::new(
+        ScalarBuffer::from(vec![1.0, 2.0, 0.0, 0.5, 1.0]),
+        Some(nulls.clone()),
+    );
+    let flags: ArrayRef = Arc::new(flags);
+    assert_eq!(
+        values(&convert(&flags, "c", Kind::Flag).unwrap()),
+        vec![Some(1.0), None, Some(0.0), None, Some(1.0)]
+    );
+    let plain_flags: ArrayRef = Arc::new(Float64Array::from(vec![0.0, 1.0, 1.0]));
+    assert_eq!(
+        values(&convert(&plain_flags, "c", Kind::Flag).unwrap()),
+        vec![Some(0.0), Some(1.0), Some(1.0)]
     );
     let far: ArrayRef = Arc::new(Date32Array::from(vec![Some(20_000), None, Some(-30_000)]));
     assert!(

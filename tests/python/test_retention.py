@@ -185,7 +185,9 @@ def test_from_counts_of_parts_is_the_whole_curve() -> None:
     durations = np.array([5.0, 0.0, 2.5, 2.5, 7.0, 5.0, 0.0, 1.0, 9.25, 3.0])
     observed = np.array([True, False, True, True, False, True, True, False, True, False])
     whole = cs.kaplan_meier(durations, observed, confidence=0.9)
-    first, second = (cs.kaplan_meier(durations[p], observed[p]).event_table() for p in (slice(0, 4), slice(4, None)))
+    first, second = (
+        cs.kaplan_meier(durations[p], observed[p]).event_table() for p in (slice(0, 4), slice(4, None))
+    )
     rows = pa.concat_tables([second, first])
     merged = cs.KaplanMeier.from_counts(rows["timeline"], rows["events"], rows["censored"], confidence=0.9)
     assert merged == whole
@@ -195,8 +197,12 @@ def test_from_counts_of_parts_is_the_whole_curve() -> None:
     assert km == cs.kaplan_meier([2.0, 1.0, 2.0], [True, False, True])
     with pytest.raises(cs.CsOutOfRangeError, match="events -1 at position 1 is outside 0 or more"):
         cs.KaplanMeier.from_counts([1.0, 2.0], [1, -1], [0, 0])
-    with pytest.raises(cs.CsInvalidError, match="time NaN at position 0"):
+    # NaN is a missing cell by the cell grammar; infinity is not a time.
+    with pytest.raises(cs.CsMissingError, match="time is missing at position 0"):
         cs.KaplanMeier.from_counts([math.nan], [1], [0])
+    infinite = "column time value inf at position 1 is invalid: expected a finite number"
+    with pytest.raises(cs.CsInvalidError, match=infinite):
+        cs.KaplanMeier.from_counts([1.0, math.inf], [1, 1], [0, 0])
     with pytest.raises(cs.CsEmptyError):
         cs.KaplanMeier.from_counts([1.0], [0], [0])
     with pytest.raises(cs.CsLengthMismatchError):

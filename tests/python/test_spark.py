@@ -175,7 +175,9 @@ def test_partition_count_does_not_change_results(
     nps = cs_spark().nps_by(frame(spark, survey, partitions), ["segment", "region"], "month")
     assert_same(nps, cs.nps_by(survey, "score", ["segment", "region"], "month"), None)
     accounts = pq.read_table(OMNICO / "accounts.parquet")
-    curves = cs_spark().kaplan_meier_by(frame(spark, accounts, partitions), "tenure_months", "churned", "segment")
+    curves = cs_spark().kaplan_meier_by(
+        frame(spark, accounts, partitions), "tenure_months", "churned", "segment"
+    )
     assert_same_curves(curves, cs.kaplan_meier_by(accounts, "tenure_months", "churned", "segment"))
 
 
@@ -219,7 +221,9 @@ def test_kaplan_meier_by_with_fractional_tenures_and_missing_keys(spark: Any) ->
         {
             "tenure": [0.0 if i % 97 == 0 else (i * 7.31) % 41.5 for i in range(rows)],
             "churned": [i % 3 == 0 and i % 5 != 4 for i in range(rows)],
-            "segment": [None if i % 11 == 0 else ("loyal" if i % 5 == 4 else f"s{i % 4}") for i in range(rows)],
+            "segment": [
+                None if i % 11 == 0 else ("loyal" if i % 5 == 4 else f"s{i % 4}") for i in range(rows)
+            ],
         }
     )
     expected = cs.kaplan_meier_by(table, "tenure", "churned", "segment", confidence=0.9)
@@ -279,7 +283,9 @@ def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
     with pytest.raises(cs.CsDuplicateError, match='duplicate account id "a"'):
         cs_spark().revenue_retention(frame(spark, twice), frame(spark, once))
     with pytest.raises(cs.CsOutOfRangeError, match="arr -1"):
-        cs_spark().revenue_retention(frame(spark, pa.table({"account_id": ["a"], "arr": [-1]})), frame(spark, once))
+        cs_spark().revenue_retention(
+            frame(spark, pa.table({"account_id": ["a"], "arr": [-1]})), frame(spark, once)
+        )
 
 
 def cs_spark() -> Any:

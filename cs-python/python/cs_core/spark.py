@@ -23,6 +23,7 @@ columns as ``string``. Needs pyspark 4 (``DataFrame.toArrow``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,14 @@ import cs_core as cs
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-__all__ = ["evaluate_playbook", "kaplan_meier_by", "nps_by", "revenue_retention", "score_health", "score_risk"]
+__all__ = [
+    "evaluate_playbook",
+    "kaplan_meier_by",
+    "nps_by",
+    "revenue_retention",
+    "score_health",
+    "score_risk",
+]
 
 Batches = Iterator[pa.RecordBatch]
 
@@ -111,6 +119,21 @@ def _map_batches(
                 yield from _conform(apply(batch), target)
 
     return df.mapInArrow(run, spark_schema)
+
+
+def _collect(df: DataFrame) -> pa.Table:
+    """``df.toArrow()``, with a cs-core error raised on an executor raised again on the driver
+    as the same ``CsError`` subclass and message (Spark wraps it in a ``PythonException``)."""
+    from pyspark.errors import PythonException
+
+    try:
+        return df.toArrow()
+    except PythonException as error:
+        found = re.search(r"cs_core\.(Cs\w*Error): ([^\n]*)", str(error))
+        kind = getattr(cs, found.group(1), None) if found else None
+        if found and isinstance(kind, type) and issubclass(kind, cs.CsError):
+            raise kind(found.group(2)) from error
+        raise
 
 
 def _schema_of(result: Any) -> pa.Schema:
@@ -294,7 +317,12 @@ def kaplan_meier_by(
     source = _arrow_schema(df.schema)
     key_fields = [pa.field(k, _spark_arrow_type(source.field(k).type)) for k in keys]
     partial_schema = pa.schema(
-        [*key_fields, pa.field("time", pa.float64()), pa.field("events", pa.int64()), pa.field("censored", pa.int64())]
+        [
+            *key_fields,
+            pa.field("time", pa.float64()),
+            pa.field("events", pa.int64()),
+            pa.field("censored", pa.int64()),
+        ]
     )
 
     def counts(table: Any) -> pa.Table:
@@ -304,20 +332,21 @@ def kaplan_meier_by(
             life = curve.event_table()
             values = key if len(keys) > 1 else (key,)
             rows = life.num_rows
-            columns = [pa.array([value] * rows, field.type) for value, field in zip(values, key_fields)]
+            columns = [
+                pa.array([value] * rows, field.type) for value, field in zip(values, key_fields, strict=True)
+            ]
             columns += [life.column("timeline"), life.column("events"), life.column("censored")]
             parts.append(pa.Table.from_arrays(columns, schema=partial_schema.remove_metadata()))
         return pa.concat_tables(parts) if parts else partial_schema.empty_table()
 
     partial = _map_batches(df, counts, schema=partial_schema)
-    summed = (
-        partial.groupBy(*keys, "time")
-        .agg(functions.sum("events").alias("events"), functions.sum("censored").alias("censored"))
-        .toArrow()
+    summed = partial.groupBy(*keys, "time").agg(
+        functions.sum("events").alias("events"), functions.sum("censored").alias("censored")
     )
+    summed = _collect(summed)
     groups: dict[Any, list[int]] = {}
     key_columns = [summed.column(k).to_pylist() for k in keys]
-    for row, values in enumerate(zip(*key_columns)):
+    for row, values in enumerate(zip(*key_columns, strict=True)):
         groups.setdefault(values if len(keys) > 1 else values[0], []).append(row)
     result = {}
     for key in sorted(groups, key=_sort_key):
@@ -391,7 +420,9 @@ def revenue_retention(
             columns.append(functions.col(str(segment)).alias(f"__{prefix}_segment"))
         return frame.select(*columns, functions.lit(True).alias(f"__in_{prefix}"))
 
-    joined = side(start, "start", segment is not None).join(side(end, "end", end_segment), "__id", "full_outer")
+    joined = side(start, "start", segment is not None).join(
+        side(end, "end", end_segment), "__id", "full_outer"
+    )
     partial_schema = pa.schema(
         [pa.field("segment", pa.string()), *[pa.field(c, pa.int64(), False) for c in _RETENTION_COUNTS]]
     )
@@ -412,16 +443,20 @@ def revenue_retention(
             arr=arr,
             segment=segment,
         )
-        rows = [{"segment": key, **{c: summary[c] for c in _RETENTION_COUNTS}} for key, summary in result.by_segment.items()]
+        rows = [
+            {"segment": key, **{c: summary[c] for c in _RETENTION_COUNTS}}
+            for key, summary in result.by_segment.items()
+        ]
         return pa.Table.from_pylist(rows, schema=partial_schema)
 
     partial = _map_batches(joined, counts, schema=partial_schema)
-    summed = (
-        partial.groupBy("segment")
-        .agg(*[functions.sum(functions.col(c).cast("decimal(38,0)")).alias(c) for c in _RETENTION_COUNTS])
-        .toArrow()
+    summed = _collect(
+        partial.groupBy("segment").agg(
+            *[functions.sum(functions.col(c).cast("decimal(38,0)")).alias(c) for c in _RETENTION_COUNTS]
+        )
     )
     rows = [
-        {"segment": row["segment"], **{c: int(row[c]) for c in _RETENTION_COUNTS}} for row in summed.to_pylist()
+        {"segment": row["segment"], **{c: int(row[c]) for c in _RETENTION_COUNTS}}
+        for row in summed.to_pylist()
     ]
     return cs.RevenueRetention.from_counts(rows)
