@@ -226,16 +226,21 @@ fn finite_numbers(name: &str, values: &ScalarBuffer<f64>, nulls: Option<&NullBuf
     Ok(Held::Number(zeroed.into(), merged))
 }
 
+/// 2^63: the floats in `-I64_LIMIT..I64_LIMIT` cast to `i64` without loss of range.
+const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
+
+/// Whether `test` holds for every value, in one pass without a branch per value (a bitwise
+/// AND, not `all`'s early exit, so the loop vectorises).
+#[allow(clippy::needless_bitwise_bool)]
+fn every<T: Copy>(values: &[T], test: impl Fn(T) -> bool) -> bool {
+    values.iter().fold(true, |all, &x| all & test(x))
+}
+
 fn whole(name: &str, v: f64, row: usize) -> Result<Option<i64>> {
     match finite(name, v, row)? {
         None => Ok(None),
         // 2^63 is exact in f64; the range check keeps the cast lossless.
-        Some(x)
-            if x.fract() == 0.0
-                && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) =>
-        {
-            Ok(Some(x as i64))
-        }
+        Some(x) if x.fract() == 0.0 && (-I64_LIMIT..I64_LIMIT).contains(&x) => Ok(Some(x as i64)),
         Some(x) => Err(bad(name, x, "a whole number", row)),
     }
 }
@@ -269,11 +274,9 @@ fn integer(array: &ArrayRef, name: &str) -> Result<Held> {
         let p = f.as_primitive::<Float64Type>();
         // One branch-free pass: when every slot (null slots too) holds a whole number within
         // i64 (NaN and ±inf have no zero fraction), the values are cast in a second pass.
-        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-        let whole_slots = p.values().iter().fold(true, |all, &x| {
-            all & (x.fract() == 0.0) & (-LIMIT..LIMIT).contains(&x)
-        });
-        if whole_slots {
+        if every(p.values(), |x| {
+            (x.fract() == 0.0) & (-I64_LIMIT..I64_LIMIT).contains(&x)
+        }) {
             let ints: Vec<i64> = p.values().iter().map(|&x| x as i64).collect();
             return Ok(Held::Integer(ints.into(), p.nulls().cloned()));
         }
@@ -335,10 +338,7 @@ fn flag(array: &ArrayRef, name: &str) -> Result<Held> {
     let f = floats(array).ok_or_else(|| wrong_type(name, dt, Kind::Flag))?;
     let p = f.as_primitive::<Float64Type>();
     // Every slot 0 or 1 (null slots too): the flags in one pass, no check per cell.
-    if p.values()
-        .iter()
-        .fold(true, |all, &x| all & ((x == 0.0) | (x == 1.0)))
-    {
+    if every(p.values(), |x| x == 0.0 || x == 1.0) {
         let flags: Vec<bool> = p.values().iter().map(|&x| x == 1.0).collect();
         return Ok(Held::Flag(flags, p.nulls().cloned()));
     }
@@ -422,8 +422,7 @@ fn date(array: &ArrayRef, name: &str) -> Result<Held> {
             let p = array.as_primitive::<Date32Type>();
             // One branch-free pass over the buffer; the cell by cell check (nulls skipped) only
             // when some slot is outside the range, to name the first such valid row.
-            let in_range = |d: &i32| (MIN_EPOCH_DAY..=MAX_EPOCH_DAY).contains(d);
-            if !p.values().iter().fold(true, |all, d| all & in_range(d)) {
+            if !every(p.values(), |d| (MIN_EPOCH_DAY..=MAX_EPOCH_DAY).contains(&d)) {
                 for (i, d) in p.iter().enumerate() {
                     if let Some(d) = d {
                         within_range(name, d, || day_text(d), i)?;
