@@ -188,7 +188,12 @@ fn edit_spec() -> impl Strategy<Value = EditSpec> {
         (any::<usize>(), 0usize..4).prop_map(|(a, s)| EditSpec::Action(a, s)),
         (0u64..300).prop_map(EditSpec::NewAction),
         any::<usize>().prop_map(EditSpec::DropChallenge),
-        "\\PC{1,20}".prop_map(EditSpec::Title),
+        "\\PC{1,20}"
+            .prop_filter(
+                "a title is not blank (a blank one is rejected: Missing title)",
+                |t| !t.trim().is_empty()
+            )
+            .prop_map(EditSpec::Title),
     ]
 }
 
