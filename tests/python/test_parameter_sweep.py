@@ -43,6 +43,9 @@ def fixtures() -> dict[str, Any]:
     return {
         "durations": [1.0, 2.0, 3.0, 4.0],
         "observed": [True, False, True, True],
+        "times": [1.0, 2.0, 2.0],
+        "events": [1, 0, 1],
+        "censored": [0, 1, 0],
         "scores": [0.1, 0.5, 0.3, 0.9],
         "churned": [True, False, False, True],
         "groups": ["a", "a", "b", "b"],
