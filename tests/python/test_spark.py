@@ -222,12 +222,15 @@ def test_kaplan_meier_by_with_fractional_tenures_and_missing_keys(spark: Any) ->
             "tenure": [0.0 if i % 97 == 0 else (i * 7.31) % 41.5 for i in range(rows)],
             "churned": [i % 3 == 0 and i % 5 != 4 for i in range(rows)],
             "segment": [
-                None if i % 11 == 0 else ("loyal" if i % 5 == 4 else f"s{i % 4}") for i in range(rows)
+                # Keys in the core's natural order, not Python's: "9" before "10", both before text.
+                None if i % 11 == 0 else ("loyal" if i % 5 == 4 else ["s2", "10", "9", "s1"][i % 4])
+                for i in range(rows)
             ],
         }
     )
     expected = cs.kaplan_meier_by(table, "tenure", "churned", "segment", confidence=0.9)
     assert None in expected and expected["loyal"].events == 0
+    assert list(expected) == [None, "9", "10", "loyal", "s1", "s2"]
     actual = cs_spark().kaplan_meier_by(frame(spark, table), "tenure", "churned", "segment", confidence=0.9)
     assert_same_curves(actual, expected)
 

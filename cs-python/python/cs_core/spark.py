@@ -349,7 +349,7 @@ def kaplan_meier_by(
     for row, values in enumerate(zip(*key_columns, strict=True)):
         groups.setdefault(values if len(keys) > 1 else values[0], []).append(row)
     result = {}
-    for key in sorted(groups, key=_sort_key):
+    for key in _core_order(list(groups), key_fields, duration, observed, keys):
         rows = pa.array(groups[key], pa.int64())
         part = summed.take(rows)
         result[key] = cs.KaplanMeier.from_counts(
@@ -358,10 +358,18 @@ def kaplan_meier_by(
     return result
 
 
-def _sort_key(key: Any) -> Any:
-    """Keys in the order of the single-machine functions: by value, a missing key first."""
-    values = key if isinstance(key, tuple) else (key,)
-    return tuple((value is not None, value) for value in values)
+def _core_order(
+    found: list[Any], key_fields: list[pa.Field], duration: str, observed: str | None, keys: list[str]
+) -> list[Any]:
+    """``found`` (keys as ``cs.kaplan_meier_by`` returns them) in the core's natural order of
+    keys (a missing key first, whole numbers by value, then text), taken from the core itself:
+    ``cs.kaplan_meier_by`` on one row per key."""
+    values = [key if len(keys) > 1 else (key,) for key in found]
+    table = {field.name: pa.array([v[i] for v in values], field.type) for i, field in enumerate(key_fields)}
+    table[duration] = pa.array([1.0] * len(found), pa.float64())
+    if observed is not None:
+        table[observed] = pa.array([True] * len(found), pa.bool_())
+    return list(cs.kaplan_meier_by(pa.table(table), duration, observed, keys))
 
 
 # The additive counts of a revenue retention summary (RevenueRetention.from_counts).
