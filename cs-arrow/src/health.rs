@@ -10,7 +10,7 @@ use arrow_array::{
     Array, ArrayRef, DictionaryArray, Float64Array, Int64Array, PrimitiveArray, RecordBatch, StringArray,
     UInt8Array, UInt16Array, UInt64Array,
 };
-use arrow_buffer::{BooleanBuffer, Buffer, NullBuffer, ScalarBuffer};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{DataType, Field, Schema};
 use cs_core::health::{
     BatchScores, HealthRollup, RollupAccumulator, RollupInput, Scorecard, ScorecardSet, WeightFit,
@@ -26,13 +26,12 @@ use crate::groups::Groups;
 use crate::output::batch;
 
 /// A nullable column as Arrow buffers, without copying the values or the bitmap.
-fn arrow_parts<T: arrow_buffer::ArrowNativeType + Copy + Default>(
+pub(crate) fn arrow_parts<T: arrow_buffer::ArrowNativeType + Copy + Default>(
     col: ColumnBuf<T>,
 ) -> (ScalarBuffer<T>, Option<NullBuffer>) {
     let len = col.len();
     let (values, bits) = col.into_parts();
-    let nulls = bits.map(|b| NullBuffer::new(BooleanBuffer::new(Buffer::from_vec(b), 0, len)));
-    (values.into(), nulls)
+    (values.into(), crate::output::null_buffer(bits, len))
 }
 
 /// A dictionary column of `keys` into `names`.

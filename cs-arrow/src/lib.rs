@@ -9,6 +9,8 @@
 //!   pyarrow, pandas, polars or numpy.
 //! - [`AccountBatch`]: a RecordBatch read as the [`cs_core::pipeline`]'s raw account table.
 //! - [`output`]: risk scores and calls to action as Arrow columns.
+//! - [`pipeline`]: the whole portfolio pipeline per account (health, risk, expected loss,
+//!   signals, calls to action) as one table.
 //! - [`revenue`]: ARR snapshots for GRR / NRR.
 //! - [`groups`]: rows grouped by key columns (the one rule for `--by` and `by=`).
 //! - [`nps`]: NPS of a survey table by group and period.
@@ -39,6 +41,7 @@ pub mod health;
 pub mod nps;
 pub mod onboarding;
 pub mod output;
+pub mod pipeline;
 pub mod revenue;
 pub mod sample;
 pub mod survival;

@@ -19,6 +19,12 @@ fn arrow_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::invalid(what, "arrays", e.to_string())
 }
 
+/// A validity bitmap (least significant bit first, as [`cs_core::portfolio::ColumnBuf`] keeps
+/// it) of `len` rows as an Arrow null buffer, without a copy.
+pub(crate) fn null_buffer(bits: Option<Vec<u8>>, len: usize) -> Option<NullBuffer> {
+    bits.map(|b| NullBuffer::new(BooleanBuffer::new(arrow_buffer::Buffer::from_vec(b), 0, len)))
+}
+
 /// Named columns as a RecordBatch.
 pub fn batch(columns: Vec<(Field, ArrayRef)>) -> Result<RecordBatch> {
     let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = columns.into_iter().unzip();

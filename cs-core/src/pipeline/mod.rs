@@ -129,8 +129,10 @@ pub struct PipelineResult {
     pub risk: RiskStep,
     /// The playbook signals.
     pub signals: Signals,
-    /// The new calls to action.
+    /// The new calls to action, in row order then rule order.
     pub ctas: Vec<Cta>,
+    /// Where each row's calls to action are: row `i`'s are `ctas[cta_offsets[i]..cta_offsets[i + 1]]`.
+    pub cta_offsets: Vec<usize>,
 }
 
 /// The configuration of the portfolio pipeline: the documents each step applies.
@@ -445,13 +447,15 @@ impl Pipeline {
         let (health, inputs) = self.health_and_inputs(table, Some(as_of))?;
         let risk = self.risk(&inputs, table.integer("arr")?)?;
         let signals = self.signals(table, &inputs, Some(&risk.scores), as_of)?;
-        let ctas = self.ctas(table.account_id()?, &signals, as_of, open)?;
+        let state = signals.state(table.account_id()?);
+        let (ctas, cta_offsets) = self.playbook.evaluate_rows(&state, as_of, open)?;
         Ok(PipelineResult {
             health,
             inputs,
             risk,
             signals,
             ctas,
+            cta_offsets,
         })
     }
 }

@@ -150,14 +150,45 @@ impl Playbook {
         as_of: NaiveDate,
         open: &[OpenCta],
     ) -> Result<Vec<Cta>> {
+        Ok(self.evaluate_rows(portfolio, as_of, open)?.0)
+    }
+
+    /// [`Playbook::evaluate`], with where each row's CTAs are: row `i`'s are
+    /// `ctas[offsets[i]..offsets[i + 1]]` (`offsets` has one entry per row and one more), so
+    /// rows sharing an account id keep their own CTAs.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use cs_core::nps::Category;
+    /// use cs_core::playbook::{Playbook, PortfolioState};
+    /// use cs_core::portfolio::Column;
+    /// let ids = ["acme", "globex", "initech"];
+    /// let nps = [Category::Detractor, Category::Promoter, Category::Detractor];
+    /// let mut state = PortfolioState::new(&ids);
+    /// state.nps_category = Some(Column::new("nps_category", &nps));
+    /// let as_of = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    /// let (ctas, offsets) = Playbook::builtin().evaluate_rows(&state, as_of, &[])?;
+    /// assert_eq!(offsets, vec![0, 1, 1, 2]);
+    /// assert_eq!(ctas[offsets[2]].account_id, "initech");
+    /// # Ok::<(), cs_core::Error>(())
+    /// ```
+    pub fn evaluate_rows<S: AsRef<str>>(
+        &self,
+        portfolio: &PortfolioState<'_, S>,
+        as_of: NaiveDate,
+        open: &[OpenCta],
+    ) -> Result<(Vec<Cta>, Vec<usize>)> {
         portfolio.validate()?;
         let open = open_set(open)?;
         let mut out = Vec::new();
+        let mut offsets = Vec::with_capacity(portfolio.len() + 1);
+        offsets.push(0);
         for i in 0..portfolio.len() {
             let signals = portfolio.signals(i);
             self.account_ctas(portfolio.account_id[i].as_ref(), &signals, as_of, &open, &mut out)?;
+            offsets.push(out.len());
         }
-        Ok(out)
+        Ok((out, offsets))
     }
 }
 
