@@ -21,6 +21,7 @@ mod nps;
 mod onboarding;
 mod output;
 mod package;
+mod pipeline;
 mod playbook;
 mod renewal;
 mod report;
@@ -64,6 +65,8 @@ mod _cs_core {
     };
     #[pymodule_export]
     use super::health_fit::PyWeightFit;
+    #[pymodule_export]
+    use super::pipeline::portfolio_pipeline;
     #[pymodule_export]
     use super::playbook::PyPlaybook;
     #[pymodule_export]

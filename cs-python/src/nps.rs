@@ -76,10 +76,14 @@ impl PyNps {
     fn standard_error(&self) -> f64 {
         self.inner.standard_error()
     }
-    /// Margin of error in points at a confidence level in (0, 1).
-    #[pyo3(signature = (confidence = 0.95))]
-    fn margin_of_error(&self, confidence: f64) -> PyResult<f64> {
-        self.inner.margin_of_error(confidence).or_raise()
+    /// Margin of error in points at a confidence level in (0, 1), of the interval ``method``
+    /// (``"wald"``: z × SE; ``"adjusted_wald"``: z × the adjusted standard error, the half-width
+    /// of ``confidence_interval(confidence, "adjusted_wald")`` before clipping).
+    #[pyo3(signature = (confidence = 0.95, method = "wald"))]
+    fn margin_of_error(&self, confidence: f64, method: &str) -> PyResult<f64> {
+        let level = cs_core::statistics::Confidence::new(confidence).or_raise()?;
+        let method = cs_core::nps::IntervalMethod::parse(method).or_raise()?;
+        Ok(self.inner.interval_by(level, method).margin_of_error)
     }
     /// (low, high) confidence interval in points, clipped to [-100, 100]. ``method`` is
     /// ``"wald"`` (score ± z × SE; collapses when every answer is in one category) or

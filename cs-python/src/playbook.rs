@@ -16,7 +16,7 @@ use crate::renewal::{PyRiskModel, batch_of, to_json_text};
 
 /// The CTAs still open: a table (or list of dicts) with ``account_id`` and ``trigger``, or a
 /// list of (account_id, trigger) pairs.
-fn open_ctas(open: &Bound<'_, PyAny>) -> PyResult<Vec<OpenCta>> {
+pub(crate) fn open_ctas(open: &Bound<'_, PyAny>) -> PyResult<Vec<OpenCta>> {
     if open.is_instance_of::<PyList>() || open.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
         for item in open.try_iter()? {
@@ -50,7 +50,7 @@ fn open_ctas(open: &Bound<'_, PyAny>) -> PyResult<Vec<OpenCta>> {
 #[pyclass(name = "Playbook", module = "cs_core", frozen, eq)]
 #[derive(Clone, PartialEq)]
 pub(crate) struct PyPlaybook {
-    inner: Playbook,
+    pub(crate) inner: Playbook,
 }
 
 #[pymethods]

@@ -486,21 +486,29 @@ fn usable(
         Some(false) => MissingInputs::Error,
     };
     let (model, dropped) = policy.model_for(model, table);
-    if drop_missing.is_none() && !dropped.is_empty() {
-        let message = format!(
-            "risk factors left out, the table has no input for them (they count as typical): {}; \
-             pass drop_missing=False to make this an error, True to silence it",
-            dropped.join(", ")
-        );
-        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
-        PyErr::warn(
-            py,
-            &category,
-            &std::ffi::CString::new(message).unwrap_or_default(),
-            1,
-        )?;
+    if drop_missing.is_none() {
+        warn_dropped(py, &dropped)?;
     }
     Ok(model)
+}
+
+/// A `UserWarning` naming the risk factors left out for want of input (none: no warning).
+pub(crate) fn warn_dropped(py: Python<'_>, dropped: &[String]) -> PyResult<()> {
+    if dropped.is_empty() {
+        return Ok(());
+    }
+    let message = format!(
+        "risk factors left out, the table has no input for them (they count as typical): {}; \
+         pass drop_missing=False to make this an error, True to silence it",
+        dropped.join(", ")
+    );
+    let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+    PyErr::warn(
+        py,
+        &category,
+        &std::ffi::CString::new(message).unwrap_or_default(),
+        1,
+    )
 }
 
 /// An outcome column as churned flags: booleans, 0 / 1, or "churned" / "renewed".

@@ -283,6 +283,11 @@ def test_adjusted_wald_interval_does_not_collapse(cs_binary: Path) -> None:
     out = cs.nps_by(table, by="segment", interval="adjusted_wald")
     assert out["ci_low"][0] == pytest.approx(_adjusted_wald(3, 0, 0, z)[0], abs=1e-9)
     assert out["ci_high"][1] == pytest.approx(_adjusted_wald(1, 1, 1, z)[1], abs=1e-9)
+    # The margin from the counts is the column's (the Spark helper rebuilds it that way).
+    ab = cs.nps_from_counts(1, 1, 1)
+    assert ab.margin_of_error(0.95, "adjusted_wald") == out["margin_of_error"][1]
+    assert ab.margin_of_error(0.95, "adjusted_wald") != ab.margin_of_error(0.95)
+    assert ab.margin_of_error() == cs.nps_by(table, by="segment")["margin_of_error"][1]
     with pytest.raises(cs.CsUnknownError, match='unknown interval method "wilson"'):
         cs.nps_by(table, interval="wilson")
     # The command line computes the same interval.

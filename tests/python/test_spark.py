@@ -148,12 +148,32 @@ def test_evaluate_playbook_equals_playbook_evaluate(spark: Any, omnico: pa.Table
     assert_same(actual, expected, ["account_id", "rule_id"])
 
 
+def test_portfolio_pipeline_equals_the_single_machine_table(
+    spark: Any, portfolio: pa.Table, omnico: pa.Table
+) -> None:
+    for table in (portfolio, omnico):
+        expected = cs.portfolio_pipeline(table, AS_OF, drop_missing=True)
+        assert sum(len(c) for c in expected.column("ctas").to_pylist()) > 0
+        actual = cs_spark().portfolio_pipeline(frame(spark, table), AS_OF, drop_missing=True)
+        assert_same(actual, expected, ["account_id"])
+
+
 @pytest.mark.parametrize(
     ("by", "period"), [(None, None), ("segment", None), (["region", "csm"], None), ("segment", "quarter")]
 )
 def test_nps_by_equals_the_single_machine_table(spark: Any, survey: pa.Table, by: Any, period: Any) -> None:
     expected = cs.nps_by(survey, "score", by, period)
     actual = cs_spark().nps_by(frame(spark, survey), by, period)
+    assert_same(actual, expected, None)
+
+
+@pytest.mark.parametrize("by", ["segment", ["region", "csm"]])
+def test_nps_by_adjusted_wald_equals_the_single_machine_table(spark: Any, survey: pa.Table, by: Any) -> None:
+    expected = cs.nps_by(survey, "score", by, "quarter", confidence=0.9, interval="adjusted_wald")
+    wald = cs.nps_by(survey, "score", by, "quarter", confidence=0.9)
+    # The adjusted interval differs from Wald's, so equality below is not Wald's by accident.
+    assert expected.column("margin_of_error") != wald.column("margin_of_error")
+    actual = cs_spark().nps_by(frame(spark, survey), by, "quarter", confidence=0.9, interval="adjusted_wald")
     assert_same(actual, expected, None)
 
 
@@ -172,6 +192,8 @@ def test_partition_count_does_not_change_results(
     card = cs.Scorecard.default()
     scored = cs_spark().score_health(frame(spark, portfolio, partitions), card, AS_OF)
     assert_same(scored, card.score(portfolio, AS_OF), ["account_id"])
+    pipeline = cs_spark().portfolio_pipeline(frame(spark, portfolio, partitions), AS_OF, drop_missing=True)
+    assert_same(pipeline, cs.portfolio_pipeline(portfolio, AS_OF, drop_missing=True), ["account_id"])
     nps = cs_spark().nps_by(frame(spark, survey, partitions), ["segment", "region"], "month")
     assert_same(nps, cs.nps_by(survey, "score", ["segment", "region"], "month"), None)
     accounts = pq.read_table(OMNICO / "accounts.parquet")
@@ -276,8 +298,8 @@ def test_revenue_retention_with_churn_new_business_and_no_end_segment(spark: Any
 def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
     with pytest.raises(cs.CsUnknownError):
         cs_spark().nps_by(frame(spark, survey), "no_such_column")
-    with pytest.raises(cs.CsInvalidError, match="adjusted_wald"):
-        cs_spark().nps_by(frame(spark, survey), "segment", interval="adjusted_wald")
+    with pytest.raises(cs.CsUnknownError, match='unknown interval method "wilson"'):
+        cs_spark().nps_by(frame(spark, survey), "segment", interval="wilson")
     negative = pa.table({"tenure": [1.0, -2.0], "churned": [True, False], "segment": ["a", "a"]})
     with pytest.raises(cs.CsOutOfRangeError, match="duration"):
         cs_spark().kaplan_meier_by(frame(spark, negative, 1), "tenure", "churned", "segment")

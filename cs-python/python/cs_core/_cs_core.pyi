@@ -87,8 +87,10 @@ class NpsResult:
     @property
     def standard_error(self) -> float:
         """Standard error of the score, in points."""
-    def margin_of_error(self, confidence: float = 0.95) -> float:
-        """Margin of error in points at a confidence level in (0, 1)."""
+    def margin_of_error(self, confidence: float = 0.95, method: str = "wald") -> float:
+        """Margin of error in points at a confidence level in (0, 1), of the interval ``method``
+        (``"wald"``: z × SE; ``"adjusted_wald"``: z × the adjusted standard error, the half-width
+        of ``confidence_interval(confidence, "adjusted_wald")`` before clipping)."""
     def confidence_interval(self, confidence: float = 0.95, method: str = "wald") -> tuple[float, float]:
         """(low, high) confidence interval in points, clipped to [-100, 100]. ``method`` is
         ``"wald"`` (score ± z × SE; collapses when every answer is in one category) or
@@ -1741,6 +1743,29 @@ class Playbook:
         same account and trigger."""
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     def __eq__(self, value: object, /) -> bool: ...
+
+def portfolio_pipeline(
+    table: Any,
+    as_of: Any,
+    *,
+    scorecard: Scorecard | None = None,
+    model: RiskModel | None = None,
+    playbook: Playbook | None = None,
+    open: Any = None,
+    account_id: str = "account_id",
+    drop_missing: bool | None = None,
+) -> Any:
+    """Runs the whole portfolio pipeline on every account of ``table`` as of ``as_of`` and
+    returns one row per account, in input order, as a table of the caller's type: account_id;
+    health_score, health_band, health_coverage and health_driver (when the table has the
+    scorecard's measures); risk, log_odds, risk_tier and the reason codes (reason_k,
+    reason_k_contribution); expected_loss (ARR x risk in minor units, when the table has
+    ``arr``); expansion_signal and notice_deadline (when given or derivable); ctas (the rule ids
+    of the account's new calls to action). Inputs are read and derived as in
+    ``RiskModel.score`` and ``Playbook.evaluate``, with the same numbers. ``scorecard``,
+    ``model`` and ``playbook`` default to the built-in documents; ``open`` lists CTAs still
+    open. ``drop_missing``: None leaves out risk factors without input and warns naming them,
+    True leaves them out silently, False raises ``CsMissingError``."""
 
 def arr_at_risk(
     table: Any,

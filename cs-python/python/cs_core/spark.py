@@ -4,9 +4,10 @@
 function is a ``mapInArrow`` over the single-machine Python API, which runs the Rust table layer
 on each Arrow batch, so a cluster computes exactly what one process computes:
 
-- per account (:func:`score_health`, :func:`score_risk`, :func:`evaluate_playbook`): each
-  batch goes through ``Scorecard.score`` / ``RiskModel.score`` / ``Playbook.evaluate``; the
-  result has the same columns, bit for bit, as the single-machine call on the whole table.
+- per account (:func:`score_health`, :func:`score_risk`, :func:`evaluate_playbook`,
+  :func:`portfolio_pipeline`): each batch goes through ``Scorecard.score`` /
+  ``RiskModel.score`` / ``Playbook.evaluate`` / ``cs_core.portfolio_pipeline``; the result has
+  the same columns, bit for bit, as the single-machine call on the whole table.
 - aggregates (:func:`nps_by`, :func:`kaplan_meier_by`, :func:`revenue_retention`): each batch
   emits mergeable partial counts (the single-machine function on the batch), Spark sums them
   with its own ``groupBy``, and the statistics per group come from the core on the summed counts
@@ -38,6 +39,7 @@ __all__ = [
     "evaluate_playbook",
     "kaplan_meier_by",
     "nps_by",
+    "portfolio_pipeline",
     "revenue_retention",
     "score_health",
     "score_risk",
@@ -206,6 +208,51 @@ def evaluate_playbook(
     )
 
 
+def portfolio_pipeline(
+    df: DataFrame,
+    as_of: Any,
+    *,
+    scorecard: cs.Scorecard | None = None,
+    model: cs.RiskModel | None = None,
+    playbook: cs.Playbook | None = None,
+    open: Any = None,
+    account_id: str = "account_id",
+    drop_missing: bool | None = None,
+) -> DataFrame:
+    """``cs_core.portfolio_pipeline`` (health, risk, expected loss, signals and CTAs per
+    account) on every account of a Spark DataFrame.
+
+    Args:
+        df: accounts, one per row (the columns the pipeline reads or derives from).
+        as_of: the evaluation date.
+        scorecard, model, playbook: the documents (default: the built-in ones).
+        open: CTAs still open (a small table or list of dicts with ``account_id`` and
+            ``trigger``), shipped to every executor.
+        account_id: the account id column.
+        drop_missing: as in ``cs_core.portfolio_pipeline`` (``None`` warns on the driver, when
+            the schema is derived, about factors without input, and leaves them out).
+
+    Returns:
+        One row per account with the columns of ``cs_core.portfolio_pipeline``, bit for bit
+        the single-machine values (dictionary columns as strings, ``ctas`` as an array of
+        strings).
+    """
+
+    def apply(table: Any) -> Any:
+        return cs.portfolio_pipeline(
+            table,
+            as_of,
+            scorecard=scorecard,
+            model=model,
+            playbook=playbook,
+            open=open,
+            account_id=account_id,
+            drop_missing=drop_missing,
+        )
+
+    return _map_batches(df, apply)
+
+
 def nps_by(
     df: DataFrame,
     by: str | Sequence[str] | None = None,
@@ -225,20 +272,14 @@ def nps_by(
 
     Args:
         df: one answer per row.
-        by, period, date, score, confidence, skip_missing: as in :func:`cs_core.nps_by`.
-        interval: ``"wald"``; ``"adjusted_wald"`` raises for now (the compiled module does not
-            expose its margin of error from counts).
+        by, period, date, score, confidence, interval, skip_missing: as in
+            :func:`cs_core.nps_by` (``interval``: ``"wald"`` or ``"adjusted_wald"``).
 
     Returns:
         A DataFrame with the columns of :func:`cs_core.nps_by`, sorted by key then period.
     """
     from pyspark.sql import functions
 
-    if interval != "wald":
-        raise cs.CsInvalidError(
-            f"interval {interval!r} is invalid for cs_core.spark.nps_by: only 'wald' is available "
-            "(NpsResult exposes the adjusted-Wald interval but not its margin of error)"
-        )
     keys = cs._names(by) + (["period", "period_start"] if period else [])
 
     def counts(table: Any) -> pa.Table:
@@ -257,13 +298,15 @@ def nps_by(
     def finish(batches: Batches) -> Batches:
         for batch in batches:
             if batch.num_rows:
-                yield _nps_statistics(batch, target, confidence)
+                yield _nps_statistics(batch, target, confidence, interval)
 
     result = summed.mapInArrow(finish, final_schema)
     return result.orderBy(*keys) if keys else result
 
 
-def _nps_statistics(batch: pa.RecordBatch, schema: pa.Schema, confidence: float) -> pa.RecordBatch:
+def _nps_statistics(
+    batch: pa.RecordBatch, schema: pa.Schema, confidence: float, interval: str
+) -> pa.RecordBatch:
     """Rows of summed counts with the statistics of ``cs.nps_from_counts`` added (null for a
     group whose answers were all skipped, as in ``cs.nps_by``)."""
     rows = batch.to_pylist()
@@ -276,10 +319,10 @@ def _nps_statistics(batch: pa.RecordBatch, schema: pa.Schema, confidence: float)
                 values.append(None)
             continue
         result = cs.nps_from_counts(row["promoters"], row["passives"], row["detractors"])
-        low, high = result.confidence_interval(confidence, "wald")
+        low, high = result.confidence_interval(confidence, interval)
         stats["nps"].append(result.score)
         stats["standard_error"].append(result.standard_error)
-        stats["margin_of_error"].append(result.margin_of_error(confidence))
+        stats["margin_of_error"].append(result.margin_of_error(confidence, interval))
         stats["ci_low"].append(low)
         stats["ci_high"].append(high)
     columns = {name: batch.column(name) for name in batch.schema.names}
