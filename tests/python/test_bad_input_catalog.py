@@ -985,6 +985,27 @@ CATALOG: list[Case] = [
         cs.CsInvalidError,
         ("someday",),
     ),
+    (
+        "portfolio_pipeline",
+        "bad as_of",
+        lambda: cs.portfolio_pipeline({"account_id": ["a"]}, "someday"),
+        cs.CsInvalidError,
+        ("someday",),
+    ),
+    (
+        "portfolio_pipeline",
+        "unknown id column",
+        lambda: cs.portfolio_pipeline({"account_id": ["a"]}, "2026-06-30", account_id="customer"),
+        cs.CsUnknownError,
+        ("customer",),
+    ),
+    (
+        "portfolio_pipeline",
+        "nps answer out of range",
+        lambda: cs.portfolio_pipeline({"account_id": ["a"], "nps": [11]}, "2026-06-30", drop_missing=True),
+        cs.CsOutOfRangeError,
+        ("nps", "11", "0..=10"),
+    ),
 ]
 
 ONBOARD = {"kickoff": ["2026-02-01"], "contract_start": ["2026-01-01"], "first_impact": [None]}
