@@ -86,7 +86,7 @@ pub use batch::{BATCH_CHUNK, BatchScores, MeasureColumn, MeasureData};
 pub use fit::{FitSample, FitVerdict, FittedWeight, WeightFit, WeightFitOptions};
 pub use manual::{Override, OverrideOutcome, OverrideStatus};
 pub use mix::{BandMix, band_mix, band_mix_by};
-pub use rollup::{HealthRollup, RollupAccumulator, RollupInput, health_rollup, health_summary};
+pub use rollup::{HealthRollup, RollupAccumulator, RollupInput, RollupPart, health_rollup, health_summary};
 pub use rule::{Direction, Edge, Rule, Value, ValueKind};
 pub use scorecard::{
     Aggregation, MAX_GROUP_DEPTH, Measure, MeasureGroup, MissingPolicy, RESERVED_MEASURE_NAMES, Scorecard,

@@ -5,6 +5,8 @@
 //!   normal distribution function and its inverse.
 //! - **Chi-square** ([`chi_square_sf`]): the survival function through the regularized
 //!   incomplete gamma function, for the log-rank test.
+//! - **Exact sum** ([`ExactSum`]): an order-independent, mergeable sum of non-negative floats,
+//!   rounded once, for means that must not depend on how rows are split (a cluster's partitions).
 //! - **Hypergeometric** ([`hyp2f1_one`]): the Gaussian hypergeometric series ₂F₁(1, b; c; z),
 //!   for the discounted expected residual lifetime of the sBG model.
 //!
@@ -18,6 +20,7 @@
 
 mod chi_square;
 mod cholesky;
+mod exact_sum;
 mod hypergeometric;
 mod normal;
 mod proportion;
@@ -25,6 +28,7 @@ mod random;
 
 pub use chi_square::chi_square_sf;
 pub(crate) use cholesky::cholesky;
+pub use exact_sum::ExactSum;
 pub use hypergeometric::hyp2f1_one;
 pub use normal::{Confidence, normal_cdf, normal_quantile, two_sided_p_value};
 pub use proportion::wilson_interval;
