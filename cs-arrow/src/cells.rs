@@ -594,6 +594,51 @@ pub fn texts(array: &ArrayRef, name: &str) -> Result<Vec<Option<String>>> {
         .ok_or_else(|| Error::invalid(format!("column {name}"), "cells", "expected text"))
 }
 
+/// The position in `names` of each cell of a text column (trimmed; a null or blank cell is
+/// `None`); a cell not among `names` is an [`Error::Unknown`] naming the column, the value and
+/// its row. A dictionary column is looked up once per dictionary value, not once per row.
+pub fn name_indexes(array: &ArrayRef, name: &str, names: &[String]) -> Result<Vec<Option<usize>>> {
+    fn position<'t>(names: &[String], t: Option<&'t str>) -> Option<std::result::Result<usize, &'t str>> {
+        t.map(|t| names.iter().position(|n| n == t).ok_or(t))
+    }
+    let lookup = |t| position(names, t);
+    let unknown = |t: &str, row: usize| Error::unknown(name, t, names).at(row);
+    if let DataType::Dictionary(_, value) = array.data_type()
+        && matches!(
+            value.as_ref(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        )
+    {
+        let dictionary = array.as_any_dictionary();
+        let values = text_of(dictionary.values())
+            .ok_or_else(|| Error::invalid(format!("column {name}"), "cells", "expected text"))?;
+        let found: Vec<Option<std::result::Result<usize, &str>>> =
+            (0..values.len()).map(|v| lookup(cell(&values, v))).collect();
+        let keys = dictionary.normalized_keys();
+        return (0..array.len())
+            .map(|row| match (array.is_null(row), &found[keys[row]]) {
+                (true, _) | (false, None) => Ok(None),
+                (false, Some(Ok(k))) => Ok(Some(*k)),
+                (false, Some(Err(t))) => Err(unknown(t, row)),
+            })
+            .collect();
+    }
+    let Some(values) = text_of(array) else {
+        return texts(array, name)?
+            .iter()
+            .enumerate()
+            .map(|(row, t)| lookup(t.as_deref()).transpose().map_err(|t| unknown(t, row)))
+            .collect();
+    };
+    (0..values.len())
+        .map(|row| {
+            lookup(cell(&values, row))
+                .transpose()
+                .map_err(|t| unknown(t, row))
+        })
+        .collect()
+}
+
 /// Text cells that must all be present (account ids): a null or blank cell is an error naming
 /// its row.
 pub fn required_texts(array: &ArrayRef, name: &str) -> Result<Vec<String>> {
@@ -648,5 +693,55 @@ pub fn required_flags(array: &ArrayRef, name: &str) -> Result<Vec<bool>> {
             "cells",
             "expected flags",
         )),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed setup fails the test
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::{DictionaryArray, types::Int8Type};
+
+    use super::*;
+
+    #[test]
+    fn name_indexes_of_text_and_dictionary_columns() {
+        let names = ["red", "amber", "green"].map(String::from);
+        let plain: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("green "),
+            None,
+            Some(""),
+            Some("red"),
+        ]));
+        let dict: ArrayRef = Arc::new(
+            vec![Some("green "), None, Some(""), Some("red")]
+                .into_iter()
+                .collect::<DictionaryArray<Int8Type>>(),
+        );
+        for array in [&plain, &dict] {
+            assert_eq!(
+                name_indexes(array, "band", &names).unwrap(),
+                [Some(2), None, None, Some(0)]
+            );
+        }
+        // An unknown value is an error at its row; in a dictionary only where a row uses it.
+        let bad: ArrayRef = Arc::new(
+            vec![Some("red"), Some("blue")]
+                .into_iter()
+                .collect::<DictionaryArray<Int8Type>>(),
+        );
+        let e = name_indexes(&bad, "band", &names).unwrap_err();
+        assert_eq!(e.position(), Some(1));
+        assert!(e.to_string().contains("blue"), "{e}");
+        let unused = bad.slice(0, 1);
+        assert_eq!(name_indexes(&unused, "band", &names).unwrap(), [Some(0)]);
+        let plain_bad: ArrayRef = Arc::new(StringArray::from(vec!["purple"]));
+        assert!(
+            name_indexes(&plain_bad, "band", &names)
+                .unwrap_err()
+                .to_string()
+                .contains("purple")
+        );
     }
 }

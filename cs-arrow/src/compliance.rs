@@ -6,8 +6,8 @@
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
 use cs_core::package::{
-    ComplianceInput, ContractColumns, DeliveryColumns, MatchingRules, PortfolioCompliance, SuccessPackage,
-    entitlement_compliance_located,
+    ComplianceInput, ComplianceTotals, ContractColumns, DeliveryColumns, MatchingRules, PortfolioCompliance,
+    SuccessPackage, entitlement_compliance_located,
 };
 use cs_core::pipeline::{Cells, Kind};
 use cs_core::portfolio::{Column, DateLike as _};
@@ -115,6 +115,64 @@ pub fn portfolio(
     let log = Deliveries::read(deliveries, true).map_err(|e| (ComplianceInput::Deliveries, e))?;
     let result = entitlement_compliance_located(&book.columns(), &log.columns(), packages, as_of, rules)?;
     Ok((book, result))
+}
+
+/// The totals of a per-account compliance table (the `accounts` table of a portfolio's
+/// compliance, or any part of its rows): `delivered`, `owed`, `overdue`, `ratio` (null when the
+/// account owes nothing), `under_delivered`, `over_delivered` and `minutes_with_customer`. A
+/// missing count or flag, or a bad cell, is an error naming the column and row.
+pub fn totals_of_accounts(batch: &RecordBatch) -> Result<ComplianceTotals> {
+    let whole = |name: &str| -> Result<Vec<u64>> {
+        let held = convert(column(batch, name)?, name, Kind::Integer)?;
+        let Cells::Integer(values) = held.cells(name)? else {
+            return Err(Error::invalid(
+                format!("column {name}"),
+                "cells",
+                "expected whole numbers",
+            ));
+        };
+        (0..values.len())
+            .map(|i| {
+                let v = values.get(i).ok_or_else(|| Error::missing(name).at(i))?;
+                u64::try_from(v).map_err(|_| Error::out_of_range(name, v, ">= 0").at(i))
+            })
+            .collect()
+    };
+    let flags = |name: &str| -> Result<Vec<bool>> {
+        let held = convert(column(batch, name)?, name, Kind::Flag)?;
+        let Cells::Flag(values) = held.cells(name)? else {
+            return Err(Error::invalid(
+                format!("column {name}"),
+                "cells",
+                "expected true or false",
+            ));
+        };
+        (0..values.len())
+            .map(|i| values.get(i).ok_or_else(|| Error::missing(name).at(i)))
+            .collect()
+    };
+    let (delivered, owed, overdue) = (whole("delivered")?, whole("owed")?, whole("overdue")?);
+    let minutes = whole("minutes_with_customer")?;
+    let (under, over) = (flags("under_delivered")?, flags("over_delivered")?);
+    let held = convert(column(batch, "ratio")?, "ratio", Kind::Number)?;
+    let Cells::Number(ratio) = held.cells("ratio")? else {
+        return Err(Error::invalid("column ratio", "cells", "expected numbers"));
+    };
+    let mut totals = ComplianceTotals::new();
+    for i in 0..batch.num_rows() {
+        totals
+            .add_account(
+                delivered[i],
+                owed[i],
+                overdue[i],
+                ratio.get(i),
+                under[i],
+                over[i],
+                minutes[i],
+            )
+            .map_err(|e| e.at(i))?;
+    }
+    Ok(totals)
 }
 
 fn required_dates(batch: &RecordBatch, name: &str) -> Result<Vec<NaiveDate>> {

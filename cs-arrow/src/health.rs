@@ -20,7 +20,7 @@ use cs_core::pipeline::{Cells, ColumnSpec, Kind};
 use cs_core::portfolio::ColumnBuf;
 use cs_core::{Error, Result};
 
-use crate::cells::{Held, convert, required_integers, texts};
+use crate::cells::{Held, convert, name_indexes, required_integers};
 use crate::column;
 use crate::groups::Groups;
 use crate::output::batch;
@@ -172,7 +172,7 @@ pub struct RollupTable {
     pub all: HealthRollup,
 }
 
-fn read_rollup<'a>(
+pub(crate) fn read_rollup<'a>(
     batch: &'a RecordBatch,
     spec: &RollupColumns<'a>,
 ) -> Result<(Held, ColumnBuf<u8>, Option<Vec<i64>>)> {
@@ -184,19 +184,10 @@ fn read_rollup<'a>(
         ));
     }
     let score = convert(column(batch, spec.score)?, spec.score, Kind::Number)?;
-    let bands = texts(column(batch, spec.band)?, spec.band)?
+    let bands = name_indexes(column(batch, spec.band)?, spec.band, spec.band_names)?
         .into_iter()
-        .enumerate()
-        .map(|(i, b)| match b {
-            None => Ok(None),
-            Some(name) => spec
-                .band_names
-                .iter()
-                .position(|n| *n == name)
-                .map(|k| Some(k as u8))
-                .ok_or_else(|| Error::unknown("band", name, spec.band_names).at(i)),
-        })
-        .collect::<Result<Vec<Option<u8>>>>()?;
+        .map(|k| k.map(|k| k as u8)) // at most 255 names, checked above
+        .collect::<Vec<Option<u8>>>();
     let arr = match spec.arr {
         None => None,
         Some(name) => Some(required_integers(column(batch, name)?, name)?),
@@ -285,36 +276,48 @@ impl RollupTable {
     /// `<band>_count` and `<band>_share` per band (shares of the scored accounts), then, with
     /// ARR, `arr_weighted_mean`, `arr` and `<band>_arr_share`.
     pub fn to_batch(&self) -> Result<RecordBatch> {
-        let rows = &self.rows;
         let mut columns = self.groups.key_columns(&self.codes)?;
-        let u = |name: String, f: &dyn Fn(&HealthRollup) -> u64| -> (Field, ArrayRef) {
-            let values: UInt64Array = rows.iter().map(|r| Some(f(r))).collect();
-            (Field::new(name, DataType::UInt64, false), Arc::new(values))
-        };
-        let fl = |name: String, f: &dyn Fn(&HealthRollup) -> Option<f64>| -> (Field, ArrayRef) {
-            let values: Float64Array = rows.iter().map(f).collect();
-            (Field::new(name, DataType::Float64, true), Arc::new(values))
-        };
-        columns.push(u("accounts".into(), &|r| r.accounts));
-        columns.push(u("scored".into(), &|r| r.scored));
-        columns.push(u("insufficient".into(), &|r| r.insufficient));
-        columns.push(fl("mean".into(), &|r| r.mean));
-        for (k, b) in self.band_names.iter().enumerate() {
-            columns.push(u(format!("{b}_count"), &|r| r.band_counts[k]));
-        }
-        for (k, b) in self.band_names.iter().enumerate() {
-            columns.push(fl(format!("{b}_share"), &|r| Some(r.band_share[k])));
-        }
-        if self.arr {
-            columns.push(fl("arr_weighted_mean".into(), &|r| r.arr_weighted_mean));
-            let arr: Int64Array = rows.iter().map(|r| Some(r.arr)).collect();
-            columns.push((Field::new("arr", DataType::Int64, false), Arc::new(arr)));
-            for (k, b) in self.band_names.iter().enumerate() {
-                columns.push(fl(format!("{b}_arr_share"), &|r| Some(r.arr_share_by_band[k])));
-            }
-        }
+        columns.extend(rollup_columns(&self.rows, &self.band_names, self.arr));
         batch(columns)
     }
+}
+
+/// The figures of `rows` as the columns of a rollup table after its keys: `accounts`, `scored`,
+/// `insufficient`, `mean`, `<band>_count` and `<band>_share` per band, then, with `arr`,
+/// `arr_weighted_mean`, `arr` and `<band>_arr_share`. Every row has `band_names.len()` bands.
+pub(crate) fn rollup_columns(
+    rows: &[HealthRollup],
+    band_names: &[String],
+    arr: bool,
+) -> Vec<(Field, ArrayRef)> {
+    let mut columns = Vec::new();
+    let u = |name: String, f: &dyn Fn(&HealthRollup) -> u64| -> (Field, ArrayRef) {
+        let values: UInt64Array = rows.iter().map(|r| Some(f(r))).collect();
+        (Field::new(name, DataType::UInt64, false), Arc::new(values))
+    };
+    let fl = |name: String, f: &dyn Fn(&HealthRollup) -> Option<f64>| -> (Field, ArrayRef) {
+        let values: Float64Array = rows.iter().map(f).collect();
+        (Field::new(name, DataType::Float64, true), Arc::new(values))
+    };
+    columns.push(u("accounts".into(), &|r| r.accounts));
+    columns.push(u("scored".into(), &|r| r.scored));
+    columns.push(u("insufficient".into(), &|r| r.insufficient));
+    columns.push(fl("mean".into(), &|r| r.mean));
+    for (k, b) in band_names.iter().enumerate() {
+        columns.push(u(format!("{b}_count"), &|r| r.band_counts[k]));
+    }
+    for (k, b) in band_names.iter().enumerate() {
+        columns.push(fl(format!("{b}_share"), &|r| Some(r.band_share[k])));
+    }
+    if arr {
+        columns.push(fl("arr_weighted_mean".into(), &|r| r.arr_weighted_mean));
+        let arr: Int64Array = rows.iter().map(|r| Some(r.arr)).collect();
+        columns.push((Field::new("arr", DataType::Int64, false), Arc::new(arr)));
+        for (k, b) in band_names.iter().enumerate() {
+            columns.push(fl(format!("{b}_arr_share"), &|r| Some(r.arr_share_by_band[k])));
+        }
+    }
+    columns
 }
 
 /// Health rollups of a table scored batch by batch (`cs score` streams its file): the whole

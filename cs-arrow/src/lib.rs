@@ -43,6 +43,7 @@ pub mod onboarding;
 pub mod output;
 pub mod pipeline;
 pub mod revenue;
+pub mod rollup;
 pub mod sample;
 pub mod survival;
 

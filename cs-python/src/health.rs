@@ -878,6 +878,54 @@ pub(crate) fn _health_rollup<'py>(
     crate::output::batch_to_pyarrow(py, rollup)
 }
 
+/// The mergeable rollup parts of a table (one row per group: the key columns and ``part``, JSON),
+/// for ``cs_core.spark.health_rollup``.
+#[pyfunction]
+#[pyo3(signature = (table, by, arr, score, band, band_names))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _health_rollup_parts<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::input::AnyRecordBatch,
+    by: Vec<String>,
+    arr: Option<String>,
+    score: &str,
+    band: &str,
+    band_names: Vec<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = crate::input::read_table(table)?;
+    let spec = cs_arrow::health::RollupColumns {
+        by: &by,
+        arr: arr.as_deref(),
+        score,
+        band,
+        band_names: &band_names,
+    };
+    let parts = py
+        .detach(|| cs_arrow::rollup::rollup_parts(&batch, &spec))
+        .or_raise()?;
+    crate::output::batch_to_pyarrow(py, parts)
+}
+
+/// The rollup figures of each row of ``table``'s ``parts`` column (a list of rollup parts per
+/// group), merged by the core: the columns after the keys of ``_health_rollup``.
+#[pyfunction]
+#[pyo3(signature = (table, band_names, arr))]
+pub(crate) fn _health_rollup_finish<'py>(
+    py: Python<'py>,
+    table: pyo3_arrow::input::AnyRecordBatch,
+    band_names: Vec<String>,
+    arr: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let batch = crate::input::read_table(table)?;
+    let finished = py
+        .detach(|| {
+            let parts = cs_arrow::column(&batch, "parts")?;
+            cs_arrow::rollup::finish_rollup_parts(parts, &band_names, arr)
+        })
+        .or_raise()?;
+    crate::output::batch_to_pyarrow(py, finished)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Synthetic portfolio
 

@@ -47,9 +47,9 @@ mod _cs_core {
     };
     #[pymodule_export]
     use super::package::{
-        _entitlement_compliance, _entitlement_compliance_batch, _time_with_customer, PyAccountCompliance,
-        PyContractTerm, PyEngagementCalendar, PyMatchingRules, PyPortfolioCompliance, PySuccessPackage,
-        package_catalog,
+        _compliance_totals, _compliance_totals_part, _entitlement_compliance, _entitlement_compliance_batch,
+        _time_with_customer, PyAccountCompliance, PyContractTerm, PyEngagementCalendar, PyMatchingRules,
+        PyPortfolioCompliance, PySuccessPackage, package_catalog,
     };
     #[pymodule_export]
     use super::retention::{
@@ -60,8 +60,8 @@ mod _cs_core {
 
     #[pymodule_export]
     use super::health::{
-        _health_rollup, _synthetic_portfolio, PyHealthScore, PyScorecard, PyScorecardSet, explain_change,
-        health_trend,
+        _health_rollup, _health_rollup_finish, _health_rollup_parts, _synthetic_portfolio, PyHealthScore,
+        PyScorecard, PyScorecardSet, explain_change, health_trend,
     };
     #[pymodule_export]
     use super::health_fit::PyWeightFit;

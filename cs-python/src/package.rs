@@ -1060,3 +1060,41 @@ pub(crate) fn _entitlement_compliance_batch(
         contracts: contract_out,
     })
 }
+
+/// The compliance totals of a per-account table (``PortfolioCompliance.accounts`` or a part of
+/// its rows), as a mergeable JSON document, for ``cs_core.spark.compliance_totals``.
+#[pyfunction]
+pub(crate) fn _compliance_totals_part(py: Python<'_>, accounts: AnyRecordBatch) -> PyResult<String> {
+    let batch = read_table(accounts)?;
+    py.detach(|| {
+        let totals = cs_arrow::compliance::totals_of_accounts(&batch)?;
+        Ok(totals.to_json_value()?.to_string())
+    })
+    .or_raise()
+}
+
+/// The totals of the parts ``parts`` (JSON documents of ``_compliance_totals_part``) merged by
+/// the core: a dict of the totals ``PortfolioCompliance`` has.
+#[pyfunction]
+pub(crate) fn _compliance_totals<'py>(py: Python<'py>, parts: Vec<String>) -> PyResult<Bound<'py, PyDict>> {
+    let totals = py
+        .detach(|| {
+            let mut totals = core::ComplianceTotals::new();
+            for part in &parts {
+                totals.merge(&core::ComplianceTotals::from_json(part)?)?;
+            }
+            Ok::<_, cs_core::Error>(totals)
+        })
+        .or_raise()?;
+    let out = PyDict::new(py);
+    out.set_item("accounts", totals.accounts())?;
+    out.set_item("delivered", totals.delivered())?;
+    out.set_item("owed", totals.owed())?;
+    out.set_item("overdue", totals.overdue())?;
+    out.set_item("ratio", totals.ratio())?;
+    out.set_item("mean_account_ratio", totals.mean_account_ratio())?;
+    out.set_item("under_delivered_accounts", totals.under_delivered_accounts())?;
+    out.set_item("over_delivered_accounts", totals.over_delivered_accounts())?;
+    out.set_item("minutes_with_customer", totals.minutes_with_customer())?;
+    Ok(out)
+}

@@ -185,6 +185,49 @@ def test_nps_by_on_the_synthetic_portfolio_with_skipped_answers(spark: Any, port
     assert_same(actual, expected, None)
 
 
+def _scored(table: pa.Table) -> pa.Table:
+    """``table``'s key and ARR columns with its default-scorecard score and band."""
+    scored = cs.Scorecard.default().score(table, AS_OF)
+    keys = [c for c in ("segment", "region", "csm", "arr") if c in table.column_names]
+    return (
+        table.select(keys)
+        .append_column("score", scored.column("score"))
+        .append_column("band", scored.column("band").cast(pa.string()))
+    )
+
+
+@pytest.mark.parametrize("by", [None, "segment", ["region", "csm"]])
+def test_health_rollup_equals_the_single_machine_table(
+    spark: Any, portfolio: pa.Table, omnico: pa.Table, by: Any
+) -> None:
+    for table in (_scored(portfolio), _scored(omnico)):
+        if by is not None and not set(cs._names(by)) <= set(table.column_names):
+            continue
+        expected = cs.health_rollup(table, by, "arr")
+        assert expected.num_rows > 0
+        assert sum(expected.column("insufficient").to_pylist()) < sum(expected.column("accounts").to_pylist())
+        actual = cs_spark().health_rollup(frame(spark, table), by, "arr")
+        assert_same(actual, expected, cs._names(by) or None)
+
+
+def test_health_rollup_means_do_not_depend_on_row_order(portfolio: pa.Table) -> None:
+    # The reversed table sums the scores in the other order: a float sum would differ in the
+    # last bits for some group; the exact sums give the same means.
+    table = _scored(portfolio)
+    reversed_rows = table.take(pa.array(range(table.num_rows - 1, -1, -1)))
+    forward = cs.health_rollup(table, "csm", "arr")
+    backward = cs.health_rollup(reversed_rows, "csm", "arr")
+    assert _rows(forward, None) == _rows(backward, None)
+    float_sums = [
+        (sum(s), sum(reversed(s)))
+        for s in (
+            [r["score"] for r in table.to_pylist() if r["csm"] == csm and r["score"] is not None]
+            for csm in forward.column("csm").to_pylist()
+        )
+    ]
+    assert any(a != b for a, b in float_sums), "the data should make float sums order-dependent"
+
+
 @pytest.mark.parametrize("partitions", [1, 3, 17])
 def test_partition_count_does_not_change_results(
     spark: Any, portfolio: pa.Table, survey: pa.Table, partitions: int
@@ -201,6 +244,9 @@ def test_partition_count_does_not_change_results(
         frame(spark, accounts, partitions), "tenure_months", "churned", "segment"
     )
     assert_same_curves(curves, cs.kaplan_meier_by(accounts, "tenure_months", "churned", "segment"))
+    scored = _scored(portfolio)
+    rollup = cs_spark().health_rollup(frame(spark, scored, partitions), ["segment", "region"], "arr")
+    assert_same(rollup, cs.health_rollup(scored, ["segment", "region"], "arr"), ["segment", "region"])
 
 
 @pytest.fixture(scope="module")
@@ -295,6 +341,44 @@ def test_revenue_retention_with_churn_new_business_and_no_end_segment(spark: Any
         assert actual.to_dict() == expected.to_dict(), partitions
 
 
+_TOTALS = [
+    "delivered",
+    "owed",
+    "overdue",
+    "ratio",
+    "mean_account_ratio",
+    "under_delivered_accounts",
+    "over_delivered_accounts",
+    "minutes_with_customer",
+]
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 17])
+def test_entitlement_compliance_equals_the_single_machine_portfolio(spark: Any, partitions: int) -> None:
+    contracts = pq.read_table(OMNICO / "contracts.parquet")
+    delivered = pq.read_table(OMNICO / "delivered.parquet")
+    expected = cs.entitlement_compliance_batch(contracts, delivered, AS_OF)
+    assert 0 < expected.under_delivered_accounts < len(expected)
+    accounts = cs_spark().entitlement_compliance(
+        frame(spark, contracts), frame(spark, delivered, 5), AS_OF, partitions=partitions
+    )
+    assert_same(accounts, expected.accounts, ["account"])
+    totals = cs_spark().compliance_totals(accounts)
+    assert totals["accounts"] == len(expected)
+    assert [_cell(totals[name]) for name in _TOTALS] == [_cell(getattr(expected, name)) for name in _TOTALS]
+
+
+def test_compliance_totals_do_not_depend_on_account_order() -> None:
+    contracts = pq.read_table(OMNICO / "contracts.parquet")
+    delivered = pq.read_table(OMNICO / "delivered.parquet")
+    forward = cs.entitlement_compliance_batch(contracts, delivered, AS_OF)
+    reversed_contracts = contracts.take(pa.array(range(contracts.num_rows - 1, -1, -1)))
+    backward = cs.entitlement_compliance_batch(reversed_contracts, delivered, AS_OF)
+    assert [_cell(getattr(forward, n)) for n in _TOTALS] == [_cell(getattr(backward, n)) for n in _TOTALS]
+    ratios = [r for r in forward.accounts.column("ratio").to_pylist() if r is not None]
+    assert sum(ratios) != sum(reversed(ratios)), "the data should make float sums order-dependent"
+
+
 def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
     with pytest.raises(cs.CsUnknownError):
         cs_spark().nps_by(frame(spark, survey), "no_such_column")
@@ -310,6 +394,28 @@ def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
     with pytest.raises(cs.CsOutOfRangeError, match="arr -1"):
         cs_spark().revenue_retention(
             frame(spark, pa.table({"account_id": ["a"], "arr": [-1]})), frame(spark, once)
+        )
+    contracts = pa.table(
+        {
+            "account": ["a", "b"],
+            "package": ["enterprise", "no such package"],
+            "start": [datetime.date(2026, 1, 1)] * 2,
+            "renewal": [datetime.date(2027, 1, 1)] * 2,
+        }
+    )
+    log = pa.table(
+        {"account": ["a"], "date": [datetime.date(2026, 2, 1)], "activity": ["qbr"], "channel": ["video"]}
+    )
+    with pytest.raises(cs.CsUnknownError, match="no such package"):
+        cs_spark()._collect(
+            cs_spark().entitlement_compliance(frame(spark, contracts), frame(spark, log), AS_OF)
+        )
+    stranger = log.set_column(0, "account", pa.array(["z"]))
+    with pytest.raises(cs.CsError, match='"z"'):
+        cs_spark()._collect(
+            cs_spark().entitlement_compliance(
+                frame(spark, contracts.slice(0, 1)), frame(spark, stranger), AS_OF
+            )
         )
 
 

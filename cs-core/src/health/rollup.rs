@@ -151,7 +151,9 @@ impl RollupInput<'_> {
         if let Some(arr) = self.arr {
             let a = arr[row];
             // `check` refused a negative ARR.
-            acc.arr_score.add_product(a.unsigned_abs(), s).map_err(|e| e.at(row))?;
+            acc.arr_score
+                .add_product(a.unsigned_abs(), s)
+                .map_err(|e| e.at(row))?;
             add_arr(&mut acc.arr, a, row)?;
             add_arr(&mut acc.arr_by_band[b], a, row)?;
         }
@@ -178,6 +180,11 @@ impl RollupPart {
         }
     }
 
+    /// The number of bands.
+    pub fn band_count(&self) -> usize {
+        self.band_count
+    }
+
     /// Adds the accounts of `other` (a part of the same group over the same bands).
     pub fn merge(&mut self, other: &RollupPart) -> Result<()> {
         if other.band_count != self.band_count {
@@ -188,8 +195,14 @@ impl RollupPart {
             });
         }
         let over = |what: &str| Error::out_of_range(what, "the merged parts", "a sum within 64 bits");
-        self.accounts = self.accounts.checked_add(other.accounts).ok_or_else(|| over("accounts"))?;
-        self.scored = self.scored.checked_add(other.scored).ok_or_else(|| over("scored"))?;
+        self.accounts = self
+            .accounts
+            .checked_add(other.accounts)
+            .ok_or_else(|| over("accounts"))?;
+        self.scored = self
+            .scored
+            .checked_add(other.scored)
+            .ok_or_else(|| over("scored"))?;
         self.arr = self.arr.checked_add(other.arr).ok_or_else(|| over("arr total"))?;
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a = a.checked_add(*b).ok_or_else(|| over("band count"))?;
@@ -240,7 +253,10 @@ impl Document for RollupPart {
     }
 
     fn validate(&self) -> Result<()> {
-        for (field, len) in [("band counts", self.counts.len()), ("arr by band", self.arr_by_band.len())] {
+        for (field, len) in [
+            ("band counts", self.counts.len()),
+            ("arr by band", self.arr_by_band.len()),
+        ] {
             if len != self.band_count {
                 return Err(Error::LengthMismatch {
                     field: format!("rollup part {field}"),
@@ -405,9 +421,17 @@ pub fn health_rollup<K: Ord + Display>(keys: &[K], input: RollupInput<'_>) -> Re
     }
     let mut groups: BTreeMap<&K, RollupPart> = BTreeMap::new();
     for (row, k) in keys.iter().enumerate() {
-        input.add(groups.entry(k).or_insert_with(|| RollupPart::new(input.band_count)), row)?;
+        input.add(
+            groups
+                .entry(k)
+                .or_insert_with(|| RollupPart::new(input.band_count)),
+            row,
+        )?;
     }
-    Ok(groups.into_iter().map(|(k, acc)| acc.finish(k.to_string())).collect())
+    Ok(groups
+        .into_iter()
+        .map(|(k, acc)| acc.finish(k.to_string()))
+        .collect())
 }
 
 #[cfg(test)]
@@ -469,7 +493,11 @@ mod tests {
     #[test]
     fn parts_merged_in_any_order_equal_one_pass() {
         let n = 500;
-        let score = ColumnBuf::from((0..n).map(|i| Some((f64::from(i) * 0.731 + 0.1) % 100.0)).collect::<Vec<_>>());
+        let score = ColumnBuf::from(
+            (0..n)
+                .map(|i| Some((f64::from(i) * 0.731 + 0.1) % 100.0))
+                .collect::<Vec<_>>(),
+        );
         let band = ColumnBuf::from((0..n).map(|i| Some((i % 3) as u8)).collect::<Vec<_>>());
         let arr: Vec<i64> = (0..n).map(|i| i64::from(i) * 1_013 % 99_991).collect();
         let whole = health_summary(input(&score, &band, &arr)).unwrap();
@@ -485,11 +513,15 @@ mod tests {
                 band_count: 3,
             };
             acc.add(None, part, from).unwrap();
-            merged.merge(&RollupPart::from_json(&acc.part(0).to_json().unwrap()).unwrap()).unwrap();
+            merged
+                .merge(&RollupPart::from_json(&acc.part(0).to_json().unwrap()).unwrap())
+                .unwrap();
         }
         assert_eq!(merged.finish("all"), whole);
         // Close to the row-order float sum (which differs from it in the last bits).
-        let naive: f64 = (0..n as usize).map(|i| score.as_column("score").get(i).unwrap()).sum();
+        let naive: f64 = (0..n as usize)
+            .map(|i| score.as_column("score").get(i).unwrap())
+            .sum();
         let exact = whole.mean.unwrap() * f64::from(n);
         assert!((naive - exact).abs() < 1e-9);
     }

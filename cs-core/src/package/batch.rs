@@ -5,8 +5,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AccountCompliance, ContractTerm, DeliveredActivity, MatchingRules, PackageTimeline, SuccessPackage,
-    delivered_from_columns, resolve, timeline_compliance,
+    AccountCompliance, ComplianceTotals, ContractTerm, DeliveredActivity, MatchingRules, PackageTimeline,
+    SuccessPackage, delivered_from_columns, resolve, timeline_compliance,
 };
 use crate::document::Document;
 use crate::portfolio::Column;
@@ -71,8 +71,8 @@ pub struct PortfolioCompliance {
 }
 
 impl PortfolioCompliance {
-    /// Aggregates per-account reports (in a fixed order, so the result does not depend on how
-    /// they were computed).
+    /// Aggregates per-account reports through [`ComplianceTotals`] (exact sums: the result does
+    /// not depend on the order of the reports).
     pub fn from_reports(
         as_of: NaiveDate,
         accounts: Vec<String>,
@@ -85,20 +85,30 @@ impl PortfolioCompliance {
                 actual: reports.len(),
             });
         }
-        let delivered: u64 = reports.iter().map(|r| u64::from(r.delivered)).sum();
-        let owed: u64 = reports.iter().map(|r| u64::from(r.owed)).sum();
-        let ratios: Vec<f64> = reports.iter().filter_map(|r| r.ratio).collect();
+        let mut totals = ComplianceTotals::new();
+        for r in &reports {
+            totals.add_account(
+                u64::from(r.delivered),
+                u64::from(r.owed),
+                u64::from(r.overdue),
+                r.ratio,
+                r.under_delivered,
+                r.over_delivered,
+                r.minutes_with_customer,
+            )?;
+        }
+        let count =
+            |n: u64| u32::try_from(n).map_err(|_| Error::out_of_range("accounts", n, "0..=4294967295"));
         Ok(PortfolioCompliance {
             as_of,
-            delivered,
-            owed,
-            overdue: reports.iter().map(|r| u64::from(r.overdue)).sum(),
-            ratio: (owed > 0).then(|| delivered as f64 / owed as f64),
-            mean_account_ratio: (!ratios.is_empty())
-                .then(|| ratios.iter().sum::<f64>() / ratios.len() as f64),
-            under_delivered_accounts: reports.iter().filter(|r| r.under_delivered).count() as u32,
-            over_delivered_accounts: reports.iter().filter(|r| r.over_delivered).count() as u32,
-            minutes_with_customer: reports.iter().map(|r| r.minutes_with_customer).sum(),
+            delivered: totals.delivered(),
+            owed: totals.owed(),
+            overdue: totals.overdue(),
+            ratio: totals.ratio(),
+            mean_account_ratio: totals.mean_account_ratio(),
+            under_delivered_accounts: count(totals.under_delivered_accounts())?,
+            over_delivered_accounts: count(totals.over_delivered_accounts())?,
+            minutes_with_customer: totals.minutes_with_customer(),
             accounts,
             reports,
         })

@@ -114,6 +114,7 @@ mod ical;
 mod rules;
 mod success_package;
 mod timeline;
+mod totals;
 
 pub use activity::{Activity, Channel, TouchModel};
 pub use batch::{
@@ -137,3 +138,4 @@ pub use ical::IcalOptions;
 pub use rules::MatchingRules;
 pub use success_package::SuccessPackage;
 pub use timeline::{PackageChange, PackageTimeline};
+pub use totals::ComplianceTotals;

@@ -120,23 +120,30 @@ impl ExactSum {
         f64::from_bits(((exponent as u64) << 52) | (m & ((1 << 52) - 1)))
     }
 
-    /// Adds `m × 2^(position - 1074)`.
+    /// Adds `m × 2^(position - 1074)`, `m < 2^128`.
     fn add_scaled(&mut self, m: u128, position: u32) {
         if m == 0 {
             return;
         }
         let first = (position / DIGIT_BITS) as usize;
         let shift = position % DIGIT_BITS;
-        let width = 128 - m.leading_zeros() + shift;
-        let last = first + width.div_ceil(DIGIT_BITS) as usize;
-        self.cover(first, last);
-        let mut k = first - self.low;
-        self.digits[k] += ((m << shift) as u64) & DIGIT_MASK;
-        let mut rest = m >> (DIGIT_BITS - shift);
-        while rest != 0 {
-            k += 1;
-            self.digits[k] += (rest as u64) & DIGIT_MASK;
-            rest >>= DIGIT_BITS;
+        // m in two halves, each shifted into three digits: the low half at `first`, the high
+        // half two digits up.
+        if first < self.low || first + 5 > self.low + self.digits.len() {
+            self.cover(first, first + 5);
+        }
+        let k = first - self.low;
+        let halves = [(m as u64, k), ((m >> 64) as u64, k + 2)];
+        for (half, at) in halves {
+            if half == 0 {
+                continue;
+            }
+            let v = u128::from(half) << shift; // below 2^95
+            if let [d0, d1, d2, ..] = &mut self.digits[at..] {
+                *d0 += (v as u64) & DIGIT_MASK;
+                *d1 += ((v >> DIGIT_BITS) as u64) & DIGIT_MASK;
+                *d2 += (v >> (2 * DIGIT_BITS)) as u64;
+            }
         }
         self.pending += 1;
         if self.pending >= ADDS_BEFORE_CARRY {
@@ -145,7 +152,7 @@ impl ExactSum {
         }
     }
 
-    /// Makes the digits cover indexes `first..last` (and one more, for the carry).
+    /// Makes the digits cover indexes `first..last`, with room above for sums that grow.
     fn cover(&mut self, first: usize, last: usize) {
         if self.digits.is_empty() {
             self.low = first;
@@ -155,7 +162,7 @@ impl ExactSum {
             self.digits.splice(0..0, std::iter::repeat_n(0, grow));
             self.low = first;
         }
-        let end = last + 1;
+        let end = last + 2;
         if self.low + self.digits.len() < end {
             self.digits.resize(end - self.low, 0);
         }

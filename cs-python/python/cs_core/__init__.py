@@ -721,6 +721,15 @@ def _score_table(scorer: Scorecard | ScorecardSet, table: Any, as_of: Any) -> An
     return _with_columns(table, scorer._score(_columns(table), as_of))
 
 
+def _band_names(bands: Scorecard | Sequence[str] | None) -> list[str]:
+    """The band names from the lowest up: given, a Scorecard's, or the default ones."""
+    if bands is None:
+        return list(_DEFAULT_BANDS)
+    if isinstance(bands, Scorecard):
+        return bands.band_names
+    return list(bands)
+
+
 def health_rollup(
     table: Any,
     by: str | Sequence[str] | None = None,
@@ -750,14 +759,8 @@ def health_rollup(
         the scored accounts: ``green_share`` is "% green"), then the ARR columns. Groups are
         sorted by key.
     """
-    if bands is None:
-        names = list(_DEFAULT_BANDS)
-    elif isinstance(bands, Scorecard):
-        names = bands.band_names
-    else:
-        names = list(bands)
     kind = _table_kind(table)
-    result = _health_rollup(_to_arrow(table), _names(by), arr, score, band, names)
+    result = _health_rollup(_to_arrow(table), _names(by), arr, score, band, _band_names(bands))
     return _like(kind, result)
 
 

@@ -8,11 +8,16 @@ on each Arrow batch, so a cluster computes exactly what one process computes:
   :func:`portfolio_pipeline`): each batch goes through ``Scorecard.score`` /
   ``RiskModel.score`` / ``Playbook.evaluate`` / ``cs_core.portfolio_pipeline``; the result has
   the same columns, bit for bit, as the single-machine call on the whole table.
-- aggregates (:func:`nps_by`, :func:`kaplan_meier_by`, :func:`revenue_retention`): each batch
-  emits mergeable partial counts (the single-machine function on the batch), Spark sums them
-  with its own ``groupBy``, and the statistics per group come from the core on the summed counts
-  (``nps_from_counts``, ``KaplanMeier.from_counts``, ``RevenueRetention.from_counts``): equal
-  counts give the single-machine statistics to the last bit.
+- aggregates (:func:`nps_by`, :func:`kaplan_meier_by`, :func:`revenue_retention`,
+  :func:`health_rollup`): each batch emits mergeable partial results (the single-machine
+  function's counts on the batch; for the rollup, the core's rollup parts with exact score
+  sums), Spark combines them with its own ``groupBy``, and the statistics per group come from
+  the core on the combined parts (``nps_from_counts``, ``KaplanMeier.from_counts``,
+  ``RevenueRetention.from_counts``, the rollup parts merged): the single-machine statistics to
+  the last bit.
+- entitlement compliance (:func:`entitlement_compliance`, :func:`compliance_totals`): Spark
+  brings each account's contract and deliveries into one partition, the core computes each
+  partition's accounts, and the totals come from the core's mergeable totals (exact sums).
 
 The output schema of every function is derived by running the single-machine function on an
 empty Arrow table of the input's schema (``nps_by``: on its first row, as it rejects an empty
@@ -29,14 +34,19 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 import cs_core as cs
+from cs_core import _cs_core
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
 __all__ = [
+    "compliance_totals",
+    "entitlement_compliance",
     "evaluate_playbook",
+    "health_rollup",
     "kaplan_meier_by",
     "nps_by",
     "portfolio_pipeline",
@@ -304,6 +314,61 @@ def nps_by(
     return result.orderBy(*keys) if keys else result
 
 
+def health_rollup(
+    df: DataFrame,
+    by: str | Sequence[str] | None = None,
+    arr: str | None = None,
+    *,
+    bands: cs.Scorecard | Sequence[str] | None = None,
+    score: str = "score",
+    band: str = "band",
+) -> DataFrame:
+    """Health of groups of scored accounts of a Spark DataFrame (``cs.health_rollup``).
+
+    Each Arrow batch rolls up into one mergeable part per group (the core's ``RollupPart``:
+    counts, ARR sums and exact, order-independent sums of the scores and of ARR x score), Spark
+    gathers the parts of each group with ``groupBy(...).agg(collect_list)``, and the core merges
+    them and computes the figures: counts and ARR exactly, and the mean and ARR-weighted mean
+    to the last bit, as ``cs.health_rollup`` on the whole table, for any partitioning.
+
+    Args:
+        df: scored accounts (the output of :func:`score_health`, with the key and ARR columns).
+        by, arr, bands, score, band: as in :func:`cs_core.health_rollup`.
+
+    Returns:
+        A DataFrame with the columns of :func:`cs_core.health_rollup`, sorted by key (Spark's
+        order: a text key column sorts "10" before "9", where ``cs.health_rollup`` sorts whole
+        numbers by value). Keys are the core's: text keys trimmed, integer keys as ``long``.
+    """
+    from pyspark.sql import functions
+
+    keys = cs._names(by)
+    names = cs._band_names(bands)
+
+    def parts(table: Any) -> pa.Table:
+        return _cs_core._health_rollup_parts(table, keys, arr, score, band, names)
+
+    partial = _map_batches(df, parts)
+    gathered = (partial.groupBy(*keys) if keys else partial).agg(
+        functions.collect_list("part").alias("parts")
+    )
+    gathered = gathered.where(functions.size("parts") > 0)  # no rows: no group, as on one machine
+    whole = cs._health_rollup(_empty_like(df), keys, arr, score, band, names)
+    final_schema = _spark_schema(whole.schema)
+    target = _arrow_schema(final_schema)
+
+    def finish(batches: Batches) -> Batches:
+        for batch in batches:
+            if batch.num_rows:
+                figures = _cs_core._health_rollup_finish(batch, names, arr is not None)
+                columns = [batch.column(k) for k in keys] + figures.columns
+                table = pa.Table.from_arrays(columns, names=[*keys, *figures.column_names])
+                yield from _conform(table, target)
+
+    result = gathered.mapInArrow(finish, final_schema)
+    return result.orderBy(*keys) if keys else result
+
+
 def _nps_statistics(
     batch: pa.RecordBatch, schema: pa.Schema, confidence: float, interval: str
 ) -> pa.RecordBatch:
@@ -511,3 +576,100 @@ def revenue_retention(
         for row in summed.to_pylist()
     ]
     return cs.RevenueRetention.from_counts(rows)
+
+
+# The columns of a contract and of a delivery (PortfolioCompliance's tables).
+_CONTRACT_COLUMNS = ["account", "package", "start", "renewal"]
+_DELIVERY_COLUMNS = ["account", "date", "activity", "channel", "minutes", "participants"]
+
+
+def entitlement_compliance(
+    contracts: DataFrame,
+    delivered: DataFrame,
+    as_of: Any,
+    *,
+    packages: Any = None,
+    rules: Any = None,
+    partitions: int | None = None,
+) -> DataFrame:
+    """Delivered-vs-entitled compliance per account of a portfolio held in two Spark DataFrames
+    (``cs.entitlement_compliance_batch``).
+
+    Spark brings each account's contract and its deliveries into one partition (``unionByName``
+    then ``repartition`` by account), and each partition goes through
+    ``cs.entitlement_compliance_batch`` as a whole (it is held in the executor's memory: use
+    more partitions for a bigger portfolio). The rows equal the single-machine
+    ``PortfolioCompliance.accounts``, bit for bit; a duplicate account, an unknown package or a
+    delivery without a contract raises the core's error, as on one machine.
+
+    Args:
+        contracts: one row per account: ``account``, ``package``, ``start``, ``renewal``.
+        delivered: one row per delivery: ``account``, ``date``, ``activity``, ``channel`` and
+            optional ``minutes`` and ``participants``.
+        as_of, packages, rules: as in :func:`cs_core.entitlement_compliance_batch` (packages
+            and rules travel to the executors by pickling).
+        partitions: the number of partitions accounts are spread over (default: Spark's
+            ``spark.sql.shuffle.partitions``).
+
+    Returns:
+        A DataFrame with the columns of ``PortfolioCompliance.accounts``; its totals come from
+        :func:`compliance_totals`.
+    """
+    from pyspark.sql import functions
+
+    log_columns = [c for c in _DELIVERY_COLUMNS if c in delivered.columns]
+    both = contracts.select(*_CONTRACT_COLUMNS, functions.lit(True).alias("__contract")).unionByName(
+        delivered.select(*log_columns, functions.lit(False).alias("__contract")), allowMissingColumns=True
+    )
+    spread = both.repartition(partitions, "account") if partitions else both.repartition("account")
+    source = _arrow_schema(spread.schema)
+
+    def compliance(table: pa.Table) -> pa.Table:
+        is_contract = table.column("__contract").fill_null(False)
+        book = table.filter(is_contract).select(_CONTRACT_COLUMNS)
+        log = table.filter(pc.invert(is_contract)).select(log_columns)
+        return cs.entitlement_compliance_batch(book, log, as_of, packages=packages, rules=rules).accounts
+
+    schema = _schema_of(compliance(source.empty_table()))
+    spark_schema = _spark_schema(schema)
+    target = _arrow_schema(spark_schema)
+
+    def run(batches: Batches) -> Batches:
+        # The whole partition at once: an account's rows may straddle Arrow batches.
+        table = pa.Table.from_batches(list(batches), schema=source)
+        if table.num_rows:
+            yield from _conform(compliance(table), target)
+
+    return spread.mapInArrow(run, spark_schema)
+
+
+def compliance_totals(accounts: DataFrame) -> dict[str, Any]:
+    """The portfolio totals of a per-account compliance DataFrame (the output of
+    :func:`entitlement_compliance`): items delivered, owed, overdue, the pooled ``ratio``,
+    ``mean_account_ratio``, accounts under- and over-delivered, minutes with customers.
+
+    Each Arrow batch becomes the core's mergeable totals (counts and an exact sum of the
+    account ratios), the driver merges them: the totals of ``PortfolioCompliance`` on one
+    machine, to the last bit, for any partitioning.
+    """
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    needed = [
+        "delivered",
+        "owed",
+        "overdue",
+        "ratio",
+        "under_delivered",
+        "over_delivered",
+        "minutes_with_customer",
+    ]
+    schema = pa.schema([pa.field("part", pa.string(), False)])
+
+    def part(batches: Batches) -> Batches:
+        for batch in batches:
+            if batch.num_rows:
+                text = _cs_core._compliance_totals_part(batch)
+                yield pa.RecordBatch.from_arrays([pa.array([text], pa.string())], schema=schema)
+
+    parts = accounts.select(*needed).mapInArrow(part, StructType([StructField("part", StringType(), False)]))
+    return _cs_core._compliance_totals(_collect(parts).column("part").to_pylist())
