@@ -910,12 +910,12 @@ pub(crate) fn _health_rollup_parts<'py>(
 /// group), merged by the core: the columns after the keys of ``_health_rollup``.
 #[pyfunction]
 #[pyo3(signature = (table, band_names, arr))]
-pub(crate) fn _health_rollup_finish<'py>(
-    py: Python<'py>,
+pub(crate) fn _health_rollup_finish(
+    py: Python<'_>,
     table: pyo3_arrow::input::AnyRecordBatch,
     band_names: Vec<String>,
     arr: bool,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Bound<'_, PyAny>> {
     let batch = crate::input::read_table(table)?;
     let finished = py
         .detach(|| {

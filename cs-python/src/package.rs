@@ -1076,7 +1076,7 @@ pub(crate) fn _compliance_totals_part(py: Python<'_>, accounts: AnyRecordBatch) 
 /// The totals of the parts ``parts`` (JSON documents of ``_compliance_totals_part``) merged by
 /// the core: a dict of the totals ``PortfolioCompliance`` has.
 #[pyfunction]
-pub(crate) fn _compliance_totals<'py>(py: Python<'py>, parts: Vec<String>) -> PyResult<Bound<'py, PyDict>> {
+pub(crate) fn _compliance_totals(py: Python<'_>, parts: Vec<String>) -> PyResult<Bound<'_, PyDict>> {
     let totals = py
         .detach(|| {
             let mut totals = core::ComplianceTotals::new();

@@ -346,8 +346,10 @@ mod tests {
 
     #[test]
     fn many_additions_carry() {
-        let mut sum = ExactSum::default();
-        sum.pending = ADDS_BEFORE_CARRY - 2;
+        let mut sum = ExactSum {
+            pending: ADDS_BEFORE_CARRY - 2,
+            ..ExactSum::default()
+        };
         for _ in 0..5 {
             sum.add(4_294_967_295.0).unwrap();
         }
