@@ -410,6 +410,9 @@ def test_bad_input_raises_the_core_error(spark: Any, survey: pa.Table) -> None:
         cs_spark()._collect(
             cs_spark().entitlement_compliance(frame(spark, contracts), frame(spark, log), AS_OF)
         )
+    scored = pa.table({"csm": ["x", "y"], "score": [50.0, 60.0], "band": ["amber", "purple"]})
+    with pytest.raises(cs.CsUnknownError, match="purple"):
+        cs_spark()._collect(cs_spark().health_rollup(frame(spark, scored, 1), "csm"))
     stranger = log.set_column(0, "account", pa.array(["z"]))
     with pytest.raises(cs.CsError, match='"z"'):
         cs_spark()._collect(

@@ -247,11 +247,12 @@ impl Serialize for ExactSum {
 impl<'de> Deserialize<'de> for ExactSum {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         let stored = Stored::deserialize(deserializer)?;
-        if stored.low + stored.digits.len() > MAX_DIGITS {
+        let end = stored.low.checked_add(stored.digits.len());
+        if end.is_none_or(|end| end > MAX_DIGITS) {
             return Err(serde::de::Error::custom(format!(
-                "exact sum digits {}..{} are outside 0..{MAX_DIGITS}",
+                "exact sum digits from {} ({} of them) are outside 0..{MAX_DIGITS}",
                 stored.low,
-                stored.low + stored.digits.len()
+                stored.digits.len()
             )));
         }
         Ok(ExactSum {
@@ -362,8 +363,13 @@ mod tests {
             let e = ExactSum::default().add(x).unwrap_err();
             assert!(e.to_string().contains("summand"), "{e}");
         }
-        let e = serde_json::from_str::<ExactSum>(r#"{"low": 100, "digits": [1]}"#).unwrap_err();
-        assert!(e.to_string().contains("outside"), "{e}");
+        for text in [
+            r#"{"low": 100, "digits": [1]}"#,
+            r#"{"low": 18446744073709551615, "digits": [1]}"#,
+        ] {
+            let e = serde_json::from_str::<ExactSum>(text).unwrap_err();
+            assert!(e.to_string().contains("outside"), "{e}");
+        }
         assert!(serde_json::from_str::<ExactSum>(r#"{"low": 0, "digits": [], "x": 1}"#).is_err());
     }
 }
