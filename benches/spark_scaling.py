@@ -1,6 +1,10 @@
 """Scaling of ``cs_core.spark.score_health`` against ``Scorecard.score`` in one process.
 
     python benches/spark_scaling.py --rows 10000000 --repeat 3
+    python benches/spark_scaling.py --function portfolio_pipeline --partitions 8
+
+(``--function portfolio_pipeline``: ``cs.portfolio_pipeline`` against
+``cs_core.spark.portfolio_pipeline``, the whole nightly pipeline per account.)
 
 Writes the synthetic portfolio (``cs.synthetic_portfolio``) once as Parquet files under
 ``--dir``, then times, best of ``--repeat``:
@@ -59,12 +63,30 @@ def write_portfolio(rows: int, directory: Path) -> None:
     stamp.touch()
 
 
-def checksum(table: pa.Table) -> tuple[float, dict[str, int]]:
-    """Sum of the scores (in a fixed order: sorted by account) and the count per band."""
-    ordered = table.select(["account_id", "score", "band"]).sort_by("account_id")
-    total = float(sum(v for v in ordered.column("score").to_pylist() if v is not None))
-    bands = {row["values"]: row["counts"] for row in pc.value_counts(ordered.column("band")).to_pylist()}
-    return total, bands
+# Per function: the single-process call, the Spark call, and the (number, label) columns of
+# the checksum.
+FUNCTIONS: dict[str, tuple[Any, Any, tuple[str, str]]] = {
+    "score_health": (
+        lambda t: cs.Scorecard.default().score(t, AS_OF),
+        lambda f: css.score_health(f, cs.Scorecard.default(), AS_OF),
+        ("score", "band"),
+    ),
+    "portfolio_pipeline": (
+        lambda t: cs.portfolio_pipeline(t, AS_OF, drop_missing=True),
+        lambda f: css.portfolio_pipeline(f, AS_OF, drop_missing=True),
+        ("risk", "risk_tier"),
+    ),
+}
+
+
+def checksum(table: pa.Table, columns: tuple[str, str]) -> tuple[float, dict[str, int]]:
+    """Sum of the number column (in a fixed order: sorted by account) and the count per label."""
+    number, label = columns
+    ordered = table.select(["account_id", number, label]).sort_by("account_id")
+    total = float(sum(v for v in ordered.column(number).to_pylist() if v is not None))
+    labels = ordered.column(label).cast(pa.string())
+    counts = {row["values"]: row["counts"] for row in pc.value_counts(labels).to_pylist()}
+    return total, counts
 
 
 def best(repeat: int, run: Any) -> float:
@@ -104,23 +126,24 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp/cs-spark-scaling")
     parser.add_argument("--batch", type=int, default=10_000, help="Arrow records per batch")
     parser.add_argument("--partitions", default="1,2,8,64")
+    parser.add_argument("--function", choices=sorted(FUNCTIONS), default="score_health")
     args = parser.parse_args()
+    single, distributed, columns = FUNCTIONS[args.function]
     directory = Path(args.dir)
     # Every Python worker scores its batch on one thread: Spark runs one task per core.
     os.environ["RAYON_NUM_THREADS"] = "1"
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     write_portfolio(args.rows, directory)
-    card = cs.Scorecard.default()
     files = sorted(str(p) for p in directory.glob("*.parquet"))
 
     print(f"{args.rows:,} accounts, {FILES} Parquet files, Arrow batches of {args.batch:,} rows")
     print("(one process: RAYON_NUM_THREADS=1 unless stated; times are the best of the runs)\n")
     table = pq.read_table(files)
-    expected = checksum(card.score(table, AS_OF))
+    expected = checksum(single(table), columns)
     rows = []
     read = best(args.repeat, lambda: pq.read_table(files))
-    score = best(args.repeat, lambda t=table: card.score(t, AS_OF))
+    score = best(args.repeat, lambda t=table: single(t))
     rows.append(("one process, 1 thread", "-", read, read, read + score))
     table = None  # free the single-process copy before Spark reads the files
 
@@ -128,8 +151,8 @@ def main() -> None:
         spark = session(master, args.batch)
         for partitions in [int(p) for p in args.partitions.split(",")]:
             frame = spark.read.parquet(str(directory)).coalesce(partitions)
-            scored = css.score_health(frame, card, AS_OF)
-            got = checksum(scored.select("account_id", "score", "band").toArrow())
+            scored = distributed(frame)
+            got = checksum(scored.select("account_id", *columns).toArrow(), columns)
             if got[1] != expected[1] or abs(got[0] - expected[0]) != 0.0:
                 raise SystemExit(f"{master} x {partitions}: {got} != {expected}")
             floor = best(args.repeat, lambda f=frame: f.write.format("noop").mode("overwrite").save())
@@ -142,14 +165,14 @@ def main() -> None:
             rows.append((master, str(partitions), floor, exchange, total))
             print(
                 f"  {master} x {partitions}: read {floor:.2f} s, + Arrow exchange {exchange:.2f} s, "
-                f"+ score_health {total:.2f} s",
+                f"+ {args.function} {total:.2f} s",
                 flush=True,
             )
         spark.stop()
 
     print()
     print(
-        "| run | partitions | read (s) | + Arrow exchange (s) | + score_health (s) "
+        f"| run | partitions | read (s) | + Arrow exchange (s) | + {args.function} (s) "
         "| scoring (s) | accounts / s / core, whole run |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
