@@ -108,7 +108,7 @@ pub fn cta_batch(ctas: &[Cta]) -> Result<RecordBatch> {
     };
     let mut steps = ListBuilder::new(StringBuilder::new());
     for c in ctas {
-        for step in &c.steps {
+        for step in c.steps.iter() {
             steps.values().append_value(step);
         }
         steps.append(true);

@@ -195,7 +195,7 @@ mod tests {
             rule_ids(1)
         );
         let all: Vec<String> = (0..3).flat_map(rule_ids).collect();
-        let core: Vec<String> = result.ctas.iter().map(|c| c.rule_id.clone()).collect();
+        let core: Vec<String> = result.ctas.iter().map(|c| c.rule_id.to_string()).collect();
         assert_eq!(all, core);
 
         let risk = b

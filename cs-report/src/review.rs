@@ -427,7 +427,7 @@ impl Review {
         let without_review: Vec<Cta> = run
             .ctas
             .iter()
-            .filter(|c| c.trigger == review_key)
+            .filter(|c| &*c.trigger == review_key)
             .cloned()
             .collect();
         let queue = cta_queue(&run.ctas);

@@ -462,8 +462,8 @@ pub(crate) fn run_ctas(args: &CtasArgs) -> Result<String, String> {
             c.due.to_string(),
             c.priority.to_string(),
             c.account_id.clone(),
-            c.rule_id.clone(),
-            c.owner_role.clone(),
+            c.rule_id.to_string(),
+            c.owner_role.to_string(),
             c.evidence.clone(),
         ]);
     }

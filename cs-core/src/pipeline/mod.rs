@@ -435,7 +435,7 @@ impl Pipeline {
     /// assert_eq!(out.inputs.get("nps_category").unwrap().get(0), Some(0.0));
     /// assert_eq!(out.inputs.get("days_to_renewal").unwrap().get(0), Some(66.0));
     /// assert!(out.risk.scores.risk[0] > out.risk.scores.risk[1]);
-    /// assert!(out.ctas.iter().any(|c| c.account_id == "acme" && c.rule_id == "detractor_follow_up"));
+    /// assert!(out.ctas.iter().any(|c| c.account_id == "acme" && &*c.rule_id == "detractor_follow_up"));
     /// # Ok::<(), cs_core::Error>(())
     /// ```
     pub fn run(

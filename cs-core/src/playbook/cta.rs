@@ -1,4 +1,5 @@
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -9,14 +10,17 @@ use super::trigger::Trigger;
 use crate::{Error, Result};
 
 /// A call to action: a task for a role, on an account, with a due date and steps.
+///
+/// The rule's texts (`rule_id`, `trigger`, `owner_role`, `steps`) are shared by every CTA the
+/// rule opens in one evaluation (`Arc`), not copied per CTA: a nightly run opens millions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cta {
     /// The account.
     pub account_id: String,
     /// The rule that opened it.
-    pub rule_id: String,
+    pub rule_id: Arc<str>,
     /// The trigger kind ([`super::Trigger::key`]), the deduplication key with the account.
-    pub trigger: String,
+    pub trigger: Arc<str>,
     /// Urgency.
     pub priority: Priority,
     /// The evaluation date.
@@ -24,9 +28,9 @@ pub struct Cta {
     /// Due date: created + the rule's `due_in_days`.
     pub due: NaiveDate,
     /// Who owns it.
-    pub owner_role: String,
+    pub owner_role: Arc<str>,
     /// The rule's steps.
-    pub steps: Vec<String>,
+    pub steps: Arc<[String]>,
     /// Why it fired, as a sentence.
     pub evidence: String,
 }
@@ -44,7 +48,7 @@ impl From<&Cta> for OpenCta {
     fn from(c: &Cta) -> Self {
         OpenCta {
             account_id: c.account_id.clone(),
-            trigger: c.trigger.clone(),
+            trigger: c.trigger.to_string(),
         }
     }
 }
@@ -67,7 +71,27 @@ fn open_set(open: &[OpenCta]) -> Result<HashSet<(&str, &str)>> {
         .collect()
 }
 
+/// The texts of a rule that its CTAs share.
+struct Shared {
+    id: Arc<str>,
+    trigger: Arc<str>,
+    owner_role: Arc<str>,
+    steps: Arc<[String]>,
+}
+
 impl Playbook {
+    fn shared(&self) -> Vec<Shared> {
+        self.rules
+            .iter()
+            .map(|r| Shared {
+                id: r.id.as_str().into(),
+                trigger: r.trigger.key().into(),
+                owner_role: r.owner_role.as_str().into(),
+                steps: r.steps.as_slice().into(),
+            })
+            .collect()
+    }
+
     /// The CTAs for one account on `as_of`, skipping trigger kinds in `open` (pairs of
     /// account id and trigger key already open). At most one CTA per trigger kind: the first
     /// rule of that kind that fires.
@@ -77,12 +101,13 @@ impl Playbook {
         signals: &AccountSignals,
         as_of: NaiveDate,
         open: &HashSet<(&str, &str)>,
+        shared: &[Shared],
         out: &mut Vec<Cta>,
     ) -> Result<()> {
         let first = out.len();
-        for r in &self.rules {
+        for (r, texts) in self.rules.iter().zip(shared) {
             let key = r.trigger.key();
-            if open.contains(&(account_id, key)) || out[first..].iter().any(|c| c.trigger == key) {
+            if open.contains(&(account_id, key)) || out[first..].iter().any(|c| &*c.trigger == key) {
                 continue;
             }
             let Some(evidence) = r.trigger.fires(signals, as_of) else {
@@ -93,13 +118,13 @@ impl Playbook {
                 .ok_or_else(|| Error::out_of_range("as of", as_of, "a date the due date can follow"))?;
             out.push(Cta {
                 account_id: account_id.to_owned(),
-                rule_id: r.id.clone(),
-                trigger: key.to_owned(),
+                rule_id: Arc::clone(&texts.id),
+                trigger: Arc::clone(&texts.trigger),
                 priority: r.priority,
                 created: as_of,
                 due,
-                owner_role: r.owner_role.clone(),
-                steps: r.steps.clone(),
+                owner_role: Arc::clone(&texts.owner_role),
+                steps: Arc::clone(&texts.steps),
                 evidence,
             });
         }
@@ -116,7 +141,7 @@ impl Playbook {
     ) -> Result<Vec<Cta>> {
         let open = open_set(open)?;
         let mut out = Vec::new();
-        self.account_ctas(account_id, signals, as_of, &open, &mut out)?;
+        self.account_ctas(account_id, signals, as_of, &open, &self.shared(), &mut out)?;
         Ok(out)
     }
 
@@ -139,7 +164,7 @@ impl Playbook {
     /// let playbook = Playbook::builtin();
     /// let ctas = playbook.evaluate(&state, as_of, &[])?;
     /// assert_eq!(ctas.len(), 1);
-    /// assert_eq!((ctas[0].account_id.as_str(), ctas[0].rule_id.as_str()), ("acme", "detractor_follow_up"));
+    /// assert_eq!((ctas[0].account_id.as_str(), &*ctas[0].rule_id), ("acme", "detractor_follow_up"));
     /// let open: Vec<OpenCta> = ctas.iter().map(OpenCta::from).collect();
     /// assert!(playbook.evaluate(&state, as_of, &open)?.is_empty());
     /// # Ok::<(), cs_core::Error>(())
@@ -183,9 +208,17 @@ impl Playbook {
         let mut out = Vec::new();
         let mut offsets = Vec::with_capacity(portfolio.len() + 1);
         offsets.push(0);
+        let shared = self.shared();
         for i in 0..portfolio.len() {
             let signals = portfolio.signals(i);
-            self.account_ctas(portfolio.account_id[i].as_ref(), &signals, as_of, &open, &mut out)?;
+            self.account_ctas(
+                portfolio.account_id[i].as_ref(),
+                &signals,
+                as_of,
+                &open,
+                &shared,
+                &mut out,
+            )?;
             offsets.push(out.len());
         }
         Ok((out, offsets))
@@ -224,7 +257,7 @@ mod tests {
         let ctas = Playbook::builtin().evaluate(&s, as_of, &[]).unwrap();
         let got: Vec<(&str, &str)> = ctas
             .iter()
-            .map(|c| (c.account_id.as_str(), c.rule_id.as_str()))
+            .map(|c| (c.account_id.as_str(), &*c.rule_id))
             .collect();
         assert_eq!(
             got,
@@ -280,7 +313,7 @@ mod tests {
         };
         let ctas = p.evaluate_account("a", &signals, d(2026, 1, 1), &[]).unwrap();
         assert_eq!(ctas.len(), 1);
-        assert_eq!(ctas[0].rule_id, "high_risk");
+        assert_eq!(&*ctas[0].rule_id, "high_risk");
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub fn cta_queue(ctas: &[Cta]) -> Vec<RoleQueue> {
     }
     let mut roles: BTreeMap<&str, Acc<'_>> = BTreeMap::new();
     for c in ctas {
-        let acc = roles.entry(c.owner_role.as_str()).or_insert_with(|| Acc {
+        let acc = roles.entry(&*c.owner_role).or_insert_with(|| Acc {
             ctas: 0,
             by_priority: [0; 4],
             accounts: BTreeSet::new(),
@@ -54,7 +54,7 @@ pub fn cta_queue(ctas: &[Cta]) -> Vec<RoleQueue> {
         acc.ctas += 1;
         acc.by_priority[priority_index(c.priority)] += 1;
         acc.accounts.insert(c.account_id.as_str());
-        *acc.by_rule.entry(c.rule_id.as_str()).or_default() += 1;
+        *acc.by_rule.entry(&*c.rule_id).or_default() += 1;
     }
     roles
         .into_iter()
@@ -92,7 +92,7 @@ mod tests {
             created: d,
             due: d,
             owner_role: role.into(),
-            steps: Vec::new(),
+            steps: Vec::new().into(),
             evidence: String::new(),
         }
     }
