@@ -325,8 +325,9 @@ def health_rollup(
 ) -> DataFrame:
     """Health of groups of scored accounts of a Spark DataFrame (``cs.health_rollup``).
 
-    Each Arrow batch rolls up into one mergeable part per group (the core's ``RollupPart``:
-    counts, ARR sums and exact, order-independent sums of the scores and of ARR x score), Spark
+    Each partition (its key, score, band and ARR columns) rolls up into one mergeable part per
+    group (the core's ``RollupPart``: counts, ARR sums and exact, order-independent sums of
+    the scores and of ARR x score), Spark
     gathers the parts of each group with ``groupBy(...).agg(collect_list)``, and the core merges
     them and computes the figures: counts and ARR exactly, and the mean and ARR-weighted mean
     to the last bit, as ``cs.health_rollup`` on the whole table, for any partitioning.
@@ -345,10 +346,23 @@ def health_rollup(
     keys = cs._names(by)
     names = cs._band_names(bands)
 
+    needed = df.select(*dict.fromkeys([*keys, score, band, *([arr] if arr else [])]))
+    source = _arrow_schema(needed.schema)
+
     def parts(table: Any) -> pa.Table:
         return _cs_core._health_rollup_parts(table, keys, arr, score, band, names)
 
-    partial = _map_batches(df, parts)
+    part_schema = _spark_schema(_schema_of(parts(source.empty_table())))
+    part_target = _arrow_schema(part_schema)
+
+    def partition_parts(batches: Batches) -> Batches:
+        # The whole partition (its rollup columns only) at once: one part per group per
+        # partition, not per Arrow batch, so the shuffle carries few parts.
+        table = pa.Table.from_batches(list(batches), schema=source)
+        if table.num_rows:
+            yield from _conform(parts(table), part_target)
+
+    partial = needed.mapInArrow(partition_parts, part_schema)
     gathered = (partial.groupBy(*keys) if keys else partial).agg(
         functions.collect_list("part").alias("parts")
     )
