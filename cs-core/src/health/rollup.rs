@@ -344,14 +344,6 @@ pub struct RollupAccumulator {
     groups: Vec<RollupPart>,
 }
 
-/// `e` with its row position moved by `by` rows (a batch's row in the whole table).
-fn shifted(e: Error, by: usize) -> Error {
-    match e.split_position() {
-        (e, Some(row)) => e.at(row + by),
-        (e, None) => e,
-    }
-}
-
 impl RollupAccumulator {
     /// No rows yet, rollups over `band_count` bands.
     pub fn new(band_count: usize) -> Self {
@@ -365,7 +357,7 @@ impl RollupAccumulator {
     /// to group 0). `first_row` is the batch's first row in the whole table: errors name the
     /// row there.
     pub fn add(&mut self, groups: Option<&[usize]>, input: RollupInput<'_>, first_row: usize) -> Result<()> {
-        input.check().map_err(|e| shifted(e, first_row))?;
+        input.check().map_err(|e| e.shifted(first_row))?;
         let n = input.score.len();
         if let Some(g) = groups
             && g.len() != n
@@ -384,7 +376,7 @@ impl RollupAccumulator {
             }
             input
                 .add(&mut self.groups[g], row)
-                .map_err(|e| shifted(e, first_row))?;
+                .map_err(|e| e.shifted(first_row))?;
         }
         Ok(())
     }
