@@ -13,7 +13,7 @@ use cs_core::pipeline::{Cells, Kind};
 use cs_core::portfolio::{Column, DateLike as _};
 use cs_core::{Error, Result};
 
-use crate::cells::{convert, required_texts};
+use crate::cells::{convert, required_flags, required_integers, required_texts};
 use crate::column;
 
 /// The contracts table: `account` (non-blank, unique), `package`, `start` and `renewal`.
@@ -123,34 +123,13 @@ pub fn portfolio(
 /// missing count or flag, or a bad cell, is an error naming the column and row.
 pub fn totals_of_accounts(batch: &RecordBatch) -> Result<ComplianceTotals> {
     let whole = |name: &str| -> Result<Vec<u64>> {
-        let held = convert(column(batch, name)?, name, Kind::Integer)?;
-        let Cells::Integer(values) = held.cells(name)? else {
-            return Err(Error::invalid(
-                format!("column {name}"),
-                "cells",
-                "expected whole numbers",
-            ));
-        };
-        (0..values.len())
-            .map(|i| {
-                let v = values.get(i).ok_or_else(|| Error::missing(name).at(i))?;
-                u64::try_from(v).map_err(|_| Error::out_of_range(name, v, ">= 0").at(i))
-            })
+        required_integers(column(batch, name)?, name)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| u64::try_from(v).map_err(|_| Error::out_of_range(name, v, ">= 0").at(i)))
             .collect()
     };
-    let flags = |name: &str| -> Result<Vec<bool>> {
-        let held = convert(column(batch, name)?, name, Kind::Flag)?;
-        let Cells::Flag(values) = held.cells(name)? else {
-            return Err(Error::invalid(
-                format!("column {name}"),
-                "cells",
-                "expected true or false",
-            ));
-        };
-        (0..values.len())
-            .map(|i| values.get(i).ok_or_else(|| Error::missing(name).at(i)))
-            .collect()
-    };
+    let flags = |name: &str| required_flags(column(batch, name)?, name);
     let (delivered, owed, overdue) = (whole("delivered")?, whole("owed")?, whole("overdue")?);
     let minutes = whole("minutes_with_customer")?;
     let (under, over) = (flags("under_delivered")?, flags("over_delivered")?);

@@ -172,7 +172,7 @@ pub struct RollupTable {
     pub all: HealthRollup,
 }
 
-pub(crate) fn read_rollup<'a>(
+fn read_rollup<'a>(
     batch: &'a RecordBatch,
     spec: &RollupColumns<'a>,
 ) -> Result<(Held, ColumnBuf<u8>, Option<Vec<i64>>)> {
@@ -216,6 +216,16 @@ pub(crate) fn read_rollup<'a>(
 /// # Ok::<(), cs_core::Error>(())
 /// ```
 pub fn health_rollup(batch: &RecordBatch, spec: &RollupColumns<'_>) -> Result<RollupTable> {
+    with_rollup_input(batch, spec, |input| rollup_table(batch, spec, input))
+}
+
+/// Calls `f` with the rollup input of `batch`'s columns named by `spec` (read by the cell
+/// grammar: scores as numbers, bands among `spec.band_names`, ARR as whole numbers).
+pub(crate) fn with_rollup_input<T>(
+    batch: &RecordBatch,
+    spec: &RollupColumns<'_>,
+    f: impl FnOnce(RollupInput<'_>) -> Result<T>,
+) -> Result<T> {
     let (score, bands, arr) = read_rollup(batch, spec)?;
     let Cells::Number(score) = score.cells(spec.score)? else {
         return Err(Error::invalid(
@@ -224,12 +234,19 @@ pub fn health_rollup(batch: &RecordBatch, spec: &RollupColumns<'_>) -> Result<Ro
             "expected numbers",
         ));
     };
-    let input = RollupInput {
+    f(RollupInput {
         score,
         band: bands.as_column(spec.band),
         arr: arr.as_deref(),
         band_count: spec.band_names.len(),
-    };
+    })
+}
+
+fn rollup_table(
+    batch: &RecordBatch,
+    spec: &RollupColumns<'_>,
+    input: RollupInput<'_>,
+) -> Result<RollupTable> {
     let all = health_summary(input)?;
     let groups = Groups::new(batch, spec.by)?;
     let rows = rollup_by(groups.codes(), input)?;

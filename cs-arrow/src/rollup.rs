@@ -10,11 +10,10 @@ use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
 use cs_core::document::Document;
 use cs_core::health::{RollupAccumulator, RollupInput, RollupPart};
-use cs_core::pipeline::Cells;
 use cs_core::{Error, Result};
 
 use crate::groups::Groups;
-use crate::health::{RollupColumns, read_rollup, rollup_columns};
+use crate::health::{RollupColumns, rollup_columns, with_rollup_input};
 use crate::output::batch;
 
 /// The rollup parts of a scored table: the key columns of `spec.by` (as in
@@ -49,20 +48,10 @@ use crate::output::batch;
 /// # Ok::<(), cs_core::Error>(())
 /// ```
 pub fn rollup_parts(batch_in: &RecordBatch, spec: &RollupColumns<'_>) -> Result<RecordBatch> {
-    let (score, bands, arr) = read_rollup(batch_in, spec)?;
-    let Cells::Number(score) = score.cells(spec.score)? else {
-        return Err(Error::invalid(
-            format!("column {}", spec.score),
-            "cells",
-            "expected numbers",
-        ));
-    };
-    let input = RollupInput {
-        score,
-        band: bands.as_column(spec.band),
-        arr: arr.as_deref(),
-        band_count: spec.band_names.len(),
-    };
+    with_rollup_input(batch_in, spec, |input| parts_of(batch_in, spec, input))
+}
+
+fn parts_of(batch_in: &RecordBatch, spec: &RollupColumns<'_>, input: RollupInput<'_>) -> Result<RecordBatch> {
     let groups = Groups::new(batch_in, spec.by)?;
     let mut order: Vec<u64> = groups.codes().to_vec();
     order.sort_unstable();

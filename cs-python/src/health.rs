@@ -864,18 +864,51 @@ pub(crate) fn _health_rollup<'py>(
     band: &str,
     band_names: Vec<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = crate::input::read_table(table)?;
-    let spec = cs_arrow::health::RollupColumns {
-        by: &by,
-        arr: arr.as_deref(),
+    let spec = RollupArgs {
+        by,
+        arr,
         score,
         band,
-        band_names: &band_names,
+        band_names,
     };
-    let rollup = py
-        .detach(|| cs_arrow::health::health_rollup(&batch, &spec).and_then(|r| r.to_batch()))
-        .or_raise()?;
-    crate::output::batch_to_pyarrow(py, rollup)
+    spec.run(py, table, |batch, columns| {
+        cs_arrow::health::health_rollup(batch, columns).and_then(|r| r.to_batch())
+    })
+}
+
+/// The rollup arguments of ``_health_rollup`` and ``_health_rollup_parts``.
+struct RollupArgs<'s> {
+    by: Vec<String>,
+    arr: Option<String>,
+    score: &'s str,
+    band: &'s str,
+    band_names: Vec<String>,
+}
+
+impl RollupArgs<'_> {
+    /// `compute` on `table` with these columns, the GIL released; a pyarrow Table back.
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        table: pyo3_arrow::input::AnyRecordBatch,
+        compute: impl Fn(
+            &arrow_array::RecordBatch,
+            &cs_arrow::health::RollupColumns<'_>,
+        ) -> cs_core::Result<arrow_array::RecordBatch>
+        + Send
+        + Sync,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let batch = crate::input::read_table(table)?;
+        let columns = cs_arrow::health::RollupColumns {
+            by: &self.by,
+            arr: self.arr.as_deref(),
+            score: self.score,
+            band: self.band,
+            band_names: &self.band_names,
+        };
+        let result = py.detach(|| compute(&batch, &columns)).or_raise()?;
+        crate::output::batch_to_pyarrow(py, result)
+    }
 }
 
 /// The mergeable rollup parts of a table (one row per group: the key columns and ``part``, JSON),
@@ -892,18 +925,14 @@ pub(crate) fn _health_rollup_parts<'py>(
     band: &str,
     band_names: Vec<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let batch = crate::input::read_table(table)?;
-    let spec = cs_arrow::health::RollupColumns {
-        by: &by,
-        arr: arr.as_deref(),
+    let spec = RollupArgs {
+        by,
+        arr,
         score,
         band,
-        band_names: &band_names,
+        band_names,
     };
-    let parts = py
-        .detach(|| cs_arrow::rollup::rollup_parts(&batch, &spec))
-        .or_raise()?;
-    crate::output::batch_to_pyarrow(py, parts)
+    spec.run(py, table, cs_arrow::rollup::rollup_parts)
 }
 
 /// The rollup figures of each row of ``table``'s ``parts`` column (a list of rollup parts per
