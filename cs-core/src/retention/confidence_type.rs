@@ -71,16 +71,18 @@ impl ConfidenceType {
     pub(crate) fn bounds(self, s: f64, var: f64, z: f64) -> (f64, f64) {
         match self {
             ConfidenceType::LogLog => {
-                // Both bounds share ln S, ln(-ln S) and z √var / ln S; NaN (S = 1: 0 / 0) is 1,
-                // as lifelines' fillna(1); S = 0 gives exp(-inf) = 0.
+                // exp(-exp(ln(-v) ∓ w)) with v = ln S and w = z √var / v is exp(v e^(∓w)):
+                // the same bound from four transcendental calls instead of six (ln S, e^w and
+                // the two outer exponentials; e^-w = 1 / e^w). NaN (S = 1: 0 / 0) is 1, as
+                // lifelines' fillna(1); S = 0 gives exp(-inf) = 0.
                 let v = s.ln();
-                let log_minus_v = (-v).ln();
                 let w = z * var.sqrt() / v;
-                let bound = |exponent: f64| {
-                    let value = (-exponent.exp()).exp();
+                let grow = w.exp();
+                let bound = |factor: f64| {
+                    let value = (v * factor).exp();
                     if value.is_nan() { 1.0 } else { value }
                 };
-                (bound(log_minus_v - w), bound(log_minus_v + w))
+                (bound(1.0 / grow), bound(grow))
             }
             ConfidenceType::Log => {
                 // ln 0 = -inf: both bounds are exp(-inf) = 0.
@@ -135,6 +137,25 @@ mod tests {
         // Plain lower bound below 0 is clipped.
         let (lo, _) = ConfidenceType::Plain.bounds(0.2, 2.0, Z);
         assert_eq!(lo, 0.0);
+    }
+
+    #[test]
+    fn log_log_bounds_by_hand() {
+        // S = 0.8, g = 0.05: ln S = -0.223144, z √g / ln S = -1.964033; the bounds are
+        // exp(-exp(ln(0.223144) ∓ (-1.964033))) as lifelines writes them.
+        let (s, g) = (0.8f64, 0.05f64);
+        let v = s.ln();
+        let w = Z * g.sqrt() / v;
+        let lifelines = |e: f64| (-((-v).ln() + e).exp()).exp();
+        let (lo, hi) = ConfidenceType::LogLog.bounds(s, g, Z);
+        assert!((lo - lifelines(-w)).abs() < 1e-15, "{lo}");
+        assert!((hi - lifelines(w)).abs() < 1e-15, "{hi}");
+        // By hand: ln(0.223144) = -1.499940; exp(-exp(-1.499940 + 1.964033)) = 0.203809 and
+        // exp(-exp(-1.499940 - 1.964033)) = 0.969180.
+        assert!(
+            (lo - 0.203_809).abs() < 1e-6 && (hi - 0.969_180).abs() < 1e-6,
+            "{lo} {hi}"
+        );
     }
 
     #[test]

@@ -128,10 +128,12 @@ impl EventTable {
     /// months of tenure) are counted in one pass; other inputs are sorted once (parallel
     /// unstable sort of packed 64-bit keys).
     pub fn from_durations(durations: &[f64], observed: &[bool]) -> Result<Self> {
-        let stats = validate(durations, observed)?;
-        if stats.integral && stats.max <= COUNTING_LIMIT.min(4 * durations.len() as u64 + 1024) {
-            return Ok(Self::by_counting(durations, observed, stats.max));
+        check_lengths(durations, observed)?;
+        let limit = COUNTING_LIMIT.min(4 * durations.len() as u64 + 1024);
+        if let Some(table) = Self::by_counting(durations, observed, limit) {
+            return Ok(table);
         }
+        validate(durations, observed)?;
         let mut keys = pack(durations, observed);
         keys.par_sort_unstable();
         Ok(Self::from_sorted_keys(&keys))
@@ -297,28 +299,56 @@ impl EventTable {
         }
     }
 
-    fn by_counting(durations: &[f64], observed: &[bool], max: u64) -> Self {
-        let bins = max as usize + 1;
-        // One histogram per thread-sized piece, summed: integer counts, so the same table on
-        // any number of threads. Each bin packs removals (low 32 bits) and events (high 32
-        // bits) so a row costs one branch-free increment; pieces stay below 2^32 rows.
-        let pieces = rayon::current_num_threads().max(1);
-        let len = durations.len().div_ceil(pieces).clamp(1, u32::MAX as usize);
-        let histograms: Vec<Vec<u64>> = durations
-            .par_chunks(len)
-            .zip(observed.par_chunks(len))
-            .map(|(d, o)| {
-                let mut h = vec![0u64; bins];
-                for (&d, &o) in d.iter().zip(o) {
-                    h[d as usize] += 1 | (u64::from(o) << 32);
-                }
-                h
-            })
-            .collect();
-        let mut removed = vec![0u64; bins];
-        let mut events = vec![0u64; bins];
-        for h in &histograms {
-            for ((r, e), &x) in removed.iter_mut().zip(events.iter_mut()).zip(h) {
+    /// The table counted in one pass when every duration is a whole number from 0 to `limit`
+    /// (days or months of tenure), `None` as soon as one is not (the caller then validates
+    /// and sorts). Each chunk of rows is checked, then counted into a histogram while it is
+    /// still in cache; histograms are summed as integers, so the table is the same on any
+    /// number of threads. A bin packs removals (low 32 bits) and events (high 32 bits) so a row
+    /// costs one branch-free increment; pieces of fewer than 2^32 rows keep them from mixing.
+    #[allow(clippy::needless_bitwise_bool)] // branch-free checks: the loop vectorises
+    fn by_counting(durations: &[f64], observed: &[bool], limit: u64) -> Option<Self> {
+        let mut removed: Vec<u64> = Vec::new();
+        let mut events: Vec<u64> = Vec::new();
+        let piece = u32::MAX as usize;
+        for (durations, observed) in durations.chunks(piece).zip(observed.chunks(piece)) {
+            let packed = durations
+                .par_chunks(1 << 16)
+                .zip(observed.par_chunks(1 << 16))
+                .try_fold(Vec::new, |mut h: Vec<u64>, (d, o)| {
+                    // Below 2^52, d + 2^52 rounds d to a whole number (the spacing of floats
+                    // there is 1), so (d + 2^52) - 2^52 == d exactly when d is whole: three
+                    // vector instructions, where `fract` calls libm's `trunc` on baseline
+                    // x86-64. NaN fails the equality; negatives fail `d >= 0`; 2^52 and more
+                    // (infinity too) fail the limit.
+                    const SHIFT: f64 = 4_503_599_627_370_496.0; // 2^52
+                    let (mut whole, mut max) = (true, 0.0f64);
+                    for &d in d {
+                        whole &= ((d + SHIFT) - SHIFT == d) & (d >= 0.0);
+                        max = if d > max { d } else { max };
+                    }
+                    if !whole || max > limit as f64 {
+                        return None;
+                    }
+                    if h.len() <= max as usize {
+                        h.resize(max as usize + 1, 0);
+                    }
+                    for (&d, &o) in d.iter().zip(o) {
+                        // Checked above: a whole number within the limit, so the u32
+                        // conversion is exact (and one instruction; to u64 it is several).
+                        h[d as u32 as usize] += 1 | (u64::from(o) << 32);
+                    }
+                    Some(h)
+                })
+                .try_reduce(Vec::new, |a, b| {
+                    let (mut long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                    long.iter_mut().zip(&short).for_each(|(x, y)| *x += y);
+                    Some(long)
+                })?;
+            if removed.len() < packed.len() {
+                removed.resize(packed.len(), 0);
+                events.resize(packed.len(), 0);
+            }
+            for ((r, e), &x) in removed.iter_mut().zip(events.iter_mut()).zip(&packed) {
                 *r += x & 0xFFFF_FFFF;
                 *e += x >> 32;
             }
@@ -329,7 +359,7 @@ impl EventTable {
                 builder.push(t as f64, r, e);
             }
         }
-        builder.finish()
+        Some(builder.finish())
     }
 
     /// The distinct times, starting with 0.
@@ -419,13 +449,8 @@ impl Builder {
     }
 }
 
-pub(crate) struct DurationStats {
-    pub(crate) integral: bool,
-    pub(crate) max: u64,
-}
-
-/// Checks lengths, emptiness and that every duration is finite and non-negative.
-pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<DurationStats> {
+/// Checks that `observed` has one flag per duration and that there is at least one.
+fn check_lengths(durations: &[f64], observed: &[bool]) -> Result<()> {
     if observed.len() != durations.len() {
         return Err(Error::LengthMismatch {
             field: "observed".into(),
@@ -436,19 +461,17 @@ pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<DurationS
     if durations.is_empty() {
         return Err(Error::empty("durations"));
     }
+    Ok(())
+}
+
+/// Checks lengths, emptiness and that every duration is finite and non-negative.
+#[allow(clippy::needless_bitwise_bool)] // branch-free checks: the loop vectorises
+pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<()> {
+    check_lengths(durations, observed)?;
     // Checked in parallel; on a bad value, a sequential scan reports the first one.
-    let (ok, integral, max) = durations
+    let ok = durations
         .par_chunks(1 << 16)
-        .map(|chunk| {
-            let (mut ok, mut integral, mut max) = (true, true, 0.0f64);
-            for &d in chunk {
-                ok &= d.is_finite() && d >= 0.0;
-                integral &= d.fract() == 0.0;
-                max = max.max(d);
-            }
-            (ok, integral, max)
-        })
-        .reduce(|| (true, true, 0.0), |a, b| (a.0 & b.0, a.1 & b.1, a.2.max(b.2)));
+        .all(|chunk| chunk.iter().fold(true, |ok, &d| ok & d.is_finite() & (d >= 0.0)));
     if !ok {
         for (i, &d) in durations.iter().enumerate() {
             if !d.is_finite() {
@@ -459,12 +482,7 @@ pub(crate) fn validate(durations: &[f64], observed: &[bool]) -> Result<DurationS
             }
         }
     }
-    let max = if integral && max <= COUNTING_LIMIT as f64 {
-        max as u64
-    } else {
-        u64::MAX
-    };
-    Ok(DurationStats { integral, max })
+    Ok(())
 }
 
 /// A duration and its event flag packed into one integer whose order is the order of durations:
@@ -505,6 +523,82 @@ mod tests {
         assert_eq!(counted.at_risk(), &[8, 6, 5, 3, 1]);
         assert_eq!(counted.events(), &[1, 1, 1, 2, 0]);
         assert_eq!(counted.censored(), &[1, 0, 1, 0, 1]);
+    }
+
+    fn sorted(durations: &[f64], observed: &[bool]) -> EventTable {
+        let mut keys: Vec<u64> = durations
+            .iter()
+            .zip(observed)
+            .map(|(&d, &o)| pack_key(d, o))
+            .collect();
+        keys.sort_unstable();
+        EventTable::from_sorted_keys(&keys)
+    }
+
+    fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(f)
+    }
+
+    /// 300,000 rows: several 65,536-row chunks of the one-pass count.
+    fn many_days() -> (Vec<f64>, Vec<bool>) {
+        let durations: Vec<f64> = (0..300_000u64).map(|i| ((i * 7_919) % 1_461) as f64).collect();
+        let observed: Vec<bool> = (0..300_000u64).map(|i| (i * 31) % 5 < 2).collect();
+        (durations, observed)
+    }
+
+    #[test]
+    fn counting_over_many_chunks_equals_sorting_on_any_thread_count() {
+        let (durations, observed) = many_days();
+        let expected = sorted(&durations, &observed);
+        assert_eq!(expected.times().len(), 1_461);
+        for threads in [1, 2, 3, 7] {
+            let counted = in_pool(threads, || {
+                EventTable::from_durations(&durations, &observed).unwrap()
+            });
+            assert_eq!(counted, expected, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn one_late_value_off_the_counting_path_sorts_the_whole_table() {
+        // A fraction, a value beyond the counting limit, and 2^53 (whole, far beyond it), each
+        // in the last chunk after whole days: the count gives up, the sort gives the table.
+        let (mut durations, observed) = many_days();
+        for late in [0.5, (COUNTING_LIMIT + 1) as f64, 9_007_199_254_740_992.0] {
+            durations[250_000] = late;
+            for threads in [1, 3] {
+                let table = in_pool(threads, || {
+                    EventTable::from_durations(&durations, &observed).unwrap()
+                });
+                assert_eq!(
+                    table,
+                    sorted(&durations, &observed),
+                    "{late} on {threads} threads"
+                );
+                assert_eq!(table.times().len(), 1_462, "{late}");
+                assert!(table.times().contains(&late), "{late}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_late_bad_value_among_whole_days_names_its_row() {
+        let (mut durations, observed) = many_days();
+        for (bad, message) in [
+            (f64::NAN, "duration NaN at position 200000 is invalid"),
+            (f64::INFINITY, "duration inf at position 200000 is invalid"),
+            (-3.0, "duration -3 at position 200000 is outside 0 or more"),
+        ] {
+            durations[200_000] = bad;
+            for threads in [1, 3] {
+                let e = in_pool(threads, || EventTable::from_durations(&durations, &observed)).unwrap_err();
+                assert!(e.to_string().starts_with(message), "{e}");
+            }
+        }
     }
 
     #[test]

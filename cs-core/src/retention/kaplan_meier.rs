@@ -218,9 +218,16 @@ impl KaplanMeier {
             .zip(at_risk.par_chunks(CHUNK).zip(events.par_chunks(CHUNK)))
             .for_each(|((log_terms, var_terms), (at_risk, events))| {
                 let terms = log_terms.iter_mut().zip(var_terms.iter_mut());
+                // ln(n - d) of one churn row is ln n of the next when nobody was censored in
+                // between (each churn at its own time, as with continuous tenures): the last
+                // logarithm is kept and reused, the same call on the same integer.
+                let mut last = (u64::MAX, 0.0f64);
                 for ((log_term, var_term), (&n, &d)) in terms.zip(at_risk.iter().zip(events)) {
                     if d > 0 {
-                        *log_term = ((n - d) as f64).ln() - (n as f64).ln();
+                        let ln_n = if last.0 == n { last.1 } else { (n as f64).ln() };
+                        let ln_rest = ((n - d) as f64).ln();
+                        last = (n - d, ln_rest);
+                        *log_term = ln_rest - ln_n;
                         if n > d {
                             *var_term = d as f64 / (n * (n - d)) as f64;
                         }
