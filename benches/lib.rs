@@ -1,6 +1,25 @@
 //! Shared helpers of the benchmarks: deterministic inputs and the "floor" loops that a kernel is
 //! measured against (the least work that reads the same bytes and writes the same outputs).
 
+/// A deterministic generator (`SplitMix64`) so every run of a benchmark sees the same rows.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// `n` NPS answers 0..=10 from a fixed xorshift stream (the same bytes on every run).
 pub fn answers(n: usize) -> Vec<u8> {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
