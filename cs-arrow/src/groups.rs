@@ -13,11 +13,16 @@
 //! or a hash map when the range is wide), text by its bytes (one entry per distinct trimmed
 //! text), every other type as its text. The text of a key and its place in the natural order
 //! are computed once per distinct key, not per row.
+//!
+//! A row's code is computed when asked for ([`Groups::fill_codes`], a block of rows at a time),
+//! from each key column's rank of the row: an integer column over a narrow range keeps only its
+//! table of ranks by value (nothing per row), other columns a u32 rank per row. The code column
+//! ([`Groups::codes`]) is built on first use, in parallel.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -29,6 +34,7 @@ use arrow_array::{
 use arrow_buffer::ArrowNativeType;
 use arrow_schema::{DataType, Field};
 use cs_core::{Error, Result};
+use rayon::prelude::*;
 
 use crate::column;
 
@@ -38,8 +44,12 @@ use crate::column;
 pub struct Groups {
     /// The key column names.
     by: Vec<String>,
-    /// Code of each row.
-    codes: Vec<u64>,
+    /// Number of rows.
+    rows: usize,
+    /// How each key column ranks the rows, with the stride of its rank in a code.
+    ranks: Vec<(RowRanks, u64)>,
+    /// Code of each row, built on first use.
+    codes: OnceLock<Vec<u64>>,
     /// The distinct keys of each column, in natural order (a column's part of a code is the
     /// rank of its key).
     keys: Vec<KeyColumn>,
@@ -54,6 +64,105 @@ enum Present {
     Below(u64),
     /// These, sorted (several key columns: not every combination occurs).
     Listed(Vec<u64>),
+}
+
+/// The rank of each row in one key column.
+#[derive(Debug, Clone)]
+enum RowRanks {
+    /// Rank 0 for every row (no value, or no row).
+    Zero,
+    /// Each row's rank.
+    Stored(Vec<u32>),
+    /// An integer column ranked through a table over its value range: a row's rank is
+    /// `rank[value - lo]` (0 for a null row).
+    Table {
+        array: ArrayRef,
+        lo: i64,
+        rank: Vec<u32>,
+    },
+}
+
+/// Where [`add_by_table`] reads: the range's low end and its ranks, the first row, the stride.
+#[derive(Clone, Copy)]
+struct Table<'a> {
+    lo: i64,
+    rank: &'a [u32],
+    start: usize,
+    stride: u64,
+}
+
+/// Adds `rank * stride` of rows `start..start + out.len()` of an integer column ranked by a
+/// table over its range (see [`RowRanks::Table`]).
+fn add_by_table<T: ArrowPrimitiveType>(a: &PrimitiveArray<T>, at: Table<'_>, out: &mut [u64]) {
+    let Table {
+        lo,
+        rank,
+        start,
+        stride,
+    } = at;
+    let values = &a.values()[start..start + out.len()];
+    let index = |v: T::Native| (v.to_i64().unwrap_or(lo) - lo) as usize;
+    match a.nulls().filter(|n| n.null_count() > 0) {
+        None => {
+            for (c, &v) in out.iter_mut().zip(values) {
+                *c += u64::from(rank[index(v)]) * stride;
+            }
+        }
+        Some(nulls) => {
+            for (k, (c, &v)) in out.iter_mut().zip(values).enumerate() {
+                let r = if nulls.is_valid(start + k) {
+                    rank[index(v)]
+                } else {
+                    0
+                };
+                *c += u64::from(r) * stride;
+            }
+        }
+    }
+}
+
+impl RowRanks {
+    /// Adds `rank * stride` of rows `start..start + out.len()` to `out`.
+    fn add(&self, start: usize, out: &mut [u64], stride: u64) {
+        match self {
+            RowRanks::Zero => {}
+            RowRanks::Stored(ranks) => {
+                let ranks = &ranks[start..start + out.len()];
+                for (c, &r) in out.iter_mut().zip(ranks) {
+                    *c += u64::from(r) * stride;
+                }
+            }
+            RowRanks::Table { array, lo, rank } => {
+                let at = Table {
+                    lo: *lo,
+                    rank,
+                    start,
+                    stride,
+                };
+                match array.data_type() {
+                    DataType::Int8 => add_by_table(array.as_primitive::<Int8Type>(), at, out),
+                    DataType::Int16 => add_by_table(array.as_primitive::<Int16Type>(), at, out),
+                    DataType::Int32 => add_by_table(array.as_primitive::<Int32Type>(), at, out),
+                    DataType::Int64 => add_by_table(array.as_primitive::<Int64Type>(), at, out),
+                    DataType::UInt8 => add_by_table(array.as_primitive::<UInt8Type>(), at, out),
+                    DataType::UInt16 => add_by_table(array.as_primitive::<UInt16Type>(), at, out),
+                    DataType::UInt32 => add_by_table(array.as_primitive::<UInt32Type>(), at, out),
+                    DataType::UInt64 => add_by_table(array.as_primitive::<UInt64Type>(), at, out),
+                    // Only integer columns are ranked by a table (`integer_key`).
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Each row's rank from its first-seen id (`u32::MAX`: the missing key, rank 0) and the rank
+/// of each id.
+fn ranks_of_ids(mut row_ids: Vec<u32>, rank: &[u32]) -> RowRanks {
+    for id in &mut row_ids {
+        *id = if *id == u32::MAX { 0 } else { rank[*id as usize] };
+    }
+    RowRanks::Stored(row_ids)
 }
 
 /// The distinct keys of one column, by rank.
@@ -96,6 +205,9 @@ impl Hasher for KeyHasher {
 
 type KeyMap<K> = HashMap<K, u32, BuildHasherDefault<KeyHasher>>;
 
+/// Rows per task when the code column is built.
+const CODE_BLOCK: usize = 1 << 16;
+
 /// Integer key columns whose values span at most this many (and at most a few per row) are
 /// ranked through a table over the range instead of a hash map.
 const TABLE_SPAN: u64 = 1 << 24;
@@ -117,23 +229,22 @@ fn natural(left: (Option<i128>, &str), right: (Option<i128>, &str)) -> Ordering 
 }
 
 impl KeyColumn {
-    /// Reads column `name`, adds `rank * stride` to each row's code and returns the column's
-    /// distinct keys.
-    fn fold(array: &ArrayRef, name: &str, codes: &mut [u64], stride: u64) -> Result<KeyColumn> {
+    /// Reads column `name`: its distinct keys and the rank of each row.
+    fn fold(array: &ArrayRef, name: &str) -> Result<(KeyColumn, RowRanks)> {
         let integers = match array.data_type() {
-            DataType::Int8 => integer_key(array.as_primitive::<Int8Type>(), codes, stride),
-            DataType::Int16 => integer_key(array.as_primitive::<Int16Type>(), codes, stride),
-            DataType::Int32 => integer_key(array.as_primitive::<Int32Type>(), codes, stride),
-            DataType::Int64 => integer_key(array.as_primitive::<Int64Type>(), codes, stride),
-            DataType::UInt8 => integer_key(array.as_primitive::<UInt8Type>(), codes, stride),
-            DataType::UInt16 => integer_key(array.as_primitive::<UInt16Type>(), codes, stride),
-            DataType::UInt32 => integer_key(array.as_primitive::<UInt32Type>(), codes, stride),
-            DataType::UInt64 => integer_key(array.as_primitive::<UInt64Type>(), codes, stride),
+            DataType::Int8 => integer_key(array, array.as_primitive::<Int8Type>()),
+            DataType::Int16 => integer_key(array, array.as_primitive::<Int16Type>()),
+            DataType::Int32 => integer_key(array, array.as_primitive::<Int32Type>()),
+            DataType::Int64 => integer_key(array, array.as_primitive::<Int64Type>()),
+            DataType::UInt8 => integer_key(array, array.as_primitive::<UInt8Type>()),
+            DataType::UInt16 => integer_key(array, array.as_primitive::<UInt16Type>()),
+            DataType::UInt32 => integer_key(array, array.as_primitive::<UInt32Type>()),
+            DataType::UInt64 => integer_key(array, array.as_primitive::<UInt64Type>()),
             _ => None,
         };
         match integers {
             Some(key) => Ok(key),
-            None => text_key(array, name, codes, stride),
+            None => text_key(array, name),
         }
     }
 
@@ -167,21 +278,45 @@ impl KeyColumn {
 /// An integer column ranked by value: `None` when a value does not fit i64 (the text path
 /// then reads the column, as its keys are texts that no int64 holds).
 fn integer_key<T: ArrowPrimitiveType>(
+    array: &ArrayRef,
     a: &PrimitiveArray<T>,
-    codes: &mut [u64],
-    stride: u64,
-) -> Option<KeyColumn> {
+) -> Option<(KeyColumn, RowRanks)> {
     let values = a.values();
     let nulls = a.nulls().filter(|n| n.null_count() > 0);
     let valid = |i: usize| nulls.is_none_or(|n| n.is_valid(i));
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for (i, v) in values.iter().enumerate() {
-        if valid(i) {
-            let v = v.to_i64()?;
-            lo = lo.min(v);
-            hi = hi.max(v);
-        }
-    }
+    // Both passes below in parallel over one chunk per thread (min, max and presence do not
+    // depend on the order in which chunks are read).
+    let chunk = values.len().div_ceil(rayon::current_num_threads()).max(1 << 16);
+    let ends: Vec<(i64, i64)> = values
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, part)| {
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            if nulls.is_none() {
+                // Branch-free, so it vectorises: a value beyond i64 clears `fits`.
+                let mut fits = true;
+                for v in part {
+                    let v = v.to_i64();
+                    fits &= v.is_some();
+                    let v = v.unwrap_or(0);
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+                return fits.then_some((lo, hi));
+            }
+            for (k, v) in part.iter().enumerate() {
+                if valid(c * chunk + k) {
+                    let v = v.to_i64()?;
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+            }
+            Some((lo, hi))
+        })
+        .collect::<Option<_>>()?;
+    let (lo, hi) = ends
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), &(l, h)| (lo.min(l), hi.max(h)));
     let missing = nulls.is_some();
     let offset = u32::from(missing);
     let mut distinct: Vec<Option<i64>> = Vec::new();
@@ -193,17 +328,35 @@ fn integer_key<T: ArrowPrimitiveType>(
     } else {
         0
     };
-    if lo > hi {
+    let rows = if lo > hi {
         // No value (every cell null, or no row): the missing key alone, rank 0 for all.
+        RowRanks::Zero
     } else if span < TABLE_SPAN && span <= 4 * values.len() as u64 {
         // A rank per value of the range: mark the values present, number them in order.
-        let mut rank = vec![0u32; span as usize + 1];
         let index = |v: T::Native| (v.to_i64().unwrap_or(lo) - lo) as usize;
-        for (i, &v) in values.iter().enumerate() {
-            if valid(i) {
-                rank[index(v)] = 1;
+        let mark = |c: usize, part: &[T::Native]| {
+            let mut seen = vec![0u32; span as usize + 1];
+            for (k, &v) in part.iter().enumerate() {
+                if valid(c * chunk + k) {
+                    seen[index(v)] = 1;
+                }
             }
-        }
+            seen
+        };
+        // A mark table per thread while it is small; one table over a wide range.
+        let mut rank = if span <= 1 << 20 {
+            values
+                .par_chunks(chunk)
+                .enumerate()
+                .map(|(c, part)| mark(c, part))
+                .reduce_with(|mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+                    a
+                })
+                .unwrap_or_default()
+        } else {
+            mark(0, values)
+        };
         let mut next = offset;
         for (k, r) in rank.iter_mut().enumerate() {
             if *r == 1 {
@@ -212,18 +365,10 @@ fn integer_key<T: ArrowPrimitiveType>(
                 distinct.push(Some(lo + k as i64));
             }
         }
-        match nulls {
-            None => {
-                for (c, &v) in codes.iter_mut().zip(values.iter()) {
-                    *c += u64::from(rank[index(v)]) * stride;
-                }
-            }
-            Some(_) => {
-                for (i, (c, &v)) in codes.iter_mut().zip(values.iter()).enumerate() {
-                    let r = if valid(i) { rank[index(v)] } else { 0 };
-                    *c += u64::from(r) * stride;
-                }
-            }
+        RowRanks::Table {
+            array: array.clone(),
+            lo,
+            rank,
         }
     } else {
         // A wide range: a first-seen id per distinct value, then ranks by value.
@@ -248,21 +393,19 @@ fn integer_key<T: ArrowPrimitiveType>(
             rank[id as usize] = r as u32 + offset;
             distinct.push(Some(seen[id as usize]));
         }
-        for (c, id) in codes.iter_mut().zip(row_ids) {
-            let r = if id == u32::MAX { 0 } else { rank[id as usize] };
-            *c += u64::from(r) * stride;
-        }
-    }
-    Some(KeyColumn {
+        ranks_of_ids(row_ids, &rank)
+    };
+    let key = KeyColumn {
         text: distinct.iter().map(|v| v.map(|v| v.to_string())).collect(),
         integers: Some(distinct),
-    })
+    };
+    Some((key, rows))
 }
 
 /// A column ranked by its text (trimmed; blank or null is missing): text columns on their
 /// bytes, every other type as its text by the cell grammar. Integer columns that come here
 /// (values beyond int64) keep their int64 values, null where the value does not fit.
-fn text_key(array: &ArrayRef, name: &str, codes: &mut [u64], stride: u64) -> Result<KeyColumn> {
+fn text_key(array: &ArrayRef, name: &str) -> Result<(KeyColumn, RowRanks)> {
     let utf8 = match array.data_type() {
         DataType::Utf8 => array.clone(),
         _ => arrow_cast::cast(array, &DataType::Utf8).map_err(|_| {
@@ -311,10 +454,7 @@ fn text_key(array: &ArrayRef, name: &str, codes: &mut [u64], stride: u64) -> Res
         text.push(Some(t.to_owned()));
         first.push(Some(row));
     }
-    for (c, id) in codes.iter_mut().zip(row_ids) {
-        let r = if id == u32::MAX { 0 } else { rank[id as usize] };
-        *c += u64::from(r) * stride;
-    }
+    let rows = ranks_of_ids(row_ids, &rank);
     let integers = if array.data_type().is_integer() {
         let cast = arrow_cast::cast(array, &DataType::Int64).map_err(|e| {
             Error::invalid(
@@ -333,7 +473,7 @@ fn text_key(array: &ArrayRef, name: &str, codes: &mut [u64], stride: u64) -> Res
     } else {
         None
     };
-    Ok(KeyColumn { text, integers })
+    Ok((KeyColumn { text, integers }, rows))
 }
 
 impl Groups {
@@ -355,38 +495,72 @@ impl Groups {
     /// ```
     pub fn new(batch: &RecordBatch, by: &[String]) -> Result<Groups> {
         let n = batch.num_rows();
-        let mut codes = vec![0u64; n];
         let mut keys = Vec::with_capacity(by.len());
+        let mut ranks = Vec::with_capacity(by.len());
         let mut stride = 1u64;
         for name in by.iter().rev() {
-            let key = KeyColumn::fold(column(batch, name)?, name, &mut codes, stride)?;
+            let (key, rows) = KeyColumn::fold(column(batch, name)?, name)?;
+            ranks.push((rows, stride));
             stride = stride
                 .checked_mul(key.radix().max(1))
                 .ok_or_else(|| Error::invalid("by", by.join(", "), "too many distinct key combinations"))?;
             keys.push(key);
         }
         keys.reverse();
-        let present = if n == 0 {
-            Present::Listed(Vec::new())
-        } else if keys.len() <= 1 {
-            Present::Below(stride)
-        } else {
-            let mut listed = codes.clone();
-            listed.sort_unstable();
-            listed.dedup();
-            Present::Listed(listed)
-        };
-        Ok(Groups {
+        let mut groups = Groups {
             by: by.to_vec(),
-            codes,
+            rows: n,
+            ranks,
+            codes: OnceLock::new(),
             keys,
-            present,
+            present: Present::Below(stride),
+        };
+        if n == 0 {
+            groups.present = Present::Listed(Vec::new());
+        } else if groups.keys.len() > 1 {
+            let mut listed = groups.codes().to_vec();
+            listed.par_sort_unstable();
+            listed.dedup();
+            groups.present = Present::Listed(listed);
+        }
+        Ok(groups)
+    }
+
+    /// The code of each row (built on first use).
+    pub fn codes(&self) -> &[u64] {
+        self.codes.get_or_init(|| {
+            let mut codes = vec![0u64; self.rows];
+            codes
+                .par_chunks_mut(CODE_BLOCK)
+                .enumerate()
+                .for_each(|(b, out)| self.fill_codes(b * CODE_BLOCK, out));
+            codes
         })
     }
 
-    /// The code of each row.
-    pub fn codes(&self) -> &[u64] {
-        &self.codes
+    /// Writes the codes of rows `start..start + out.len()` into `out`, without building the
+    /// code column: the way a kernel that visits the rows once asks for them.
+    ///
+    /// Panics when the rows run past the table.
+    pub fn fill_codes(&self, start: usize, out: &mut [u64]) {
+        if let Some(codes) = self.codes.get() {
+            out.copy_from_slice(&codes[start..start + out.len()]);
+            return;
+        }
+        out.fill(0);
+        for (rows, stride) in &self.ranks {
+            rows.add(start, out, *stride);
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
     }
 
     /// The key column names.
@@ -530,6 +704,44 @@ mod tests {
     }
 
     #[test]
+    fn integer_keys_rank_the_same_on_any_thread_count() {
+        // Several chunks (of 65,536 rows) per thread; nulls in one column. Every value of each
+        // range occurs, so the ranks are known: the missing key first, then value order.
+        let n = 200_003usize;
+        let narrow = |i: usize| (i % 11 != 4).then_some(((i * 7919) % 503) as i32 - 250);
+        let dense = |i: usize| ((i * 31) % 977) as i64;
+        let b = batch(vec![
+            (
+                "narrow",
+                Arc::new((0..n).map(narrow).collect::<arrow_array::Int32Array>()) as ArrayRef,
+            ),
+            ("dense", Arc::new(Int64Array::from_iter_values((0..n).map(dense)))),
+        ]);
+        let want: Vec<u64> = (0..n)
+            .map(|i| narrow(i).map_or(0, |v| (v + 251) as u64) * 977 + dense(i) as u64)
+            .collect();
+        let by = ["narrow".to_owned(), "dense".to_owned()];
+        for threads in [1, 2, 3, 7] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let g = pool.install(|| Groups::new(&b, &by)).unwrap();
+            let mut block = vec![0u64; 1000];
+            g.fill_codes(n - 1000, &mut block);
+            assert_eq!(block, want[n - 1000..], "{threads} threads");
+            assert_eq!(g.codes(), want.as_slice(), "{threads} threads");
+            let one = pool.install(|| Groups::new(&b, &by[..1])).unwrap();
+            assert_eq!(
+                one.code_bound(),
+                504,
+                "{threads} threads: 503 values and the missing key"
+            );
+            assert_eq!(one.labels(1), vec!["-250".to_owned()]);
+        }
+    }
+
+    #[test]
     #[allow(clippy::many_single_char_names)]
     fn every_key_type_groups_as_its_text() {
         let n: i64 = 300;
@@ -588,7 +800,13 @@ mod tests {
             let names: Vec<String> = by.iter().map(|s| (*s).to_owned()).collect();
             let g = Groups::new(&b, &names).unwrap();
             let (codes, labels) = by_text(&b, &by);
+            // A block of rows asked for before the code column exists.
+            let mut block = vec![u64::MAX; 50];
+            g.fill_codes(7, &mut block);
+            assert_eq!(block, codes[7..57], "{by:?}");
             assert_eq!(g.codes(), codes.as_slice(), "{by:?}");
+            g.fill_codes(250, &mut block);
+            assert_eq!(block, codes[250..], "{by:?}");
             for (code, label) in codes.iter().zip(&labels) {
                 assert_eq!(&g.labels(*code), label, "{by:?}");
             }

@@ -108,7 +108,7 @@ fn on_answers<F: OnAnswers>(array: &ArrayRef, name: &str, f: &F) -> Result<F::Ou
 }
 
 struct Grouped<'a> {
-    codes: &'a [u64],
+    groups: &'a Groups,
     /// Every code is below this.
     bound: u64,
     dates: Option<(&'a Date32Array, Granularity)>,
@@ -128,8 +128,17 @@ impl Grouped<'_> {
     fn period_ids(&self) -> Option<(Vec<Period>, i32, Vec<u32>)> {
         let (dates, granularity) = self.dates?;
         let days = dates.values();
-        let lo = days.iter().copied().min()?;
-        let hi = days.iter().copied().max()?;
+        // One pass for both ends, in chunks the compiler vectorises.
+        let (lo, hi) = days
+            .chunks(1 << 16)
+            .map(|c| {
+                c.iter()
+                    .fold((i32::MAX, i32::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)))
+            })
+            .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
+        if days.is_empty() {
+            return None;
+        }
         if i64::from(hi) - i64::from(lo) > 1 << 20 {
             return None;
         }
@@ -149,14 +158,16 @@ impl Grouped<'_> {
     /// The groups counted on integer ids (group code x period) in one pass, when the count
     /// arrays are small enough; `None` for the keyed path.
     fn by_id<T: Answer>(&self, answers: Column<'_, T>) -> Option<Result<Vec<Row>>> {
-        let (codes, bound) = (self.codes, self.bound);
+        let (codes, bound) = (self.groups, self.bound);
         match self.dates {
             None => {
                 if bound > MAX_COUNTED_GROUPS {
                     return None;
                 }
                 let groups =
-                    cs_core::nps::nps_by_id(answers, self.missing, bound as usize, |i| codes[i] as usize);
+                    cs_core::nps::nps_by_id_blocks(answers, self.missing, bound as usize, |start, ids| {
+                        codes.fill_codes(start, ids);
+                    });
                 Some(groups.map(|g| g.iter().map(|g| regroup(g, |k| (k as u64, None))).collect()))
             }
             Some((dates, _)) => {
@@ -169,10 +180,19 @@ impl Grouped<'_> {
                     return None;
                 }
                 let days = dates.values();
+                let groups = cs_core::nps::nps_by_id_blocks(
+                    answers,
+                    self.missing,
+                    (bound * p) as usize,
+                    |start, out| {
+                        codes.fill_codes(start, out);
+                        let days = &days[start..start + out.len()];
+                        for (g, &day) in out.iter_mut().zip(days) {
+                            *g = *g * p + u64::from(ids[(day - lo) as usize]);
+                        }
+                    },
+                );
                 let p = p as usize;
-                let groups = cs_core::nps::nps_by_id(answers, self.missing, bound as usize * p, |i| {
-                    codes[i] as usize * p + ids[(days[i] - lo) as usize] as usize
-                });
                 Some(groups.map(|g| {
                     g.iter()
                         .map(|g| regroup(g, |k| ((k / p) as u64, Some(periods[k % p]))))
@@ -209,7 +229,7 @@ impl OnAnswers for Grouped<'_> {
                 }
                 None => None,
             };
-            Ok((self.codes[i], period))
+            Ok((self.groups.codes()[i], period))
         })
     }
 }
@@ -267,7 +287,7 @@ pub fn nps_by(batch: &RecordBatch, spec: &NpsBy<'_>) -> Result<NpsTable> {
         None => None,
     };
     let grouped = Grouped {
-        codes: groups.codes(),
+        groups: &groups,
         bound: groups.code_bound(),
         dates: dates.as_ref().map(|(d, g)| (d, *g)),
         date: spec.date,

@@ -44,6 +44,42 @@ where
     T: Answer,
     F: Fn(usize) -> usize + Sync,
 {
+    nps_by_id_blocks(scores, missing, groups, |start, ids| {
+        for (k, g) in ids.iter_mut().enumerate() {
+            *g = id(start + k) as u64;
+        }
+    })
+}
+
+/// Rows whose group ids [`nps_by_id_blocks`] asks for at once (8 KiB of ids, in L1).
+pub const ID_BLOCK: usize = 1024;
+
+/// [`nps_by_id`] with the ids asked for a block of rows at a time: `fill(start, ids)` writes
+/// the group ids of rows `start..start + ids.len()` (at most [`ID_BLOCK`] of them), so a table
+/// layer computes them in a tight loop over its key columns instead of one call per row, and
+/// never holds an id per row. Same groups, counts and errors as [`nps_by_id`].
+///
+/// ```
+/// use cs_core::nps::{nps_by_id_blocks, MissingAnswers};
+/// use cs_core::portfolio::Column;
+/// let scores = [10u8, 3, 9, 8];
+/// let group = [1u64, 1, 0, 0];
+/// let groups = nps_by_id_blocks(Column::new("score", &scores), MissingAnswers::Reject, 2, |start, ids| {
+///     ids.copy_from_slice(&group[start..start + ids.len()]);
+/// })?;
+/// assert_eq!((groups[1].key, groups[1].nps.unwrap().score()), (1, 0.0));
+/// # Ok::<(), cs_core::Error>(())
+/// ```
+pub fn nps_by_id_blocks<T, F>(
+    scores: Column<'_, T>,
+    missing: MissingAnswers,
+    groups: usize,
+    fill: F,
+) -> Result<Vec<NpsGroup<usize>>>
+where
+    T: Answer,
+    F: Fn(usize, &mut [u64]) + Sync,
+{
     if scores.is_empty() {
         return Err(Error::empty(scores.name()));
     }
@@ -62,7 +98,7 @@ where
         .into_par_iter()
         .map(|p| {
             let (start, end) = (n * p / parts, n * (p + 1) / parts);
-            count(&scores, missing, start..end, &id, cells)
+            count(&scores, missing, start..end, &fill, cells)
         })
         .collect();
     // The first part with an error holds the first bad row of all.
@@ -89,58 +125,46 @@ where
 }
 
 /// The count array of rows `range`: `counts[id * CELLS + category]`, skipped nulls in the
-/// last cell of each group.
+/// last cell of each group. The ids come a block at a time from `fill`.
 fn count<T, F>(
     scores: &Column<'_, T>,
     missing: MissingAnswers,
     range: std::ops::Range<usize>,
-    id: &F,
+    fill: &F,
     cells: usize,
 ) -> Result<Vec<u32>>
 where
     T: Answer,
-    F: Fn(usize) -> usize,
+    F: Fn(usize, &mut [u64]),
 {
     let mut counts = vec![0u32; cells];
     let values = scores.values();
+    let validity = scores.validity();
     let bad = |i: usize, v: T| Error::out_of_range(scores.name(), v.describe(), "0..=10").at(i);
-    let group = |i: usize| -> Result<usize> {
-        let g = id(i) * CELLS;
-        if g < cells {
-            Ok(g)
-        } else {
-            Err(Error::out_of_range("group id", id(i), format!("0..{}", cells / CELLS)).at(i))
-        }
-    };
-    match scores.validity() {
-        None => {
-            for i in range {
-                let v = values[i];
-                let g = group(i)?;
-                if v.is_missing() {
-                    skip(scores, missing, &mut counts[g + CELLS - 1], i)?;
-                    continue;
-                }
-                match v.to_score() {
-                    Some(s) => counts[g + CELL_OF[usize::from(s)]] += 1,
-                    None => return Err(bad(i, v)),
-                }
+    let groups = (cells / CELLS) as u64;
+    let mut ids = [0u64; ID_BLOCK];
+    let mut start = range.start;
+    while start < range.end {
+        let len = ID_BLOCK.min(range.end - start);
+        let ids = &mut ids[..len];
+        fill(start, ids);
+        for (k, &id) in ids.iter().enumerate() {
+            let i = start + k;
+            if id >= groups {
+                return Err(Error::out_of_range("group id", id, format!("0..{groups}")).at(i));
+            }
+            let g = id as usize * CELLS;
+            let v = values[i];
+            if validity.is_some_and(|valid| !valid.is_valid(i)) || v.is_missing() {
+                skip(scores, missing, &mut counts[g + CELLS - 1], i)?;
+                continue;
+            }
+            match v.to_score() {
+                Some(s) => counts[g + CELL_OF[usize::from(s)]] += 1,
+                None => return Err(bad(i, v)),
             }
         }
-        Some(valid) => {
-            for i in range {
-                let v = values[i];
-                let g = group(i)?;
-                if !valid.is_valid(i) || v.is_missing() {
-                    skip(scores, missing, &mut counts[g + CELLS - 1], i)?;
-                    continue;
-                }
-                match v.to_score() {
-                    Some(s) => counts[g + CELL_OF[usize::from(s)]] += 1,
-                    None => return Err(bad(i, v)),
-                }
-            }
-        }
+        start += len;
     }
     Ok(counts)
 }

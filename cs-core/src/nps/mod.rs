@@ -23,7 +23,7 @@ mod score;
 mod segment;
 
 pub use crate::portfolio::{Granularity, Period};
-pub use by_id::nps_by_id;
+pub use by_id::{ID_BLOCK, nps_by_id, nps_by_id_blocks};
 pub use csat::Csat;
 pub use perceived::{Calibration, Perceived, PerceivedGap};
 pub use result::{Interval, IntervalMethod, MissingAnswers, Nps, NpsComparison};
