@@ -20,6 +20,23 @@ impl Rng {
     }
 }
 
+/// The best time of `repeat` (at least one) calls of `f`, in milliseconds, with the last
+/// call's result (each result passes through `black_box`, so no call is optimised away).
+pub fn best<T>(repeat: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+    let mut call = || {
+        let start = std::time::Instant::now();
+        let r = std::hint::black_box(f());
+        (start.elapsed().as_secs_f64() * 1e3, r)
+    };
+    let (mut ms, mut out) = call();
+    for _ in 1..repeat {
+        let (t, r) = call();
+        ms = ms.min(t);
+        out = r;
+    }
+    (ms, out)
+}
+
 /// `n` NPS answers 0..=10 from a fixed xorshift stream (the same bytes on every run).
 pub fn answers(n: usize) -> Vec<u8> {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;

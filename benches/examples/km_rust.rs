@@ -10,27 +10,13 @@
 
 // A benchmark over fixed, valid input: a panic is a broken benchmark.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
-use std::hint::black_box;
-use std::time::Instant;
 
-use cs_benches::Rng;
+use cs_benches::{Rng, best};
 
 use cs_core::retention::{EventTable, KaplanMeier};
 use cs_core::statistics::Confidence;
 
 const REPEAT: usize = 5;
-
-fn best<T>(mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut out = None;
-    let mut ms = f64::INFINITY;
-    for _ in 0..REPEAT {
-        let start = Instant::now();
-        let r = black_box(f());
-        ms = ms.min(start.elapsed().as_secs_f64() * 1e3);
-        out = Some(r);
-    }
-    (ms, out.unwrap())
-}
 
 fn main() {
     let rows: usize = std::env::args().nth(1).map_or(10_000_000, |a| a.parse().unwrap());
@@ -42,12 +28,16 @@ fn main() {
         ("whole days, exponential", &days),
         ("continuous, exponential", &exponential),
     ] {
-        let (table_ms, table) = best(|| EventTable::from_durations(durations, &observed).unwrap());
+        let (table_ms, table) = best(REPEAT, || {
+            EventTable::from_durations(durations, &observed).unwrap()
+        });
         // The curve consumes its table: the copy is timed alone and taken off.
-        let (copy_ms, _) = best(|| table.clone());
-        let (curve_ms, km) = best(|| KaplanMeier::from_table(table.clone(), Confidence::NINETY_FIVE));
+        let (copy_ms, _) = best(REPEAT, || table.clone());
+        let (curve_ms, km) = best(REPEAT, || {
+            KaplanMeier::from_table(table.clone(), Confidence::NINETY_FIVE)
+        });
         let curve_ms = curve_ms - copy_ms;
-        let (band_ms, band) = best(|| km.confidence_interval());
+        let (band_ms, band) = best(REPEAT, || km.confidence_interval());
         let mut checksum = 0u64;
         for x in km
             .survival()

@@ -9,31 +9,17 @@
 
 // A benchmark over fixed, valid input: a panic is a broken benchmark.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
-use std::hint::black_box;
 use std::sync::Arc;
-use std::time::Instant;
 
 use arrow_array::{ArrayRef, Date32Array, Int32Array, RecordBatch, UInt8Array};
 use cs_arrow::groups::Groups;
 use cs_arrow::nps::{NpsBy, nps_by};
-use cs_benches::Rng;
+use cs_benches::{Rng, best};
 use cs_core::nps::{IntervalMethod, MissingAnswers};
 use cs_core::portfolio::Granularity;
 use cs_core::statistics::Confidence;
 
 const REPEAT: usize = 3;
-
-fn best<T>(mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut out = None;
-    let mut ms = f64::INFINITY;
-    for _ in 0..REPEAT {
-        let start = Instant::now();
-        let r = black_box(f());
-        ms = ms.min(start.elapsed().as_secs_f64() * 1e3);
-        out = Some(r);
-    }
-    (ms, out.unwrap())
-}
 
 fn main() {
     let rows: usize = std::env::args()
@@ -59,10 +45,12 @@ fn main() {
         date: "date",
         missing: MissingAnswers::Reject,
     };
-    let (groups_ms, _) = best(|| Groups::new(&batch, &by).unwrap());
-    let (nps_by_ms, table) = best(|| nps_by(&batch, &spec).unwrap());
+    let (groups_ms, _) = best(REPEAT, || Groups::new(&batch, &by).unwrap());
+    let (nps_by_ms, table) = best(REPEAT, || nps_by(&batch, &spec).unwrap());
     let confidence = Confidence::new(0.95).unwrap();
-    let (batch_ms, out) = best(|| table.to_batch(confidence, IntervalMethod::Wald).unwrap());
+    let (batch_ms, out) = best(REPEAT, || {
+        table.to_batch(confidence, IntervalMethod::Wald).unwrap()
+    });
     let mut checksum = 0u64;
     for g in table.rows() {
         let n = g.nps.unwrap();

@@ -10,29 +10,15 @@
 
 // A benchmark over fixed, valid input: a panic is a broken benchmark.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
-use std::hint::black_box;
 use std::sync::Arc;
-use std::time::Instant;
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use cs_arrow::AccountBatch;
-use cs_benches::Rng;
+use cs_benches::{Rng, best};
 use cs_core::pipeline::{MissingInputs, Pipeline};
 use cs_core::renewal::RiskModel;
 
 const REPEAT: usize = 3;
-
-fn best<T>(mut f: impl FnMut() -> T) -> (f64, T) {
-    let mut out = None;
-    let mut ms = f64::INFINITY;
-    for _ in 0..REPEAT {
-        let start = Instant::now();
-        let r = black_box(f());
-        ms = ms.min(start.elapsed().as_secs_f64() * 1e3);
-        out = Some(r);
-    }
-    (ms, out.unwrap())
-}
 
 fn column(rows: usize, mut f: impl FnMut() -> f64) -> ArrayRef {
     Arc::new(Float64Array::from_iter_values((0..rows).map(|_| f())))
@@ -71,19 +57,20 @@ fn main() {
         model: RiskModel::default(),
         ..Pipeline::default()
     };
-    let (read_ms, accounts) =
-        best(|| AccountBatch::with_optional_ids(&batch, &pipeline, "account_id").unwrap());
+    let (read_ms, accounts) = best(REPEAT, || {
+        AccountBatch::with_optional_ids(&batch, &pipeline, "account_id").unwrap()
+    });
     let table = accounts.table().unwrap();
-    let (inputs_ms, (_, inputs)) = best(|| pipeline.health_and_inputs(&table, None).unwrap());
+    let (inputs_ms, (_, inputs)) = best(REPEAT, || pipeline.health_and_inputs(&table, None).unwrap());
     let risk_table = inputs.table().unwrap();
     let (model, _) = MissingInputs::Drop.model_for(&pipeline.model, &risk_table);
-    let (score_ms, scores) = best(|| model.score(&risk_table).unwrap());
+    let (score_ms, scores) = best(REPEAT, || model.score(&risk_table).unwrap());
     let checksum = scores
         .risk
         .iter()
         .fold(0u64, |a, v| a.rotate_left(5) ^ v.to_bits());
-    let (columns_ms, columns) = best(|| cs_arrow::output::risk_columns(scores.clone()).unwrap());
-    let (clone_ms, _) = best(|| scores.clone());
+    let (columns_ms, columns) = best(REPEAT, || cs_arrow::output::risk_columns(scores.clone()).unwrap());
+    let (clone_ms, _) = best(REPEAT, || scores.clone());
     println!(
         "{{\"rows\": {rows}, \"factors\": {}, \"threads\": {}, \"read_ms\": {read_ms:.1}, \"inputs_ms\": {inputs_ms:.1}, \"score_ms\": {score_ms:.1}, \"columns_ms\": {:.1}, \"output_columns\": {}, \"checksum\": \"{checksum:016x}\"}}",
         model.factors.len(),

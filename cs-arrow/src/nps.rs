@@ -128,6 +128,9 @@ impl Grouped<'_> {
     fn period_ids(&self) -> Option<(Vec<Period>, i32, Vec<u32>)> {
         let (dates, granularity) = self.dates?;
         let days = dates.values();
+        if days.is_empty() {
+            return None;
+        }
         // One pass for both ends, in chunks the compiler vectorises.
         let (lo, hi) = days
             .chunks(1 << 16)
@@ -136,9 +139,6 @@ impl Grouped<'_> {
                     .fold((i32::MAX, i32::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)))
             })
             .fold((i32::MAX, i32::MIN), |(lo, hi), (l, h)| (lo.min(l), hi.max(h)));
-        if days.is_empty() {
-            return None;
-        }
         if i64::from(hi) - i64::from(lo) > 1 << 20 {
             return None;
         }
