@@ -73,14 +73,18 @@ fn main() {
         let t = Instant::now();
         let s = black_box(model.score(&table).unwrap());
         best = best.min(t.elapsed().as_secs_f64() * 1e3);
+        // Row by row, rank by rank: the order of the row-major reason matrix this example
+        // was first written against, so the checksum is comparable across that change.
+        let rows_ranks = || (0..s.len()).flat_map(|row| s.ranks.iter().map(move |r| (row, r)));
         checksum = s
             .risk
             .iter()
             .chain(&s.log_odds)
-            .chain(&s.reason_contribution)
+            .copied()
+            .chain(rows_ranks().map(|(row, r)| r.contribution[row]))
             .fold(0u64, |a, v| a.rotate_left(5) ^ v.to_bits())
-            ^ s.reason_factor
-                .iter()
+            ^ rows_ranks()
+                .map(|(row, r)| r.factor.get(row))
                 .fold(0u64, |a, f| a.rotate_left(3) ^ f.map_or(u64::MAX, u64::from));
     }
     println!(

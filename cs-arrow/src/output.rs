@@ -43,29 +43,21 @@ pub fn tier_names() -> ArrayRef {
 /// The risk columns of `scores`: `risk`, `log_odds`, `tier` (dictionary) and `reason_1` ..
 /// `reason_k` (dictionary of factor names) with `reason_i_contribution` (log-odds).
 pub fn risk_columns(scores: RiskScores) -> Result<Vec<(Field, ArrayRef)>> {
-    let k = scores.reason_count;
     let names: ArrayRef = Arc::new(StringArray::from_iter_values(&scores.factor_names));
     let tier_keys = Int8Array::from(scores.tier.iter().map(|t| t.index() as i8).collect::<Vec<i8>>());
     let tier =
         DictionaryArray::<Int8Type>::try_new(tier_keys, tier_names()).map_err(|e| arrow_error("tier", e))?;
-    let mut reason_cols = Vec::with_capacity(2 * k);
-    for r in 0..k {
-        // Three strided passes per rank over the row-major reason matrix: keys, contributions
-        // and validity, each collected in bulk.
-        let factors = scores.reason_factor.iter().skip(r).step_by(k);
-        let keys: Vec<i16> = factors.clone().map(|f| f.map_or(0, |f| f as i16)).collect();
-        let contrib: Vec<f64> = scores
-            .reason_contribution
-            .iter()
-            .skip(r)
-            .step_by(k)
-            .copied()
-            .collect();
-        let valid: BooleanBuffer = factors.map(Option::is_some).collect();
-        let nulls = NullBuffer::new(valid);
-        let nulls = (nulls.null_count() > 0).then_some(nulls);
+    let mut reason_cols = Vec::with_capacity(2 * scores.ranks.len());
+    for (r, rank) in scores.ranks.into_iter().enumerate() {
+        // Each rank is already a column: its buffers become the arrays' buffers (the u16
+        // factor indices turn into i16 dictionary keys in place; there are at most
+        // MAX_FACTORS of them).
+        let (factors, bits) = rank.factor.into_parts();
+        let len = factors.len();
+        let keys: Vec<i16> = factors.into_iter().map(|f| f as i16).collect();
+        let nulls = null_buffer(bits, len).filter(|n| n.null_count() > 0);
         let keys = Int16Array::new(keys.into(), nulls.clone());
-        let contrib = Float64Array::new(contrib.into(), nulls);
+        let contrib = Float64Array::new(rank.contribution.into(), nulls);
         let factor = DictionaryArray::<Int16Type>::try_new(keys, names.clone())
             .map_err(|e| arrow_error("reason", e))?;
         reason_cols.push((

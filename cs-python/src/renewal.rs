@@ -14,7 +14,7 @@ use cs_core::pipeline::{MissingInputs, Pipeline};
 use cs_core::portfolio::Column;
 use cs_core::renewal::{
     self as core, Contract, ContractRecord, FitOptions, RenewalOutcome, RenewalStatus, RenewalWindows,
-    RiskModel, RiskScores, RiskTable, RiskTier, TierThresholds,
+    RiskModel, RiskTable, RiskTier, TierThresholds,
 };
 use cs_core::revenue::{self, ChurnReason, ExpansionCriteria, Snapshot};
 use numpy::{PyArray1, PyArrayMethods};
@@ -436,14 +436,18 @@ pub(crate) fn _renewal_stages<'py>(
 /// category from the 0-10 answer, days to renewal from the renewal date with `as_of`, health
 /// from the scorecard's measures, ...), plus the model's own inputs.
 struct Inputs {
-    inputs: cs_core::pipeline::RiskInputs,
+    accounts: AccountBatch,
+    pipeline: Pipeline,
+    as_of: Option<NaiveDate>,
     rows: usize,
 }
 
 impl Inputs {
-    /// With `require_as_of`, a table that needs the evaluation date for a derivation and has
-    /// none is an error (scoring); without, date-relative inputs stay absent (histories).
+    /// Reads the columns the pipeline knows (without the GIL). With `require_as_of`, a table
+    /// that needs the evaluation date for a derivation and has none is an error (scoring);
+    /// without, date-relative inputs stay absent (histories).
     fn read(
+        py: Python<'_>,
         batch: &RecordBatch,
         model: &RiskModel,
         as_of: Option<NaiveDate>,
@@ -453,20 +457,31 @@ impl Inputs {
             model: model.clone(),
             ..Pipeline::default()
         };
-        let accounts = AccountBatch::with_optional_ids(batch, &pipeline, "account_id").or_raise()?;
-        let table = accounts.table().or_raise()?;
-        if require_as_of {
-            pipeline.require_as_of(&table, as_of).or_raise()?;
-        }
-        let (_, inputs) = pipeline.health_and_inputs(&table, as_of).or_raise()?;
-        Ok(Inputs {
-            inputs,
+        py.detach(|| {
+            let accounts = AccountBatch::with_optional_ids(batch, &pipeline, "account_id")?;
+            if require_as_of {
+                pipeline.require_as_of(&accounts.table()?, as_of)?;
+            }
+            Ok::<_, cs_core::Error>(accounts)
+        })
+        .map(|accounts| Inputs {
+            accounts,
+            pipeline,
+            as_of,
             rows: batch.num_rows(),
         })
+        .or_raise()
     }
 
-    fn table(&self) -> PyResult<RiskTable<'_>> {
-        self.inputs.table().or_raise()
+    /// The risk inputs, found or derived (without the GIL): float columns stay the table's
+    /// buffers.
+    fn derive(&self, py: Python<'_>) -> PyResult<cs_core::pipeline::RiskInputs<'_>> {
+        py.detach(|| {
+            let table = self.accounts.table()?;
+            let (_, inputs) = self.pipeline.health_and_inputs(&table, self.as_of)?;
+            Ok(inputs)
+        })
+        .or_raise()
     }
 }
 
@@ -539,10 +554,6 @@ fn churned_flags(array: &ArrayRef, name: &str) -> PyResult<Owned<bool>> {
         });
     }
     Ok(crate::input::from_options(out, false))
-}
-
-fn score_columns(scores: RiskScores) -> PyResult<Vec<(Field, ArrayRef)>> {
-    cs_arrow::output::risk_columns(scores).or_raise()
 }
 
 /// An explainable logistic model of churn at renewal, a serialisable document.
@@ -716,8 +727,9 @@ impl PyRiskModel {
     /// The model without the factors whose input column ``table`` lacks, and their names.
     fn restricted_to(&self, table: &Bound<'_, PyAny>) -> PyResult<(PyRiskModel, Vec<String>)> {
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, None, false)?;
-        let (inner, dropped) = self.inner.restricted_to(&inputs.table()?);
+        let read = Inputs::read(table.py(), &batch, &self.inner, None, false)?;
+        let inputs = read.derive(table.py())?;
+        let (inner, dropped) = self.inner.restricted_to(&inputs.table().or_raise()?);
         Ok((PyRiskModel { inner }, dropped))
     }
     /// Scores every row of ``table`` and returns it (same type) with columns added: ``risk``,
@@ -739,11 +751,14 @@ impl PyRiskModel {
         let py = table.py();
         let as_of = as_of.map(|d| date_arg(d, "as of")).transpose()?;
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, as_of, true)?;
-        let risk_table = inputs.table()?;
+        let read = Inputs::read(py, &batch, &self.inner, as_of, true)?;
+        let inputs = read.derive(py)?;
+        let risk_table = inputs.table().or_raise()?;
         let model = usable(py, &self.inner, &risk_table, drop_missing)?;
-        let scores = py.detach(|| model.score(&risk_table)).or_raise()?;
-        append(table, to_pyarrow(py, score_columns(scores)?)?)
+        let columns = py
+            .detach(|| cs_arrow::output::risk_columns(model.score(&risk_table)?))
+            .or_raise()?;
+        append(table, to_pyarrow(py, columns)?)
     }
     /// The standardised design matrix (rows x factors, numpy float64) the model weighs: hand
     /// it to another logistic regression to compare fits.
@@ -755,12 +770,13 @@ impl PyRiskModel {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = table.py();
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, None, false)?;
-        let risk_table = inputs.table()?;
+        let read = Inputs::read(py, &batch, &self.inner, None, false)?;
+        let inputs = read.derive(py)?;
+        let risk_table = inputs.table().or_raise()?;
         let model = usable(py, &self.inner, &risk_table, drop_missing)?;
         let p = model.factors.len();
         let x = py.detach(|| model.design_matrix(&risk_table)).or_raise()?;
-        let rows = inputs.rows;
+        let rows = read.rows;
         Ok(PyArray1::from_vec(py, x).reshape([rows, p])?.into_any())
     }
     /// Estimates intercept and coefficients from past renewals by L2-regularised logistic
@@ -788,8 +804,9 @@ impl PyRiskModel {
     ) -> PyResult<PyRiskModel> {
         let template = template.map_or_else(RiskModel::default, |t| t.inner.clone());
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &template, None, false)?;
-        let risk_table = inputs.table()?;
+        let read = Inputs::read(py, &batch, &template, None, false)?;
+        let inputs = read.derive(py)?;
+        let risk_table = inputs.table().or_raise()?;
         let model = usable(py, &template, &risk_table, drop_missing)?;
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
         let churned = churned.column(outcome)?;
@@ -816,8 +833,9 @@ impl PyRiskModel {
         drop_missing: Option<bool>,
     ) -> PyResult<PyRiskEvaluation> {
         let batch = batch_of(table)?;
-        let inputs = Inputs::read(&batch, &self.inner, None, false)?;
-        let risk_table = inputs.table()?;
+        let read = Inputs::read(py, &batch, &self.inner, None, false)?;
+        let inputs = read.derive(py)?;
+        let risk_table = inputs.table().or_raise()?;
         let model = usable(py, &self.inner, &risk_table, drop_missing)?;
         let churned = churned_flags(column(&batch, outcome)?, outcome)?;
         let churned = churned.column(outcome)?;
@@ -1279,8 +1297,9 @@ pub(crate) fn expansion_signals<'py>(
             .collect(),
         ..RiskModel::default()
     };
-    let inputs = Inputs::read(&batch, &template, None, false)?;
-    let risk_table = inputs.table()?;
+    let read = Inputs::read(py, &batch, &template, None, false)?;
+    let inputs = read.derive(py)?;
+    let risk_table = inputs.table().or_raise()?;
     let flags = py.detach(|| criteria.signals(&risk_table)).or_raise()?;
     let added = to_pyarrow(
         py,

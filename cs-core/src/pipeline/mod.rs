@@ -50,7 +50,7 @@ pub use health_step::{
     health_trends, score_health_set,
 };
 pub use history::{HealthHistory, HistoryScores, health_history, score_history};
-pub use risk_inputs::{InputSource, RiskInputs};
+pub use risk_inputs::{InputColumn, InputSource, RiskInputs};
 pub use signals::{Signals, dates};
 pub use table::{AccountTable, Cells, ColumnSpec, Kind, NumberCells};
 
@@ -120,11 +120,11 @@ impl RiskStep {
 
 /// Everything [`Pipeline::run`] computes.
 #[derive(Debug, Clone)]
-pub struct PipelineResult {
+pub struct PipelineResult<'a> {
     /// Health of each account, when the table has the scorecard's measures.
     pub health: Option<BatchScores>,
     /// The risk inputs found or derived.
-    pub inputs: RiskInputs,
+    pub inputs: RiskInputs<'a>,
     /// The risk of each account.
     pub risk: RiskStep,
     /// The playbook signals.
@@ -330,22 +330,22 @@ impl Pipeline {
     /// The risk inputs the table has or implies (see the module docs for the derivations).
     /// Without `as_of`, `days_to_renewal` is not derived from `renewal_date` (a history of
     /// renewals has no single evaluation date); see [`Pipeline::require_as_of`].
-    pub fn risk_inputs(
+    pub fn risk_inputs<'a>(
         &self,
-        table: &AccountTable<'_>,
+        table: &AccountTable<'a>,
         health: Option<&BatchScores>,
         as_of: Option<NaiveDate>,
-    ) -> Result<RiskInputs> {
+    ) -> Result<RiskInputs<'a>> {
         risk_inputs::derive(table, &self.scorecard, health, as_of, &self.extra_inputs())
     }
 
     /// Health (when `as_of` is given and the table has the measures) and then the risk inputs:
     /// the first two steps every risk front end takes, in one place.
-    pub fn health_and_inputs(
+    pub fn health_and_inputs<'a>(
         &self,
-        table: &AccountTable<'_>,
+        table: &AccountTable<'a>,
         as_of: Option<NaiveDate>,
-    ) -> Result<(Option<BatchScores>, RiskInputs)> {
+    ) -> Result<(Option<BatchScores>, RiskInputs<'a>)> {
         let health = match as_of {
             Some(d) => self.health(table, d)?,
             None => None,
@@ -358,7 +358,7 @@ impl Pipeline {
     /// `missing_inputs` says. With `arr` (minor units), the expected loss ARR × risk.
     pub fn risk(
         &self,
-        inputs: &RiskInputs,
+        inputs: &RiskInputs<'_>,
         arr: Option<crate::portfolio::Column<'_, i64>>,
     ) -> Result<RiskStep> {
         let table = inputs.table()?;
@@ -387,7 +387,7 @@ impl Pipeline {
     pub fn signals(
         &self,
         table: &AccountTable<'_>,
-        inputs: &RiskInputs,
+        inputs: &RiskInputs<'_>,
         risk: Option<&RiskScores>,
         as_of: NaiveDate,
     ) -> Result<Signals> {
@@ -438,12 +438,12 @@ impl Pipeline {
     /// assert!(out.ctas.iter().any(|c| c.account_id == "acme" && &*c.rule_id == "detractor_follow_up"));
     /// # Ok::<(), cs_core::Error>(())
     /// ```
-    pub fn run(
+    pub fn run<'a>(
         &self,
-        table: &AccountTable<'_>,
+        table: &AccountTable<'a>,
         as_of: NaiveDate,
         open: &[OpenCta],
-    ) -> Result<PipelineResult> {
+    ) -> Result<PipelineResult<'a>> {
         let (health, inputs) = self.health_and_inputs(table, Some(as_of))?;
         let risk = self.risk(&inputs, table.integer("arr")?)?;
         let signals = self.signals(table, &inputs, Some(&risk.scores), as_of)?;

@@ -109,7 +109,7 @@ fn tiers(name: &str, cells: Cells<'_>) -> Result<ColumnBuf<RiskTier>> {
 /// What [`derive`] works from besides the table.
 pub(crate) struct SignalSources<'a> {
     pub(crate) card: &'a Scorecard,
-    pub(crate) inputs: &'a RiskInputs,
+    pub(crate) inputs: &'a RiskInputs<'a>,
     pub(crate) risk: Option<&'a RiskScores>,
     pub(crate) windows: &'a RenewalWindows,
     pub(crate) expansion: &'a ExpansionCriteria,
@@ -119,7 +119,7 @@ pub(crate) struct SignalSources<'a> {
 pub(crate) fn derive(table: &AccountTable<'_>, from: &SignalSources<'_>) -> Result<Signals> {
     let n = table.len();
     let input = |name: &str| from.inputs.get(name);
-    let health_score = input(inputs::HEALTH_SCORE).cloned();
+    let health_score = input(inputs::HEALTH_SCORE).map(|c| c.iter().collect());
     let health_band =
         input(inputs::HEALTH_BAND).map(|c| c.iter().map(|v| v.map(|v| v as u8)).collect::<Vec<_>>().into());
     let previous_health_band = table

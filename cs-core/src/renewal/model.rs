@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use super::factors::{AccountFactors, RiskTable, inputs};
 use super::tier::{RiskTier, TierThresholds};
 use crate::document::Document;
-use crate::portfolio::Column;
+use crate::portfolio::{Column, ColumnBuf};
 use crate::{Error, Result};
 
 /// The most factors a model may have (the scoring kernel keeps one row on the stack).
@@ -305,6 +305,18 @@ pub struct RiskScore {
     pub reasons: Vec<Reason>,
 }
 
+/// The reasons of one rank for every row: `ranks[r]` of [`RiskScores`] holds each row's
+/// (r + 1)-th largest raising factor. Kept rank by rank, so each is a column of its own (an
+/// Arrow front end wraps the buffers without a copy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonRank {
+    /// Index into [`RiskScores::factor_names`] per row; null when fewer factors raised the
+    /// risk. A null here is a null at every later rank.
+    pub factor: ColumnBuf<u16>,
+    /// The contribution (log-odds, > 0) of that factor per row; 0 where `factor` is null.
+    pub contribution: Vec<f64>,
+}
+
 /// Risks of a table of accounts, as columns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskScores {
@@ -314,13 +326,8 @@ pub struct RiskScores {
     pub log_odds: Vec<f64>,
     /// Tier per row.
     pub tier: Vec<RiskTier>,
-    /// Reason codes per row.
-    pub reason_count: usize,
-    /// Row-major `len × reason_count`: index into `factor_names` of the r-th reason, `None`
-    /// when fewer factors raised the risk.
-    pub reason_factor: Vec<Option<u16>>,
-    /// Row-major `len × reason_count`: contribution of the r-th reason (0 when none).
-    pub reason_contribution: Vec<f64>,
+    /// The reason codes by rank, the model's `reason_count` of them, largest first.
+    pub ranks: Vec<ReasonRank>,
     /// The model's factor names, in model order.
     pub factor_names: Vec<String>,
 }
@@ -336,16 +343,20 @@ impl RiskScores {
         self.risk.is_empty()
     }
 
+    /// Reason codes per row (the model's `reason_count`).
+    pub fn reason_count(&self) -> usize {
+        self.ranks.len()
+    }
+
     /// The reasons of row `row`, largest first.
     pub fn reasons(&self, row: usize) -> Vec<Reason> {
-        let k = self.reason_count;
-        let start = row * k;
-        (start..start + k)
-            .filter_map(|i| {
-                let f = (*self.reason_factor.get(i)?)?;
+        self.ranks
+            .iter()
+            .filter_map(|rank| {
+                let f = rank.factor.get(row)?;
                 Some(Reason {
                     factor: self.factor_names.get(usize::from(f))?.clone(),
-                    contribution: self.reason_contribution[i],
+                    contribution: *rank.contribution.get(row)?,
                 })
             })
             .collect()
@@ -354,20 +365,16 @@ impl RiskScores {
     /// The r-th reason (0-based) of every row, as a factor-name column and a contribution
     /// column, for handing to a data frame as `reason_{r+1}`.
     pub fn reason_column(&self, rank: usize) -> (Vec<Option<&str>>, Vec<Option<f64>>) {
-        let k = self.reason_count;
-        if rank >= k {
+        let Some(rank) = self.ranks.get(rank) else {
             return (vec![None; self.len()], vec![None; self.len()]);
-        }
+        };
         (0..self.len())
-            .map(|row| {
-                let i = row * k + rank;
-                match self.reason_factor[i] {
-                    Some(f) => (
-                        self.factor_names.get(usize::from(f)).map(String::as_str),
-                        Some(self.reason_contribution[i]),
-                    ),
-                    None => (None, None),
-                }
+            .map(|row| match rank.factor.get(row) {
+                Some(f) => (
+                    self.factor_names.get(usize::from(f)).map(String::as_str),
+                    rank.contribution.get(row).copied(),
+                ),
+                None => (None, None),
             })
             .unzip()
     }
@@ -741,6 +748,9 @@ fn top_reasons(contrib: &[f64], idx: &mut [Option<u16>], val: &mut [f64]) {
     }
 }
 
+/// One chunk's part of one reason rank: factor indices, validity bytes, contributions.
+type RankPart<'p> = (&'p mut [u16], &'p mut [u8], &'p mut [f64]);
+
 impl RiskModel {
     /// Log-odds of one row: the single definition used by every scoring path. `get(j)` is the
     /// input of factor `j` (null or not finite: `None`); contributions
@@ -838,52 +848,82 @@ impl RiskModel {
     pub fn score(&self, table: &RiskTable<'_>) -> Result<RiskScores> {
         let cols = self.resolve(table)?;
         let n = table.len();
-        let k = self.reason_count;
+        let k = self.reason_count.min(MAX_REASONS);
         let mut risk = vec![0.0; n];
         let mut log_odds = vec![0.0; n];
         let mut tier = vec![RiskTier::Low; n];
-        let mut reason_factor = vec![None; n * k];
-        let mut reason_contribution = vec![0.0; n * k];
-        let chunks = n.div_ceil(CHUNK);
-        let mut reason_chunks: Vec<(&mut [Option<u16>], &mut [f64])> = if k > 0 {
-            reason_factor
-                .chunks_mut(CHUNK * k)
-                .zip(reason_contribution.chunks_mut(CHUNK * k))
-                .collect()
-        } else {
-            (0..chunks).map(|_| (&mut [][..], &mut [][..])).collect()
-        };
+        let mut ranks: Vec<ReasonRank> = (0..k)
+            .map(|_| ReasonRank {
+                factor: ColumnBuf::nulls(n),
+                contribution: vec![0.0; n],
+            })
+            .collect();
+        // Each chunk's part of every rank: factor indices, validity bytes (CHUNK is a multiple
+        // of 8, so a chunk starts on a byte) and contributions.
+        let mut rank_parts: Vec<Vec<RankPart<'_>>> =
+            (0..n.div_ceil(CHUNK)).map(|_| Vec::with_capacity(k)).collect();
+        for rank in &mut ranks {
+            let (factor, bits) = rank.factor.parts_mut();
+            let parts = factor
+                .chunks_mut(CHUNK)
+                .zip(bits.chunks_mut(CHUNK / 8))
+                .zip(rank.contribution.chunks_mut(CHUNK));
+            for (chunk, ((f, b), c)) in rank_parts.iter_mut().zip(parts) {
+                chunk.push((f, b, c));
+            }
+        }
         risk.par_chunks_mut(CHUNK)
             .zip(log_odds.par_chunks_mut(CHUNK))
             .zip(tier.par_chunks_mut(CHUNK))
-            .zip(reason_chunks.par_iter_mut())
+            .zip(rank_parts.par_iter_mut())
             .enumerate()
-            .for_each(|(chunk, (((risk, log_odds), tier), (rf, rc)))| {
+            .for_each(|(chunk, (((risk, log_odds), tier), ranks))| {
                 // Factor-major over blocks of rows: one pass per factor column into `block`
-                // (factor j's contributions at j × BLOCK), then each row's sum in factor order.
+                // (factor j's contributions at j × BLOCK), then the log-odds and the top
+                // reasons row by row.
                 let factors = cols.len();
                 let mut block = vec![0.0; factors * BLOCK];
+                let mut z = [0.0; BLOCK];
                 let mut contrib = [0.0; MAX_FACTORS];
                 let contrib = &mut contrib[..factors];
+                let mut idx = [None; MAX_REASONS];
+                let mut val = [0.0; MAX_REASONS];
                 let base = chunk * CHUNK;
                 for from in (0..risk.len()).step_by(BLOCK) {
                     let len = BLOCK.min(risk.len() - from);
                     for (j, (f, col)) in self.factors.iter().zip(&cols).enumerate() {
                         f.contributions(col, base + from, &mut block[j * BLOCK..j * BLOCK + len]);
                     }
-                    for at in 0..len {
-                        for (j, value) in contrib.iter_mut().enumerate() {
-                            *value = block[j * BLOCK + at];
+                    // The intercept plus the contributions in factor order, row by row: the
+                    // sum `log_odds` makes, a lane per row.
+                    let z = &mut z[..len];
+                    z.fill(self.intercept);
+                    for j in 0..factors {
+                        for (z, &c) in z.iter_mut().zip(&block[j * BLOCK..j * BLOCK + len]) {
+                            *z += c;
                         }
-                        let row = from + at;
-                        let odds = self.log_odds(contrib);
+                    }
+                    for (at, &odds) in z.iter().enumerate() {
                         let probability = logistic(odds);
-                        risk[row] = probability;
-                        log_odds[row] = odds;
-                        tier[row] = self.tiers.tier(probability);
-                        if k > 0 {
-                            let slots = row * k..(row + 1) * k;
-                            top_reasons(contrib, &mut rf[slots.clone()], &mut rc[slots]);
+                        risk[from + at] = probability;
+                        log_odds[from + at] = odds;
+                        tier[from + at] = self.tiers.tier(probability);
+                    }
+                    if k > 0 {
+                        for at in 0..len {
+                            for (j, value) in contrib.iter_mut().enumerate() {
+                                *value = block[j * BLOCK + at];
+                            }
+                            top_reasons(contrib, &mut idx[..k], &mut val[..k]);
+                            let row = from + at;
+                            for ((factor, bits, contribution), (&i, &v)) in
+                                ranks.iter_mut().zip(idx.iter().zip(&val))
+                            {
+                                // Without a branch: an empty slot writes 0, 0 and no bit.
+                                factor[row] = i.unwrap_or(0);
+                                bits[row / 8] |= u8::from(i.is_some()) << (row % 8);
+                                contribution[row] = v;
+                            }
                         }
                     }
                 }
@@ -892,9 +932,7 @@ impl RiskModel {
             risk,
             log_odds,
             tier,
-            reason_count: k,
-            reason_factor,
-            reason_contribution,
+            ranks,
             factor_names: self.factors.iter().map(|f| f.name.clone()).collect(),
         })
     }
@@ -1086,7 +1124,59 @@ mod tests {
                 let mut idx = [None; 3];
                 let mut val = [0.0; 3];
                 top_reasons(&contrib, &mut idx, &mut val);
-                prop_assert_eq!(&idx[..], &s.reason_factor[row * 3..row * 3 + 3]);
+                let ranked: Vec<Option<u16>> = s.ranks.iter().map(|r| r.factor.get(row)).collect();
+                prop_assert_eq!(&idx[..], &ranked[..]);
+                for (r, rank) in s.ranks.iter().enumerate() {
+                    prop_assert_eq!(rank.contribution[row].to_bits(), val[r].to_bits());
+                }
+            }
+        }
+
+        /// Many tied, zero and negative contributions, 1-8 reasons of up to 12 factors,
+        /// across blocks: the block path's reasons are `top_reasons` of each row.
+        #[test]
+        fn block_reasons_are_top_reasons_with_ties(
+            cells in prop::collection::vec(0u8..4, 12 * 300..12 * 600),
+            factors in 1usize..=12,
+            k in 1usize..=MAX_REASONS,
+        ) {
+            let n = cells.len() / 12;
+            let names: Vec<String> = (0..factors).map(|j| format!("x{j}")).collect();
+            let cols: Vec<Vec<f64>> = (0..factors)
+                .map(|j| (0..n).map(|i| f64::from(cells[i * 12 + j])).collect())
+                .collect();
+            let mut t = RiskTable::new(n);
+            for (name, v) in names.iter().zip(&cols) {
+                t = t.with(Column::new(name, v)).unwrap();
+            }
+            let m = RiskModel {
+                factors: names
+                    .iter()
+                    .map(|name| FactorSpec {
+                        name: name.clone(),
+                        input: name.clone(),
+                        transform: Transform::Identity,
+                        center: 1.0,
+                        scale: 1.0,
+                        coefficient: 0.5,
+                        missing: None,
+                        description: String::new(),
+                    })
+                    .collect(),
+                reason_count: k,
+                ..RiskModel::default()
+            };
+            let s = m.score(&t).unwrap();
+            prop_assert_eq!(s.reason_count(), k);
+            for row in 0..n {
+                let contrib: Vec<f64> = cols.iter().map(|c| (c[row] - 1.0) * 0.5).collect();
+                let mut idx = vec![None; k];
+                let mut val = vec![0.0; k];
+                top_reasons(&contrib, &mut idx, &mut val);
+                for (r, rank) in s.ranks.iter().enumerate() {
+                    prop_assert_eq!(rank.factor.get(row), idx[r]);
+                    prop_assert_eq!(rank.contribution[row].to_bits(), val[r].to_bits());
+                }
             }
         }
 
