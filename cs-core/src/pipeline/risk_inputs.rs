@@ -64,11 +64,7 @@ impl InputColumn<'_> {
     /// A borrowed view named `name`, for a [`RiskTable`].
     pub fn as_column<'b>(&'b self, name: &'b str) -> Column<'b, f64> {
         match self {
-            InputColumn::Table(c) => {
-                let col = Column::new(name, c.values());
-                // Same values, same validity: the lengths agree by construction.
-                col.with_optional_validity(c.validity()).unwrap_or(col)
-            }
+            InputColumn::Table(c) => c.renamed(name),
             InputColumn::Derived(c) => c.as_column(name),
         }
     }
@@ -209,6 +205,11 @@ fn all_valid<T: Copy>(column: Column<'_, T>, ok: impl Fn(T) -> bool) -> bool {
     }
 }
 
+/// NPS categories as the input's codes ([`Category::index`]).
+fn category_codes(cats: &ColumnBuf<Category>) -> ColumnBuf<f64> {
+    cats.iter().map(|c| c.map(|c| c.index() as f64)).collect()
+}
+
 /// The `nps_category` input of a label column (names or codes). Whole-number codes that are
 /// all categories are converted in one pass; anything else goes through [`nps_categories`],
 /// which names the first bad value.
@@ -223,7 +224,7 @@ fn nps_category_input(name: &str, cells: Cells<'_>) -> Result<ColumnBuf<f64>> {
         }));
     }
     let cats = nps_categories(name, cells)?;
-    Ok(cats.iter().map(|c| c.map(|c| c.index() as f64)).collect())
+    Ok(category_codes(&cats))
 }
 
 /// Derives every risk input the table has or implies. See [`super::Pipeline::risk_inputs`]
@@ -279,7 +280,7 @@ pub(crate) fn derive<'a>(
                 }
                 inputs::NPS_CATEGORY => categories_of_answers(table, "nps")?.map(|cats| {
                     (
-                        InputColumn::Derived(cats.iter().map(|c| c.map(|c| c.index() as f64)).collect()),
+                        InputColumn::Derived(category_codes(&cats)),
                         "nps (0-10 answer)".to_owned(),
                     )
                 }),
@@ -392,7 +393,7 @@ mod tests {
         let col = Column::new("nps_category", &codes).with_validity(valid).unwrap();
         let fast = nps_category_input("nps_category", Cells::Integer(col)).unwrap();
         let labels = nps_categories("nps_category", Cells::Integer(col)).unwrap();
-        let slow: ColumnBuf<f64> = labels.iter().map(|c| c.map(|c| c.index() as f64)).collect();
+        let slow = category_codes(&labels);
         assert_eq!(fast, slow);
         assert_eq!(
             (fast.get(2), fast.get(3), fast.get(4)),

@@ -95,6 +95,12 @@ impl<'a, T: Copy> Column<'a, T> {
         }
     }
 
+    /// The same values and nulls under another name.
+    pub fn renamed(mut self, name: &'a str) -> Self {
+        self.name = name;
+        self
+    }
+
     /// Attaches a validity bitmap; its length must equal the column's.
     pub fn with_validity(mut self, validity: Validity<'a>) -> Result<Self> {
         if validity.len() != self.values.len() {

@@ -879,11 +879,10 @@ impl RiskModel {
             .enumerate()
             .for_each(|(chunk, (((risk, log_odds), tier), ranks))| {
                 // Factor-major over blocks of rows: one pass per factor column into `block`
-                // (factor j's contributions at j × BLOCK), then the log-odds and the top
-                // reasons row by row.
+                // (factor j's contributions at j × BLOCK), then each row's sum in factor order
+                // and its top reasons, written to each rank's column.
                 let factors = cols.len();
                 let mut block = vec![0.0; factors * BLOCK];
-                let mut z = [0.0; BLOCK];
                 let mut contrib = [0.0; MAX_FACTORS];
                 let contrib = &mut contrib[..factors];
                 let mut idx = [None; MAX_REASONS];
@@ -894,28 +893,18 @@ impl RiskModel {
                     for (j, (f, col)) in self.factors.iter().zip(&cols).enumerate() {
                         f.contributions(col, base + from, &mut block[j * BLOCK..j * BLOCK + len]);
                     }
-                    // The intercept plus the contributions in factor order, row by row: the
-                    // sum `log_odds` makes, a lane per row.
-                    let z = &mut z[..len];
-                    z.fill(self.intercept);
-                    for j in 0..factors {
-                        for (z, &c) in z.iter_mut().zip(&block[j * BLOCK..j * BLOCK + len]) {
-                            *z += c;
+                    for at in 0..len {
+                        for (j, value) in contrib.iter_mut().enumerate() {
+                            *value = block[j * BLOCK + at];
                         }
-                    }
-                    for (at, &odds) in z.iter().enumerate() {
+                        let row = from + at;
+                        let odds = self.log_odds(contrib);
                         let probability = logistic(odds);
-                        risk[from + at] = probability;
-                        log_odds[from + at] = odds;
-                        tier[from + at] = self.tiers.tier(probability);
-                    }
-                    if k > 0 {
-                        for at in 0..len {
-                            for (j, value) in contrib.iter_mut().enumerate() {
-                                *value = block[j * BLOCK + at];
-                            }
+                        risk[row] = probability;
+                        log_odds[row] = odds;
+                        tier[row] = self.tiers.tier(probability);
+                        if k > 0 {
                             top_reasons(contrib, &mut idx[..k], &mut val[..k]);
-                            let row = from + at;
                             for ((factor, bits, contribution), (&i, &v)) in
                                 ranks.iter_mut().zip(idx.iter().zip(&val))
                             {
